@@ -1,0 +1,23 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace kalam {
+
+// Settings the engine needs; the server fills it from server.toml, env and flags.
+struct EngineConfig {
+  std::string data_path = "./data";
+  uint32_t default_flush_row_limit = 10000;
+  uint32_t default_flush_interval_seconds = 300;
+  uint32_t default_deleted_retention_hours = 168;
+  uint32_t stream_default_ttl_seconds = 10;
+  uint32_t stream_default_max_buffer = 10000;
+  uint64_t max_result_rows = 100000;
+  // RocksDB write-ahead log sync per write ("durable") instead of OS-buffered ("async").
+  bool sync_writes = false;
+  // DuckDB worker threads for SELECT (0 = number of CPUs).
+  uint32_t query_threads = 0;
+};
+
+}  // namespace kalam

@@ -1,0 +1,237 @@
+#include "ddl_executor.h"
+
+#include "kalam/auth/permissions.h"
+#include "kalam/commons/clock.h"
+#include "kalam/commons/names.h"
+#include "row_set_result.h"
+
+namespace kalam::core {
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+Status ReservedNamespace(const NamespaceId& ns) {
+  return Status::InvalidOperation("Namespace name '" + ns.str() + "' is reserved");
+}
+
+}  // namespace
+
+bool CanRead(Role role, const TableDefinition& def) {
+  if (def.type != TableType::kShared) return true;
+  return auth::CheckSharedRead(role, def.options.access_level, def.id.ToString()).ok();
+}
+
+Status DdlExecutor::Precheck(Role role, const dialect::KalamStatement& statement) {
+  return std::visit(Overloaded{
+                        [&](const dialect::CreateNamespaceStmt&) { return auth::CheckAdminStatement(role, "create namespaces"); },
+                        [&](const dialect::DropNamespaceStmt&) { return auth::CheckAdminStatement(role, "drop namespaces"); },
+                        [&](const dialect::DropTableStmt&) { return auth::CheckDropTable(role); },
+                        [&](const dialect::CreateTableStmt& s) {
+                          if (s.table.namespace_id && s.table.namespace_id->str() == kSystemNamespace) {
+                            return Status::PermissionDenied("Access denied: tables cannot be created in namespace 'system'");
+                          }
+                          return s.type ? auth::CheckCreateTable(role, *s.type) : Status::Ok();
+                        },
+                        [&](const dialect::DescribeTableStmt& s) {
+                          return s.history ? auth::CheckAdminStatement(role, "read schema history") : Status::Ok();
+                        },
+                        [&](const auto&) { return Status::Ok(); },
+                    },
+                    statement);
+}
+
+Result<StatementResult> DdlExecutor::Run(ExecContext& ctx, const dialect::KalamStatement& statement) {
+  KALAM_RETURN_IF_ERROR(Precheck(ctx.acting_role, statement));
+  return std::visit(Overloaded{
+                        [&](const dialect::CreateNamespaceStmt& s) { return CreateNamespace(ctx, s); },
+                        [&](const dialect::DropNamespaceStmt& s) { return DropNamespace(ctx, s); },
+                        [&](const dialect::UseNamespaceStmt& s) { return Use(ctx, s); },
+                        [&](const dialect::CreateTableStmt& s) { return CreateTable(ctx, s); },
+                        [&](const dialect::DropTableStmt& s) { return DropTable(ctx, s); },
+                        [&](const dialect::ShowNamespacesStmt&) { return ShowNamespaces(ctx); },
+                        [&](const dialect::ShowTablesStmt& s) { return ShowTables(ctx, s); },
+                        [&](const dialect::DescribeTableStmt& s) { return Describe(ctx, s); },
+                        [&](const dialect::ShowStatsStmt& s) { return ShowStats(ctx, s); },
+                        [&](const dialect::ExecuteAsStmt&) -> Result<StatementResult> {
+                          return Status::Internal("EXECUTE AS reached the DDL executor");
+                        },
+                    },
+                    statement);
+}
+
+Result<StatementResult> DdlExecutor::CreateNamespace(ExecContext& ctx, const dialect::CreateNamespaceStmt& s) {
+  KALAM_RETURN_IF_ERROR(ValidateIdentifier(s.name.str(), "Namespace"));
+  if (IsReservedNamespace(s.name.str())) return ReservedNamespace(s.name);
+  if (engine_.registry->NamespaceExists(s.name)) {
+    if (s.if_not_exists) return MessageResult("Namespace '" + s.name.str() + "' already exists", 0, ctx.acting_user);
+    return Status::AlreadyExists("Namespace '" + s.name.str() + "' already exists");
+  }
+  KALAM_RETURN_IF_ERROR(engine_.registry->CreateNamespace(NamespaceDefinition{s.name, NowMicros(), "{}"}));
+  return MessageResult("Namespace '" + s.name.str() + "' created successfully", 0, ctx.acting_user);
+}
+
+Result<StatementResult> DdlExecutor::DropNamespace(ExecContext& ctx, const dialect::DropNamespaceStmt& s) {
+  if (IsReservedNamespace(s.name.str())) return ReservedNamespace(s.name);
+  if (!engine_.registry->NamespaceExists(s.name)) {
+    if (s.if_exists) return MessageResult("Namespace '" + s.name.str() + "' does not exist", 0, ctx.acting_user);
+    return Status::NotFound("Namespace '" + s.name.str() + "' does not exist");
+  }
+  // Tables go first so that a crash in between leaves a namespace without tables, never
+  // tables without a namespace.
+  for (const auto& def : engine_.registry->ListTables(s.name)) {
+    KALAM_RETURN_IF_ERROR(engine_.table_store->DropTableData(*def));
+    KALAM_RETURN_IF_ERROR(engine_.registry->DropTable(def->id));
+  }
+  KALAM_RETURN_IF_ERROR(engine_.registry->DropNamespace(s.name));
+  return MessageResult("Namespace '" + s.name.str() + "' dropped successfully", 0, ctx.acting_user);
+}
+
+Result<StatementResult> DdlExecutor::Use(ExecContext& ctx, const dialect::UseNamespaceStmt& s) {
+  if (!engine_.registry->NamespaceExists(s.name)) {
+    return Status::NotFound("Namespace '" + s.name.str() + "' does not exist");
+  }
+  ctx.session.set_current_namespace(s.name);
+  ctx.state.current_namespace = s.name;
+  return MessageResult("Namespace switched to '" + s.name.str() + "'", 0, ctx.acting_user);
+}
+
+Result<StatementResult> DdlExecutor::CreateTable(ExecContext& ctx, const dialect::CreateTableStmt& s) {
+  const NamespaceId ns = s.table.namespace_id.value_or(ctx.session.current_namespace());
+  if (ns.str() == kSystemNamespace) {
+    return Status::PermissionDenied("Access denied: tables cannot be created in namespace 'system'");
+  }
+  TableType type = s.type.value_or(TableType::kShared);
+  if (!s.type && ctx.acting_role == Role::kUser) {
+    // Downgrade rule: a user's default-typed table in its own namespace is a USER table.
+    if (ns.str() != ctx.acting_user.str()) {
+      return Status::PermissionDenied("Access denied: Role 'user' cannot create SHARED tables");
+    }
+    type = TableType::kUser;
+  }
+  KALAM_RETURN_IF_ERROR(auth::CheckCreateTable(ctx.acting_role, type));
+  if (!engine_.registry->NamespaceExists(ns)) {
+    return Status::NotFound("Namespace '" + ns.str() + "' does not exist. Create it first with CREATE NAMESPACE " + ns.str());
+  }
+  const TableId id{ns, s.table.table_name};
+  if (engine_.registry->FindTable(id)) {
+    if (s.if_not_exists) return MessageResult("Table " + id.ToString() + " already exists", 0, ctx.acting_user);
+    return Status::AlreadyExists("Table " + id.ToString() + " already exists");
+  }
+  TableDefinition def;
+  def.id = id;
+  def.type = type;
+  def.columns = s.columns;
+  def.options = s.options;
+  if (type != TableType::kStream && s.options.storage_id.str() != "local") {
+    return Status::NotFound("Storage '" + s.options.storage_id.str() + "' does not exist");
+  }
+  if (type != TableType::kStream && !s.options_set.flush) {
+    def.options.flush_row_limit = engine_.config.default_flush_row_limit;
+    def.options.flush_interval_seconds = engine_.config.default_flush_interval_seconds;
+  }
+  if (!s.options_set.deleted_retention) def.options.deleted_retention_hours = engine_.config.default_deleted_retention_hours;
+  if (!s.options_set.ttl) def.options.ttl_seconds = engine_.config.stream_default_ttl_seconds;
+  if (!s.options_set.max_buffer) def.options.max_buffer = engine_.config.stream_default_max_buffer;
+  if (type == TableType::kStream) {
+    def.options.flush_row_limit.reset();
+    def.options.flush_interval_seconds.reset();
+  }
+  auto created = engine_.registry->CreateTable(std::move(def));
+  if (!created.ok()) {
+    if (created.status().code() == StatusCode::kAlreadyExists && s.if_not_exists) {
+      return MessageResult("Table " + id.ToString() + " already exists", 0, ctx.acting_user);
+    }
+    return created.status();
+  }
+  return MessageResult("Table " + id.ToString() + " created successfully", 0, ctx.acting_user);
+}
+
+Result<StatementResult> DdlExecutor::DropTable(ExecContext& ctx, const dialect::DropTableStmt& s) {
+  const NamespaceId ns = s.table.namespace_id.value_or(ctx.session.current_namespace());
+  const TableId id{ns, s.table.table_name};
+  auto def = engine_.registry->FindTable(id);
+  if (!def) {
+    if (s.if_exists) return MessageResult("Table " + id.ToString() + " does not exist", 0, ctx.acting_user);
+    return Status::NotFound("Table " + id.ToString() + " does not exist");
+  }
+  if (s.type && *s.type != def->type) {
+    return Status::InvalidOperation("Table " + id.ToString() + " is a " + ToLower(TableTypeName(def->type)) +
+                                    " table, not " + std::string(TableTypeName(*s.type)));
+  }
+  // Catalog first: once the definition is gone no statement can reach the rows, so a crash
+  // before the data delete leaves only unreachable keys, never a table missing its rows.
+  KALAM_RETURN_IF_ERROR(engine_.registry->DropTable(id));
+  KALAM_RETURN_IF_ERROR(engine_.table_store->DropTableData(*def));
+  return MessageResult("Table " + id.ToString() + " dropped successfully", 0, ctx.acting_user);
+}
+
+Result<StatementResult> DdlExecutor::ShowNamespaces(ExecContext& ctx) {
+  return RowSetToResult(engine_.system_tables->Namespaces(), ctx.acting_user);
+}
+
+Result<StatementResult> DdlExecutor::ShowTables(ExecContext& ctx, const dialect::ShowTablesStmt& s) {
+  std::vector<std::shared_ptr<const TableDefinition>> visible;
+  if (s.in_namespace && !engine_.registry->NamespaceExists(*s.in_namespace)) {
+    return Status::NotFound("Namespace '" + s.in_namespace->str() + "' does not exist");
+  }
+  auto all = s.in_namespace ? engine_.registry->ListTables(*s.in_namespace) : engine_.registry->ListTables();
+  for (auto& def : all) {
+    if (CanRead(ctx.acting_role, *def)) visible.push_back(std::move(def));
+  }
+  return RowSetToResult(engine_.system_tables->Tables(visible), ctx.acting_user);
+}
+
+Result<std::shared_ptr<const TableDefinition>> DdlExecutor::ResolveTable(ExecContext& ctx, const dialect::TableRef& ref) {
+  const NamespaceId ns = ref.namespace_id.value_or(ctx.session.current_namespace());
+  const TableId id{ns, ref.table_name};
+  auto def = engine_.registry->FindTable(id);
+  if (!def || !CanRead(ctx.acting_role, *def)) {
+    if (!engine_.registry->NamespaceExists(ns)) return Status::NotFound("Namespace '" + ns.str() + "' does not exist");
+    return Status::NotFound("Table " + id.ToString() + " does not exist");
+  }
+  return def;
+}
+
+Result<StatementResult> DdlExecutor::Describe(ExecContext& ctx, const dialect::DescribeTableStmt& s) {
+  KALAM_ASSIGN_OR_RETURN(auto def, ResolveTable(ctx, s.table));
+  if (!s.history) return RowSetToResult(engine_.system_tables->Describe(*def), ctx.acting_user);
+  KALAM_ASSIGN_OR_RETURN(system::RowSet all, engine_.system_tables->Schemas());
+  system::RowSet mine{all.columns, {}};
+  for (auto& row : all.rows) {
+    if (std::get<std::string>(row[0]) == def->id.ToString()) mine.rows.push_back(std::move(row));
+  }
+  return RowSetToResult(mine, ctx.acting_user);
+}
+
+Result<StatementResult> DdlExecutor::ShowStats(ExecContext& ctx, const dialect::ShowStatsStmt& s) {
+  KALAM_ASSIGN_OR_RETURN(auto def, ResolveTable(ctx, s.table));
+  const DataType text{TypeKind::kText, 0, 0};
+  const DataType bigint{TypeKind::kBigInt, 0, 0};
+  const DataType integer{TypeKind::kInt, 0, 0};
+  system::RowSet rs{{{"namespace_id", text},
+                     {"table_name", text},
+                     {"table_type", text},
+                     {"schema_version", integer},
+                     {"hot_rows", bigint},
+                     {"cold_rows", bigint},
+                     {"flushed_segments", bigint},
+                     {"cold_bytes", bigint},
+                     {"active_subscriptions", bigint}},
+                    {}};
+  // USER tables: admins see every user's rows counted, others only their own scope.
+  const bool per_user = def->type != TableType::kShared;
+  const std::string scope = per_user ? ctx.acting_user.str() : "";
+  const bool all_scopes = !per_user || IsAdmin(ctx.acting_role);
+  KALAM_ASSIGN_OR_RETURN(uint64_t hot, engine_.table_store->CountHotRows(*def, all_scopes ? nullptr : &scope));
+  rs.rows.push_back({def->id.namespace_id.str(), def->id.table_name.str(), std::string(TableTypeName(def->type)),
+                     int64_t{def->schema_version}, static_cast<int64_t>(hot), int64_t{0}, int64_t{0}, int64_t{0},
+                     int64_t{0}});
+  return RowSetToResult(rs, ctx.acting_user);
+}
+
+}  // namespace kalam::core

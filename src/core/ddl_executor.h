@@ -1,0 +1,40 @@
+#pragma once
+
+#include "engine_context.h"
+#include "exec_context.h"
+#include "kalam/core/statement_result.h"
+#include "kalam/dialect/statements.h"
+
+namespace kalam::core {
+
+// Runs KalamDB's own statements: namespaces, CREATE/DROP TABLE, USE, SHOW, DESCRIBE.
+// Stateless apart from the engine it borrows (which must outlive it). Thread-safe.
+class DdlExecutor {
+ public:
+  explicit DdlExecutor(EngineContext& engine) : engine_(engine) {}
+
+  Result<StatementResult> Run(ExecContext& ctx, const dialect::KalamStatement& statement);
+
+  // Role checks that need no catalog state (PROTOCOL.md §3.2 step 6).
+  static Status Precheck(Role role, const dialect::KalamStatement& statement);
+
+ private:
+  Result<StatementResult> CreateNamespace(ExecContext& ctx, const dialect::CreateNamespaceStmt& s);
+  Result<StatementResult> DropNamespace(ExecContext& ctx, const dialect::DropNamespaceStmt& s);
+  Result<StatementResult> Use(ExecContext& ctx, const dialect::UseNamespaceStmt& s);
+  Result<StatementResult> CreateTable(ExecContext& ctx, const dialect::CreateTableStmt& s);
+  Result<StatementResult> DropTable(ExecContext& ctx, const dialect::DropTableStmt& s);
+  Result<StatementResult> ShowNamespaces(ExecContext& ctx);
+  Result<StatementResult> ShowTables(ExecContext& ctx, const dialect::ShowTablesStmt& s);
+  Result<StatementResult> Describe(ExecContext& ctx, const dialect::DescribeTableStmt& s);
+  Result<StatementResult> ShowStats(ExecContext& ctx, const dialect::ShowStatsStmt& s);
+
+  Result<std::shared_ptr<const TableDefinition>> ResolveTable(ExecContext& ctx, const dialect::TableRef& ref);
+
+  EngineContext& engine_;
+};
+
+// Whether `role` may read table `def` (SHARED access levels; USER/STREAM always own rows).
+bool CanRead(Role role, const TableDefinition& def);
+
+}  // namespace kalam::core

@@ -1,0 +1,336 @@
+#include "duckdb_bridge.h"
+
+#include "duckdb/catalog/catalog.hpp"
+#include "duckdb/function/replacement_scan.hpp"
+#include "duckdb/main/attached_database.hpp"
+#include "duckdb/parser/expression/constant_expression.hpp"
+#include "duckdb/parser/expression/function_expression.hpp"
+#include "duckdb/parser/parsed_data/create_scalar_function_info.hpp"
+#include "duckdb/parser/parsed_data/create_table_function_info.hpp"
+#include "duckdb/parser/tableref/table_function_ref.hpp"
+#include "duckdb/transaction/meta_transaction.hpp"
+#include "engine_context.h"
+#include "id_functions.h"
+#include "kalam/auth/permissions.h"
+#include "kalam/commons/names.h"
+#include "kalam/tables/hot_scanner.h"
+#include "kalam/tables/type_mapping.h"
+#include "query_state.h"
+#include "row_set_result.h"
+
+namespace kalam::core {
+namespace {
+
+using duckdb::ClientContext;
+using duckdb::DataChunk;
+using duckdb::ExpressionState;
+using duckdb::FunctionData;
+using duckdb::GlobalTableFunctionState;
+using duckdb::idx_t;
+using duckdb::LogicalType;
+using duckdb::TableFunctionBindInput;
+using duckdb::TableFunctionInitInput;
+using duckdb::TableFunctionInput;
+using duckdb::Vector;
+
+std::string SystemQualified(std::string_view name) { return "system." + std::string(name); }
+
+TableId ParseTableId(const std::string& text) {
+  const size_t dot = text.find('.');
+  return TableId{NamespaceId(text.substr(0, dot)), TableName(dot == std::string::npos ? "" : text.substr(dot + 1))};
+}
+
+// Throws a DuckDB exception carrying our status; the engine turns it back into the Status.
+[[noreturn]] void ThrowDenied(QueryState& state, const Status& status) {
+  state.RecordDenied(status);
+  throw duckdb::PermissionException(status.message());
+}
+
+// ---- kalam_scan / kalam_scan_for_write ---------------------------------------------------
+
+struct ScanBindData : public duckdb::TableFunctionData {
+  std::shared_ptr<const TableDefinition> def;
+  bool for_write = false;
+};
+
+struct ScanGlobalState : public GlobalTableFunctionState {
+  std::unique_ptr<tables::HotScanner> scanner;
+  idx_t MaxThreads() const override { return 1; }
+};
+
+duckdb::unique_ptr<FunctionData> BindScan(ClientContext& context, TableFunctionBindInput& input,
+                                          duckdb::vector<LogicalType>& types, duckdb::vector<std::string>& names,
+                                          bool for_write) {
+  QueryState& state = QueryState::Get(context);
+  const TableId id = ParseTableId(input.inputs[0].GetValue<std::string>());
+  auto def = state.engine.registry->FindTable(id);
+  if (!def) throw duckdb::CatalogException("Table '" + id.ToString() + "' does not exist");
+  if (def->type == TableType::kShared) {
+    Status s = auth::CheckSharedRead(state.acting_role, def->options.access_level, id.ToString());
+    if (!s.ok()) ThrowDenied(state, s);
+  }
+  for (const ColumnDefinition& c : def->columns) {
+    names.push_back(c.name);
+    types.push_back(tables::ToLogicalType(c.type));
+  }
+  names.emplace_back(kSeqColumn);
+  types.push_back(LogicalType::BIGINT);
+  names.emplace_back(kDeletedColumn);
+  types.push_back(LogicalType::BOOLEAN);
+  if (for_write) {
+    names.emplace_back(kRowIdColumn);
+    types.push_back(LogicalType::BIGINT);
+  }
+  state.RecordBound(def);
+  auto data = duckdb::make_uniq<ScanBindData>();
+  data->def = std::move(def);
+  data->for_write = for_write;
+  return std::move(data);
+}
+
+duckdb::unique_ptr<FunctionData> BindReadScan(ClientContext& context, TableFunctionBindInput& input,
+                                              duckdb::vector<LogicalType>& types, duckdb::vector<std::string>& names) {
+  return BindScan(context, input, types, names, /*for_write=*/false);
+}
+
+duckdb::unique_ptr<FunctionData> BindWriteScan(ClientContext& context, TableFunctionBindInput& input,
+                                               duckdb::vector<LogicalType>& types, duckdb::vector<std::string>& names) {
+  return BindScan(context, input, types, names, /*for_write=*/true);
+}
+
+duckdb::unique_ptr<GlobalTableFunctionState> InitScan(ClientContext& context, TableFunctionInitInput& input) {
+  QueryState& state = QueryState::Get(context);
+  const auto& bind = input.bind_data->Cast<ScanBindData>();
+  const TableDefinition& def = *bind.def;
+  const idx_t ncols = def.columns.size();
+  tables::ScanProjection projection;
+  for (const duckdb::column_t id : input.column_ids) {
+    tables::ScanColumn col;
+    if (id < ncols) {
+      col.kind = tables::ScanColumn::Kind::kUserColumn;
+      col.column_index = static_cast<uint32_t>(id);
+    } else if (id == ncols + 1) {
+      col.kind = tables::ScanColumn::Kind::kDeleted;
+    } else if (id == ncols + 2) {
+      col.kind = tables::ScanColumn::Kind::kRowId;
+    } else {
+      col.kind = tables::ScanColumn::Kind::kSeq;  // _seq, or DuckDB's row-id placeholder
+    }
+    projection.push_back(col);
+  }
+  // Isolation: a USER table's scope is the acting user at execution time.
+  std::string scope = def.type == TableType::kUser || def.type == TableType::kStream ? state.acting_user.str() : "";
+  tables::HotScanOptions options;
+  options.include_tombstones = state.include_tombstones && !bind.for_write;
+  auto snapshot = state.snapshot ? state.snapshot : state.engine.backend->GetSnapshot();
+  auto global = duckdb::make_uniq<ScanGlobalState>();
+  global->scanner = std::make_unique<tables::HotScanner>(*state.engine.backend, bind.def, std::move(scope),
+                                                         std::move(snapshot), std::move(projection), options);
+  return std::move(global);
+}
+
+void RunScan(ClientContext& context, TableFunctionInput& input, DataChunk& output) {
+  auto& global = input.global_state->Cast<ScanGlobalState>();
+  global.scanner->Fill(output);
+  if (!global.scanner->status().ok()) throw duckdb::IOException(global.scanner->status().message());
+}
+
+// ---- kalam_system_scan -------------------------------------------------------------------
+
+struct SystemBindData : public duckdb::TableFunctionData {
+  std::string name;
+  std::vector<system::RowSetColumn> columns;
+};
+
+struct SystemGlobalState : public GlobalTableFunctionState {
+  system::RowSet rows;
+  size_t offset = 0;
+};
+
+duckdb::unique_ptr<FunctionData> BindSystemScan(ClientContext& context, TableFunctionBindInput& input,
+                                                duckdb::vector<LogicalType>& types,
+                                                duckdb::vector<std::string>& names) {
+  QueryState& state = QueryState::Get(context);
+  std::string name = input.inputs[0].GetValue<std::string>();
+  if (name == "live_queries") name = "live";
+  Status s = auth::CheckSystemTableRead(state.acting_role, name);
+  if (!s.ok()) ThrowDenied(state, s);
+  if (!system::SystemTables::Exists(name)) {
+    throw duckdb::CatalogException("Table '" + SystemQualified(name) + "' does not exist");
+  }
+  auto data = duckdb::make_uniq<SystemBindData>();
+  data->name = name;
+  data->columns = system::SystemTables::Columns(name);
+  for (const auto& c : data->columns) {
+    names.push_back(c.name);
+    types.push_back(tables::ToLogicalType(c.type));
+  }
+  return std::move(data);
+}
+
+duckdb::unique_ptr<GlobalTableFunctionState> InitSystemScan(ClientContext& context, TableFunctionInitInput& input) {
+  QueryState& state = QueryState::Get(context);
+  const auto& bind = input.bind_data->Cast<SystemBindData>();
+  auto result = BuildSystemRowSet(state.engine, bind.name);
+  if (!result.ok()) throw duckdb::IOException(result.status().message());
+  auto global = duckdb::make_uniq<SystemGlobalState>();
+  global->rows = std::move(result).value();
+  return std::move(global);
+}
+
+void RunSystemScan(ClientContext& context, TableFunctionInput& input, DataChunk& output) {
+  auto& global = input.global_state->Cast<SystemGlobalState>();
+  const auto& rows = global.rows.rows;
+  idx_t n = 0;
+  while (global.offset < rows.size() && n < STANDARD_VECTOR_SIZE) {
+    const auto& row = rows[global.offset++];
+    for (size_t c = 0; c < row.size(); ++c) {
+      output.SetValue(c, n, CellToValue(row[c], global.rows.columns[c].type));
+    }
+    ++n;
+  }
+  output.SetCardinality(n);
+}
+
+// ---- replacement scan --------------------------------------------------------------------
+
+duckdb::unique_ptr<duckdb::TableRef> MakeFunctionRef(const char* function, std::string argument,
+                                                     const std::string& alias) {
+  auto ref = duckdb::make_uniq<duckdb::TableFunctionRef>();
+  duckdb::vector<duckdb::unique_ptr<duckdb::ParsedExpression>> children;
+  children.push_back(duckdb::make_uniq<duckdb::ConstantExpression>(duckdb::Value(std::move(argument))));
+  ref->function = duckdb::make_uniq<duckdb::FunctionExpression>(function, std::move(children));
+  ref->alias = alias;
+  return std::move(ref);
+}
+
+duckdb::unique_ptr<duckdb::TableRef> ReplaceTable(ClientContext& context, duckdb::ReplacementScanInput& input,
+                                                  duckdb::optional_ptr<duckdb::ReplacementScanData>) {
+  auto* state_ptr = context.registered_state->Get<QueryState>(QueryState::kKey).get();
+  if (state_ptr == nullptr) return nullptr;
+  QueryState& state = *state_ptr;
+  const std::string table = ToLower(input.table_name);
+  std::string ns;
+  // `system.users` reaches us as catalog "system" (DuckDB's own catalog name) and no schema.
+  if (ToLower(input.catalog_name) == kSystemNamespace && input.schema_name.empty()) {
+    ns = std::string(kSystemNamespace);
+  } else if (!input.catalog_name.empty()) {
+    return nullptr;
+  } else {
+    ns = input.schema_name.empty() ? state.current_namespace.str() : ToLower(input.schema_name);
+  }
+  if (ns == kSystemNamespace) return MakeFunctionRef(kSystemScanFunction, table, table);
+  const TableId id{NamespaceId(ns), TableName(table)};
+  if (!state.engine.registry->FindTable(id)) {
+    if (!state.engine.registry->NamespaceExists(id.namespace_id)) {
+      throw duckdb::CatalogException("Namespace '" + ns + "' does not exist");
+    }
+    throw duckdb::CatalogException("Table '" + id.ToString() + "' does not exist");
+  }
+  return MakeFunctionRef(kScanFunction, id.ToString(), table);
+}
+
+// ---- scalar functions --------------------------------------------------------------------
+
+void SnowflakeIdFunction(DataChunk& args, ExpressionState& expr_state, Vector& result) {
+  QueryState& state = QueryState::Get(expr_state.GetContext());
+  result.SetVectorType(duckdb::VectorType::FLAT_VECTOR);
+  auto* data = duckdb::FlatVector::GetData<int64_t>(result);
+  for (idx_t i = 0; i < args.size(); ++i) data[i] = state.engine.seq.Next();
+}
+
+template <std::string (*Generate)()>
+void TextIdFunction(DataChunk& args, ExpressionState&, Vector& result) {
+  result.SetVectorType(duckdb::VectorType::FLAT_VECTOR);
+  auto* data = duckdb::FlatVector::GetData<duckdb::string_t>(result);
+  for (idx_t i = 0; i < args.size(); ++i) data[i] = duckdb::StringVector::AddString(result, Generate());
+}
+
+void CurrentUserFunction(DataChunk& args, ExpressionState& expr_state, Vector& result) {
+  result.Reference(duckdb::Value(QueryState::Get(expr_state.GetContext()).acting_user.str()));
+}
+
+void CurrentRoleFunction(DataChunk& args, ExpressionState& expr_state, Vector& result) {
+  result.Reference(duckdb::Value(std::string(RoleName(QueryState::Get(expr_state.GetContext()).acting_role))));
+}
+
+void AddScalar(ClientContext& context, duckdb::Catalog& catalog, const std::string& name, const LogicalType& type,
+               duckdb::scalar_function_t fn) {
+  duckdb::ScalarFunction f(name, {}, type, fn);
+  f.stability = duckdb::FunctionStability::VOLATILE;
+  duckdb::CreateScalarFunctionInfo info(f);
+  // Not internal, and in the database's own catalog: this shadows DuckDB's `current_user`
+  // macro (which answers "duckdb") for every query.
+  info.internal = false;
+  info.on_conflict = duckdb::OnCreateConflict::REPLACE_ON_CONFLICT;
+  catalog.CreateFunction(context, info);
+}
+
+}  // namespace
+
+Status RegisterFunctions(duckdb::Connection& connection) {
+  ClientContext& context = *connection.context;
+  try {
+    connection.BeginTransaction();
+    auto& system_catalog = duckdb::Catalog::GetSystemCatalog(context);
+    auto add_table_function = [&](duckdb::TableFunction fn) {
+      duckdb::CreateTableFunctionInfo info(fn);
+      system_catalog.CreateTableFunction(context, info);
+    };
+    duckdb::TableFunction scan(kScanFunction, {LogicalType::VARCHAR}, RunScan, BindReadScan, InitScan);
+    scan.projection_pushdown = true;
+    add_table_function(scan);
+    duckdb::TableFunction write_scan(kWriteScanFunction, {LogicalType::VARCHAR}, RunScan, BindWriteScan, InitScan);
+    write_scan.projection_pushdown = true;
+    add_table_function(write_scan);
+    add_table_function(duckdb::TableFunction(kSystemScanFunction, {LogicalType::VARCHAR}, RunSystemScan,
+                                             BindSystemScan, InitSystemScan));
+
+    auto& catalog = duckdb::Catalog::GetCatalog(context, "memory");
+    duckdb::MetaTransaction::Get(context).ModifyDatabase(catalog.GetAttached());
+    AddScalar(context, catalog, "snowflake_id", LogicalType::BIGINT, SnowflakeIdFunction);
+    AddScalar(context, catalog, "uuid_v7", LogicalType::VARCHAR, TextIdFunction<NewUuidV7>);
+    AddScalar(context, catalog, "ulid", LogicalType::VARCHAR, TextIdFunction<NewUlid>);
+    AddScalar(context, catalog, "current_user", LogicalType::VARCHAR, CurrentUserFunction);
+    AddScalar(context, catalog, "current_user_id", LogicalType::VARCHAR, CurrentUserFunction);
+    AddScalar(context, catalog, "current_role", LogicalType::VARCHAR, CurrentRoleFunction);
+    connection.Commit();
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("registering DuckDB functions failed: ") + e.what());
+  }
+  return Status::Ok();
+}
+
+void ConfigureDuckDB(duckdb::DBConfig& config, const EngineConfig& engine_config) {
+  config.replacement_scans.emplace_back(ReplaceTable);
+  config.options.enable_external_access = false;
+  config.options.autoload_known_extensions = false;
+  config.options.autoinstall_known_extensions = false;
+  if (engine_config.query_threads > 0) config.options.maximum_threads = engine_config.query_threads;
+}
+
+Result<system::RowSet> BuildSystemRowSet(EngineContext& engine, std::string_view name) {
+  const system::SystemTables& st = *engine.system_tables;
+  if (name == "users") {
+    KALAM_ASSIGN_OR_RETURN(auto users, engine.users->List());
+    return st.Users(users);
+  }
+  if (name == "namespaces") return st.Namespaces();
+  if (name == "tables") return st.Tables();
+  if (name == "columns") return st.ColumnsTable();
+  if (name == "schemas") return st.Schemas();
+  if (name == "stats") {
+    KALAM_ASSIGN_OR_RETURN(auto users, engine.users->List());
+    size_t active = 0;
+    for (const auto& u : users) active += !u.deleted();
+    system::EngineStats stats;
+    stats.version = KALAMDB_VERSION;
+    stats.uptime_seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::steady_clock::now() - engine.started)
+                               .count();
+    return st.Stats(stats, active);
+  }
+  return system::SystemTables::Empty(name);
+}
+
+}  // namespace kalam::core

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string_view>
+
+#include "duckdb.hpp"
+#include "kalam/commons/engine_config.h"
+#include "kalam/commons/result.h"
+#include "kalam/system/row_set.h"
+
+namespace kalam::core {
+
+struct EngineContext;
+
+// Names of the table functions behind KalamDB tables. `kalam_scan('ns.t')` is what a
+// reference to `ns.t` resolves to; `kalam_scan_for_write('ns.t')` adds `_row_id` and never
+// shows tombstones (the row source of UPDATE and DELETE); `kalam_system_scan('users')`
+// serves `system.users`.
+inline constexpr const char* kScanFunction = "kalam_scan";
+inline constexpr const char* kWriteScanFunction = "kalam_scan_for_write";
+inline constexpr const char* kSystemScanFunction = "kalam_system_scan";
+
+// DuckDB configuration applied before the database is created: the replacement scan that
+// maps `ns.t` and `system.x` to our table functions, and no file-system access for queries.
+void ConfigureDuckDB(duckdb::DBConfig& config, const EngineConfig& engine_config);
+// Registers the table functions and the UDFs SNOWFLAKE_ID, UUID_V7, ULID, CURRENT_USER,
+// CURRENT_USER_ID and CURRENT_ROLE.
+Status RegisterFunctions(duckdb::Connection& connection);
+
+// Content of a system table (name without "system.").
+Result<system::RowSet> BuildSystemRowSet(EngineContext& engine, std::string_view name);
+
+}  // namespace kalam::core

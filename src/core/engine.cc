@@ -1,0 +1,389 @@
+#include "kalam/core/engine.h"
+
+#include <filesystem>
+
+#include "ddl_executor.h"
+#include "dml_executor.h"
+#include "duckdb/parser/parser.hpp"
+#include "duckdb_bridge.h"
+#include "engine_context.h"
+#include "exec_context.h"
+#include "kalam/auth/permissions.h"
+#include "kalam/commons/names.h"
+#include "kalam/dialect/parser.h"
+#include "kalam/dialect/statement_splitter.h"
+#include "kalam/tables/type_mapping.h"
+#include "query_state.h"
+#include "row_set_result.h"
+
+namespace kalam::core {
+namespace {
+
+// A statement after validation, ready to run.
+struct ParsedStatement {
+  std::string sql;
+  std::optional<dialect::KalamStatement> kalam;
+  duckdb::unique_ptr<duckdb::SQLStatement> standard;
+};
+
+std::string_view StatementTypeName(duckdb::StatementType type) {
+  switch (type) {
+    case duckdb::StatementType::CREATE_STATEMENT: return "CREATE";
+    case duckdb::StatementType::DROP_STATEMENT: return "DROP";
+    case duckdb::StatementType::ALTER_STATEMENT: return "ALTER";
+    case duckdb::StatementType::COPY_STATEMENT: return "COPY";
+    case duckdb::StatementType::PRAGMA_STATEMENT: return "PRAGMA";
+    case duckdb::StatementType::ATTACH_STATEMENT: return "ATTACH";
+    case duckdb::StatementType::SET_STATEMENT: return "SET";
+    default: return "statement";
+  }
+}
+
+// Whether the statement's WHERE clauses mention `_deleted` (then tombstones are visible).
+bool MentionsDeletedInWhere(std::string_view sql) {
+  const std::string lower = ToLower(sql);
+  const size_t where = lower.find("where");
+  return where != std::string::npos && lower.find("_deleted", where) != std::string::npos;
+}
+
+Status ParseStandard(std::string_view sql, duckdb::unique_ptr<duckdb::SQLStatement>* out) {
+  try {
+    duckdb::Parser parser;
+    parser.ParseQuery(std::string(sql));
+    if (parser.statements.size() != 1) return Status::InvalidArgument("Expected exactly one statement");
+    *out = std::move(parser.statements[0]);
+  } catch (const std::exception& e) {
+    duckdb::ErrorData error(e);
+    return Status::InvalidArgument(error.RawMessage());
+  }
+  switch ((*out)->type) {
+    case duckdb::StatementType::SELECT_STATEMENT:
+    case duckdb::StatementType::INSERT_STATEMENT:
+    case duckdb::StatementType::UPDATE_STATEMENT:
+    case duckdb::StatementType::DELETE_STATEMENT:
+    case duckdb::StatementType::EXPLAIN_STATEMENT:
+      return Status::Ok();
+    default:
+      return Status::InvalidArgument("Unsupported statement type: " + std::string(StatementTypeName((*out)->type)));
+  }
+}
+
+Status ParseOne(std::string_view sql, Role role, ParsedStatement* out, bool nested = false) {
+  out->sql = std::string(sql);
+  if (dialect::ClassifyStatement(sql) == dialect::StatementClass::kStandard) {
+    KALAM_RETURN_IF_ERROR(ParseStandard(sql, &out->standard));
+    if (out->standard->type == duckdb::StatementType::EXPLAIN_STATEMENT) {
+      KALAM_RETURN_IF_ERROR(auth::CheckAdminStatement(role, "run EXPLAIN"));
+    }
+    return Status::Ok();
+  }
+  KALAM_ASSIGN_OR_RETURN(dialect::KalamStatement statement, dialect::ParseKalamStatement(sql));
+  if (const auto* as = std::get_if<dialect::ExecuteAsStmt>(&statement)) {
+    if (nested) return Status::InvalidArgument("EXECUTE AS USER cannot be nested");
+    if (role == Role::kUser) {
+      return Status::PermissionDenied("Access denied: Role 'user' cannot use EXECUTE AS USER");
+    }
+    ParsedStatement inner;
+    KALAM_RETURN_IF_ERROR(ParseOne(as->inner_sql, role, &inner, /*nested=*/true));
+  } else {
+    KALAM_RETURN_IF_ERROR(DdlExecutor::Precheck(role, statement));
+  }
+  out->kalam = std::move(statement);
+  return Status::Ok();
+}
+
+size_t CountParameters(const duckdb::SQLStatement& statement) { return statement.named_param_map.size(); }
+
+// Flags of PROTOCOL.md §3.3 for result columns that are plain columns of the single table
+// the query read.
+void AssignFlags(std::vector<ResultColumn>& columns, QueryState& state) {
+  std::shared_ptr<const TableDefinition> only;
+  {
+    std::lock_guard lock(state.mu);
+    for (const auto& def : state.bound_tables) {
+      if (only && only->id != def->id) return;
+      only = def;
+    }
+  }
+  if (!only) return;
+  for (ResultColumn& rc : columns) {
+    if (rc.name == kSeqColumn || rc.name == kDeletedColumn) {
+      if (rc.type.kind == (rc.name == kSeqColumn ? TypeKind::kBigInt : TypeKind::kBoolean)) rc.flags = {"nn"};
+      continue;
+    }
+    auto idx = only->FindColumn(rc.name);
+    if (!idx) continue;
+    const ColumnDefinition& c = only->columns[*idx];
+    if (!(c.type == rc.type) && !(c.type.kind == TypeKind::kJson && rc.type.kind == TypeKind::kJson)) continue;
+    if (c.primary_key) {
+      rc.flags = {"pk", "nn", "uq"};
+    } else if (!c.nullable) {
+      rc.flags = {"nn"};
+    }
+  }
+}
+
+}  // namespace
+
+// ---- QueryState and Session --------------------------------------------------------------
+
+QueryState& QueryState::Get(duckdb::ClientContext& context) {
+  auto state = context.registered_state->Get<QueryState>(kKey);
+  if (!state) throw duckdb::InternalException("KalamDB query state missing on this connection");
+  return *state;
+}
+
+void QueryState::BeginStatement() {
+  std::lock_guard lock(mu);
+  bound_tables.clear();
+  denied = Status::Ok();
+  include_tombstones = false;
+  snapshot = engine.backend->GetSnapshot();
+}
+
+void QueryState::RecordBound(std::shared_ptr<const TableDefinition> def) {
+  std::lock_guard lock(mu);
+  bound_tables.push_back(std::move(def));
+}
+
+void QueryState::RecordDenied(const Status& status) {
+  std::lock_guard lock(mu);
+  if (denied.ok()) denied = status;
+}
+
+Session::Session(UserId user, Role role, std::unique_ptr<duckdb::Connection> connection, QueryState* state)
+    : user_id_(std::move(user)), role_(role), connection_(std::move(connection)), state_(std::move(state)) {}
+
+Session::~Session() = default;
+
+// ---- error translation -------------------------------------------------------------------
+
+Status StatusFromDuckDB(const duckdb::ErrorData& error, QueryState& state) {
+  {
+    std::lock_guard lock(state.mu);
+    if (!state.denied.ok()) return state.denied;
+  }
+  const std::string message = error.RawMessage();
+  switch (error.Type()) {
+    case duckdb::ExceptionType::PARSER: return Status::InvalidArgument(message);
+    case duckdb::ExceptionType::PERMISSION: return Status::PermissionDenied(message);
+    case duckdb::ExceptionType::CATALOG: return Status::NotFound(message);
+    case duckdb::ExceptionType::BINDER: return Status::InvalidOperation(message);
+    case duckdb::ExceptionType::CONVERSION:
+    case duckdb::ExceptionType::CONSTRAINT: return Status::ConstraintViolation(message);
+    case duckdb::ExceptionType::INTERRUPT: return Status::InvalidOperation("Statement timed out");
+    case duckdb::ExceptionType::INTERNAL:
+    case duckdb::ExceptionType::FATAL: return Status::Internal(message);
+    default: return Status::InvalidOperation(message);
+  }
+}
+
+Result<std::unique_ptr<duckdb::QueryResult>> RunDuckDBStatement(ExecContext& ctx,
+                                                                duckdb::unique_ptr<duckdb::SQLStatement> statement) {
+  const size_t expected = CountParameters(*statement);
+  if (expected != ctx.params.size()) {
+    const size_t n = std::min(expected, ctx.params.size()) + 1;
+    return Status::InvalidArgument("Parameter $" + std::to_string(n) + " invalid: " +
+                                   (expected > ctx.params.size() ? "no value given" : "not used by the statement"));
+  }
+  duckdb::vector<duckdb::Value> values(ctx.params.begin(), ctx.params.end());
+  std::unique_ptr<duckdb::QueryResult> result;
+  try {
+    auto pending = ctx.connection.PendingQuery(std::move(statement), values, /*allow_stream_result=*/true);
+    if (pending->HasError()) return StatusFromDuckDB(pending->GetErrorObject(), ctx.state);
+    result = pending->Execute();
+  } catch (const std::exception& e) {
+    return StatusFromDuckDB(duckdb::ErrorData(e), ctx.state);
+  }
+  if (result->HasError()) return StatusFromDuckDB(result->GetErrorObject(), ctx.state);
+  return result;
+}
+
+// ---- Engine ------------------------------------------------------------------------------
+
+Engine::Engine(std::unique_ptr<EngineContext> ctx) : ctx_(std::move(ctx)) {}
+
+Engine::~Engine() {
+  // DuckDB first: its callbacks reference the store.
+  if (ctx_) ctx_->duckdb.reset();
+}
+
+const EngineConfig& Engine::config() const { return ctx_->config; }
+
+Result<std::unique_ptr<Engine>> Engine::Open(const EngineConfig& config) {
+  auto ctx = std::make_unique<EngineContext>();
+  ctx->config = config;
+  store::StoreOptions store_options;
+  store_options.sync_writes = config.sync_writes;
+  const std::string rocks_path = (std::filesystem::path(config.data_path) / "rocksdb").string();
+  KALAM_ASSIGN_OR_RETURN(ctx->backend, store::StorageBackend::Open(rocks_path, store_options));
+  KALAM_ASSIGN_OR_RETURN(ctx->registry, registry::SchemaRegistry::Open(*ctx->backend));
+  ctx->users = std::make_unique<auth::UserRepository>(*ctx->backend);
+  KALAM_RETURN_IF_ERROR(ctx->users->EnsureRoot());
+  KALAM_ASSIGN_OR_RETURN(ctx->table_store, tables::TableStore::Open(*ctx->backend, ctx->seq));
+  ctx->system_tables = std::make_unique<system::SystemTables>(*ctx->registry);
+  try {
+    duckdb::DBConfig db_config;
+    ConfigureDuckDB(db_config, config);
+    ctx->duckdb = std::make_unique<duckdb::DuckDB>(nullptr, &db_config);
+    duckdb::Connection setup(*ctx->duckdb);
+    KALAM_RETURN_IF_ERROR(RegisterFunctions(setup));
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("starting DuckDB failed: ") + e.what());
+  }
+  return std::unique_ptr<Engine>(new Engine(std::move(ctx)));
+}
+
+std::unique_ptr<Session> Engine::CreateSession(const UserId& user, Role role) {
+  auto connection = std::make_unique<duckdb::Connection>(*ctx_->duckdb);
+  auto state = duckdb::make_shared_ptr<QueryState>(*ctx_);
+  state->acting_user = user;
+  state->acting_role = role;
+  QueryState* raw = state.get();
+  connection->context->registered_state->Insert(QueryState::kKey, std::move(state));
+  return std::unique_ptr<Session>(new Session(user, role, std::move(connection), raw));
+}
+
+namespace {
+
+// Runs one validated statement as `acting_user` / `acting_role`.
+Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckdb::Connection& connection,
+                                  QueryState& state, ParsedStatement& parsed, const UserId& acting_user,
+                                  Role acting_role, const std::vector<duckdb::Value>& params);
+
+Result<StatementResult> RunSelect(EngineContext& engine, ExecContext& ctx,
+                                  duckdb::unique_ptr<duckdb::SQLStatement> statement) {
+  KALAM_ASSIGN_OR_RETURN(auto result, RunDuckDBStatement(ctx, std::move(statement)));
+  StatementResult out;
+  out.has_rows = true;
+  out.as_user = ctx.acting_user;
+  for (size_t i = 0; i < result->ColumnCount(); ++i) {
+    out.columns.push_back(ResultColumn{result->names[i], tables::FromLogicalType(result->types[i]), {}});
+  }
+  out.rows = std::make_unique<duckdb::ColumnDataCollection>(duckdb::Allocator::DefaultAllocator(), result->types);
+  const uint64_t limit = engine.config.max_result_rows;
+  try {
+    while (auto chunk = result->Fetch()) {
+      if (chunk->size() == 0) break;
+      if (out.row_count + chunk->size() > limit) {
+        chunk->SetCardinality(limit - out.row_count);
+        out.truncated = true;
+      }
+      out.row_count += chunk->size();
+      out.rows->Append(*chunk);
+      if (out.truncated) break;
+    }
+  } catch (const std::exception& e) {
+    return StatusFromDuckDB(duckdb::ErrorData(e), ctx.state);
+  }
+  if (result->HasError()) return StatusFromDuckDB(result->GetErrorObject(), ctx.state);
+  AssignFlags(out.columns, ctx.state);
+  return out;
+}
+
+Result<StatementResult> RunExecuteAs(EngineContext& engine, Session& session, duckdb::Connection& connection,
+                                     QueryState& state, const dialect::ExecuteAsStmt& as, Role actor_role,
+                                     const std::vector<duckdb::Value>& params) {
+  KALAM_ASSIGN_OR_RETURN(auto target, engine.users->Get(as.user));
+  if (!target || target->deleted()) return Status::NotFound("User '" + as.user.str() + "' not found");
+  KALAM_RETURN_IF_ERROR(auth::CheckExecuteAs(actor_role, target->role));
+  ParsedStatement inner;
+  KALAM_RETURN_IF_ERROR(ParseOne(as.inner_sql, actor_role, &inner, /*nested=*/true));
+  return RunParsed(engine, session, connection, state, inner, target->id, target->role, params);
+}
+
+Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckdb::Connection& connection,
+                                  QueryState& state, ParsedStatement& parsed, const UserId& acting_user,
+                                  Role acting_role, const std::vector<duckdb::Value>& params) {
+  state.BeginStatement();
+  state.acting_user = acting_user;
+  state.acting_role = acting_role;
+  state.current_namespace = session.current_namespace();
+  ExecContext ctx{session, acting_user, acting_role, connection, state, params};
+  if (parsed.kalam) {
+    if (const auto* as = std::get_if<dialect::ExecuteAsStmt>(&*parsed.kalam)) {
+      auto result = RunExecuteAs(engine, session, connection, state, *as, acting_role, params);
+      state.acting_user = session.user_id();
+      state.acting_role = session.role();
+      return result;
+    }
+    if (!params.empty()) return Status::InvalidArgument("Parameter $1 invalid: the statement takes no parameters");
+    DdlExecutor ddl(engine);
+    return ddl.Run(ctx, *parsed.kalam);
+  }
+  DmlExecutor dml(engine);
+  auto& statement = parsed.standard;
+  switch (statement->type) {
+    case duckdb::StatementType::INSERT_STATEMENT:
+      return dml.Insert(ctx, statement->Cast<duckdb::InsertStatement>());
+    case duckdb::StatementType::UPDATE_STATEMENT:
+      return dml.Update(ctx, statement->Cast<duckdb::UpdateStatement>());
+    case duckdb::StatementType::DELETE_STATEMENT:
+      return dml.Delete(ctx, statement->Cast<duckdb::DeleteStatement>());
+    default:
+      state.include_tombstones = MentionsDeletedInWhere(parsed.sql);
+      return RunSelect(engine, ctx, statement->Copy());
+  }
+}
+
+}  // namespace
+
+Result<StatementResult> Engine::ExecuteStatement(Session& session, std::string_view sql,
+                                                 const std::vector<duckdb::Value>& params) {
+  ParsedStatement parsed;
+  KALAM_RETURN_IF_ERROR(ParseOne(sql, session.role(), &parsed));
+  return RunParsed(*ctx_, session, *session.connection_, *session.state_, parsed, session.user_id(), session.role(),
+                   params);
+}
+
+ExecutionOutcome Engine::Execute(Session& session, std::string_view sql, const std::vector<duckdb::Value>& params) {
+  ExecutionOutcome outcome;
+  auto split = dialect::SplitStatements(sql);
+  if (!split.ok()) {
+    outcome.error_kind = RequestErrorKind::kBatchParse;
+    outcome.error = split.status();
+    return outcome;
+  }
+  if (split->empty()) {
+    outcome.error_kind = RequestErrorKind::kEmptySql;
+    outcome.error = Status::InvalidArgument("No SQL statement provided");
+    return outcome;
+  }
+  if (!params.empty() && split->size() > 1) {
+    outcome.error_kind = RequestErrorKind::kParamsWithBatch;
+    outcome.error = Status::InvalidArgument("Parameters are not allowed with more than one statement");
+    return outcome;
+  }
+  auto fail = [&](size_t index, const Status& status) {
+    outcome.error_kind = RequestErrorKind::kStatement;
+    outcome.failed_statement = index + 1;
+    outcome.failed_sql = (*split)[index];
+    outcome.error = Status(status.code(), "Statement " + std::to_string(index + 1) + " failed: " + status.message());
+  };
+  // Validate everything before anything runs.
+  std::vector<ParsedStatement> parsed(split->size());
+  for (size_t i = 0; i < split->size(); ++i) {
+    Status s = ParseOne((*split)[i], session.role(), &parsed[i]);
+    if (!s.ok()) {
+      fail(i, s);
+      return outcome;
+    }
+  }
+  for (size_t i = 0; i < parsed.size(); ++i) {
+    auto result = RunParsed(*ctx_, session, *session.connection_, *session.state_, parsed[i], session.user_id(),
+                            session.role(), params);
+    if (!result.ok()) {
+      if (result.status().message().rfind("Parameter $", 0) == 0) {
+        outcome.error_kind = RequestErrorKind::kInvalidParameter;
+        outcome.error = result.status();
+        return outcome;
+      }
+      fail(i, result.status());
+      return outcome;
+    }
+    outcome.results.push_back(std::move(result).value());
+  }
+  return outcome;
+}
+
+}  // namespace kalam::core

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include "duckdb.hpp"
+#include "kalam/auth/user_repository.h"
+#include "kalam/commons/engine_config.h"
+#include "kalam/commons/seq_generator.h"
+#include "kalam/registry/schema_registry.h"
+#include "kalam/store/storage_backend.h"
+#include "kalam/system/system_tables.h"
+#include "kalam/tables/table_store.h"
+
+namespace kalam::core {
+
+// Everything the engine owns, shared by its executors and DuckDB callbacks. Members are
+// declared in dependency order so destruction runs DuckDB down before the store closes.
+struct EngineContext {
+  EngineConfig config;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  SeqGenerator seq;
+  std::unique_ptr<store::StorageBackend> backend;
+  std::unique_ptr<registry::SchemaRegistry> registry;
+  std::unique_ptr<auth::UserRepository> users;
+  std::unique_ptr<tables::TableStore> table_store;
+  std::unique_ptr<system::SystemTables> system_tables;
+  std::unique_ptr<duckdb::DuckDB> duckdb;
+};
+
+}  // namespace kalam::core

@@ -1,0 +1,106 @@
+#pragma once
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "duckdb/common/types/column/column_data_collection.hpp"
+#include "kalam/core/engine.h"
+
+namespace kalam::core::testing {
+
+// A fresh data directory under the system temp folder, removed at destruction.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() / ("kalam_test_" + std::to_string(rd()) + std::to_string(rd()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  std::string path() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Renders a row result as text rows ("1|a|NULL") for compact assertions.
+inline std::vector<std::string> Rows(const StatementResult& result) {
+  std::vector<std::string> out;
+  if (!result.rows) return out;
+  for (auto& chunk : result.rows->Chunks()) {
+    for (duckdb::idx_t r = 0; r < chunk.size(); ++r) {
+      std::string line;
+      for (duckdb::idx_t c = 0; c < chunk.ColumnCount(); ++c) {
+        if (c) line += "|";
+        auto v = chunk.GetValue(c, r);
+        line += v.IsNull() ? "NULL" : v.ToString();
+      }
+      out.push_back(line);
+    }
+  }
+  return out;
+}
+
+// An engine over a temporary data directory with helpers to run SQL as a given user.
+class EngineFixture : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+  void TearDown() override {
+    sessions_.clear();
+    engine_.reset();
+  }
+
+  void Reopen() {
+    sessions_.clear();
+    engine_.reset();
+    EngineConfig config;
+    config.data_path = dir_.path();
+    config.query_threads = 1;
+    auto opened = Engine::Open(config);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    engine_ = std::move(opened).value();
+  }
+
+  Session& As(const std::string& user, Role role = Role::kUser) {
+    auto key = user + "/" + std::string(RoleName(role));
+    for (auto& [k, s] : sessions_) {
+      if (k == key) return *s;
+    }
+    sessions_.emplace_back(key, engine_->CreateSession(UserId(user), role));
+    return *sessions_.back().second;
+  }
+  Session& Root() { return As("root", Role::kSystem); }
+
+  // Runs SQL that must succeed; returns the last statement's result.
+  StatementResult Run(Session& session, const std::string& sql, const std::vector<duckdb::Value>& params = {}) {
+    auto outcome = engine_->Execute(session, sql, params);
+    EXPECT_TRUE(outcome.ok()) << sql << "\n  -> " << outcome.error.ToString();
+    if (!outcome.ok() || outcome.results.empty()) return StatementResult{};
+    return std::move(outcome.results.back());
+  }
+  std::vector<std::string> Query(Session& session, const std::string& sql,
+                                 const std::vector<duckdb::Value>& params = {}) {
+    return Rows(Run(session, sql, params));
+  }
+  // Runs SQL that must fail; returns the error status.
+  Status Fail(Session& session, const std::string& sql, const std::vector<duckdb::Value>& params = {}) {
+    auto outcome = engine_->Execute(session, sql, params);
+    EXPECT_FALSE(outcome.ok()) << sql << " unexpectedly succeeded";
+    return outcome.error;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Engine> engine_;
+  std::vector<std::pair<std::string, std::unique_ptr<Session>>> sessions_;
+};
+
+}  // namespace kalam::core::testing

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "duckdb/common/types/value.hpp"
+#include "kalam/commons/engine_config.h"
+#include "kalam/commons/result.h"
+#include "kalam/commons/role.h"
+#include "kalam/core/session.h"
+#include "kalam/core/statement_result.h"
+
+namespace kalam::core {
+
+// Why a request failed before or while its statements ran (PROTOCOL.md §3.2).
+enum class RequestErrorKind {
+  kNone,
+  kEmptySql,          // no statement in the text
+  kBatchParse,        // unterminated quote or comment
+  kParamsWithBatch,   // params given with more than one statement
+  kInvalidParameter,  // missing, extra or unconvertible parameter
+  kStatement,         // statement N failed; see `error`'s code for the class
+};
+
+// Everything a request produced: one result per statement that ran, and the first error.
+struct ExecutionOutcome {
+  std::vector<StatementResult> results;
+  RequestErrorKind error_kind = RequestErrorKind::kNone;
+  Status error;                 // message already prefixed "Statement N failed: " for kStatement
+  size_t failed_statement = 0;  // 1-based, for kStatement
+  std::string failed_sql;       // the failing statement's text, for kStatement
+  bool ok() const { return error_kind == RequestErrorKind::kNone; }
+};
+
+struct EngineContext;
+
+// The embedded KalamDB engine: catalog, hot tier, SQL through DuckDB, per-user isolation.
+// Thread-safe: any number of sessions may execute concurrently.
+class Engine {
+ public:
+  // Opens (or creates) the data directory `config.data_path`.
+  static Result<std::unique_ptr<Engine>> Open(const EngineConfig& config);
+  ~Engine();
+
+  // A session acting as `user` with `role`. Authentication is the caller's job.
+  std::unique_ptr<Session> CreateSession(const UserId& user, Role role);
+
+  // Runs every statement of `sql` in order; stops at the first failure (earlier statements
+  // stay committed). `params` bind `$1..$n` and are allowed with a single statement only.
+  ExecutionOutcome Execute(Session& session, std::string_view sql, const std::vector<duckdb::Value>& params = {});
+
+  // Runs exactly one statement (no splitting).
+  Result<StatementResult> ExecuteStatement(Session& session, std::string_view statement,
+                                           const std::vector<duckdb::Value>& params = {});
+
+  const EngineConfig& config() const;
+
+ private:
+  explicit Engine(std::unique_ptr<EngineContext> ctx);
+  std::unique_ptr<EngineContext> ctx_;
+};
+
+}  // namespace kalam::core

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <memory>
+
+#include "kalam/commons/ids.h"
+#include "kalam/commons/role.h"
+
+namespace duckdb {
+class Connection;
+}
+
+namespace kalam::core {
+
+class QueryState;
+
+// One client's conversation with the engine: who is acting, the current namespace, and a
+// DuckDB connection of its own (prepared plans are per connection). Created by
+// Engine::CreateSession; must not outlive the engine. Not thread-safe: one statement at a
+// time per session.
+class Session {
+ public:
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  const UserId& user_id() const { return user_id_; }
+  Role role() const { return role_; }
+  const NamespaceId& current_namespace() const { return current_namespace_; }
+  void set_current_namespace(NamespaceId ns) { current_namespace_ = std::move(ns); }
+
+ private:
+  friend class Engine;
+  // `state` is owned by the connection's client context.
+  Session(UserId user, Role role, std::unique_ptr<duckdb::Connection> connection, QueryState* state);
+
+  UserId user_id_;
+  Role role_;
+  NamespaceId current_namespace_{"default"};
+  std::unique_ptr<duckdb::Connection> connection_;
+  QueryState* state_;
+};
+
+}  // namespace kalam::core

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "duckdb/main/client_context_state.hpp"
+#include "kalam/commons/ids.h"
+#include "kalam/commons/role.h"
+#include "kalam/commons/status.h"
+#include "kalam/commons/table_definition.h"
+#include "kalam/store/storage_backend.h"
+
+namespace duckdb {
+class ClientContext;
+}
+
+namespace kalam::core {
+
+struct EngineContext;
+
+// Per-connection state that DuckDB callbacks (replacement scan, table functions, UDFs) read
+// while a statement runs: who is acting and what the statement may see. Set by the engine
+// before each statement; the scan reads the acting user when it starts, not when the plan
+// was bound, so a prepared plan never leaks one user's rows to another.
+class QueryState : public duckdb::ClientContextState {
+ public:
+  static constexpr const char* kKey = "kalam_query_state";
+  static QueryState& Get(duckdb::ClientContext& context);
+
+  explicit QueryState(EngineContext& engine) : engine(engine) {}
+
+  EngineContext& engine;
+  UserId acting_user;
+  Role acting_role = Role::kUser;
+  NamespaceId current_namespace{"default"};
+  // The statement's WHERE mentions `_deleted`: tombstones are visible (PROTOCOL.md §5.5).
+  bool include_tombstones = false;
+  // One consistent view of the hot tier per statement.
+  std::shared_ptr<const store::Snapshot> snapshot;
+
+  // Written by bind callbacks, possibly from DuckDB worker threads.
+  std::mutex mu;
+  std::vector<std::shared_ptr<const TableDefinition>> bound_tables;  // guarded by mu
+  Status denied;  // first permission failure seen while binding; guarded by mu
+
+  void BeginStatement();
+  void RecordBound(std::shared_ptr<const TableDefinition> def);
+  void RecordDenied(const Status& status);
+};
+
+}  // namespace kalam::core

@@ -1,0 +1,14 @@
+#pragma once
+
+#include "cursor.h"
+#include "kalam/commons/result.h"
+#include "kalam/dialect/statements.h"
+
+namespace kalam::dialect {
+
+// Parses CREATE [USER|SHARED|STREAM] TABLE ... (PROTOCOL.md §5.3) with `cursor` at CREATE:
+// columns with their types, NULL/DEFAULT/PRIMARY KEY/identity, table-level PRIMARY KEY,
+// then seed clauses and WITH options in any order. The whole statement must be consumed.
+Result<CreateTableStmt> ParseCreateTable(Cursor& cursor);
+
+}  // namespace kalam::dialect

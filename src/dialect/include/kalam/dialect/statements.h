@@ -1,0 +1,91 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "kalam/commons/column_definition.h"
+#include "kalam/commons/ids.h"
+#include "kalam/commons/table_options.h"
+#include "kalam/commons/table_type.h"
+
+namespace kalam::dialect {
+
+// A table reference as written: namespace is absent when the name was unqualified.
+struct TableRef {
+  std::optional<NamespaceId> namespace_id;
+  TableName table_name;
+};
+
+struct CreateNamespaceStmt {
+  NamespaceId name;
+  bool if_not_exists = false;
+};
+
+struct DropNamespaceStmt {
+  NamespaceId name;
+  bool if_exists = false;
+  bool cascade = false;
+};
+
+// USE app; USE NAMESPACE app; SET NAMESPACE app;
+struct UseNamespaceStmt {
+  NamespaceId name;
+};
+
+// Which option settings were written explicitly (for defaults and validation).
+struct TableOptionsSet {
+  bool flush = false;        // any flush trigger was given
+  bool storage = false;
+  bool access_level = false;
+  bool deleted_retention = false;
+  bool ttl = false;
+  bool max_buffer = false;
+};
+
+struct CreateTableStmt {
+  TableRef table;
+  // Type from the prefix keyword or the TYPE option; nullopt when neither was written (the
+  // table is SHARED then, subject to the downgrade rule of PROTOCOL.md §2.7).
+  std::optional<TableType> type;
+  bool if_not_exists = false;
+  // column_id is left 0; the registry assigns ids. PK columns have nullable = false.
+  std::vector<ColumnDefinition> columns;
+  TableOptions options;  // fields not written keep their defaults
+  TableOptionsSet options_set;
+};
+
+struct DropTableStmt {
+  TableRef table;
+  std::optional<TableType> type;  // prefix keyword, if written
+  bool if_exists = false;
+};
+
+struct ShowNamespacesStmt {};
+
+struct ShowTablesStmt {
+  std::optional<NamespaceId> in_namespace;
+};
+
+struct DescribeTableStmt {
+  TableRef table;
+  bool history = false;
+};
+
+struct ShowStatsStmt {
+  TableRef table;
+};
+
+// EXECUTE AS USER 'alice' ( <one statement> )
+struct ExecuteAsStmt {
+  UserId user;
+  std::string inner_sql;  // the statement inside the parentheses, trimmed
+};
+
+using KalamStatement = std::variant<CreateNamespaceStmt, DropNamespaceStmt, UseNamespaceStmt,
+                                    CreateTableStmt, DropTableStmt, ShowNamespacesStmt,
+                                    ShowTablesStmt, DescribeTableStmt, ShowStatsStmt,
+                                    ExecuteAsStmt>;
+
+}  // namespace kalam::dialect

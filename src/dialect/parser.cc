@@ -1,0 +1,293 @@
+#include "kalam/dialect/parser.h"
+
+#include <array>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "create_table_parser.h"
+#include "cursor.h"
+#include "kalam/commons/names.h"
+#include "kalam/dialect/statement_splitter.h"
+#include "lexer.h"
+
+namespace kalam::dialect {
+namespace {
+
+// Statements KalamDB plans but does not build yet, by their leading words. The longest
+// matching entry names the statement in "Not supported yet: <name>" (PROTOCOL.md §0).
+struct PlannedStatement {
+  std::array<std::string_view, 4> words;
+  std::string_view name;
+};
+
+constexpr PlannedStatement kPlannedStatements[] = {
+    {{"ALTER", "NAMESPACE"}, "ALTER NAMESPACE"},
+    {{"ALTER", "TABLE"}, "ALTER TABLE"},
+    {{"ALTER", "USER", "TABLE"}, "ALTER TABLE"},
+    {{"ALTER", "SHARED", "TABLE"}, "ALTER TABLE"},
+    {{"ALTER", "STREAM", "TABLE"}, "ALTER TABLE"},
+    {{"ALTER", "USER"}, "ALTER USER"},
+    {{"ALTER", "STORAGE"}, "ALTER STORAGE"},
+    {{"ALTER", "TOPIC"}, "ALTER TOPIC"},
+    {{"CREATE", "USER"}, "CREATE USER"},  // CREATE USER TABLE never gets here
+    {{"CREATE", "STORAGE"}, "CREATE STORAGE"},
+    {{"CREATE", "VIEW"}, "CREATE VIEW"},
+    {{"CREATE", "OR", "REPLACE", "VIEW"}, "CREATE VIEW"},
+    {{"CREATE", "MATERIALIZED", "VIEW"}, "CREATE VIEW"},
+    {{"CREATE", "TOPIC"}, "CREATE TOPIC"},
+    {{"CREATE", "INDEX"}, "CREATE INDEX"},
+    {{"DROP", "USER"}, "DROP USER"},
+    {{"DROP", "STORAGE"}, "DROP STORAGE"},
+    {{"DROP", "VIEW"}, "DROP VIEW"},
+    {{"DROP", "TOPIC"}, "DROP TOPIC"},
+    {{"DROP", "INDEX"}, "DROP INDEX"},
+    {{"CLEAR", "TOPIC"}, "CLEAR TOPIC"},
+    {{"SHOW", "STORAGES"}, "SHOW STORAGES"},
+    {{"SHOW", "ALL"}, "SHOW ALL"},
+    {{"SHOW", "COLUMNS"}, "SHOW COLUMNS"},
+    {{"SHOW", "MANIFEST"}, "SHOW MANIFEST"},
+    {{"STORAGE", "FLUSH"}, "STORAGE FLUSH"},
+    {{"STORAGE", "COMPACT"}, "STORAGE COMPACT"},
+    {{"STORAGE", "CHECK"}, "STORAGE CHECK"},
+    {{"FLUSH"}, "FLUSH"},
+    {{"FLUSH", "TABLE"}, "FLUSH TABLE"},
+    {{"FLUSH", "ALL"}, "FLUSH ALL TABLES"},
+    {{"KILL"}, "KILL"},
+    {{"KILL", "JOB"}, "KILL JOB"},
+    {{"KILL", "LIVE", "QUERY"}, "KILL LIVE QUERY"},
+    {{"SUBSCRIBE"}, "SUBSCRIBE TO"},
+    {{"BACKUP"}, "BACKUP DATABASE"},
+    {{"RESTORE"}, "RESTORE DATABASE"},
+    {{"BEGIN"}, "BEGIN"},
+    {{"START"}, "START TRANSACTION"},
+    {{"COMMIT"}, "COMMIT"},
+    {{"ROLLBACK"}, "ROLLBACK"},
+    {{"CONSUME"}, "CONSUME"},
+    {{"ACK"}, "ACK"},
+    {{"CLUSTER"}, "CLUSTER"},
+    {{"EXPORT"}, "EXPORT USER DATA"},
+    {{"SET"}, "SET"},  // SET NAMESPACE is handled before this table is consulted
+};
+
+// Leading keywords of the statements DuckDB parses.
+constexpr std::array<std::string_view, 9> kStandardLeaders = {
+    "SELECT", "WITH", "VALUES", "INSERT", "UPDATE", "DELETE", "EXPLAIN", "FROM", "TABLE"};
+
+// Dispatches on the leading keywords and parses every KalamDB statement except CREATE TABLE,
+// which has its own parser.
+class StatementParser {
+ public:
+  StatementParser(std::string_view sql, std::vector<Token> tokens) : cur_(sql, std::move(tokens)) {}
+
+  Result<KalamStatement> Parse();
+
+ private:
+  Result<KalamStatement> ParseCreateNamespace();
+  Result<KalamStatement> ParseDropNamespace();
+  Result<KalamStatement> ParseUseNamespace();
+  Result<KalamStatement> ParseDropTable();
+  Result<KalamStatement> ParseShow();
+  Result<KalamStatement> ParseDescribe();
+  Result<KalamStatement> ParseExecuteAs();
+  Status PlannedOrUnknown() const;
+
+  // [USER|SHARED|STREAM] TABLE starting `ahead` tokens from here.
+  bool AtTableKeyword(size_t ahead) const {
+    return cur_.Peek(ahead).IsKeyword("TABLE") ||
+           (TableTypeKeyword(cur_.Peek(ahead)) && cur_.Peek(ahead + 1).IsKeyword("TABLE"));
+  }
+
+  Cursor cur_;
+};
+
+Result<KalamStatement> StatementParser::Parse() {
+  if (cur_.AtEnd()) return Status::InvalidArgument("Empty statement");
+  const Token& first = cur_.Peek();
+  if (first.IsKeyword("CREATE")) {
+    if (cur_.Peek(1).IsKeyword("NAMESPACE")) return ParseCreateNamespace();
+    if (AtTableKeyword(1)) {
+      KALAM_ASSIGN_OR_RETURN(CreateTableStmt stmt, ParseCreateTable(cur_));
+      return KalamStatement(std::move(stmt));
+    }
+  } else if (first.IsKeyword("DROP")) {
+    if (cur_.Peek(1).IsKeyword("NAMESPACE")) return ParseDropNamespace();
+    if (AtTableKeyword(1)) return ParseDropTable();
+  } else if (first.IsKeyword("USE") ||
+             (first.IsKeyword("SET") && cur_.Peek(1).IsKeyword("NAMESPACE"))) {
+    return ParseUseNamespace();
+  } else if (first.IsKeyword("SHOW")) {
+    const Token& what = cur_.Peek(1);
+    if (what.IsKeyword("NAMESPACES") || what.IsKeyword("TABLES") || what.IsKeyword("STATS")) {
+      return ParseShow();
+    }
+  } else if (first.IsKeyword("DESCRIBE") || first.IsKeyword("DESC")) {
+    return ParseDescribe();
+  } else if (first.IsKeyword("EXECUTE") && cur_.Peek(1).IsKeyword("AS")) {
+    return ParseExecuteAs();
+  }
+  return PlannedOrUnknown();
+}
+
+Status StatementParser::PlannedOrUnknown() const {
+  const PlannedStatement* best = nullptr;
+  size_t best_length = 0;
+  for (const PlannedStatement& planned : kPlannedStatements) {
+    size_t length = 0;
+    while (length < planned.words.size() && !planned.words[length].empty()) ++length;
+    bool match = true;
+    for (size_t i = 0; i < length && match; ++i) match = cur_.Peek(i).IsKeyword(planned.words[i]);
+    if (match && length > best_length) {
+      best = &planned;
+      best_length = length;
+    }
+  }
+  if (best != nullptr) return Status::Unsupported("Not supported yet: " + std::string(best->name));
+  const Token& first = cur_.Peek();
+  return Status::InvalidArgument("Unsupported statement type: " +
+                                 (first.kind == TokenKind::kWord ? ToUpperAscii(first.text) : first.text));
+}
+
+// CREATE NAMESPACE [IF NOT EXISTS] name
+Result<KalamStatement> StatementParser::ParseCreateNamespace() {
+  cur_.Seek(cur_.position() + 2);
+  CreateNamespaceStmt stmt;
+  stmt.if_not_exists = cur_.MatchKeywords({"IF", "NOT", "EXISTS"});
+  KALAM_ASSIGN_OR_RETURN(stmt.name, cur_.ParseNamespaceName());
+  KALAM_RETURN_IF_ERROR(cur_.ExpectEnd());
+  return KalamStatement(std::move(stmt));
+}
+
+// DROP NAMESPACE [IF EXISTS] name [CASCADE]
+Result<KalamStatement> StatementParser::ParseDropNamespace() {
+  cur_.Seek(cur_.position() + 2);
+  DropNamespaceStmt stmt;
+  stmt.if_exists = cur_.MatchKeywords({"IF", "EXISTS"});
+  KALAM_ASSIGN_OR_RETURN(stmt.name, cur_.ParseNamespaceName());
+  stmt.cascade = cur_.MatchKeyword("CASCADE");
+  KALAM_RETURN_IF_ERROR(cur_.ExpectEnd());
+  return KalamStatement(std::move(stmt));
+}
+
+// USE name | USE NAMESPACE name | SET NAMESPACE name
+Result<KalamStatement> StatementParser::ParseUseNamespace() {
+  if (cur_.Next().IsKeyword("SET")) {
+    cur_.Next();  // NAMESPACE, checked by the caller
+  } else if (cur_.Peek().IsKeyword("NAMESPACE") && cur_.Peek(1).kind != TokenKind::kEnd) {
+    // A lone "USE namespace" names a namespace called `namespace`.
+    cur_.Next();
+  }
+  UseNamespaceStmt stmt;
+  KALAM_ASSIGN_OR_RETURN(stmt.name, cur_.ParseNamespaceName());
+  KALAM_RETURN_IF_ERROR(cur_.ExpectEnd());
+  return KalamStatement(std::move(stmt));
+}
+
+// SHOW NAMESPACES | SHOW TABLES [IN [NAMESPACE] ns] | SHOW STATS FOR [TABLE] [ns.]t
+Result<KalamStatement> StatementParser::ParseShow() {
+  cur_.Next();  // SHOW
+  if (cur_.MatchKeyword("NAMESPACES")) {
+    KALAM_RETURN_IF_ERROR(cur_.ExpectEnd());
+    return KalamStatement(ShowNamespacesStmt{});
+  }
+  if (cur_.MatchKeyword("TABLES")) {
+    ShowTablesStmt stmt;
+    if (cur_.MatchKeyword("IN")) {
+      if (cur_.Peek().IsKeyword("NAMESPACE") && cur_.Peek(1).kind != TokenKind::kEnd) cur_.Next();
+      KALAM_ASSIGN_OR_RETURN(stmt.in_namespace, cur_.ParseNamespaceName());
+    }
+    KALAM_RETURN_IF_ERROR(cur_.ExpectEnd());
+    return KalamStatement(std::move(stmt));
+  }
+  cur_.Next();  // STATS
+  KALAM_RETURN_IF_ERROR(cur_.ExpectKeyword("FOR"));
+  cur_.MatchKeyword("TABLE");
+  ShowStatsStmt stmt;
+  KALAM_ASSIGN_OR_RETURN(stmt.table, cur_.ParseTableRef());
+  KALAM_RETURN_IF_ERROR(cur_.ExpectEnd());
+  return KalamStatement(std::move(stmt));
+}
+
+// DESCRIBE | DESC [TABLE] [ns.]t [HISTORY]
+Result<KalamStatement> StatementParser::ParseDescribe() {
+  cur_.Next();
+  cur_.MatchKeyword("TABLE");
+  DescribeTableStmt stmt;
+  KALAM_ASSIGN_OR_RETURN(stmt.table, cur_.ParseTableRef());
+  stmt.history = cur_.MatchKeyword("HISTORY");
+  KALAM_RETURN_IF_ERROR(cur_.ExpectEnd());
+  return KalamStatement(std::move(stmt));
+}
+
+// DROP [USER|SHARED|STREAM] TABLE [IF EXISTS] [ns.]t
+Result<KalamStatement> StatementParser::ParseDropTable() {
+  cur_.Next();  // DROP
+  DropTableStmt stmt;
+  stmt.type = TableTypeKeyword(cur_.Peek());
+  if (stmt.type) cur_.Next();
+  KALAM_RETURN_IF_ERROR(cur_.ExpectKeyword("TABLE"));
+  stmt.if_exists = cur_.MatchKeywords({"IF", "EXISTS"});
+  KALAM_ASSIGN_OR_RETURN(stmt.table, cur_.ParseTableRef());
+  KALAM_RETURN_IF_ERROR(cur_.ExpectEnd());
+  return KalamStatement(std::move(stmt));
+}
+
+// EXECUTE AS USER <'name' | name> ( <one statement> )
+Result<KalamStatement> StatementParser::ParseExecuteAs() {
+  cur_.Seek(cur_.position() + 2);  // EXECUTE AS
+  KALAM_RETURN_IF_ERROR(cur_.ExpectKeyword("USER"));
+  const Token& user = cur_.Peek();
+  std::string user_id;
+  if (user.kind == TokenKind::kString || user.kind == TokenKind::kQuotedIdent) {
+    user_id = user.text;  // quoted user ids are kept as written (PROTOCOL.md §11)
+  } else if (user.kind == TokenKind::kWord || user.kind == TokenKind::kNumber) {
+    user_id = ToLower(user.text);
+  } else {
+    return SyntaxError("a user name", user);
+  }
+  cur_.Next();
+  KALAM_RETURN_IF_ERROR(ValidateUserId(user_id));
+
+  const size_t open = cur_.position();
+  if (!cur_.Peek().IsSymbol('(')) return SyntaxError("'(' after EXECUTE AS USER", cur_.Peek());
+  const std::optional<size_t> close = cur_.MatchingParen(open);
+  if (!close) return Status::InvalidArgument("Syntax error: unbalanced parentheses in EXECUTE AS USER");
+  cur_.Seek(*close + 1);
+  KALAM_RETURN_IF_ERROR(cur_.ExpectEnd());
+
+  // The inner statement goes to the engine verbatim, so it is cut from the source text
+  // rather than rebuilt from tokens.
+  std::string_view inner = cur_.TextBetween(open, *close);
+  if (!inner.empty() && inner.back() == ';') inner = TrimSpace(inner.substr(0, inner.size() - 1));
+  KALAM_ASSIGN_OR_RETURN(std::vector<std::string> statements, SplitStatements(inner));
+  if (statements.size() != 1) {
+    return Status::InvalidArgument("EXECUTE AS USER requires a single SQL statement");
+  }
+  ExecuteAsStmt stmt;
+  stmt.user = UserId(std::move(user_id));
+  stmt.inner_sql = std::string(inner);
+  return KalamStatement(std::move(stmt));
+}
+
+}  // namespace
+
+StatementClass ClassifyStatement(std::string_view sql) {
+  Lexer lexer(sql);
+  Result<Token> first = lexer.Next();
+  // A lexical error is reported by ParseKalamStatement, which reads the same text.
+  if (!first.ok()) return StatementClass::kKalam;
+  if (first->IsSymbol('(')) return StatementClass::kStandard;
+  for (std::string_view leader : kStandardLeaders) {
+    if (first->IsKeyword(leader)) return StatementClass::kStandard;
+  }
+  return StatementClass::kKalam;
+}
+
+Result<KalamStatement> ParseKalamStatement(std::string_view sql) {
+  KALAM_ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(sql));
+  StatementParser parser(sql, std::move(tokens));
+  return parser.Parse();
+}
+
+}  // namespace kalam::dialect

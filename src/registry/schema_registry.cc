@@ -1,0 +1,172 @@
+#include "kalam/registry/schema_registry.h"
+
+#include <algorithm>
+
+#include "kalam/commons/byte_buffer.h"
+#include "kalam/commons/clock.h"
+#include "kalam/commons/names.h"
+#include "kalam/registry/catalog_codec.h"
+
+namespace kalam::registry {
+namespace {
+
+using store::Partition;
+
+constexpr std::string_view kNamespacePrefix = "ns/";
+constexpr std::string_view kTablePrefix = "tbl/";
+constexpr std::string_view kSchemaPrefix = "sch/";
+constexpr std::string_view kTableCounterKey = "ctr/table_number";
+
+std::string NamespaceKey(const NamespaceId& id) { return std::string(kNamespacePrefix) + id.str(); }
+std::string TableKey(const TableId& id) { return std::string(kTablePrefix) + id.ToString(); }
+std::string SchemaPrefix(const TableId& id) { return std::string(kSchemaPrefix) + id.ToString() + "/"; }
+std::string SchemaKey(const TableId& id, uint32_t version) {
+  std::string key = SchemaPrefix(id);
+  ByteWriter(&key).U32BE(version);
+  return key;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SchemaRegistry>> SchemaRegistry::Open(store::StorageBackend& backend) {
+  std::unique_ptr<SchemaRegistry> registry(new SchemaRegistry(backend));
+  KALAM_RETURN_IF_ERROR(registry->Load());
+  return registry;
+}
+
+Status SchemaRegistry::Load() {
+  auto ns_it = backend_.ScanPrefix(Partition::kMeta, kNamespacePrefix);
+  for (ns_it->SeekToFirst(); ns_it->Valid(); ns_it->Next()) {
+    KALAM_ASSIGN_OR_RETURN(NamespaceDefinition def, NamespaceDefinitionCodec::Decode(ns_it->value()));
+    namespaces_[def.id] = std::move(def);
+  }
+  KALAM_RETURN_IF_ERROR(ns_it->status());
+  const NamespaceId default_ns{std::string(kDefaultNamespace)};
+  if (!namespaces_.count(default_ns)) {
+    NamespaceDefinition def{default_ns, NowMicros(), "{}"};
+    KALAM_RETURN_IF_ERROR(backend_.Put(Partition::kMeta, NamespaceKey(default_ns), NamespaceDefinitionCodec::Encode(def)));
+    namespaces_[default_ns] = def;
+  }
+
+  auto tbl_it = backend_.ScanPrefix(Partition::kMeta, kTablePrefix);
+  for (tbl_it->SeekToFirst(); tbl_it->Valid(); tbl_it->Next()) {
+    KALAM_ASSIGN_OR_RETURN(TableDefinition def, TableDefinitionCodec::Decode(tbl_it->value()));
+    auto shared = std::make_shared<const TableDefinition>(std::move(def));
+    tables_[shared->id] = shared;
+  }
+  KALAM_RETURN_IF_ERROR(tbl_it->status());
+
+  KALAM_ASSIGN_OR_RETURN(auto counter, backend_.Get(Partition::kMeta, kTableCounterKey));
+  if (counter.has_value()) {
+    ByteReader r(*counter);
+    uint32_t n = 0;
+    if (!r.U32BE(&n)) return Status::Corruption("bad table counter");
+    next_table_number_ = n;
+  }
+  return Status::Ok();
+}
+
+bool SchemaRegistry::NamespaceExists(const NamespaceId& id) const {
+  std::shared_lock lock(mu_);
+  return namespaces_.count(id) > 0;
+}
+
+Status SchemaRegistry::CreateNamespace(const NamespaceDefinition& def) {
+  std::unique_lock lock(mu_);
+  if (namespaces_.count(def.id)) return Status::AlreadyExists("Namespace '" + def.id.str() + "' already exists");
+  KALAM_RETURN_IF_ERROR(backend_.Put(Partition::kMeta, NamespaceKey(def.id), NamespaceDefinitionCodec::Encode(def)));
+  namespaces_[def.id] = def;
+  return Status::Ok();
+}
+
+Status SchemaRegistry::DropNamespace(const NamespaceId& id) {
+  std::unique_lock lock(mu_);
+  if (!namespaces_.count(id)) return Status::NotFound("Namespace '" + id.str() + "' does not exist");
+  KALAM_RETURN_IF_ERROR(backend_.Delete(Partition::kMeta, NamespaceKey(id)));
+  namespaces_.erase(id);
+  return Status::Ok();
+}
+
+std::vector<NamespaceDefinition> SchemaRegistry::ListNamespaces() const {
+  std::shared_lock lock(mu_);
+  std::vector<NamespaceDefinition> out;
+  for (const auto& [id, def] : namespaces_) out.push_back(def);
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return out;
+}
+
+Result<std::shared_ptr<const TableDefinition>> SchemaRegistry::CreateTable(TableDefinition def) {
+  std::unique_lock lock(mu_);
+  if (!namespaces_.count(def.id.namespace_id)) {
+    return Status::NotFound("Namespace '" + def.id.namespace_id.str() + "' does not exist. Create it first with CREATE NAMESPACE " +
+                            def.id.namespace_id.str());
+  }
+  if (tables_.count(def.id)) return Status::AlreadyExists("Table " + def.id.ToString() + " already exists");
+  def.number = next_table_number_;
+  def.schema_version = 1;
+  def.next_column_id = 1;
+  for (ColumnDefinition& c : def.columns) c.column_id = def.next_column_id++;
+  const int64_t now = NowMicros();
+  def.created_at_us = now;
+  def.updated_at_us = now;
+
+  store::WriteBatch batch;
+  const std::string bytes = TableDefinitionCodec::Encode(def);
+  batch.Put(Partition::kMeta, TableKey(def.id), bytes);
+  batch.Put(Partition::kMeta, SchemaKey(def.id, def.schema_version), bytes);
+  std::string counter;
+  ByteWriter(&counter).U32BE(next_table_number_ + 1);
+  batch.Put(Partition::kMeta, kTableCounterKey, counter);
+  KALAM_RETURN_IF_ERROR(backend_.Write(batch));
+  ++next_table_number_;
+  auto shared = std::make_shared<const TableDefinition>(std::move(def));
+  tables_[shared->id] = shared;
+  return shared;
+}
+
+Status SchemaRegistry::DropTable(const TableId& id) {
+  std::unique_lock lock(mu_);
+  if (!tables_.count(id)) return Status::NotFound("Table " + id.ToString() + " does not exist");
+  store::WriteBatch batch;
+  batch.Delete(Partition::kMeta, TableKey(id));
+  const std::string prefix = SchemaPrefix(id);
+  batch.DeleteRange(Partition::kMeta, prefix, store::PrefixSuccessor(prefix));
+  KALAM_RETURN_IF_ERROR(backend_.Write(batch));
+  tables_.erase(id);
+  return Status::Ok();
+}
+
+std::shared_ptr<const TableDefinition> SchemaRegistry::FindTable(const TableId& id) const {
+  std::shared_lock lock(mu_);
+  auto it = tables_.find(id);
+  return it == tables_.end() ? nullptr : it->second;
+}
+
+std::vector<std::shared_ptr<const TableDefinition>> SchemaRegistry::ListTables() const {
+  std::shared_lock lock(mu_);
+  std::vector<std::shared_ptr<const TableDefinition>> out;
+  for (const auto& [id, def] : tables_) out.push_back(def);
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
+  return out;
+}
+
+std::vector<std::shared_ptr<const TableDefinition>> SchemaRegistry::ListTables(const NamespaceId& ns) const {
+  std::vector<std::shared_ptr<const TableDefinition>> out;
+  for (auto& def : ListTables()) {
+    if (def->id.namespace_id == ns) out.push_back(std::move(def));
+  }
+  return out;
+}
+
+Result<std::vector<TableDefinition>> SchemaRegistry::SchemaHistory(const TableId& id) const {
+  std::vector<TableDefinition> out;
+  auto it = backend_.ScanPrefix(Partition::kMeta, SchemaPrefix(id));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    KALAM_ASSIGN_OR_RETURN(TableDefinition def, TableDefinitionCodec::Decode(it->value()));
+    out.push_back(std::move(def));
+  }
+  KALAM_RETURN_IF_ERROR(it->status());
+  return out;
+}
+
+}  // namespace kalam::registry

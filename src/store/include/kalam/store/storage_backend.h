@@ -1,0 +1,62 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "kalam/commons/result.h"
+#include "kalam/store/partition.h"
+#include "kalam/store/range_iterator.h"
+#include "kalam/store/write_batch.h"
+
+namespace kalam::store {
+
+struct StoreOptions {
+  bool create_if_missing = true;
+  // fsync the write-ahead log on every write ("durable"); off = WAL written, OS-buffered.
+  bool sync_writes = false;
+  size_t block_cache_bytes = 256 << 20;
+};
+
+// A consistent point-in-time view for reads; released when the last holder drops it.
+class Snapshot;
+
+// The one RocksDB instance of a data directory: partitions, point reads, range scans and
+// atomic batches. This class and its .cc are the only code that sees RocksDB. Thread-safe.
+class StorageBackend {
+ public:
+  // Opens (or creates) the database under `path`. Fails with IoError when the directory is
+  // locked by another process.
+  static Result<std::unique_ptr<StorageBackend>> Open(const std::string& path, const StoreOptions& options);
+  ~StorageBackend();
+
+  Result<std::optional<std::string>> Get(Partition p, std::string_view key,
+                                         const Snapshot* snapshot = nullptr) const;
+  Status Put(Partition p, std::string_view key, std::string_view value);
+  Status Delete(Partition p, std::string_view key);
+  Status Write(WriteBatch& batch);
+
+  // Iterates keys in [begin, end) (end empty = to the partition's end).
+  std::unique_ptr<RangeIterator> Scan(Partition p, std::string_view begin, std::string_view end,
+                                      const Snapshot* snapshot = nullptr) const;
+  // All keys starting with `prefix`.
+  std::unique_ptr<RangeIterator> ScanPrefix(Partition p, std::string_view prefix,
+                                            const Snapshot* snapshot = nullptr) const;
+
+  std::shared_ptr<const Snapshot> GetSnapshot() const;
+  // Approximate number of keys in the partition (RocksDB's estimate).
+  uint64_t EstimateKeys(Partition p) const;
+  // Flushes memtables to disk; used at shutdown and by tests.
+  Status FlushAll();
+
+ private:
+  struct Impl;
+  explicit StorageBackend(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The smallest key greater than every key starting with `prefix` (for exclusive range ends).
+std::string PrefixSuccessor(std::string_view prefix);
+
+}  // namespace kalam::store

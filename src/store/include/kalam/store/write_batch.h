@@ -1,0 +1,31 @@
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "kalam/store/partition.h"
+
+namespace kalam::store {
+
+// A set of writes applied atomically by StorageBackend::Write: all or none. Not thread-safe.
+class WriteBatch {
+ public:
+  WriteBatch();
+  ~WriteBatch();
+  WriteBatch(WriteBatch&&) noexcept;
+  WriteBatch& operator=(WriteBatch&&) noexcept;
+
+  void Put(Partition p, std::string_view key, std::string_view value);
+  void Delete(Partition p, std::string_view key);
+  // Deletes every key in [begin, end).
+  void DeleteRange(Partition p, std::string_view begin, std::string_view end);
+  size_t Count() const;
+  void Clear();
+
+ private:
+  friend class StorageBackend;
+  struct Rep;
+  std::unique_ptr<Rep> rep_;
+};
+
+}  // namespace kalam::store

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kalam/commons/table_definition.h"
+#include "kalam/commons/user_record.h"
+#include "kalam/registry/schema_registry.h"
+#include "kalam/system/row_set.h"
+
+namespace kalam::system {
+
+// Figures for system.stats that only the engine knows.
+struct EngineStats {
+  std::string version;
+  int64_t uptime_seconds = 0;
+  int64_t active_connections = 0;
+  int64_t active_subscriptions = 0;
+  int64_t jobs_queued = 0;
+  int64_t jobs_running = 0;
+};
+
+// The system tables of PROTOCOL.md §7 as row sets, plus the result shapes of SHOW and
+// DESCRIBE. Stateless; every call reads the registry's current snapshot. Thread-safe.
+class SystemTables {
+ public:
+  // `registry` must outlive this object.
+  explicit SystemTables(const registry::SchemaRegistry& registry) : registry_(registry) {}
+
+  // Whether `name` (lowercase, without "system.") is a system table; "live_queries" is an
+  // alias of "live".
+  static bool Exists(std::string_view name);
+  // Column layout of a system table (for binding before any row is produced).
+  static std::vector<RowSetColumn> Columns(std::string_view name);
+
+  RowSet Namespaces() const;
+  RowSet Tables(const std::vector<std::shared_ptr<const TableDefinition>>& tables) const;
+  RowSet Tables() const;
+  RowSet ColumnsTable() const;
+  Result<RowSet> Schemas() const;
+  RowSet Users(const std::vector<UserRecord>& users) const;
+  RowSet Stats(const EngineStats& stats, size_t total_users) const;
+  // Empty tables whose content arrives with later issues (storages, jobs, live, audit_log).
+  static RowSet Empty(std::string_view name);
+
+  RowSet Describe(const TableDefinition& def) const;
+
+ private:
+  const registry::SchemaRegistry& registry_;
+};
+
+// JSON text of a table's options as shown in system.tables (PROTOCOL.md §7).
+std::string TableOptionsJson(const TableDefinition& def);
+
+}  // namespace kalam::system

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "duckdb/common/types/data_chunk.hpp"
+#include "kalam/commons/table_definition.h"
+#include "kalam/store/storage_backend.h"
+#include "kalam/tables/scan_projection.h"
+
+namespace kalam::tables {
+
+struct HotScanOptions {
+  bool include_tombstones = false;
+  SeqId min_seq_exclusive = 0;             // only versions with _seq > this
+  SeqId max_seq_inclusive = INT64_MAX;     // only versions with _seq <= this
+};
+
+// Reads one scope's hot rows (newest version per row identity: the hot tier keeps only that)
+// straight into DuckDB vectors, decoding only the projected columns. One scanner per reader;
+// not thread-safe. `backend` and `snapshot` must outlive it.
+class HotScanner {
+ public:
+  HotScanner(const store::StorageBackend& backend, std::shared_ptr<const TableDefinition> def,
+             std::string scope, std::shared_ptr<const store::Snapshot> snapshot,
+             ScanProjection projection, HotScanOptions options);
+
+  // Fills up to `out`'s capacity; returns the number of rows (0 at the end).
+  duckdb::idx_t Fill(duckdb::DataChunk& out);
+  // Non-ok if the scan stopped on a storage or decoding error.
+  const Status& status() const { return status_; }
+
+ private:
+  bool DecodeInto(std::string_view key, std::string_view value, duckdb::DataChunk& out, duckdb::idx_t row);
+
+  std::shared_ptr<const TableDefinition> def_;
+  std::shared_ptr<const store::Snapshot> snapshot_;
+  ScanProjection projection_;
+  HotScanOptions options_;
+  std::vector<int> output_of_column_;  // table column -> output index, -1 if not projected
+  // Columns after this one are never decoded (projection pushdown on the row bytes).
+  size_t last_needed_column_ = 0;
+  int seq_out_ = -1, deleted_out_ = -1, row_id_out_ = -1;
+  std::unique_ptr<store::RangeIterator> it_;
+  Status status_;
+};
+
+}  // namespace kalam::tables

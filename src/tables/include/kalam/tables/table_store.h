@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "duckdb/common/types/value.hpp"
+#include "kalam/commons/result.h"
+#include "kalam/commons/seq_generator.h"
+#include "kalam/commons/table_definition.h"
+#include "kalam/store/storage_backend.h"
+
+namespace kalam::tables {
+
+// A change to an existing row: the version it replaces and the values of the new version.
+struct RowChange {
+  SeqId current_seq = 0;
+  uint64_t row_id = 0;
+  std::vector<duckdb::Value> values;  // one per table column, coerced
+};
+
+// The write path of USER and SHARED tables' hot tier. Each call is one atomic RocksDB batch:
+// it writes nothing when it fails. Every write is a new version with a fresh `_seq`; the
+// version it supersedes is removed in the same batch, so the hot tier holds exactly the
+// newest version (possibly a tombstone) of each row identity.
+//
+// Writes are serialised by one mutex so that `_seq` order is commit order across the server
+// and primary-key checks cannot race. Thread-safe.
+class TableStore {
+ public:
+  // `backend` and `seq` must outlive the store. Restores the `_seq` high-water mark.
+  static Result<std::unique_ptr<TableStore>> Open(store::StorageBackend& backend, SeqGenerator& seq);
+
+  // Inserts complete rows (defaults applied, values coerced, NOT NULL checked by the caller).
+  // Enforces primary-key uniqueness against stored rows and within `rows`. Returns the `_seq`
+  // of each row, in order.
+  Result<std::vector<SeqId>> Insert(const TableDefinition& def, std::string_view scope,
+                                    const std::vector<std::vector<duckdb::Value>>& rows);
+  // Writes new versions; a change whose row was modified concurrently is applied to the
+  // newest version (primary-key tables) or skipped (tables without one). Returns rows written.
+  Result<size_t> Update(const TableDefinition& def, std::string_view scope, const std::vector<RowChange>& changes);
+  // Writes tombstones carrying the given (last) values. Returns rows deleted.
+  Result<size_t> Delete(const TableDefinition& def, std::string_view scope, const std::vector<RowChange>& changes);
+
+  // Removes every hot row and index entry of the table.
+  Status DropTableData(const TableDefinition& def);
+  // Hot versions (tombstones included) of one scope, or of all scopes when `scope` is null.
+  Result<uint64_t> CountHotRows(const TableDefinition& def, const std::string* scope) const;
+
+  store::StorageBackend& backend() const { return backend_; }
+
+ private:
+  TableStore(store::StorageBackend& backend, SeqGenerator& seq) : backend_(backend), seq_(seq) {}
+  Result<size_t> WriteVersions(const TableDefinition& def, std::string_view scope,
+                               const std::vector<RowChange>& changes, bool deleted);
+
+  store::StorageBackend& backend_;
+  SeqGenerator& seq_;
+  std::mutex write_mu_;  // serialises seq allocation + checks + commit
+};
+
+}  // namespace kalam::tables

@@ -1,0 +1,15 @@
+#pragma once
+
+#include "duckdb/common/types/value.hpp"
+#include "kalam/commons/column_definition.h"
+#include "kalam/commons/result.h"
+
+namespace kalam::tables {
+
+// Converts a literal, parameter or computed value to the column's type with the input rules
+// of PROTOCOL.md §4 (BIGINT from a digit string, TIMESTAMP from ISO text or integer µs, DATE
+// from integer days, BYTES from a string's UTF-8 bytes, JSON must parse). NULL stays NULL;
+// NOT NULL is the caller's check. Failure: ConstraintViolation "Type mismatch ...".
+Result<duckdb::Value> CoerceToColumn(const duckdb::Value& value, const ColumnDefinition& column);
+
+}  // namespace kalam::tables

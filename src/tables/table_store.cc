@@ -1,0 +1,166 @@
+#include "kalam/tables/table_store.h"
+
+#include <unordered_set>
+
+#include "kalam/commons/byte_buffer.h"
+#include "kalam/tables/key_codec.h"
+#include "kalam/tables/row_codec.h"
+
+namespace kalam::tables {
+namespace {
+
+using store::Partition;
+
+constexpr std::string_view kSeqHighWaterKey = "ctr/seq";
+
+// Index value: the newest version's seq and whether it is a tombstone.
+std::string EncodeIndexEntry(SeqId seq, bool deleted) {
+  std::string out;
+  ByteWriter w(&out);
+  w.U64BE(static_cast<uint64_t>(seq));
+  w.U8(deleted ? 1 : 0);
+  return out;
+}
+
+bool DecodeIndexEntry(std::string_view bytes, SeqId* seq, bool* deleted) {
+  ByteReader r(bytes);
+  uint64_t s = 0;
+  uint8_t d = 0;
+  if (!r.U64BE(&s) || !r.U8(&d)) return false;
+  *seq = static_cast<SeqId>(s);
+  *deleted = d != 0;
+  return true;
+}
+
+std::string IndexKey(const TableDefinition& def, std::string_view scope, const duckdb::Value& pk) {
+  return ScopePrefix(def.number, scope) + EncodePrimaryKey(pk);
+}
+
+std::string SeqHighWater(SeqId seq) {
+  std::string out;
+  ByteWriter(&out).U64BE(static_cast<uint64_t>(seq));
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<TableStore>> TableStore::Open(store::StorageBackend& backend, SeqGenerator& seq) {
+  KALAM_ASSIGN_OR_RETURN(auto hwm, backend.Get(Partition::kMeta, kSeqHighWaterKey));
+  if (hwm) {
+    ByteReader r(*hwm);
+    uint64_t v = 0;
+    if (!r.U64BE(&v)) return Status::Corruption("bad _seq high-water mark");
+    seq.AdvancePast(static_cast<SeqId>(v));
+  }
+  return std::unique_ptr<TableStore>(new TableStore(backend, seq));
+}
+
+Result<std::vector<SeqId>> TableStore::Insert(const TableDefinition& def, std::string_view scope,
+                                              const std::vector<std::vector<duckdb::Value>>& rows) {
+  const auto pk_index = def.PrimaryKeyIndex();
+  store::WriteBatch batch;
+  std::vector<SeqId> seqs;
+  seqs.reserve(rows.size());
+  std::string row_bytes;
+  std::lock_guard lock(write_mu_);
+  std::unordered_set<std::string> batch_keys;
+  for (const auto& values : rows) {
+    std::string index_key;
+    if (pk_index) {
+      const duckdb::Value& pk = values[*pk_index];
+      index_key = IndexKey(def, scope, pk);
+      if (!batch_keys.insert(index_key).second) {
+        return Status::ConstraintViolation("Primary key violation: value '" + pk.ToString() +
+                                           "' already exists in column '" + def.columns[*pk_index].name + "'");
+      }
+      KALAM_ASSIGN_OR_RETURN(auto existing, backend_.Get(Partition::kIndex, index_key));
+      if (existing) {
+        SeqId old_seq = 0;
+        bool old_deleted = false;
+        if (!DecodeIndexEntry(*existing, &old_seq, &old_deleted)) return Status::Corruption("bad index entry");
+        if (!old_deleted) {
+          return Status::ConstraintViolation("Primary key violation: value '" + pk.ToString() +
+                                             "' already exists in column '" + def.columns[*pk_index].name + "'");
+        }
+        // Re-inserting a deleted key: the new row supersedes the tombstone.
+        batch.Delete(Partition::kRows, RowKey(def.number, scope, old_seq));
+      }
+    }
+    const SeqId seq = seq_.Next();
+    EncodeRow(def, values, /*deleted=*/false, /*row_id=*/static_cast<uint64_t>(seq), &row_bytes);
+    batch.Put(Partition::kRows, RowKey(def.number, scope, seq), row_bytes);
+    if (pk_index) batch.Put(Partition::kIndex, index_key, EncodeIndexEntry(seq, false));
+    seqs.push_back(seq);
+  }
+  if (!seqs.empty()) batch.Put(Partition::kMeta, kSeqHighWaterKey, SeqHighWater(seqs.back()));
+  KALAM_RETURN_IF_ERROR(backend_.Write(batch));
+  return seqs;
+}
+
+Result<size_t> TableStore::WriteVersions(const TableDefinition& def, std::string_view scope,
+                                         const std::vector<RowChange>& changes, bool deleted) {
+  const auto pk_index = def.PrimaryKeyIndex();
+  store::WriteBatch batch;
+  std::string row_bytes;
+  size_t written = 0;
+  SeqId last = 0;
+  std::lock_guard lock(write_mu_);
+  std::unordered_set<SeqId> replaced;
+  for (const RowChange& change : changes) {
+    SeqId current = change.current_seq;
+    std::string index_key;
+    if (pk_index) {
+      index_key = IndexKey(def, scope, change.values[*pk_index]);
+      KALAM_ASSIGN_OR_RETURN(auto existing, backend_.Get(Partition::kIndex, index_key));
+      bool current_deleted = false;
+      if (!existing || !DecodeIndexEntry(*existing, &current, &current_deleted)) continue;
+      if (current_deleted && current != change.current_seq) continue;  // deleted concurrently
+    } else {
+      KALAM_ASSIGN_OR_RETURN(auto existing, backend_.Get(Partition::kRows, RowKey(def.number, scope, current)));
+      if (!existing) continue;  // changed concurrently: the newer version wins
+    }
+    if (!replaced.insert(current).second) continue;  // the same row matched twice
+    const SeqId seq = seq_.Next();
+    EncodeRow(def, change.values, deleted, change.row_id, &row_bytes);
+    batch.Delete(Partition::kRows, RowKey(def.number, scope, current));
+    batch.Put(Partition::kRows, RowKey(def.number, scope, seq), row_bytes);
+    if (pk_index) batch.Put(Partition::kIndex, index_key, EncodeIndexEntry(seq, deleted));
+    last = seq;
+    ++written;
+  }
+  if (written == 0) return written;
+  batch.Put(Partition::kMeta, kSeqHighWaterKey, SeqHighWater(last));
+  KALAM_RETURN_IF_ERROR(backend_.Write(batch));
+  return written;
+}
+
+Result<size_t> TableStore::Update(const TableDefinition& def, std::string_view scope,
+                                  const std::vector<RowChange>& changes) {
+  return WriteVersions(def, scope, changes, /*deleted=*/false);
+}
+
+Result<size_t> TableStore::Delete(const TableDefinition& def, std::string_view scope,
+                                  const std::vector<RowChange>& changes) {
+  return WriteVersions(def, scope, changes, /*deleted=*/true);
+}
+
+Status TableStore::DropTableData(const TableDefinition& def) {
+  const std::string prefix = TablePrefix(def.number);
+  const std::string end = store::PrefixSuccessor(prefix);
+  store::WriteBatch batch;
+  batch.DeleteRange(Partition::kRows, prefix, end);
+  batch.DeleteRange(Partition::kIndex, prefix, end);
+  std::lock_guard lock(write_mu_);
+  return backend_.Write(batch);
+}
+
+Result<uint64_t> TableStore::CountHotRows(const TableDefinition& def, const std::string* scope) const {
+  const std::string prefix = scope ? ScopePrefix(def.number, *scope) : TablePrefix(def.number);
+  uint64_t n = 0;
+  auto it = backend_.ScanPrefix(Partition::kRows, prefix);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
+  KALAM_RETURN_IF_ERROR(it->status());
+  return n;
+}
+
+}  // namespace kalam::tables
