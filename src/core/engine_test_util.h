@@ -10,7 +10,10 @@
 #include <vector>
 
 #include "duckdb/common/types/column/column_data_collection.hpp"
+#include "kalam/auth/user_repository.h"
+#include "kalam/commons/clock.h"
 #include "kalam/core/engine.h"
+#include "kalam/store/storage_backend.h"
 
 namespace kalam::core::testing {
 
@@ -68,6 +71,26 @@ class EngineFixture : public ::testing::Test {
     auto opened = Engine::Open(config);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     engine_ = std::move(opened).value();
+  }
+
+  // Adds users straight to the catalog (the SQL for users arrives with the auth module's
+  // statements), then reopens the engine over the same data directory.
+  void SeedUsers(const std::vector<std::pair<std::string, Role>>& users) {
+    sessions_.clear();
+    engine_.reset();
+    {
+      auto backend = store::StorageBackend::Open(dir_.path() + "/rocksdb", store::StoreOptions{});
+      ASSERT_TRUE(backend.ok()) << backend.status().ToString();
+      auth::UserRepository repo(**backend);
+      for (const auto& [id, role] : users) {
+        UserRecord u;
+        u.id = UserId(id);
+        u.role = role;
+        u.created_at_us = u.updated_at_us = NowMicros();
+        ASSERT_TRUE(repo.Put(u).ok());
+      }
+    }
+    Reopen();
   }
 
   Session& As(const std::string& user, Role role = Role::kUser) {

@@ -11,6 +11,7 @@
 #include "kalam/commons/data_type.h"
 #include "kalam/commons/default_value.h"
 #include "kalam/commons/names.h"
+
 #include "table_options_builder.h"
 
 namespace kalam::dialect {
@@ -20,9 +21,10 @@ constexpr std::string_view kCompositeKey = "Composite PRIMARY KEYs are not suppo
 
 // Words that end a column's type spelling and may follow a DEFAULT expression.
 bool IsColumnConstraintKeyword(const Token& token) {
-  static constexpr std::array kWords = {"NOT",     "NULL",       "DEFAULT",    "PRIMARY", "AUTO_INCREMENT",
-                                        "AUTOINCREMENT", "GENERATED", "UNIQUE", "COMMENT", "CONSTRAINT",
-                                        "REFERENCES",    "CHECK",     "COLLATE"};
+  static constexpr std::array kWords = {
+      "NOT",           "NULL",      "DEFAULT", "PRIMARY", "AUTO_INCREMENT",
+      "AUTOINCREMENT", "GENERATED", "UNIQUE",  "COMMENT", "CONSTRAINT",
+      "REFERENCES",    "CHECK",     "COLLATE"};
   for (const char* word : kWords) {
     if (token.IsKeyword(word)) return true;
   }
@@ -144,8 +146,8 @@ Status CreateTableParser::ApplyPrimaryKey(const std::vector<std::string>& table_
   for (ColumnDefinition& column : stmt->columns) {
     if (!column.primary_key) continue;
     if (!column.type.CanBePrimaryKey()) {
-      return Status::InvalidArgument("Column '" + column.name + "' of type " + column.type.SqlName() +
-                                     " cannot be a PRIMARY KEY");
+      return Status::InvalidArgument("Column '" + column.name + "' of type " +
+                                     column.type.SqlName() + " cannot be a PRIMARY KEY");
     }
     column.nullable = false;
   }
@@ -156,7 +158,9 @@ Status CreateTableParser::ApplyPrimaryKey(const std::vector<std::string>& table_
 Status CreateTableParser::ParseTablePrimaryKey(std::vector<std::string>* pk_columns) {
   if (cur_.MatchKeyword("CONSTRAINT")) {
     KALAM_RETURN_IF_ERROR(cur_.ParseName("constraint name").status());  // the name is not kept
-    if (cur_.Peek().IsKeyword("UNIQUE")) return Status::Unsupported("Not supported yet: UNIQUE constraints");
+    if (cur_.Peek().IsKeyword("UNIQUE")) {
+      return Status::Unsupported("Not supported yet: UNIQUE constraints");
+    }
   }
   KALAM_RETURN_IF_ERROR(cur_.ExpectKeyword("PRIMARY"));
   KALAM_RETURN_IF_ERROR(cur_.ExpectKeyword("KEY"));
@@ -325,7 +329,8 @@ Result<DefaultValue> CreateTableParser::ParseDefault(const std::string& column) 
   if ((token.IsSymbol('-') || token.IsSymbol('+')) && cur_.Peek(1).kind == TokenKind::kNumber) {
     const Token& number = cur_.Peek(1);
     if (!IsNumericLiteral(number.text)) return unsupported;
-    value = DefaultValue{DefaultValue::Kind::kLiteral, (token.IsSymbol('-') ? "-" : "") + number.text, false};
+    value = DefaultValue{DefaultValue::Kind::kLiteral,
+                         (token.IsSymbol('-') ? "-" : "") + number.text, false};
     cur_.Seek(cur_.position() + 2);
   } else if (token.kind == TokenKind::kNumber) {
     if (!IsNumericLiteral(token.text)) return unsupported;
@@ -374,7 +379,9 @@ Status CreateTableParser::ParseTableClauses(TableOptionsBuilder* options) {
     if (cur_.MatchKeyword("USING")) {
       KALAM_RETURN_IF_ERROR(options->MarkGiven("USING"));
       KALAM_ASSIGN_OR_RETURN(std::string engine, cur_.ParseName("table engine"));
-      if (engine != "kalamdb") return Status::InvalidArgument("Unsupported table engine '" + engine + "'");
+      if (engine != "kalamdb") {
+        return Status::InvalidArgument("Unsupported table engine '" + engine + "'");
+      }
     } else if (cur_.Peek().IsKeyword("FLUSH")) {
       KALAM_RETURN_IF_ERROR(ParseFlushClause(options));
     } else if (cur_.MatchKeyword("TTL") || cur_.MatchKeyword("RETENTION")) {
@@ -429,7 +436,8 @@ Status CreateTableParser::ParseFlushClause(TableOptionsBuilder* options) {
     return Status::InvalidArgument("Duplicate table option 'FLUSH_POLICY'");
   }
   if (rows_seen || interval_seen) return Status::Ok();
-  return SyntaxError(std::string(rows_keyword) + " or " + std::string(interval_keyword), cur_.Peek());
+  return SyntaxError(std::string(rows_keyword) + " or " + std::string(interval_keyword),
+                     cur_.Peek());
 }
 
 // WITH ( key = value [, ...] [,] ); a second WITH list is fine, repeated keys are not.

@@ -1,8 +1,9 @@
 #pragma once
 
-#include "cursor.h"
 #include "kalam/commons/result.h"
 #include "kalam/dialect/statements.h"
+
+#include "cursor.h"
 
 namespace kalam::dialect {
 

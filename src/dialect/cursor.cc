@@ -19,9 +19,12 @@ Status ValidateNamespaceName(const std::string& name) {
 
 std::string DescribeToken(const Token& token) {
   switch (token.kind) {
-    case TokenKind::kEnd: return "end of statement";
-    case TokenKind::kQuotedIdent: return "\"" + token.text + "\"";
-    default: return "'" + token.text + "'";
+    case TokenKind::kEnd:
+      return "end of statement";
+    case TokenKind::kQuotedIdent:
+      return "\"" + token.text + "\"";
+    default:
+      return "'" + token.text + "'";
   }
 }
 
@@ -30,7 +33,8 @@ Status SyntaxError(std::string_view expected, const Token& found) {
                                  DescribeToken(found));
 }
 
-Cursor::Cursor(std::string_view sql, std::vector<Token> tokens) : sql_(sql), tokens_(std::move(tokens)) {
+Cursor::Cursor(std::string_view sql, std::vector<Token> tokens)
+    : sql_(sql), tokens_(std::move(tokens)) {
   if (tokens_.empty() || tokens_.back().kind != TokenKind::kEnd) {
     Token end;
     end.begin = end.end = sql_.size();

@@ -10,6 +10,7 @@
 #include "kalam/commons/result.h"
 #include "kalam/commons/table_type.h"
 #include "kalam/dialect/statements.h"
+
 #include "lexer.h"
 
 namespace kalam::dialect {

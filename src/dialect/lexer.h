@@ -29,10 +29,13 @@ struct Token {
   // Whether this is an unquoted word equal to `upper_keyword` ignoring case. Quoted
   // identifiers are never keywords.
   bool IsKeyword(std::string_view upper_keyword) const;
-  bool IsSymbol(char symbol) const { return kind == TokenKind::kSymbol && text.size() == 1 && text[0] == symbol; }
+  bool IsSymbol(char symbol) const {
+    return kind == TokenKind::kSymbol && text.size() == 1 && text[0] == symbol;
+  }
   // Word, quoted identifier or number: something that may be read as a name.
   bool IsNameLike() const {
-    return kind == TokenKind::kWord || kind == TokenKind::kQuotedIdent || kind == TokenKind::kNumber;
+    return kind == TokenKind::kWord || kind == TokenKind::kQuotedIdent ||
+           kind == TokenKind::kNumber;
   }
 };
 

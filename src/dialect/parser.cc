@@ -6,10 +6,11 @@
 #include <utility>
 #include <vector>
 
-#include "create_table_parser.h"
-#include "cursor.h"
 #include "kalam/commons/names.h"
 #include "kalam/dialect/statement_splitter.h"
+
+#include "create_table_parser.h"
+#include "cursor.h"
 #include "lexer.h"
 
 namespace kalam::dialect {
@@ -145,8 +146,8 @@ Status StatementParser::PlannedOrUnknown() const {
   }
   if (best != nullptr) return Status::Unsupported("Not supported yet: " + std::string(best->name));
   const Token& first = cur_.Peek();
-  return Status::InvalidArgument("Unsupported statement type: " +
-                                 (first.kind == TokenKind::kWord ? ToUpperAscii(first.text) : first.text));
+  const std::string word = first.kind == TokenKind::kWord ? ToUpperAscii(first.text) : first.text;
+  return Status::InvalidArgument("Unsupported statement type: " + word);
 }
 
 // CREATE NAMESPACE [IF NOT EXISTS] name
@@ -252,7 +253,9 @@ Result<KalamStatement> StatementParser::ParseExecuteAs() {
   const size_t open = cur_.position();
   if (!cur_.Peek().IsSymbol('(')) return SyntaxError("'(' after EXECUTE AS USER", cur_.Peek());
   const std::optional<size_t> close = cur_.MatchingParen(open);
-  if (!close) return Status::InvalidArgument("Syntax error: unbalanced parentheses in EXECUTE AS USER");
+  if (!close) {
+    return Status::InvalidArgument("Syntax error: unbalanced parentheses in EXECUTE AS USER");
+  }
   cur_.Seek(*close + 1);
   KALAM_RETURN_IF_ERROR(cur_.ExpectEnd());
 

@@ -74,22 +74,37 @@ std::string UnsupportedDefault(std::string_view column) {
 // ---------------------------------------------------------------------------------------
 
 TEST(ClassifyStatementTest, StandardLeaders) {
-  for (const char* sql :
-       {"SELECT 1", "select * from app.t", "WITH x AS (SELECT 1) SELECT * FROM x", "VALUES (1), (2)",
-        "INSERT INTO app.t VALUES (1)", "update app.t SET a = 1", "DELETE FROM app.t",
-        "EXPLAIN SELECT 1", "FROM app.t", "TABLE app.t", "(SELECT 1) UNION (SELECT 2)",
-        "  -- comment\n /* block */ SeLeCt 1", "Insert into t values (1)"}) {
+  for (const char* sql : {"SELECT 1", "select * from app.t", "WITH x AS (SELECT 1) SELECT * FROM x",
+                          "VALUES (1), (2)", "INSERT INTO app.t VALUES (1)",
+                          "update app.t SET a = 1", "DELETE FROM app.t", "EXPLAIN SELECT 1",
+                          "FROM app.t", "TABLE app.t", "(SELECT 1) UNION (SELECT 2)",
+                          "  -- comment\n /* block */ SeLeCt 1", "Insert into t values (1)"}) {
     EXPECT_EQ(ClassifyStatement(sql), StatementClass::kStandard) << sql;
   }
 }
 
 TEST(ClassifyStatementTest, KalamStatements) {
-  for (const char* sql :
-       {"CREATE NAMESPACE app", "CREATE TABLE t (a INT)", "DROP TABLE t", "SHOW TABLES",
-        "DESCRIBE t", "DESC t", "USE app", "SET NAMESPACE app", "EXECUTE AS USER 'a' (SELECT 1)",
-        "ALTER TABLE t ADD COLUMN c INT", "FLUSH TABLE app.t", "KILL JOB 'x'", "SUBSCRIBE TO app.t",
-        "BEGIN", "PRAGMA x", "gibberish", "", "   ", "-- only comment", "\"select\" 1",
-        "SELECT_X 1"}) {
+  for (const char* sql : {"CREATE NAMESPACE app",
+                          "CREATE TABLE t (a INT)",
+                          "DROP TABLE t",
+                          "SHOW TABLES",
+                          "DESCRIBE t",
+                          "DESC t",
+                          "USE app",
+                          "SET NAMESPACE app",
+                          "EXECUTE AS USER 'a' (SELECT 1)",
+                          "ALTER TABLE t ADD COLUMN c INT",
+                          "FLUSH TABLE app.t",
+                          "KILL JOB 'x'",
+                          "SUBSCRIBE TO app.t",
+                          "BEGIN",
+                          "PRAGMA x",
+                          "gibberish",
+                          "",
+                          "   ",
+                          "-- only comment",
+                          "\"select\" 1",
+                          "SELECT_X 1"}) {
     EXPECT_EQ(ClassifyStatement(sql), StatementClass::kKalam) << sql;
   }
 }
@@ -128,14 +143,17 @@ TEST(NamespaceStatementTest, ReservedNamespaceNamesAreLeftToTheEngine) {
 }
 
 TEST(NamespaceStatementTest, InvalidNamespaceNames) {
-  ExpectInvalid("CREATE NAMESPACE _app", "Namespace name '_app' must not start with '_' or a digit");
-  ExpectInvalid("CREATE NAMESPACE 1app", "Namespace name '1app' must not start with '_' or a digit");
+  ExpectInvalid("CREATE NAMESPACE _app",
+                "Namespace name '_app' must not start with '_' or a digit");
+  ExpectInvalid("CREATE NAMESPACE 1app",
+                "Namespace name '1app' must not start with '_' or a digit");
   ExpectInvalid("CREATE NAMESPACE select", "Namespace name 'select' is a reserved word");
   ExpectInvalid("CREATE NAMESPACE \"my-app\"",
                 "Namespace name 'my-app' may contain only letters, digits and '_'");
   ExpectInvalid("CREATE NAMESPACE " + std::string(65, 'a'),
                 "Namespace name '" + std::string(65, 'a') + "' must be 1 to 64 characters");
-  ExpectInvalidContaining("CREATE NAMESPACE", "Syntax error: expected namespace name, found end of statement");
+  ExpectInvalidContaining("CREATE NAMESPACE",
+                          "Syntax error: expected namespace name, found end of statement");
   ExpectInvalidContaining("CREATE NAMESPACE app extra", "unexpected 'extra'");
   ExpectInvalidContaining("CREATE NAMESPACE IF NOT EXISTS", "expected namespace name");
 }
@@ -292,7 +310,8 @@ TEST(CreateTableReadmeTest, SharedTableWithFlushPolicyTimeInterval) {
 
 TEST(CreateTableReadmeTest, StreamTableWithRetentionEphemeralMaxBuffer) {
   const CreateTableStmt stmt = ParseCreate(
-      "CREATE STREAM TABLE app.events (event_id TEXT, data TEXT) RETENTION 10 EPHEMERAL MAX_BUFFER 5000;");
+      "CREATE STREAM TABLE app.events (event_id TEXT, data TEXT) RETENTION 10 EPHEMERAL MAX_BUFFER "
+      "5000;");
   EXPECT_EQ(stmt.type, TableType::kStream);
   ASSERT_EQ(stmt.columns.size(), 2u);
   EXPECT_EQ(Col(stmt, 1).name, "data");
@@ -335,13 +354,15 @@ TEST(CreateTableReadmeTest, OtherReadmeExamples) {
       ") FLUSH ROW_THRESHOLD 1000;");
   EXPECT_EQ(Col(stmt, 1).default_value->kind, Kind::kCurrentUser);
 
-  stmt = ParseCreate("CREATE USER TABLE app.messages (id BIGINT, content TEXT, created_at TIMESTAMP) "
-                     "FLUSH POLICY ROW_LIMIT 1000;");
+  stmt = ParseCreate(
+      "CREATE USER TABLE app.messages (id BIGINT, content TEXT, created_at TIMESTAMP) "
+      "FLUSH POLICY ROW_LIMIT 1000;");
   EXPECT_EQ(stmt.options.flush_row_limit, 1000u);
 
   stmt = ParseCreate(
       "CREATE SHARED TABLE docs.content (doc_id TEXT, version INT, content TEXT, "
-      "author TEXT DEFAULT CURRENT_USER(), updated_at TIMESTAMP DEFAULT NOW()) FLUSH INTERVAL 60s;");
+      "author TEXT DEFAULT CURRENT_USER(), updated_at TIMESTAMP DEFAULT NOW()) FLUSH INTERVAL "
+      "60s;");
   EXPECT_EQ(Col(stmt, 1).name, "version");
   EXPECT_EQ(stmt.options.flush_interval_seconds, 60u);
   EXPECT_EQ(stmt.options.FlushPolicyText(), "interval:60");
@@ -409,7 +430,8 @@ TEST(CreateTableTest, DefaultNamespaceQualifierIsAccepted) {
 }
 
 TEST(CreateTableTest, QuotedNamesAreFolded) {
-  const CreateTableStmt stmt = ParseCreate("CREATE TABLE \"App\".\"Items\" (\"Name\" TEXT, \"count\" INT)");
+  const CreateTableStmt stmt =
+      ParseCreate("CREATE TABLE \"App\".\"Items\" (\"Name\" TEXT, \"count\" INT)");
   EXPECT_EQ(stmt.table.namespace_id->str(), "app");
   EXPECT_EQ(stmt.table.table_name.str(), "items");
   EXPECT_EQ(Col(stmt, 0).name, "name");
@@ -425,7 +447,8 @@ TEST(CreateTableTest, TrailingCommaAndTrailingSemicolonOptional) {
 
 TEST(CreateTableTest, KeywordLikeColumnNamesAreAllowed) {
   const CreateTableStmt stmt = ParseCreate(
-      "CREATE TABLE t (timestamp TIMESTAMP, count INT, role TEXT, data TEXT, hour INT, version INT, "
+      "CREATE TABLE t (timestamp TIMESTAMP, count INT, role TEXT, data TEXT, hour INT, version "
+      "INT, "
       "type TEXT, user TEXT, key TEXT, comment TEXT, storage TEXT, ttl INT, date DATE, time TIME)");
   ASSERT_EQ(stmt.columns.size(), 14u);
   EXPECT_EQ(Col(stmt, 6).name, "type");
@@ -439,9 +462,11 @@ TEST(CreateTableTest, ReservedAndInvalidColumnNames) {
   ExpectInvalid("CREATE TABLE t (id INT, _deleted BOOLEAN)", "Column name '_deleted' is reserved");
   ExpectInvalid("CREATE TABLE t (\"_ID\" INT)", "Column name '_id' is reserved");
   ExpectInvalid("CREATE TABLE t (_row_id INT)", "Column name '_row_id' is reserved");
-  ExpectInvalid("CREATE TABLE t (_other INT)", "Column name '_other' must not start with '_' or a digit");
+  ExpectInvalid("CREATE TABLE t (_other INT)",
+                "Column name '_other' must not start with '_' or a digit");
   ExpectInvalid("CREATE TABLE t (\"select\" INT)", "Column name 'select' is a reserved word");
-  ExpectInvalid("CREATE TABLE t (\"a b\" INT)", "Column name 'a b' may contain only letters, digits and '_'");
+  ExpectInvalid("CREATE TABLE t (\"a b\" INT)",
+                "Column name 'a b' may contain only letters, digits and '_'");
 }
 
 TEST(CreateTableTest, DuplicateColumns) {
@@ -464,13 +489,14 @@ TEST(CreateTableTest, SyntaxErrors) {
   ExpectInvalidContaining("CREATE TABLE t (a INT b TEXT)", "Unknown data type 'INT b TEXT'");
   ExpectInvalidContaining("CREATE TABLE t (a)", "expected a data type for column 'a'");
   ExpectInvalidContaining("CREATE TABLE t (a INT,, b INT)", "expected column name");
-  ExpectInvalidContaining("CREATE TABLE t (a INT NOT)", "unexpected 'NOT' in definition of column 'a'");
-  ExpectInvalidContaining("CREATE TABLE t (a INT) garbage", "unexpected 'garbage' after the column list");
+  ExpectInvalidContaining("CREATE TABLE t (a INT NOT)",
+                          "unexpected 'NOT' in definition of column 'a'");
+  ExpectInvalidContaining("CREATE TABLE t (a INT) garbage",
+                          "unexpected 'garbage' after the column list");
   ExpectInvalidContaining("CREATE TABLE t (a INT) FLUSH ROW_THRESHOLD 5 nonsense",
                           "unexpected 'nonsense'");
   ExpectInvalidContaining("CREATE SHARED x (a INT)", "Unsupported statement type: CREATE");
-  ExpectInvalidContaining("CREATE TABLE t (a INT); CREATE TABLE u (b INT)",
-                          "unexpected ';'");
+  ExpectInvalidContaining("CREATE TABLE t (a INT); CREATE TABLE u (b INT)", "unexpected ';'");
 }
 
 TEST(CreateTableTest, ColumnCommentIsKept) {
@@ -486,7 +512,8 @@ TEST(CreateTableTypesTest, TypeSpellings) {
   const CreateTableStmt stmt = ParseCreate(
       "CREATE TABLE t (a BOOLEAN, b SMALLINT, c INTEGER, d BIGINT, e REAL, f DOUBLE PRECISION, "
       "g DECIMAL(10, 2), h VARCHAR(20), i CHARACTER VARYING (255), j BYTES, k JSON, l TIMESTAMP, "
-      "m DATETIME, n DATE, o TIME, p UUID, q numeric ( 5 , 1 ), r TIMESTAMP WITH TIME ZONE, s bool)");
+      "m DATETIME, n DATE, o TIME, p UUID, q numeric ( 5 , 1 ), r TIMESTAMP WITH TIME ZONE, s "
+      "bool)");
   ASSERT_EQ(stmt.columns.size(), 19u);
   EXPECT_EQ(Col(stmt, 0).type, Type(TypeKind::kBoolean));
   EXPECT_EQ(Col(stmt, 1).type, Type(TypeKind::kSmallInt));
@@ -511,7 +538,8 @@ TEST(CreateTableTypesTest, TypeSpellings) {
 }
 
 TEST(CreateTableTypesTest, DoublePrecisionFollowedByConstraints) {
-  const CreateTableStmt stmt = ParseCreate("CREATE TABLE t (v DOUBLE PRECISION NOT NULL DEFAULT 1.5)");
+  const CreateTableStmt stmt =
+      ParseCreate("CREATE TABLE t (v DOUBLE PRECISION NOT NULL DEFAULT 1.5)");
   EXPECT_EQ(Col(stmt, 0).type, Type(TypeKind::kDouble));
   EXPECT_FALSE(Col(stmt, 0).nullable);
   EXPECT_EQ(Col(stmt, 0).default_value->literal, "1.5");
@@ -526,7 +554,8 @@ TEST(CreateTableTypesTest, UnknownTypes) {
 
 TEST(CreateTableTypesTest, FileAndEmbeddingAreNotSupportedYet) {
   ExpectUnsupported("CREATE TABLE t (a FILE)", "Not supported yet: FILE/EMBEDDING column types");
-  ExpectUnsupported("CREATE TABLE t (a EMBEDDING(384))", "Not supported yet: FILE/EMBEDDING column types");
+  ExpectUnsupported("CREATE TABLE t (a EMBEDDING(384))",
+                    "Not supported yet: FILE/EMBEDDING column types");
   ExpectUnsupported("CREATE TABLE t (a embedding(3) NOT NULL)",
                     "Not supported yet: FILE/EMBEDDING column types");
 }
@@ -547,7 +576,8 @@ TEST(CreateTableTypesTest, SerialAutoIncrementAndIdentityBecomeSnowflakeBigint) 
   EXPECT_TRUE(Col(stmt, 2).primary_key);
   EXPECT_FALSE(Col(stmt, 2).nullable);
   EXPECT_FALSE(Col(stmt, 6).nullable);
-  ExpectInvalidContaining("CREATE TABLE t (a SERIAL DEFAULT 5)", "cannot have a DEFAULT together with");
+  ExpectInvalidContaining("CREATE TABLE t (a SERIAL DEFAULT 5)",
+                          "cannot have a DEFAULT together with");
   ExpectUnsupported("CREATE TABLE t (a INT GENERATED ALWAYS AS (b + 1) STORED)",
                     "Not supported yet: generated (computed) columns");
   ExpectInvalidContaining("CREATE TABLE t (a INT GENERATED AS IDENTITY)", "expected BY");
@@ -562,13 +592,15 @@ TEST(CreateTableColumnTest, Nullability) {
   EXPECT_FALSE(Col(stmt, 0).nullable);
   EXPECT_TRUE(Col(stmt, 1).nullable);
   EXPECT_TRUE(Col(stmt, 2).nullable);
-  ExpectInvalid("CREATE TABLE t (a INT NULL NOT NULL)", "Conflicting NULL/NOT NULL declarations for column 'a'");
+  ExpectInvalid("CREATE TABLE t (a INT NULL NOT NULL)",
+                "Conflicting NULL/NOT NULL declarations for column 'a'");
 }
 
 TEST(CreateTableColumnTest, DefaultLiterals) {
   const CreateTableStmt stmt = ParseCreate(
       "CREATE TABLE t (a INT DEFAULT 42, b INT DEFAULT -7, c DOUBLE DEFAULT 1.25e3, d TEXT DEFAULT "
-      "'it''s', e BOOLEAN DEFAULT TRUE, f BOOLEAN DEFAULT false, g TEXT DEFAULT NULL, h INT DEFAULT "
+      "'it''s', e BOOLEAN DEFAULT TRUE, f BOOLEAN DEFAULT false, g TEXT DEFAULT NULL, h INT "
+      "DEFAULT "
       "+3, i TEXT DEFAULT '', j INT NOT NULL DEFAULT 0, k INT DEFAULT (5))");
   ASSERT_EQ(stmt.columns.size(), 11u);
   const DefaultValue& a = *Col(stmt, 0).default_value;
@@ -598,7 +630,8 @@ TEST(CreateTableColumnTest, DefaultFunctions) {
   const CreateTableStmt stmt = ParseCreate(
       "CREATE TABLE t (a TIMESTAMP DEFAULT NOW(), b TIMESTAMP DEFAULT CURRENT_TIMESTAMP, "
       "c BIGINT DEFAULT snowflake_id(), d TEXT DEFAULT UUID_V7(), e TEXT DEFAULT ULID(), "
-      "f TEXT DEFAULT CURRENT_USER(), g TEXT DEFAULT CURRENT_USER, h TEXT DEFAULT current_user_id(), "
+      "f TEXT DEFAULT CURRENT_USER(), g TEXT DEFAULT CURRENT_USER, h TEXT DEFAULT "
+      "current_user_id(), "
       "i TIMESTAMP DEFAULT now ( ), j TIMESTAMP DEFAULT CURRENT_TIMESTAMP() NOT NULL)");
   ASSERT_EQ(stmt.columns.size(), 10u);
   EXPECT_EQ(Col(stmt, 0).default_value->kind, Kind::kNow);
@@ -614,9 +647,24 @@ TEST(CreateTableColumnTest, DefaultFunctions) {
   EXPECT_FALSE(Col(stmt, 9).nullable);
 }
 
+TEST(CreateTableColumnTest, ConstraintsInAnyOrderAfterDefault) {
+  const CreateTableStmt stmt = ParseCreate(
+      "CREATE TABLE t (id BIGINT DEFAULT SNOWFLAKE_ID() PRIMARY KEY, name TEXT DEFAULT 'x' NOT "
+      "NULL, "
+      "n INT NOT NULL DEFAULT -1 COMMENT 'neg')");
+  EXPECT_TRUE(Col(stmt, 0).primary_key);
+  EXPECT_FALSE(Col(stmt, 0).nullable);
+  EXPECT_EQ(Col(stmt, 0).default_value->kind, Kind::kSnowflakeId);
+  EXPECT_FALSE(Col(stmt, 1).nullable);
+  EXPECT_EQ(Col(stmt, 1).default_value->ToSql(), "'x'");
+  EXPECT_EQ(Col(stmt, 2).default_value->ToSql(), "-1");
+  EXPECT_EQ(Col(stmt, 2).comment, "neg");
+}
+
 TEST(CreateTableColumnTest, UnsupportedDefaults) {
   ExpectInvalid("CREATE TABLE t (a INT DEFAULT 1 + 2)", UnsupportedDefault("a"));
-  ExpectInvalid("CREATE TABLE t (a TIMESTAMP DEFAULT NOW() - INTERVAL '1 hour')", UnsupportedDefault("a"));
+  ExpectInvalid("CREATE TABLE t (a TIMESTAMP DEFAULT NOW() - INTERVAL '1 hour')",
+                UnsupportedDefault("a"));
   ExpectInvalid("CREATE TABLE t (x INT, b DOUBLE DEFAULT random())", UnsupportedDefault("b"));
   ExpectInvalid("CREATE TABLE t (a TIMESTAMP DEFAULT NOW)", UnsupportedDefault("a"));
   ExpectInvalid("CREATE TABLE t (a TEXT DEFAULT UUID())", UnsupportedDefault("a"));
@@ -626,7 +674,8 @@ TEST(CreateTableColumnTest, UnsupportedDefaults) {
   ExpectInvalid("CREATE TABLE t (a INT DEFAULT)", UnsupportedDefault("a"));
   ExpectInvalid("CREATE TABLE t (a TEXT DEFAULT SNOWFLAKE_ID(1))", UnsupportedDefault("a"));
   ExpectInvalid("CREATE TABLE t (a TEXT DEFAULT 'x'::text)", UnsupportedDefault("a"));
-  ExpectInvalid("CREATE TABLE t (a INT DEFAULT 1 DEFAULT 2)", "Multiple DEFAULT values for column 'a'");
+  ExpectInvalid("CREATE TABLE t (a INT DEFAULT 1 DEFAULT 2)",
+                "Multiple DEFAULT values for column 'a'");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -674,22 +723,27 @@ TEST(CreateTablePrimaryKeyTest, OnlyOnePrimaryKeyColumn) {
 
 TEST(CreateTablePrimaryKeyTest, PrimaryKeyTypes) {
   for (const char* type : {"SMALLINT", "INT", "BIGINT", "TEXT", "UUID", "DATE", "TIMESTAMP"}) {
-    const CreateTableStmt stmt = ParseCreate("CREATE TABLE t (k " + std::string(type) + " PRIMARY KEY)");
+    const CreateTableStmt stmt =
+        ParseCreate("CREATE TABLE t (k " + std::string(type) + " PRIMARY KEY)");
     EXPECT_TRUE(Col(stmt, 0).primary_key) << type;
   }
-  ExpectInvalid("CREATE TABLE t (k DOUBLE PRIMARY KEY)", "Column 'k' of type DOUBLE cannot be a PRIMARY KEY");
+  ExpectInvalid("CREATE TABLE t (k DOUBLE PRIMARY KEY)",
+                "Column 'k' of type DOUBLE cannot be a PRIMARY KEY");
   ExpectInvalid("CREATE TABLE t (k BOOLEAN, PRIMARY KEY (k))",
                 "Column 'k' of type BOOLEAN cannot be a PRIMARY KEY");
   ExpectInvalid("CREATE TABLE t (k DECIMAL(10,2) PRIMARY KEY)",
                 "Column 'k' of type DECIMAL(10,2) cannot be a PRIMARY KEY");
-  ExpectInvalid("CREATE TABLE t (k JSON PRIMARY KEY)", "Column 'k' of type JSON cannot be a PRIMARY KEY");
+  ExpectInvalid("CREATE TABLE t (k JSON PRIMARY KEY)",
+                "Column 'k' of type JSON cannot be a PRIMARY KEY");
 }
 
 TEST(CreateTablePrimaryKeyTest, OtherConstraints) {
   ExpectUnsupported("CREATE TABLE t (a INT UNIQUE)", "Not supported yet: UNIQUE constraints");
   ExpectUnsupported("CREATE TABLE t (a INT, UNIQUE (a))", "Not supported yet: UNIQUE constraints");
-  ExpectUnsupported("CREATE TABLE t (a INT, CONSTRAINT u UNIQUE (a))", "Not supported yet: UNIQUE constraints");
-  ExpectInvalid("CREATE TABLE t (a INT, FOREIGN KEY (a) REFERENCES u (b))", "FOREIGN constraints are not supported");
+  ExpectUnsupported("CREATE TABLE t (a INT, CONSTRAINT u UNIQUE (a))",
+                    "Not supported yet: UNIQUE constraints");
+  ExpectInvalid("CREATE TABLE t (a INT, FOREIGN KEY (a) REFERENCES u (b))",
+                "FOREIGN constraints are not supported");
   ExpectInvalid("CREATE TABLE t (a INT, CHECK (a > 0))", "CHECK constraints are not supported");
 }
 
@@ -698,7 +752,8 @@ TEST(CreateTablePrimaryKeyTest, OtherConstraints) {
 // ---------------------------------------------------------------------------------------
 
 TEST(CreateTableClauseTest, FlushForms) {
-  CreateTableStmt stmt = ParseCreate("CREATE USER TABLE t (a INT) FLUSH ROW_THRESHOLD 10 INTERVAL 5m");
+  CreateTableStmt stmt =
+      ParseCreate("CREATE USER TABLE t (a INT) FLUSH ROW_THRESHOLD 10 INTERVAL 5m");
   EXPECT_EQ(stmt.options.flush_row_limit, 10u);
   EXPECT_EQ(stmt.options.flush_interval_seconds, 300u);
 
@@ -724,14 +779,21 @@ TEST(CreateTableClauseTest, FlushForms) {
 }
 
 TEST(CreateTableClauseTest, FlushLimits) {
-  EXPECT_EQ(ParseCreate("CREATE TABLE t (a INT) FLUSH ROW_THRESHOLD 999999").options.flush_row_limit, 999999u);
-  EXPECT_EQ(ParseCreate("CREATE TABLE t (a INT) FLUSH ROW_THRESHOLD 1").options.flush_row_limit, 1u);
-  EXPECT_EQ(ParseCreate("CREATE TABLE t (a INT) FLUSH INTERVAL 86399").options.flush_interval_seconds, 86399u);
-  EXPECT_EQ(ParseCreate("CREATE TABLE t (a INT) FLUSH INTERVAL 1s").options.flush_interval_seconds, 1u);
+  EXPECT_EQ(
+      ParseCreate("CREATE TABLE t (a INT) FLUSH ROW_THRESHOLD 999999").options.flush_row_limit,
+      999999u);
+  EXPECT_EQ(ParseCreate("CREATE TABLE t (a INT) FLUSH ROW_THRESHOLD 1").options.flush_row_limit,
+            1u);
+  EXPECT_EQ(
+      ParseCreate("CREATE TABLE t (a INT) FLUSH INTERVAL 86399").options.flush_interval_seconds,
+      86399u);
+  EXPECT_EQ(ParseCreate("CREATE TABLE t (a INT) FLUSH INTERVAL 1s").options.flush_interval_seconds,
+            1u);
   ExpectInvalidContaining("CREATE TABLE t (a INT) FLUSH ROW_THRESHOLD 0", "FLUSH_POLICY");
   ExpectInvalidContaining("CREATE TABLE t (a INT) FLUSH ROW_THRESHOLD 1000000", "FLUSH_POLICY");
   ExpectInvalidContaining("CREATE TABLE t (a INT) FLUSH ROW_THRESHOLD -5", "FLUSH_POLICY");
-  ExpectInvalidContaining("CREATE TABLE t (a INT) FLUSH ROW_THRESHOLD 99999999999999999999", "FLUSH_POLICY");
+  ExpectInvalidContaining("CREATE TABLE t (a INT) FLUSH ROW_THRESHOLD 99999999999999999999",
+                          "FLUSH_POLICY");
   ExpectInvalidContaining("CREATE TABLE t (a INT) FLUSH INTERVAL 0s", "FLUSH_POLICY");
   ExpectInvalidContaining("CREATE TABLE t (a INT) FLUSH INTERVAL 86400", "FLUSH_POLICY");
   ExpectInvalidContaining("CREATE TABLE t (a INT) FLUSH INTERVAL 24h", "FLUSH_POLICY");
@@ -739,7 +801,8 @@ TEST(CreateTableClauseTest, FlushLimits) {
   ExpectInvalidContaining("CREATE TABLE t (a INT) FLUSH INTERVAL 4294967295h", "FLUSH_POLICY");
   ExpectInvalidContaining("CREATE TABLE t (a INT) FLUSH POLICY ROW_LIMIT 0", "FLUSH_POLICY");
   ExpectInvalidContaining("CREATE TABLE t (a INT) FLUSH", "expected ROW_THRESHOLD or INTERVAL");
-  ExpectInvalidContaining("CREATE TABLE t (a INT) FLUSH POLICY", "expected ROW_LIMIT or TIME_INTERVAL");
+  ExpectInvalidContaining("CREATE TABLE t (a INT) FLUSH POLICY",
+                          "expected ROW_LIMIT or TIME_INTERVAL");
   ExpectInvalidContaining("CREATE TABLE t (a INT) FLUSH ROW_THRESHOLD", "a value for FLUSH_POLICY");
 }
 
@@ -751,9 +814,12 @@ TEST(CreateTableClauseTest, StreamClauses) {
   EXPECT_EQ(stmt.options.ttl_seconds, 60u);
   EXPECT_FALSE(stmt.options_set.max_buffer);
   EXPECT_EQ(stmt.options.max_buffer, 10000u);
-  ExpectInvalid("CREATE STREAM TABLE s (a INT) TTL 0", "Invalid value '0' for table option 'TTL_SECONDS'");
-  ExpectInvalid("CREATE STREAM TABLE s (a INT) TTL abc", "Invalid value 'abc' for table option 'TTL_SECONDS'");
-  ExpectInvalid("CREATE STREAM TABLE s (a INT) MAX_BUFFER -1", "Invalid value '-1' for table option 'MAX_BUFFER'");
+  ExpectInvalid("CREATE STREAM TABLE s (a INT) TTL 0",
+                "Invalid value '0' for table option 'TTL_SECONDS'");
+  ExpectInvalid("CREATE STREAM TABLE s (a INT) TTL abc",
+                "Invalid value 'abc' for table option 'TTL_SECONDS'");
+  ExpectInvalid("CREATE STREAM TABLE s (a INT) MAX_BUFFER -1",
+                "Invalid value '-1' for table option 'MAX_BUFFER'");
 }
 
 TEST(CreateTableClauseTest, StorageAndUsing) {
@@ -763,7 +829,8 @@ TEST(CreateTableClauseTest, StorageAndUsing) {
   stmt = ParseCreate("CREATE TABLE t (a INT) STORAGE 'local' using KALAMDB");
   EXPECT_EQ(stmt.options.storage_id.str(), "local");
   ExpectInvalid("CREATE TABLE t (a INT) USING parquet", "Unsupported table engine 'parquet'");
-  ExpectInvalid("CREATE TABLE t (a INT) STORAGE _bad", "Storage name '_bad' must not start with '_' or a digit");
+  ExpectInvalid("CREATE TABLE t (a INT) STORAGE _bad",
+                "Storage name '_bad' must not start with '_' or a digit");
 }
 
 TEST(CreateTableClauseTest, ClausesInAnyOrder) {
@@ -795,15 +862,17 @@ TEST(CreateTableWithTest, AllOptionsQuotedAndBare) {
   EXPECT_TRUE(stmt.options_set.flush && stmt.options_set.storage && stmt.options_set.access_level &&
               stmt.options_set.deleted_retention);
 
-  stmt = ParseCreate("CREATE TABLE t (a INT) with (type = stream, ttl_seconds = 20, max_buffer = 50,)");
+  stmt = ParseCreate(
+      "CREATE TABLE t (a INT) with (type = stream, ttl_seconds = 20, max_buffer = 50,)");
   EXPECT_EQ(stmt.type, TableType::kStream);
   EXPECT_EQ(stmt.options.ttl_seconds, 20u);
   EXPECT_EQ(stmt.options.max_buffer, 50u);
   EXPECT_TRUE(stmt.options_set.ttl && stmt.options_set.max_buffer);
   EXPECT_FALSE(stmt.options_set.flush);
 
-  stmt = ParseCreate("CREATE TABLE t (a INT) WITH (Type = 'user', Flush_Policy = 'interval:60', "
-                     "Storage_Id = Archive, \"deleted_retention_hours\" = '48')");
+  stmt = ParseCreate(
+      "CREATE TABLE t (a INT) WITH (Type = 'user', Flush_Policy = 'interval:60', "
+      "Storage_Id = Archive, \"deleted_retention_hours\" = '48')");
   EXPECT_EQ(stmt.type, TableType::kUser);
   EXPECT_EQ(stmt.options.flush_interval_seconds, 60u);
   EXPECT_FALSE(stmt.options.flush_row_limit.has_value());
@@ -811,43 +880,53 @@ TEST(CreateTableWithTest, AllOptionsQuotedAndBare) {
   EXPECT_EQ(stmt.options.storage_id.str(), "archive");
   EXPECT_EQ(stmt.options.deleted_retention_hours, 48u);
 
-  stmt = ParseCreate("CREATE SHARED TABLE t (a INT) WITH (ACCESS_LEVEL = dba, FLUSH_POLICY = 'rows:5')");
+  stmt = ParseCreate(
+      "CREATE SHARED TABLE t (a INT) WITH (ACCESS_LEVEL = dba, FLUSH_POLICY = 'rows:5')");
   EXPECT_EQ(stmt.options.access_level, AccessLevel::kDba);
   EXPECT_EQ(stmt.options.flush_row_limit, 5u);
   EXPECT_EQ(ParseCreate("CREATE TABLE t (a INT) WITH ()").columns.size(), 1u);
 }
 
 TEST(CreateTableWithTest, AccessLevelValues) {
-  EXPECT_EQ(ParseCreate("CREATE SHARED TABLE t (a INT) WITH (ACCESS_LEVEL = 'public')").options.access_level,
+  EXPECT_EQ(ParseCreate("CREATE SHARED TABLE t (a INT) WITH (ACCESS_LEVEL = 'public')")
+                .options.access_level,
             AccessLevel::kPublic);
-  EXPECT_EQ(ParseCreate("CREATE SHARED TABLE t (a INT) WITH (ACCESS_LEVEL = PRIVATE)").options.access_level,
+  EXPECT_EQ(ParseCreate("CREATE SHARED TABLE t (a INT) WITH (ACCESS_LEVEL = PRIVATE)")
+                .options.access_level,
             AccessLevel::kPrivate);
   ExpectInvalid("CREATE SHARED TABLE t (a INT) WITH (ACCESS_LEVEL = 'open')",
                 "Invalid ACCESS_LEVEL 'open': expected PUBLIC, PRIVATE, RESTRICTED or DBA");
 }
 
 TEST(CreateTableWithTest, FlushPolicyText) {
-  CreateTableStmt stmt = ParseCreate("CREATE TABLE t (a INT) WITH (FLUSH_POLICY = 'interval:30, rows:10')");
+  CreateTableStmt stmt =
+      ParseCreate("CREATE TABLE t (a INT) WITH (FLUSH_POLICY = 'interval:30, rows:10')");
   EXPECT_EQ(stmt.options.flush_row_limit, 10u);
   EXPECT_EQ(stmt.options.flush_interval_seconds, 30u);
   stmt = ParseCreate("CREATE TABLE t (a INT) WITH (FLUSH_POLICY = 'rows:7')");
   EXPECT_EQ(stmt.options.flush_row_limit, 7u);
   EXPECT_FALSE(stmt.options.flush_interval_seconds.has_value());
   const std::string shape = "': expected 'rows:N', 'interval:S' or 'rows:N,interval:S'";
-  ExpectInvalid("CREATE TABLE t (a INT) WITH (FLUSH_POLICY = 'bogus')", "Invalid FLUSH_POLICY 'bogus" + shape);
+  ExpectInvalid("CREATE TABLE t (a INT) WITH (FLUSH_POLICY = 'bogus')",
+                "Invalid FLUSH_POLICY 'bogus" + shape);
   ExpectInvalid("CREATE TABLE t (a INT) WITH (FLUSH_POLICY = 'rows:1,rows:2')",
                 "Invalid FLUSH_POLICY 'rows:1,rows:2" + shape);
-  ExpectInvalid("CREATE TABLE t (a INT) WITH (FLUSH_POLICY = 'size:5')", "Invalid FLUSH_POLICY 'size:5" + shape);
-  ExpectInvalid("CREATE TABLE t (a INT) WITH (FLUSH_POLICY = '')", "Invalid FLUSH_POLICY '" + shape);
+  ExpectInvalid("CREATE TABLE t (a INT) WITH (FLUSH_POLICY = 'size:5')",
+                "Invalid FLUSH_POLICY 'size:5" + shape);
+  ExpectInvalid("CREATE TABLE t (a INT) WITH (FLUSH_POLICY = '')",
+                "Invalid FLUSH_POLICY '" + shape);
   ExpectInvalidContaining("CREATE TABLE t (a INT) WITH (FLUSH_POLICY = 'rows:0')", "FLUSH_POLICY");
-  ExpectInvalidContaining("CREATE TABLE t (a INT) WITH (FLUSH_POLICY = 'rows:1000000')", "FLUSH_POLICY");
-  ExpectInvalidContaining("CREATE TABLE t (a INT) WITH (FLUSH_POLICY = 'interval:86400')", "FLUSH_POLICY");
+  ExpectInvalidContaining("CREATE TABLE t (a INT) WITH (FLUSH_POLICY = 'rows:1000000')",
+                          "FLUSH_POLICY");
+  ExpectInvalidContaining("CREATE TABLE t (a INT) WITH (FLUSH_POLICY = 'interval:86400')",
+                          "FLUSH_POLICY");
   ExpectInvalidContaining("CREATE TABLE t (a INT) WITH (FLUSH_POLICY = 'rows:x')", "FLUSH_POLICY");
 }
 
 TEST(CreateTableWithTest, UnknownOptionIsNamedInUpperCase) {
   ExpectInvalid("CREATE TABLE t (a INT) WITH (foo = 1)", "Unknown table option 'FOO'");
-  ExpectInvalid("CREATE TABLE t (a INT) WITH (Compression = 'zstd')", "Unknown table option 'COMPRESSION'");
+  ExpectInvalid("CREATE TABLE t (a INT) WITH (Compression = 'zstd')",
+                "Unknown table option 'COMPRESSION'");
 }
 
 TEST(CreateTableWithTest, BadValuesAndSyntax) {
@@ -868,8 +947,10 @@ TEST(CreateTableWithTest, BadValuesAndSyntax) {
 TEST(CreateTableRulesTest, TypeFromPrefixOrWith) {
   EXPECT_EQ(ParseCreate("CREATE USER TABLE t (a INT) WITH (TYPE = 'USER')").type, TableType::kUser);
   EXPECT_EQ(ParseCreate("CREATE TABLE t (a INT) WITH (TYPE = 'STREAM')").type, TableType::kStream);
-  ExpectInvalid("CREATE USER TABLE t (a INT) WITH (TYPE = 'SHARED')", "Conflicting table type definitions");
-  ExpectInvalid("CREATE STREAM TABLE t (a INT) WITH (TYPE = USER)", "Conflicting table type definitions");
+  ExpectInvalid("CREATE USER TABLE t (a INT) WITH (TYPE = 'SHARED')",
+                "Conflicting table type definitions");
+  ExpectInvalid("CREATE STREAM TABLE t (a INT) WITH (TYPE = USER)",
+                "Conflicting table type definitions");
 }
 
 TEST(CreateTableRulesTest, DuplicateSettingsInEitherSyntax) {
@@ -883,25 +964,33 @@ TEST(CreateTableRulesTest, DuplicateSettingsInEitherSyntax) {
                 "Duplicate table option 'FLUSH_POLICY'");
   ExpectInvalid("CREATE TABLE t (a INT) WITH (FLUSH_POLICY = 'rows:5', flush_policy = 'rows:6')",
                 "Duplicate table option 'FLUSH_POLICY'");
-  ExpectInvalid("CREATE STREAM TABLE t (a INT) TTL 5 RETENTION 6", "Duplicate table option 'TTL_SECONDS'");
+  ExpectInvalid("CREATE STREAM TABLE t (a INT) TTL 5 RETENTION 6",
+                "Duplicate table option 'TTL_SECONDS'");
   ExpectInvalid("CREATE STREAM TABLE t (a INT) TTL 5 WITH (TTL_SECONDS = 6)",
                 "Duplicate table option 'TTL_SECONDS'");
   ExpectInvalid("CREATE TABLE t (a INT) STORAGE local WITH (STORAGE_ID = 'local')",
                 "Duplicate table option 'STORAGE_ID'");
   ExpectInvalid("CREATE STREAM TABLE t (a INT) MAX_BUFFER 5 WITH (MAX_BUFFER = 6)",
                 "Duplicate table option 'MAX_BUFFER'");
-  ExpectInvalid("CREATE SHARED TABLE t (a INT) WITH (ACCESS_LEVEL = 'PUBLIC', ACCESS_LEVEL = 'DBA')",
-                "Duplicate table option 'ACCESS_LEVEL'");
-  ExpectInvalid("CREATE TABLE t (a INT) WITH (TYPE = 'USER', TYPE = 'USER')", "Duplicate table option 'TYPE'");
-  ExpectInvalid("CREATE STREAM TABLE t (a INT) EPHEMERAL EPHEMERAL", "Duplicate table option 'EPHEMERAL'");
-  ExpectInvalid("CREATE TABLE t (a INT) WITH (DELETED_RETENTION_HOURS = 1) WITH (DELETED_RETENTION_HOURS = 2)",
-                "Duplicate table option 'DELETED_RETENTION_HOURS'");
+  ExpectInvalid(
+      "CREATE SHARED TABLE t (a INT) WITH (ACCESS_LEVEL = 'PUBLIC', ACCESS_LEVEL = 'DBA')",
+      "Duplicate table option 'ACCESS_LEVEL'");
+  ExpectInvalid("CREATE TABLE t (a INT) WITH (TYPE = 'USER', TYPE = 'USER')",
+                "Duplicate table option 'TYPE'");
+  ExpectInvalid("CREATE STREAM TABLE t (a INT) EPHEMERAL EPHEMERAL",
+                "Duplicate table option 'EPHEMERAL'");
+  ExpectInvalid(
+      "CREATE TABLE t (a INT) WITH (DELETED_RETENTION_HOURS = 1) WITH (DELETED_RETENTION_HOURS = "
+      "2)",
+      "Duplicate table option 'DELETED_RETENTION_HOURS'");
 }
 
 TEST(CreateTableRulesTest, OptionsMustSuitTheType) {
   ExpectInvalid("CREATE USER TABLE t (a INT) TTL 5", "TTL_SECONDS is only valid for STREAM tables");
-  ExpectInvalid("CREATE SHARED TABLE t (a INT) WITH (TTL_SECONDS = 5)", "TTL_SECONDS is only valid for STREAM tables");
-  ExpectInvalid("CREATE TABLE t (a INT) RETENTION 5", "TTL_SECONDS is only valid for STREAM tables");
+  ExpectInvalid("CREATE SHARED TABLE t (a INT) WITH (TTL_SECONDS = 5)",
+                "TTL_SECONDS is only valid for STREAM tables");
+  ExpectInvalid("CREATE TABLE t (a INT) RETENTION 5",
+                "TTL_SECONDS is only valid for STREAM tables");
   ExpectInvalid("CREATE STREAM TABLE t (a INT) FLUSH ROW_THRESHOLD 5",
                 "FLUSH_POLICY is only valid for USER and SHARED tables");
   ExpectInvalid("CREATE TABLE t (a INT) WITH (TYPE = 'STREAM', FLUSH_POLICY = 'rows:5')",
@@ -912,14 +1001,18 @@ TEST(CreateTableRulesTest, OptionsMustSuitTheType) {
                 "ACCESS_LEVEL is only valid for SHARED tables");
   ExpectInvalid("CREATE TABLE t (a INT) WITH (ACCESS_LEVEL = 'PUBLIC', TYPE = 'USER')",
                 "ACCESS_LEVEL is only valid for SHARED tables");
-  ExpectInvalid("CREATE USER TABLE t (a INT) MAX_BUFFER 5", "MAX_BUFFER is only valid for STREAM tables");
-  ExpectInvalid("CREATE TABLE t (a INT) WITH (MAX_BUFFER = 5)", "MAX_BUFFER is only valid for STREAM tables");
-  ExpectInvalid("CREATE STREAM TABLE t (a INT) STORAGE local", "STORAGE_ID is only valid for USER and SHARED tables");
+  ExpectInvalid("CREATE USER TABLE t (a INT) MAX_BUFFER 5",
+                "MAX_BUFFER is only valid for STREAM tables");
+  ExpectInvalid("CREATE TABLE t (a INT) WITH (MAX_BUFFER = 5)",
+                "MAX_BUFFER is only valid for STREAM tables");
+  ExpectInvalid("CREATE STREAM TABLE t (a INT) STORAGE local",
+                "STORAGE_ID is only valid for USER and SHARED tables");
   ExpectInvalid("CREATE STREAM TABLE t (a INT) WITH (STORAGE_ID = 'local')",
                 "STORAGE_ID is only valid for USER and SHARED tables");
   ExpectInvalid("CREATE STREAM TABLE t (a INT) WITH (DELETED_RETENTION_HOURS = 1)",
                 "DELETED_RETENTION_HOURS is only valid for USER and SHARED tables");
-  ExpectInvalid("CREATE USER TABLE t (a INT) EPHEMERAL", "EPHEMERAL is only valid for STREAM tables");
+  ExpectInvalid("CREATE USER TABLE t (a INT) EPHEMERAL",
+                "EPHEMERAL is only valid for STREAM tables");
 }
 
 TEST(CreateTableRulesTest, AccessLevelAcceptedWhenTypeNotWritten) {
@@ -937,7 +1030,8 @@ TEST(CreateTableRulesTest, UserAndSharedOptionsOnDefaultType) {
 }
 
 TEST(CreateTableRulesTest, ConflictIsReportedBeforeValidity) {
-  ExpectInvalid("CREATE USER TABLE t (a INT) TTL 5 WITH (TYPE = 'SHARED')", "Conflicting table type definitions");
+  ExpectInvalid("CREATE USER TABLE t (a INT) TTL 5 WITH (TYPE = 'SHARED')",
+                "Conflicting table type definitions");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -972,6 +1066,15 @@ TEST(ExecuteAsTest, InnerSqlIsExactTrimmedText) {
 
   stmt = ParseAs<ExecuteAsStmt>("EXECUTE AS USER alice (SELECT 1 /* ) */)");
   EXPECT_EQ(stmt.inner_sql, "SELECT 1 /* ) */");
+}
+
+TEST(ExecuteAsTest, InnerStatementMayBeAnyKind) {
+  ExecuteAsStmt stmt =
+      ParseAs<ExecuteAsStmt>("EXECUTE AS USER 'svc' (DELETE FROM app.t WHERE id IN (1, 2))");
+  EXPECT_EQ(stmt.inner_sql, "DELETE FROM app.t WHERE id IN (1, 2)");
+  stmt = ParseAs<ExecuteAsStmt>("EXECUTE AS USER 'svc' (SHOW TABLES)");
+  EXPECT_EQ(stmt.inner_sql, "SHOW TABLES");
+  EXPECT_EQ(ClassifyStatement(stmt.inner_sql), StatementClass::kKalam);
 }
 
 TEST(ExecuteAsTest, ExactlyOneStatement) {
@@ -1056,7 +1159,8 @@ TEST(UnbuiltStatementTest, LexicalErrors) {
 
 TEST(LexicalTest, CommentsAndCaseAreIgnored) {
   const CreateTableStmt stmt = ParseCreate(
-      "/* header */ cReAtE -- line\n uSeR /* x */ TaBlE app.t (a INT /* inline */, -- note\n b TEXT)"
+      "/* header */ cReAtE -- line\n uSeR /* x */ TaBlE app.t (a INT /* inline */, -- note\n b "
+      "TEXT)"
       " fLuSh RoW_tHrEsHoLd 10 -- trailing");
   EXPECT_EQ(stmt.type, TableType::kUser);
   EXPECT_EQ(stmt.columns.size(), 2u);
@@ -1064,7 +1168,8 @@ TEST(LexicalTest, CommentsAndCaseAreIgnored) {
 }
 
 TEST(LexicalTest, QuotedIdentifierEscapes) {
-  ExpectInvalid("CREATE NAMESPACE \"a\"\"b\"", "Namespace name 'a\"b' may contain only letters, digits and '_'");
+  ExpectInvalid("CREATE NAMESPACE \"a\"\"b\"",
+                "Namespace name 'a\"b' may contain only letters, digits and '_'");
 }
 
 }  // namespace

@@ -96,7 +96,8 @@ TEST(StatementSplitterTest, MultiLineStatementKeepsItsText) {
 }
 
 TEST(StatementSplitterTest, CommentMarkersInsideStringsAreText) {
-  EXPECT_THAT(Split("SELECT '--;' ; SELECT '/*;*/'"), ElementsAre("SELECT '--;'", "SELECT '/*;*/'"));
+  EXPECT_THAT(Split("SELECT '--;' ; SELECT '/*;*/'"),
+              ElementsAre("SELECT '--;'", "SELECT '/*;*/'"));
 }
 
 TEST(StatementSplitterTest, UnbalancedClosingParenDoesNotStopSplitting) {
@@ -119,7 +120,8 @@ TEST(StatementSplitterTest, LineCommentAtEndWithoutNewline) {
 }
 
 TEST(StatementSplitterTest, NonAsciiTextPassesThrough) {
-  EXPECT_THAT(Split("SELECT 'héllo; wörld'; SELECT ü"), ElementsAre("SELECT 'héllo; wörld'", "SELECT ü"));
+  EXPECT_THAT(Split("SELECT 'héllo; wörld'; SELECT ü"),
+              ElementsAre("SELECT 'héllo; wörld'", "SELECT ü"));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "kalam/commons/access_level.h"
 #include "kalam/commons/names.h"
+
 #include "lexer.h"
 
 namespace kalam::dialect {
@@ -30,10 +31,20 @@ std::optional<uint64_t> ParseDurationSeconds(std::string_view text) {
   uint64_t unit = 1;
   if (!text.empty()) {
     switch (std::tolower(static_cast<unsigned char>(text.back()))) {
-      case 's': unit = 1; text.remove_suffix(1); break;
-      case 'm': unit = 60; text.remove_suffix(1); break;
-      case 'h': unit = 3600; text.remove_suffix(1); break;
-      default: break;
+      case 's':
+        unit = 1;
+        text.remove_suffix(1);
+        break;
+      case 'm':
+        unit = 60;
+        text.remove_suffix(1);
+        break;
+      case 'h':
+        unit = 3600;
+        text.remove_suffix(1);
+        break;
+      default:
+        break;
     }
   }
   const std::optional<uint32_t> count = ParseUint32(text);
@@ -75,7 +86,9 @@ constexpr OptionRule kOptionRules[] = {
 
 Status TableOptionsBuilder::MarkGiven(std::string_view name) {
   for (const std::string& given : given_) {
-    if (given == name) return Status::InvalidArgument("Duplicate table option '" + std::string(name) + "'");
+    if (given == name) {
+      return Status::InvalidArgument("Duplicate table option '" + std::string(name) + "'");
+    }
   }
   given_.emplace_back(name);
   return Status::Ok();
@@ -85,7 +98,8 @@ Status TableOptionsBuilder::SetFlushRows(std::string_view text) {
   const std::optional<uint32_t> rows = ParseUint32(text);
   if (!rows || *rows < 1 || *rows > kMaxFlushRows) {
     return Status::InvalidArgument("Invalid FLUSH_POLICY: row limit must be between 1 and " +
-                                   std::to_string(kMaxFlushRows) + ", got '" + std::string(text) + "'");
+                                   std::to_string(kMaxFlushRows) + ", got '" + std::string(text) +
+                                   "'");
   }
   options_.flush_row_limit = *rows;
   set_.flush = true;
@@ -105,9 +119,9 @@ Status TableOptionsBuilder::SetFlushInterval(std::string_view text) {
 }
 
 Status TableOptionsBuilder::SetFlushPolicyText(std::string_view text) {
-  const Status malformed = Status::InvalidArgument(
-      "Invalid FLUSH_POLICY '" + std::string(text) +
-      "': expected 'rows:N', 'interval:S' or 'rows:N,interval:S'");
+  const Status malformed =
+      Status::InvalidArgument("Invalid FLUSH_POLICY '" + std::string(text) +
+                              "': expected 'rows:N', 'interval:S' or 'rows:N,interval:S'");
   bool rows_seen = false;
   bool interval_seen = false;
   std::string_view rest = text;

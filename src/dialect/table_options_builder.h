@@ -24,8 +24,8 @@ class TableOptionsBuilder {
   [[nodiscard]] Status MarkGiven(std::string_view name);
 
   // Value setters; the caller has called MarkGiven for the setting first.
-  [[nodiscard]] Status SetFlushRows(std::string_view text);      // 1..999999
-  [[nodiscard]] Status SetFlushInterval(std::string_view text);  // "300", "300s", "5m", "1h"
+  [[nodiscard]] Status SetFlushRows(std::string_view text);        // 1..999999
+  [[nodiscard]] Status SetFlushInterval(std::string_view text);    // "300", "300s", "5m", "1h"
   [[nodiscard]] Status SetFlushPolicyText(std::string_view text);  // "rows:N,interval:S"
   [[nodiscard]] Status SetStorage(std::string_view text);
   [[nodiscard]] Status SetTtl(std::string_view text);
