@@ -42,7 +42,7 @@ TableId ParseTableId(const std::string& text) {
 
 // Throws a DuckDB exception carrying our status; the engine turns it back into the Status.
 [[noreturn]] void ThrowDenied(QueryState& state, const Status& status) {
-  state.RecordDenied(status);
+  state.RecordBindError(status);
   throw duckdb::PermissionException(status.message());
 }
 
@@ -65,6 +65,9 @@ duckdb::unique_ptr<FunctionData> BindScan(ClientContext& context, TableFunctionB
   const TableId id = ParseTableId(input.inputs[0].GetValue<std::string>());
   auto def = state.engine.registry->FindTable(id);
   if (!def) throw duckdb::CatalogException("Table '" + id.ToString() + "' does not exist");
+  if (def->type == TableType::kShared && state.impersonating) {
+    ThrowDenied(state, Status::InvalidOperation("EXECUTE AS USER is not allowed on SHARED tables"));
+  }
   if (def->type == TableType::kShared) {
     Status s = auth::CheckSharedRead(state.acting_role, def->options.access_level, id.ToString());
     if (!s.ok()) ThrowDenied(state, s);

@@ -15,6 +15,7 @@
 #include "kalam/tables/type_mapping.h"
 #include "query_state.h"
 #include "row_set_result.h"
+#include "tombstone_visibility.h"
 
 namespace kalam::core {
 namespace {
@@ -37,13 +38,6 @@ std::string_view StatementTypeName(duckdb::StatementType type) {
     case duckdb::StatementType::SET_STATEMENT: return "SET";
     default: return "statement";
   }
-}
-
-// Whether the statement's WHERE clauses mention `_deleted` (then tombstones are visible).
-bool MentionsDeletedInWhere(std::string_view sql) {
-  const std::string lower = ToLower(sql);
-  const size_t where = lower.find("where");
-  return where != std::string::npos && lower.find("_deleted", where) != std::string::npos;
 }
 
 Status ParseStandard(std::string_view sql, duckdb::unique_ptr<duckdb::SQLStatement>* out) {
@@ -136,7 +130,7 @@ QueryState& QueryState::Get(duckdb::ClientContext& context) {
 void QueryState::BeginStatement() {
   std::lock_guard lock(mu);
   bound_tables.clear();
-  denied = Status::Ok();
+  bind_error = Status::Ok();
   include_tombstones = false;
   snapshot = engine.backend->GetSnapshot();
 }
@@ -146,9 +140,9 @@ void QueryState::RecordBound(std::shared_ptr<const TableDefinition> def) {
   bound_tables.push_back(std::move(def));
 }
 
-void QueryState::RecordDenied(const Status& status) {
+void QueryState::RecordBindError(const Status& status) {
   std::lock_guard lock(mu);
-  if (denied.ok()) denied = status;
+  if (bind_error.ok()) bind_error = status;
 }
 
 Session::Session(UserId user, Role role, std::unique_ptr<duckdb::Connection> connection, QueryState* state)
@@ -161,7 +155,7 @@ Session::~Session() = default;
 Status StatusFromDuckDB(const duckdb::ErrorData& error, QueryState& state) {
   {
     std::lock_guard lock(state.mu);
-    if (!state.denied.ok()) return state.denied;
+    if (!state.bind_error.ok()) return state.bind_error;
   }
   const std::string message = error.RawMessage();
   switch (error.Type()) {
@@ -298,6 +292,7 @@ Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckd
   state.BeginStatement();
   state.acting_user = acting_user;
   state.acting_role = acting_role;
+  state.impersonating = acting_user != session.user_id();
   state.current_namespace = session.current_namespace();
   ExecContext ctx{session, acting_user, acting_role, connection, state, params};
   if (parsed.kalam) {
@@ -305,6 +300,7 @@ Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckd
       auto result = RunExecuteAs(engine, session, connection, state, *as, acting_role, params);
       state.acting_user = session.user_id();
       state.acting_role = session.role();
+      state.impersonating = false;
       return result;
     }
     if (!params.empty()) return Status::InvalidArgument("Parameter $1 invalid: the statement takes no parameters");
@@ -321,7 +317,7 @@ Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckd
     case duckdb::StatementType::DELETE_STATEMENT:
       return dml.Delete(ctx, statement->Cast<duckdb::DeleteStatement>());
     default:
-      state.include_tombstones = MentionsDeletedInWhere(parsed.sql);
+      state.include_tombstones = WhereMentionsDeleted(*statement);
       return RunSelect(engine, ctx, statement->Copy());
   }
 }

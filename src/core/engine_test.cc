@@ -226,6 +226,11 @@ TEST_F(EngineTest, UpdateAndDeleteWithSoftDelete) {
   EXPECT_EQ(Run(Root(), "DELETE FROM app.t WHERE id IN (SELECT id FROM app.t WHERE n = 3)").message, "Deleted 1 row(s)");
   EXPECT_THAT(Query(Root(), "SELECT id, name, n FROM app.t ORDER BY id"), ElementsAre("1|a|1", "2|bb|20"));
   EXPECT_THAT(Query(Root(), "SELECT id, name, _deleted FROM app.t WHERE _deleted = true"), ElementsAre("3|c|true"));
+  // Only a WHERE that mentions `_deleted` reveals tombstones; other mentions do not.
+  EXPECT_THAT(Query(Root(), "SELECT id, _deleted FROM app.t ORDER BY _deleted, id"), ElementsAre("1|false", "2|false"));
+  EXPECT_THAT(Query(Root(), "SELECT id FROM app.t WHERE name <> '_deleted' ORDER BY id"), ElementsAre("1", "2"));
+  EXPECT_THAT(Query(Root(), "SELECT count(*) FROM (SELECT * FROM app.t WHERE _deleted OR NOT _deleted)"),
+              ElementsAre("3"));
   EXPECT_THAT(Fail(Root(), "UPDATE app.t SET id = 5 WHERE id = 1").message(),
               HasSubstr("Cannot update primary key column 'id'"));
   EXPECT_EQ(Run(Root(), "UPDATE app.t SET n = 0").row_count, 2u);
@@ -431,6 +436,8 @@ TEST_F(EngineTest, ExecuteAsUser) {
 
   EXPECT_THAT(Fail(Root(), "EXECUTE AS USER 'ghost' (SELECT 1)").message(), HasSubstr("User 'ghost' not found"));
   EXPECT_THAT(Fail(Root(), "EXECUTE AS USER 'alice' (INSERT INTO app.board VALUES ('x'))").message(),
+              HasSubstr("EXECUTE AS USER is not allowed on SHARED tables"));
+  EXPECT_THAT(Fail(Root(), "EXECUTE AS USER 'alice' (SELECT * FROM app.board)").message(),
               HasSubstr("EXECUTE AS USER is not allowed on SHARED tables"));
   EXPECT_THAT(Fail(Root(), "EXECUTE AS USER 'alice' (SELECT 1; SELECT 2)").message(),
               HasSubstr("EXECUTE AS USER requires a single SQL statement"));

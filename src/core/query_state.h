@@ -37,17 +37,20 @@ class QueryState : public duckdb::ClientContextState {
   NamespaceId current_namespace{"default"};
   // The statement's WHERE mentions `_deleted`: tombstones are visible (PROTOCOL.md §5.5).
   bool include_tombstones = false;
+  // The statement runs under EXECUTE AS USER (SHARED tables are then refused).
+  bool impersonating = false;
   // One consistent view of the hot tier per statement.
   std::shared_ptr<const store::Snapshot> snapshot;
 
   // Written by bind callbacks, possibly from DuckDB worker threads.
   std::mutex mu;
   std::vector<std::shared_ptr<const TableDefinition>> bound_tables;  // guarded by mu
-  Status denied;  // first permission failure seen while binding; guarded by mu
+  // First failure a bind callback raised (permission, EXECUTE AS on SHARED); guarded by mu.
+  Status bind_error;
 
   void BeginStatement();
   void RecordBound(std::shared_ptr<const TableDefinition> def);
-  void RecordDenied(const Status& status);
+  void RecordBindError(const Status& status);
 };
 
 }  // namespace kalam::core
