@@ -1,6 +1,7 @@
 #include "kalam/commons/data_type.h"
 
 #include <cctype>
+#include <charconv>
 #include <string>
 
 #include "kalam/commons/names.h"
@@ -117,13 +118,16 @@ std::optional<DataType> ParseDataType(std::string_view spelling) {
   if (base == "decimal" || base == "numeric") {
     if (args.empty()) return DataType{TypeKind::kDecimal, 18, 3};
     int p = 0, sc = 0;
-    size_t comma = args.find(',');
-    try {
-      p = std::stoi(args.substr(0, comma));
-      if (comma != std::string::npos) sc = std::stoi(args.substr(comma + 1));
-    } catch (...) {
-      return std::nullopt;
-    }
+    const size_t comma = args.find(',');
+    auto parse_int = [](std::string_view text, int* out) {
+      while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+      while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+      auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+      return ec == std::errc() && ptr == text.data() + text.size() && !text.empty();
+    };
+    const std::string_view all(args);
+    if (!parse_int(all.substr(0, comma), &p)) return std::nullopt;
+    if (comma != std::string::npos && !parse_int(all.substr(comma + 1), &sc)) return std::nullopt;
     if (p < 1 || p > 38 || sc < 0 || sc > p) return std::nullopt;
     return DataType{TypeKind::kDecimal, uint8_t(p), uint8_t(sc)};
   }

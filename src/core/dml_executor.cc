@@ -116,6 +116,102 @@ Status DmlExecutor::CheckWritable(ExecContext& ctx, const TableDefinition& def) 
   return Status::Ok();
 }
 
+Result<std::vector<size_t>> DmlExecutor::InsertTargets(const TableDefinition& def,
+                                                       const std::vector<std::string>& names) {
+  std::vector<size_t> targets;
+  if (names.empty()) {
+    for (size_t i = 0; i < def.columns.size(); ++i) targets.push_back(i);
+    return targets;
+  }
+  std::vector<bool> seen(def.columns.size(), false);
+  for (const std::string& raw : names) {
+    const std::string name = ToLower(raw);
+    if (name == kSeqColumn || name == kDeletedColumn) {
+      return Status::InvalidOperation("Cannot insert into system column '" + name + "'");
+    }
+    auto idx = def.FindColumn(name);
+    if (!idx) return UnknownColumn(name, def);
+    if (seen[*idx]) return Status::InvalidArgument("Column '" + name + "' specified more than once");
+    seen[*idx] = true;
+    targets.push_back(*idx);
+  }
+  return targets;
+}
+
+Result<StatementResult> DmlExecutor::WriteInsert(ExecContext& ctx, const TableDefinition& def,
+                                                 const std::vector<size_t>& targets, std::vector<ProvidedRow>& provided) {
+  // Complete each row: coerce provided values, evaluate defaults, check NOT NULL.
+  DefaultEvaluator defaults(engine_.seq, ctx.acting_user, NowMicros());
+  std::vector<std::vector<duckdb::Value>> rows;
+  rows.reserve(provided.size());
+  std::vector<int> slot_of_column(def.columns.size(), -1);
+  for (size_t i = 0; i < targets.size(); ++i) slot_of_column[targets[i]] = static_cast<int>(i);
+  for (auto& cells : provided) {
+    std::vector<duckdb::Value> row(def.columns.size());
+    for (size_t c = 0; c < def.columns.size(); ++c) {
+      const ColumnDefinition& column = def.columns[c];
+      const int slot = slot_of_column[c];
+      if (slot >= 0 && cells[slot].has_value()) {
+        KALAM_ASSIGN_OR_RETURN(row[c], tables::CoerceToColumn(*cells[slot], column));
+      } else {
+        KALAM_ASSIGN_OR_RETURN(row[c], defaults.Evaluate(column));
+      }
+      if (row[c].IsNull() && !column.nullable) return NotNullViolation(column);
+    }
+    rows.push_back(std::move(row));
+  }
+  if (rows.empty()) return MessageResult("Inserted 0 row(s)", 0, ctx.acting_user);
+  KALAM_ASSIGN_OR_RETURN(auto seqs, engine_.table_store->Insert(def, ScopeFor(ctx, def), rows));
+  return MessageResult("Inserted " + std::to_string(seqs.size()) + " row(s)", seqs.size(), ctx.acting_user);
+}
+
+Result<StatementResult> DmlExecutor::InsertSimple(ExecContext& ctx, const dialect::SimpleInsertStmt& statement) {
+  const std::string schema = statement.table.namespace_id ? statement.table.namespace_id->str() : std::string();
+  KALAM_ASSIGN_OR_RETURN(auto def_ptr, ResolveTarget(ctx, schema, statement.table.table_name.str()));
+  const TableDefinition& def = *def_ptr;
+  KALAM_RETURN_IF_ERROR(CheckWritable(ctx, def));
+  KALAM_ASSIGN_OR_RETURN(std::vector<size_t> targets, InsertTargets(def, statement.columns));
+  if (statement.distinct_parameters != ctx.params.size()) {
+    const size_t n = std::min(statement.distinct_parameters, ctx.params.size()) + 1;
+    return Status::InvalidArgument("Parameter $" + std::to_string(n) + " invalid: " +
+                                   (statement.distinct_parameters > ctx.params.size() ? "no value given"
+                                                                                      : "not used by the statement"));
+  }
+  std::vector<ProvidedRow> provided;
+  provided.reserve(statement.rows.size());
+  for (const auto& row : statement.rows) {
+    if (row.size() != targets.size()) {
+      return Status::InvalidArgument("INSERT has " + std::to_string(row.size()) + " value(s) but " +
+                                     std::to_string(targets.size()) + " target column(s)");
+    }
+    ProvidedRow cells(row.size());
+    for (size_t i = 0; i < row.size(); ++i) {
+      const dialect::InsertLiteral& lit = row[i];
+      switch (lit.kind) {
+        case dialect::InsertLiteral::Kind::kDefault: break;
+        case dialect::InsertLiteral::Kind::kNull: cells[i] = duckdb::Value(); break;
+        case dialect::InsertLiteral::Kind::kString: cells[i] = duckdb::Value(lit.text); break;
+        case dialect::InsertLiteral::Kind::kInteger: cells[i] = duckdb::Value::BIGINT(lit.integer); break;
+        case dialect::InsertLiteral::Kind::kBool: cells[i] = duckdb::Value::BOOLEAN(lit.boolean); break;
+        case dialect::InsertLiteral::Kind::kDecimal:
+          // Exact for DECIMAL columns; a plain number everywhere else (as DuckDB would type it).
+          cells[i] = def.columns[targets[i]].type.kind == TypeKind::kDecimal
+                         ? duckdb::Value(lit.text)
+                         : duckdb::Value::DOUBLE(std::strtod(lit.text.c_str(), nullptr));
+          break;
+        case dialect::InsertLiteral::Kind::kParameter:
+          if (lit.parameter > ctx.params.size()) {
+            return Status::InvalidArgument("Parameter $" + std::to_string(lit.parameter) + " invalid: no value given");
+          }
+          cells[i] = ctx.params[lit.parameter - 1];
+          break;
+      }
+    }
+    provided.push_back(std::move(cells));
+  }
+  return WriteInsert(ctx, def, targets, provided);
+}
+
 Result<StatementResult> DmlExecutor::Insert(ExecContext& ctx, duckdb::InsertStatement& statement) {
   if (!statement.returning_list.empty()) return Status::Unsupported("Not supported yet: INSERT ... RETURNING");
   if (statement.on_conflict_info) return Status::Unsupported("Not supported yet: INSERT ... ON CONFLICT");
@@ -123,29 +219,11 @@ Result<StatementResult> DmlExecutor::Insert(ExecContext& ctx, duckdb::InsertStat
   KALAM_ASSIGN_OR_RETURN(auto def_ptr, ResolveTarget(ctx, statement.schema, statement.table));
   const TableDefinition& def = *def_ptr;
   KALAM_RETURN_IF_ERROR(CheckWritable(ctx, def));
-
-  // Map the statement's columns to table columns.
-  std::vector<size_t> targets;
-  if (statement.columns.empty()) {
-    for (size_t i = 0; i < def.columns.size(); ++i) targets.push_back(i);
-  } else {
-    std::vector<bool> seen(def.columns.size(), false);
-    for (const std::string& raw : statement.columns) {
-      const std::string name = ToLower(raw);
-      if (name == kSeqColumn || name == kDeletedColumn) {
-        return Status::InvalidOperation("Cannot insert into system column '" + name + "'");
-      }
-      auto idx = def.FindColumn(name);
-      if (!idx) return UnknownColumn(name, def);
-      if (seen[*idx]) return Status::InvalidArgument("Column '" + name + "' specified more than once");
-      seen[*idx] = true;
-      targets.push_back(*idx);
-    }
-  }
+  KALAM_ASSIGN_OR_RETURN(std::vector<size_t> targets, InsertTargets(def, statement.columns));
 
   // Gather the provided values, one vector per row, in `targets` order. A missing value
   // (DEFAULT keyword) is an empty optional.
-  std::vector<std::vector<std::optional<duckdb::Value>>> provided;
+  std::vector<ProvidedRow> provided;
   auto* values_list = statement.default_values ? nullptr : statement.GetValuesList().get();
   if (statement.default_values) {
     provided.emplace_back(targets.size());
@@ -155,7 +233,7 @@ Result<StatementResult> DmlExecutor::Insert(ExecContext& ctx, duckdb::InsertStat
         return Status::InvalidArgument("INSERT has " + std::to_string(row.size()) + " value(s) but " +
                                        std::to_string(targets.size()) + " target column(s)");
       }
-      std::vector<std::optional<duckdb::Value>> cells(row.size());
+      ProvidedRow cells(row.size());
       std::vector<size_t> computed;  // cells DuckDB must evaluate
       for (size_t i = 0; i < row.size(); ++i) {
         ParsedExpression& e = *row[i];
@@ -198,37 +276,14 @@ Result<StatementResult> DmlExecutor::Insert(ExecContext& ctx, duckdb::InsertStat
     while (auto chunk = result->Fetch()) {
       if (chunk->size() == 0) break;
       for (duckdb::idx_t r = 0; r < chunk->size(); ++r) {
-        std::vector<std::optional<duckdb::Value>> cells(targets.size());
+        ProvidedRow cells(targets.size());
         for (size_t c = 0; c < targets.size(); ++c) cells[c] = chunk->GetValue(c, r);
         provided.push_back(std::move(cells));
       }
     }
     if (result->HasError()) return StatusFromDuckDB(result->GetErrorObject(), ctx.state);
   }
-
-  // Complete each row: coerce provided values, evaluate defaults, check NOT NULL.
-  DefaultEvaluator defaults(engine_.seq, ctx.acting_user, NowMicros());
-  std::vector<std::vector<duckdb::Value>> rows;
-  rows.reserve(provided.size());
-  std::vector<int> slot_of_column(def.columns.size(), -1);
-  for (size_t i = 0; i < targets.size(); ++i) slot_of_column[targets[i]] = static_cast<int>(i);
-  for (auto& cells : provided) {
-    std::vector<duckdb::Value> row(def.columns.size());
-    for (size_t c = 0; c < def.columns.size(); ++c) {
-      const ColumnDefinition& column = def.columns[c];
-      const int slot = slot_of_column[c];
-      if (slot >= 0 && cells[slot].has_value()) {
-        KALAM_ASSIGN_OR_RETURN(row[c], tables::CoerceToColumn(*cells[slot], column));
-      } else {
-        KALAM_ASSIGN_OR_RETURN(row[c], defaults.Evaluate(column));
-      }
-      if (row[c].IsNull() && !column.nullable) return NotNullViolation(column);
-    }
-    rows.push_back(std::move(row));
-  }
-  if (rows.empty()) return MessageResult("Inserted 0 row(s)", 0, ctx.acting_user);
-  KALAM_ASSIGN_OR_RETURN(auto seqs, engine_.table_store->Insert(def, ScopeFor(ctx, def), rows));
-  return MessageResult("Inserted " + std::to_string(seqs.size()) + " row(s)", seqs.size(), ctx.acting_user);
+  return WriteInsert(ctx, def, targets, provided);
 }
 
 Result<std::vector<tables::RowChange>> DmlExecutor::CollectChanges(ExecContext& ctx, const TableDefinition& def,

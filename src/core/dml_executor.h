@@ -6,6 +6,7 @@
 #include "engine_context.h"
 #include "exec_context.h"
 #include "kalam/core/statement_result.h"
+#include "kalam/dialect/simple_insert.h"
 
 namespace kalam::core {
 
@@ -18,6 +19,8 @@ class DmlExecutor {
   explicit DmlExecutor(EngineContext& engine) : engine_(engine) {}
 
   Result<StatementResult> Insert(ExecContext& ctx, duckdb::InsertStatement& statement);
+  // The fast path: literal VALUES rows, no DuckDB parse or plan.
+  Result<StatementResult> InsertSimple(ExecContext& ctx, const dialect::SimpleInsertStmt& statement);
   Result<StatementResult> Update(ExecContext& ctx, duckdb::UpdateStatement& statement);
   Result<StatementResult> Delete(ExecContext& ctx, duckdb::DeleteStatement& statement);
 
@@ -26,6 +29,12 @@ class DmlExecutor {
                                                                const std::string& table);
 
  private:
+  // One INSERT row's provided values in target-column order; empty = DEFAULT.
+  using ProvidedRow = std::vector<std::optional<duckdb::Value>>;
+
+  static Result<std::vector<size_t>> InsertTargets(const TableDefinition& def, const std::vector<std::string>& names);
+  Result<StatementResult> WriteInsert(ExecContext& ctx, const TableDefinition& def, const std::vector<size_t>& targets,
+                                      std::vector<ProvidedRow>& provided);
   Result<std::shared_ptr<const TableDefinition>> ResolveTargetRef(ExecContext& ctx, const duckdb::TableRef& ref);
   Status CheckWritable(ExecContext& ctx, const TableDefinition& def);
   // Runs `select` (whose first columns are `_seq`, `_row_id`, then one value per table column)

@@ -125,7 +125,7 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitScan(ClientContext& context, Ta
   std::string scope = def.type == TableType::kUser || def.type == TableType::kStream ? state.acting_user.str() : "";
   tables::HotScanOptions options;
   options.include_tombstones = state.include_tombstones && !bind.for_write;
-  auto snapshot = state.snapshot ? state.snapshot : state.engine.backend->GetSnapshot();
+  auto snapshot = state.StatementSnapshot();
   auto global = duckdb::make_uniq<ScanGlobalState>();
   global->scanner = std::make_unique<tables::HotScanner>(*state.engine.backend, bind.def, std::move(scope),
                                                          std::move(snapshot), std::move(projection), options);

@@ -11,6 +11,7 @@
 #include "kalam/auth/permissions.h"
 #include "kalam/commons/names.h"
 #include "kalam/dialect/parser.h"
+#include "kalam/dialect/simple_insert.h"
 #include "kalam/dialect/statement_splitter.h"
 #include "kalam/tables/type_mapping.h"
 #include "query_state.h"
@@ -22,8 +23,8 @@ namespace {
 
 // A statement after validation, ready to run.
 struct ParsedStatement {
-  std::string sql;
   std::optional<dialect::KalamStatement> kalam;
+  std::optional<dialect::SimpleInsertStmt> simple_insert;
   duckdb::unique_ptr<duckdb::SQLStatement> standard;
 };
 
@@ -63,8 +64,9 @@ Status ParseStandard(std::string_view sql, duckdb::unique_ptr<duckdb::SQLStateme
 }
 
 Status ParseOne(std::string_view sql, Role role, ParsedStatement* out, bool nested = false) {
-  out->sql = std::string(sql);
   if (dialect::ClassifyStatement(sql) == dialect::StatementClass::kStandard) {
+    out->simple_insert = dialect::ParseSimpleInsert(sql);
+    if (out->simple_insert) return Status::Ok();
     KALAM_RETURN_IF_ERROR(ParseStandard(sql, &out->standard));
     if (out->standard->type == duckdb::StatementType::EXPLAIN_STATEMENT) {
       KALAM_RETURN_IF_ERROR(auth::CheckAdminStatement(role, "run EXPLAIN"));
@@ -132,7 +134,13 @@ void QueryState::BeginStatement() {
   bound_tables.clear();
   bind_error = Status::Ok();
   include_tombstones = false;
-  snapshot = engine.backend->GetSnapshot();
+  snapshot.reset();
+}
+
+std::shared_ptr<const store::Snapshot> QueryState::StatementSnapshot() {
+  std::lock_guard lock(mu);
+  if (!snapshot) snapshot = engine.backend->GetSnapshot();
+  return snapshot;
 }
 
 void QueryState::RecordBound(std::shared_ptr<const TableDefinition> def) {
@@ -308,6 +316,7 @@ Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckd
     return ddl.Run(ctx, *parsed.kalam);
   }
   DmlExecutor dml(engine);
+  if (parsed.simple_insert) return dml.InsertSimple(ctx, *parsed.simple_insert);
   auto& statement = parsed.standard;
   switch (statement->type) {
     case duckdb::StatementType::INSERT_STATEMENT:

@@ -39,14 +39,15 @@ class QueryState : public duckdb::ClientContextState {
   bool include_tombstones = false;
   // The statement runs under EXECUTE AS USER (SHARED tables are then refused).
   bool impersonating = false;
-  // One consistent view of the hot tier per statement.
-  std::shared_ptr<const store::Snapshot> snapshot;
+  // One consistent view of the hot tier per statement, taken when its first scan starts.
+  std::shared_ptr<const store::Snapshot> StatementSnapshot();
 
   // Written by bind callbacks, possibly from DuckDB worker threads.
   std::mutex mu;
   std::vector<std::shared_ptr<const TableDefinition>> bound_tables;  // guarded by mu
   // First failure a bind callback raised (permission, EXECUTE AS on SHARED); guarded by mu.
   Status bind_error;
+  std::shared_ptr<const store::Snapshot> snapshot;  // guarded by mu
 
   void BeginStatement();
   void RecordBound(std::shared_ptr<const TableDefinition> def);

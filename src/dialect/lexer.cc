@@ -1,5 +1,7 @@
 #include "lexer.h"
 
+#include <cstring>
+
 #include <cctype>
 #include <utility>
 
@@ -55,12 +57,13 @@ Result<Token> Lexer::ReadQuoted(char quote, TokenKind kind) {
   token.kind = kind;
   token.begin = pos_;
   ++pos_;  // opening quote
+  // Copy whole runs up to the next quote: string literals can be long (message bodies).
   while (pos_ < sql_.size()) {
-    const char c = sql_[pos_++];
-    if (c != quote) {
-      token.text.push_back(c);
-      continue;
-    }
+    const void* hit = std::memchr(sql_.data() + pos_, quote, sql_.size() - pos_);
+    if (hit == nullptr) break;
+    const size_t at = static_cast<size_t>(static_cast<const char*>(hit) - sql_.data());
+    token.text.append(sql_.data() + pos_, at - pos_);
+    pos_ = at + 1;
     // A doubled quote is an escaped quote character, not the end.
     if (pos_ < sql_.size() && sql_[pos_] == quote) {
       token.text.push_back(quote);
@@ -70,6 +73,7 @@ Result<Token> Lexer::ReadQuoted(char quote, TokenKind kind) {
     token.end = pos_;
     return token;
   }
+  pos_ = sql_.size();
   return Status::InvalidArgument(kind == TokenKind::kString ? "Unterminated string literal"
                                                             : "Unterminated quoted identifier");
 }

@@ -5,10 +5,26 @@
 #include "duckdb/common/types/timestamp.hpp"
 #include "kalam/tables/type_mapping.h"
 
+#include <simdjson.h>
+
 namespace kalam::tables {
 namespace {
 
+constexpr int64_t kMicrosPerDay = 86'400'000'000;
+
 bool IsIntegral(const duckdb::LogicalType& t) { return t.IsIntegral(); }
+
+bool IsTemporal(TypeKind kind) {
+  return kind == TypeKind::kTimestamp || kind == TypeKind::kDateTime || kind == TypeKind::kDate ||
+         kind == TypeKind::kTime;
+}
+
+bool IsValidJson(const std::string& text) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::padded_string padded(text);
+  simdjson::dom::element ignored;
+  return parser.parse(padded).get(ignored) == simdjson::SUCCESS;
+}
 
 Status Mismatch(const duckdb::Value& value, const ColumnDefinition& column, const std::string& detail = "") {
   std::string shown = value.ToString();
@@ -28,15 +44,41 @@ Result<duckdb::Value> CoerceToColumn(const duckdb::Value& value, const ColumnDef
 
   const duckdb::LogicalType& source = value.type();
   // Integer inputs for temporal columns are the protocol's wire encodings (µs or days).
-  if (IsIntegral(source)) {
-    const int64_t n = value.GetValue<int64_t>();
+  if (IsIntegral(source) && IsTemporal(column.type.kind)) {
+    duckdb::Value as_bigint;
+    std::string ignored;
+    if (!value.DefaultTryCastAs(duckdb::LogicalType::BIGINT, as_bigint, &ignored, /*strict=*/true)) {
+      return Mismatch(value, column, "out of range");
+    }
+    const int64_t n = as_bigint.GetValue<int64_t>();
     switch (column.type.kind) {
       case TypeKind::kTimestamp: return duckdb::Value::TIMESTAMP(duckdb::timestamp_t(n));
       case TypeKind::kDateTime: return duckdb::Value::TIMESTAMPTZ(duckdb::timestamp_tz_t(n));
-      case TypeKind::kDate: return duckdb::Value::DATE(duckdb::date_t(static_cast<int32_t>(n)));
-      case TypeKind::kTime: return duckdb::Value::TIME(duckdb::dtime_t(n));
+      case TypeKind::kDate:
+        // Infinite dates sit at the int32 limits; keep finite days only.
+        if (n <= INT32_MIN + 1 || n >= INT32_MAX - 1) return Mismatch(value, column, "out of range");
+        return duckdb::Value::DATE(duckdb::date_t(static_cast<int32_t>(n)));
+      case TypeKind::kTime:
+        if (n < 0 || n > kMicrosPerDay) return Mismatch(value, column, "out of range");
+        return duckdb::Value::TIME(duckdb::dtime_t(n));
       default: break;
     }
+  }
+  // TIMESTAMP text with a UTC offset: parse as an instant, store its UTC wall time (DuckDB's
+  // plain TIMESTAMP cast would drop the offset).
+  if (column.type.kind == TypeKind::kTimestamp && source.id() == duckdb::LogicalTypeId::VARCHAR) {
+    duckdb::Value instant;
+    std::string ignored;
+    if (value.DefaultTryCastAs(duckdb::LogicalType::TIMESTAMP_TZ, instant, &ignored, /*strict=*/true)) {
+      return duckdb::Value::TIMESTAMP(duckdb::timestamp_t(instant.GetValueUnsafe<int64_t>()));
+    }
+    return Mismatch(value, column);
+  }
+  if (column.type.kind == TypeKind::kJson && source.id() == duckdb::LogicalTypeId::VARCHAR) {
+    if (!IsValidJson(duckdb::StringValue::Get(value))) return Mismatch(value, column, "not valid JSON");
+    duckdb::Value json(duckdb::StringValue::Get(value));
+    json.Reinterpret(target);
+    return json;
   }
   if (column.type.kind == TypeKind::kBytes && source.id() == duckdb::LogicalTypeId::VARCHAR) {
     return duckdb::Value::BLOB_RAW(duckdb::StringValue::Get(value));

@@ -1,0 +1,103 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kalam {
+
+// Every setting of server.toml (PROTOCOL.md §9) with its default. Filled by the server's
+// config loader (file < env < flags); modules receive the parts they need.
+struct ServerConfig {
+  struct Server {
+    std::string host = "127.0.0.1";
+    int64_t port = 8080;
+    int64_t workers = 0;  // 0 = number of CPUs
+    std::string public_origin;
+  } server;
+  struct Storage {
+    std::string data_path = "./data";
+    std::string shared_tables_template = "{namespace}/{tableName}";
+    std::string user_tables_template = "{namespace}/{tableName}/{userId}";
+  } storage;
+  struct Flush {
+    int64_t default_row_limit = 10000;
+    int64_t default_time_interval = 300;
+    int64_t check_interval_seconds = 60;
+  } flush;
+  struct Retention {
+    int64_t default_deleted_retention_hours = 168;
+  } retention;
+  struct Stream {
+    int64_t default_ttl_seconds = 10;
+    int64_t default_max_buffer = 10000;
+    int64_t eviction_interval_seconds = 60;
+  } stream;
+  struct Auth {
+    std::string root_password;  // empty = unset
+    std::string jwt_secret;     // empty = generated and kept in the data dir
+    int64_t jwt_expiry_hours = 24;
+    bool cookie_secure = true;
+    int64_t bcrypt_cost = 12;
+    bool enforce_password_complexity = false;
+    bool allow_remote_setup = false;
+    int64_t basic_cache_ttl_secs = 60;
+    int64_t max_failed_logins = 5;
+    int64_t lockout_minutes = 15;
+  } auth;
+  struct UserManagement {
+    int64_t deletion_grace_period_days = 30;
+  } user_management;
+  struct RateLimit {
+    int64_t max_queries_per_sec = 1000;
+    int64_t max_messages_per_sec = 50;
+    int64_t max_subscriptions_per_user = 100;
+    int64_t max_subscriptions_per_connection = 100;
+    int64_t max_auth_requests_per_ip_per_sec = 20;
+    int64_t max_connections_per_ip = 100;
+    int64_t max_requests_per_ip_per_sec = 200;
+    int64_t ban_duration_seconds = 300;
+    bool enable_connection_protection = true;
+    bool exempt_loopback = true;
+  } rate_limit;
+  struct Limits {
+    int64_t max_result_rows = 100000;
+    int64_t max_sql_bytes = 1048576;
+    int64_t max_parameters = 50;
+    int64_t max_parameter_size_bytes = 524288;
+    int64_t request_body_limit_bytes = 10485760;
+    int64_t statement_timeout_secs = 30;
+  } limits;
+  struct WebSocket {
+    int64_t client_timeout_secs = 10;
+    int64_t auth_timeout_secs = 3;
+    int64_t heartbeat_interval_secs = 5;
+    int64_t max_message_size = 1048576;
+    bool compression = true;
+    int64_t max_pending_changes = 100000;
+    int64_t max_outbound_bytes = 16777216;
+  } websocket;
+  struct Security {
+    std::vector<std::string> cors_allowed_origins;
+    std::vector<std::string> trusted_proxy_ranges;
+    bool metrics_allow_remote = false;
+  } security;
+  struct Jobs {
+    int64_t max_concurrent = 10;
+    int64_t max_retries = 3;
+    int64_t retry_backoff_ms = 100;
+    int64_t shutdown_timeout_secs = 30;
+  } jobs;
+  struct Logging {
+    std::string level = "info";
+    std::string logs_path = "./logs";
+    std::string format = "compact";
+    int64_t slow_query_threshold_ms = 1200;
+    bool log_to_console = true;
+  } logging;
+};
+
+// Whether `host` binds only to the loopback interface (127.0.0.1, ::1, localhost).
+bool IsLoopbackHost(const std::string& host);
+
+}  // namespace kalam
