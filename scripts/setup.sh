@@ -15,7 +15,7 @@ STAMP="lib=$LIB_PKG hdr=$HDR_PKG"
 
 PACKAGES=(build-essential cmake ninja-build ccache pkg-config git nodejs npm
   librocksdb-dev libboost1.81-dev libsimdjson-dev rapidjson-dev libspdlog-dev libfmt-dev
-  libtomlplusplus-dev libcli11-dev libsodium-dev libssl-dev libgtest-dev libgmock-dev
+  libtomlplusplus-dev libcli11-dev libssl-dev libcrypt-dev libgtest-dev libgmock-dev
   libbenchmark-dev python3 curl)
 
 install_packages() {
@@ -72,10 +72,6 @@ fetch_duckdb() {
   cp "$tmp/lib/package/libduckdb.so" "$DUCKDB_DIR/lib/"
   cp -r "$tmp/hdr/package/src/duckdb/src/include/." "$DUCKDB_DIR/include/"
   cp -r "$tmp/hdr/package/src/duckdb/extension/parquet/include" "$DUCKDB_DIR/parquet_include"
-  # A few DuckDB headers reference third-party headers shipped beside them.
-  mkdir -p "$DUCKDB_DIR/third_party"
-  cp -r "$tmp/hdr/package/src/duckdb/third_party/fmt/include/." "$DUCKDB_DIR/third_party/"
-  cp -r "$tmp/hdr/package/src/duckdb/third_party/fast_float/." "$DUCKDB_DIR/third_party/"
   echo "$STAMP" > "$DUCKDB_DIR/VERSION"
 }
 

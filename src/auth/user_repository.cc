@@ -28,7 +28,7 @@ std::string Encode(const UserRecord& u) {
   w.Bytes(u.storage_id);
   w.Varint(u.failed_login_attempts);
   for (int64_t t : {u.locked_until_us, u.last_login_at_us, u.created_at_us, u.updated_at_us, u.last_seen_us,
-                    u.deleted_at_us}) {
+                    u.deleted_at_us, u.credentials_changed_at_us}) {
     w.Raw(t);
   }
   return out;
@@ -46,7 +46,7 @@ Result<UserRecord> Decode(std::string_view bytes) {
     return Status::Corruption("truncated user record");
   }
   for (int64_t* t : {&u.locked_until_us, &u.last_login_at_us, &u.created_at_us, &u.updated_at_us, &u.last_seen_us,
-                     &u.deleted_at_us}) {
+                     &u.deleted_at_us, &u.credentials_changed_at_us}) {
     if (!r.Raw(t)) return Status::Corruption("truncated user record");
   }
   u.id = UserId(id);

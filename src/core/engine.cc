@@ -212,7 +212,9 @@ Engine::~Engine() {
 
 const EngineConfig& Engine::config() const { return ctx_->config; }
 
-Result<std::unique_ptr<Engine>> Engine::Open(const EngineConfig& config) {
+auth::AuthService& Engine::auth() { return *ctx_->auth; }
+
+Result<std::unique_ptr<Engine>> Engine::Open(const EngineConfig& config, const auth::AuthSettings& auth_settings) {
   auto ctx = std::make_unique<EngineContext>();
   ctx->config = config;
   store::StoreOptions store_options;
@@ -222,6 +224,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineConfig& config) {
   KALAM_ASSIGN_OR_RETURN(ctx->registry, registry::SchemaRegistry::Open(*ctx->backend));
   ctx->users = std::make_unique<auth::UserRepository>(*ctx->backend);
   KALAM_RETURN_IF_ERROR(ctx->users->EnsureRoot());
+  ctx->auth = std::make_unique<auth::AuthService>(*ctx->users, auth_settings);
   KALAM_ASSIGN_OR_RETURN(ctx->table_store, tables::TableStore::Open(*ctx->backend, ctx->seq));
   ctx->system_tables = std::make_unique<system::SystemTables>(*ctx->registry);
   try {

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "duckdb.hpp"
+#include "kalam/auth/auth_service.h"
 #include "kalam/auth/user_repository.h"
 #include "kalam/commons/engine_config.h"
 #include "kalam/commons/seq_generator.h"
@@ -23,6 +24,7 @@ struct EngineContext {
   std::unique_ptr<store::StorageBackend> backend;
   std::unique_ptr<registry::SchemaRegistry> registry;
   std::unique_ptr<auth::UserRepository> users;
+  std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<tables::TableStore> table_store;
   std::unique_ptr<system::SystemTables> system_tables;
   std::unique_ptr<duckdb::DuckDB> duckdb;

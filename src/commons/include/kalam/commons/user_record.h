@@ -28,6 +28,9 @@ struct UserRecord {
   int64_t updated_at_us = 0;
   int64_t last_seen_us = 0;
   int64_t deleted_at_us = 0;  // 0 = active
+  // Last password or role change (or creation/reactivation): tokens issued before the whole
+  // second of this instant are stale.
+  int64_t credentials_changed_at_us = 0;
 
   bool deleted() const { return deleted_at_us != 0; }
 };

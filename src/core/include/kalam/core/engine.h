@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "duckdb/common/types/value.hpp"
+#include "kalam/auth/auth_service.h"
 #include "kalam/commons/engine_config.h"
 #include "kalam/commons/result.h"
 #include "kalam/commons/role.h"
@@ -41,7 +42,7 @@ struct EngineContext;
 class Engine {
  public:
   // Opens (or creates) the data directory `config.data_path`.
-  static Result<std::unique_ptr<Engine>> Open(const EngineConfig& config);
+  static Result<std::unique_ptr<Engine>> Open(const EngineConfig& config, const auth::AuthSettings& auth = {});
   ~Engine();
 
   // A session acting as `user` with `role`. Authentication is the caller's job.
@@ -56,6 +57,8 @@ class Engine {
                                            const std::vector<duckdb::Value>& params = {});
 
   const EngineConfig& config() const;
+  // Authentication over this engine's users (HTTP and WebSocket entry points use it).
+  auth::AuthService& auth();
 
  private:
   explicit Engine(std::unique_ptr<EngineContext> ctx);

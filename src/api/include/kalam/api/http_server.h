@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "kalam/commons/result.h"
+
+namespace kalam::api {
+
+class ApiService;
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;          // 0 = the OS picks
+  unsigned io_threads = 1;       // socket I/O only; never blocks on the engine
+  unsigned worker_threads = 2;   // engine work (SQL, password hashing)
+  size_t request_body_limit = 10 * 1024 * 1024;
+  unsigned idle_timeout_seconds = 60;
+  unsigned shutdown_grace_seconds = 10;
+};
+
+// HTTP/1.1 server (Boost.Beast, Asio C++20 coroutines) with keep-alive. I/O threads read
+// and write sockets; each request's handling hops to a bounded worker pool, so a slow query
+// never stalls other connections. `service` must outlive the server. Thread-safe.
+class HttpServer {
+ public:
+  static Result<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options, ApiService& service);
+  ~HttpServer();
+
+  // The bound port (useful with port 0).
+  uint16_t port() const;
+  // Stops accepting, lets in-flight requests finish (bounded by shutdown_grace_seconds),
+  // then closes every connection. Idempotent.
+  void Stop();
+  // Blocks until Stop() has completed.
+  void Wait();
+
+ private:
+  struct Impl;
+  explicit HttpServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kalam::api

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "duckdb/common/types.hpp"
+#include "duckdb/common/types/data_chunk.hpp"
+#include "kalam/api/api_error.h"
+#include "kalam/api/json_writer.h"
+#include "kalam/core/engine.h"
+#include "kalam/core/statement_result.h"
+
+namespace kalam::api {
+
+// ---- SQL endpoint bodies (PROTOCOL.md §3.3, §3.4). Every function appends to `*out`.
+
+// {"status":"success","took":<ms, 3 decimals>,"results":[...]}: one object per statement result,
+// rows encoded per PROTOCOL.md §4. `outcome` must be ok().
+void EncodeSqlSuccess(const core::ExecutionOutcome& outcome, double took_ms, std::string* out);
+
+// {"status":"error","results":[],"took":<ms>,"error":{"code":..,"message":..[,"details":..]}}.
+void EncodeSqlError(const ApiError& error, double took_ms, std::string* out);
+
+// The client-facing error for a failed outcome (PROTOCOL.md §3.2, §3.4): HTTP status and code
+// from the error kind and, for a failed statement, from its Status code; messages that may leak
+// another user's objects are redacted for non-admins; `details` (the failing statement) is set
+// for admins only. `outcome` must not be ok().
+ApiError ErrorFromOutcome(const core::ExecutionOutcome& outcome, bool caller_is_admin);
+
+// One statement's result object: {"schema":[..],"rows":[..],"row_count":N,"as_user":..
+// [,"truncated":true]} for row results, {"row_count":N,"message":..,"as_user":..} otherwise.
+void EncodeStatementResult(const core::StatementResult& result, JsonWriter& writer);
+
+// Turns DuckDB vectors into JSON row arrays per PROTOCOL.md §4. Chooses one encoder per column
+// when built (from the column's DuckDB type and, for masking, its name), then writes each chunk
+// column-wise through the vectors' unified format: no per-cell Value on the common types.
+// Columns named `password_hash` or `credentials` (any case) show "***" when not null. Reusable
+// across chunks of the same shape; not thread-safe while AppendRows runs (it keeps per-column
+// scratch state).
+class RowEncoder {
+ public:
+  // `names` may be shorter than `types`; missing names are never masked.
+  RowEncoder(const std::vector<duckdb::LogicalType>& types, const std::vector<std::string>& names);
+  ~RowEncoder();
+  RowEncoder(const RowEncoder&) = delete;
+  RowEncoder& operator=(const RowEncoder&) = delete;
+
+  // Writes each row of `chunk` as one array element of the array `writer` is inside.
+  void AppendRows(duckdb::DataChunk& chunk, JsonWriter& writer);
+
+  // One column's encoder and scratch state; defined in result_encoder.cc.
+  struct Column;
+
+ private:
+  std::vector<Column> columns_;
+};
+
+}  // namespace kalam::api

@@ -1,0 +1,197 @@
+#include "kalam/auth/auth_service.h"
+
+#include "kalam/auth/base64.h"
+#include "kalam/auth/password_hasher.h"
+#include "kalam/commons/clock.h"
+#include "kalam/commons/names.h"
+
+namespace kalam::auth {
+namespace {
+
+constexpr std::string_view kInvalid = "Invalid credentials";
+
+AuthError Invalid() { return AuthError{AuthFailure::kInvalidCredentials, std::string(kInvalid)}; }
+
+bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) != std::tolower(static_cast<unsigned char>(prefix[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+namespace {
+
+AuthSettings WithSecret(AuthSettings settings) {
+  // Embedded use without a configured secret: tokens live as long as the process.
+  if (settings.jwt_secret.empty()) settings.jwt_secret = GenerateJwtSecret();
+  return settings;
+}
+
+}  // namespace
+
+AuthService::AuthService(UserRepository& users, AuthSettings settings)
+    : users_(users),
+      settings_(WithSecret(std::move(settings))),
+      cache_(settings_.jwt_secret, settings_.basic_cache_ttl_secs),
+      ip_rate_(settings_.max_auth_requests_per_ip_per_sec) {}
+
+const std::string& AuthService::DummyHash() {
+  std::call_once(dummy_once_, [this] {
+    auto dummy = auth::HashPassword("timing-equaliser", settings_.bcrypt_cost);
+    if (dummy.ok()) dummy_hash_ = std::move(dummy).value();
+  });
+  return dummy_hash_;
+}
+
+AuthOutcome AuthService::AuthenticateHeader(std::string_view authorization, std::string_view peer_ip,
+                                            int64_t now_us) {
+  while (!authorization.empty() && authorization.front() == ' ') authorization.remove_prefix(1);
+  if (authorization.empty()) return AuthError{AuthFailure::kMissing, "Authentication required"};
+  if (StartsWithIgnoreCase(authorization, "Bearer ")) {
+    return AuthenticateToken(authorization.substr(7), TokenType::kAccess, now_us);
+  }
+  if (StartsWithIgnoreCase(authorization, "Basic ")) {
+    std::string_view encoded = authorization.substr(6);
+    while (!encoded.empty() && encoded.front() == ' ') encoded.remove_prefix(1);
+    auto decoded = Base64Decode(encoded);
+    if (!decoded) return Invalid();
+    const size_t colon = decoded->find(':');
+    if (colon == std::string::npos) return Invalid();
+    return AuthenticatePassword(std::string_view(*decoded).substr(0, colon),
+                                std::string_view(*decoded).substr(colon + 1), peer_ip, now_us);
+  }
+  return Invalid();
+}
+
+AuthOutcome AuthService::AuthenticatePassword(std::string_view user, std::string_view password,
+                                              std::string_view peer_ip, int64_t now_us) {
+  return VerifyStoredPassword(user, password, peer_ip, now_us, /*use_cache=*/true, /*record_login=*/false);
+}
+
+AuthOutcome AuthService::Login(std::string_view user, std::string_view password, std::string_view peer_ip,
+                               int64_t now_us) {
+  return VerifyStoredPassword(user, password, peer_ip, now_us, /*use_cache=*/false, /*record_login=*/true);
+}
+
+AuthOutcome AuthService::VerifyStoredPassword(std::string_view user, std::string_view password,
+                                              std::string_view peer_ip, int64_t now_us, bool use_cache,
+                                              bool record_login) {
+  if (user.empty() || user.size() > 128 || password.size() > 256 || !ValidateUserId(user).ok()) return Invalid();
+  const UserId id{std::string(user)};
+  auto loaded = users_.Get(id);
+  if (!loaded.ok() || !loaded->has_value()) {
+    // Unknown users still pay for a verification so timing does not reveal which ids exist.
+    if (ip_rate_.Allow(peer_ip, now_us)) VerifyPassword(password, DummyHash());
+    return Invalid();
+  }
+  UserRecord record = std::move(**loaded);
+  if (record.deleted() || record.auth_type == AuthType::kOAuth) return Invalid();
+  if (IsLocked(record, now_us)) {
+    return AuthError{AuthFailure::kAccountLocked, AccountLockedMessage(MinutesLeft(record, now_us))};
+  }
+  if (record.password_hash.empty()) {
+    if (record_login && record.id.str() == kRootUser) {
+      return AuthError{AuthFailure::kSetupRequired, "Server setup required: root has no password"};
+    }
+    return Invalid();
+  }
+  const Identity identity{record.id, record.role, record.email};
+  if (use_cache && cache_.Lookup(user, password, now_us)) return identity;
+  if (!ip_rate_.Allow(peer_ip, now_us)) {
+    return AuthError{AuthFailure::kRateLimited, "Too many authentication attempts"};
+  }
+  const uint64_t epoch = cache_.epoch();
+  const bool verified = VerifyPassword(password, record.password_hash);
+  std::lock_guard lock(user_update_mu_);
+  // Re-read: the counters may have moved while bcrypt ran.
+  auto fresh = users_.Get(id);
+  if (fresh.ok() && fresh->has_value()) record = std::move(**fresh);
+  if (!verified) {
+    const LockoutDecision decision = OnFailure(record, now_us, settings_.max_failed_logins, settings_.lockout_minutes);
+    record.failed_login_attempts = decision.failed_login_attempts;
+    record.locked_until_us = decision.locked_until_us;
+    (void)users_.Put(record);
+    return Invalid();
+  }
+  if (record.failed_login_attempts != 0 || record.locked_until_us != 0 || record_login) {
+    record.failed_login_attempts = 0;
+    record.locked_until_us = 0;
+    if (record_login) record.last_login_at_us = now_us;
+    (void)users_.Put(record);
+  }
+  if (use_cache) cache_.Remember(user, password, now_us, epoch);
+  return identity;
+}
+
+AuthOutcome AuthService::AuthenticateToken(std::string_view token, TokenType expected, int64_t now_us) {
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  JwtVerifyResult verified = VerifyJwt(token, settings_.jwt_secret, now_us / 1'000'000, expected);
+  if (!verified.ok()) {
+    if (verified.error() == JwtError::kExpired) return AuthError{AuthFailure::kTokenExpired, "Token expired"};
+    return Invalid();
+  }
+  return CheckUserForToken(verified.claims());
+}
+
+AuthOutcome AuthService::CheckUserForToken(const JwtClaims& claims) const {
+  if (!ValidateUserId(claims.sub).ok()) return Invalid();
+  auto loaded = users_.Get(UserId(claims.sub));
+  if (!loaded.ok() || !loaded->has_value()) return Invalid();
+  const UserRecord& record = **loaded;
+  if (record.deleted() || RoleName(record.role) != claims.role) return Invalid();
+  // Stale: issued before the last credential change, compared in whole seconds.
+  if (claims.iat < record.credentials_changed_at_us / 1'000'000) return Invalid();
+  return Identity{record.id, record.role, record.email};
+}
+
+Result<TokenPair> AuthService::IssueTokens(const Identity& identity, int64_t now_us) const {
+  const int64_t now_s = now_us / 1'000'000;
+  JwtClaims claims;
+  claims.sub = identity.user.str();
+  claims.role = std::string(RoleName(identity.role));
+  claims.email = identity.email;
+  claims.iat = now_s;
+  TokenPair pair;
+  claims.exp = pair.access_expires_at_s = now_s + settings_.jwt_expiry_hours * 3600;
+  claims.token_type = TokenType::kAccess;
+  pair.access_token = SignJwt(claims, settings_.jwt_secret);
+  claims.exp = pair.refresh_expires_at_s = now_s + settings_.jwt_expiry_hours * 3600 * 7;
+  claims.token_type = TokenType::kRefresh;
+  pair.refresh_token = SignJwt(claims, settings_.jwt_secret);
+  return pair;
+}
+
+void AuthService::ForgetUser(const UserId& user) { cache_.ForgetUser(user.str()); }
+
+Result<std::string> AuthService::HashPassword(std::string_view password) const {
+  return auth::HashPassword(password, settings_.bcrypt_cost);
+}
+
+Status AuthService::ApplyRootPassword(std::string_view password) {
+  const UserId root{std::string(kRootUser)};
+  std::lock_guard lock(user_update_mu_);
+  KALAM_ASSIGN_OR_RETURN(auto loaded, users_.Get(root));
+  if (!loaded) return Status::Internal("root user missing");
+  UserRecord record = std::move(*loaded);
+  if (!record.password_hash.empty() && VerifyPassword(password, record.password_hash)) return Status::Ok();
+  // Rotating root's password is a credential change; the first password is not.
+  const bool rotated = !record.password_hash.empty();
+  KALAM_ASSIGN_OR_RETURN(record.password_hash, auth::HashPassword(password, settings_.bcrypt_cost));
+  record.updated_at_us = NowMicros();
+  if (rotated) record.credentials_changed_at_us = record.updated_at_us;
+  KALAM_RETURN_IF_ERROR(users_.Put(record));
+  cache_.ForgetUser(root.str());
+  return Status::Ok();
+}
+
+Result<bool> AuthService::RootHasPassword() const {
+  KALAM_ASSIGN_OR_RETURN(auto loaded, users_.Get(UserId(std::string(kRootUser))));
+  return loaded.has_value() && !loaded->password_hash.empty();
+}
+
+}  // namespace kalam::auth

@@ -1,0 +1,190 @@
+// kalamdb-server: loads the configuration, opens the engine, bootstraps root, serves HTTP
+// until SIGINT/SIGTERM, then shuts down in order (stop accepting, drain, close storage).
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "kalam/api/api_service.h"
+#include "kalam/api/http_server.h"
+#include "kalam/auth/jwt.h"
+#include "kalam/auth/password_policy.h"
+#include "kalam/commons/names.h"
+#include "kalam/core/engine.h"
+#include "kalam/server/config_loader.h"
+
+extern char** environ;
+
+namespace {
+
+using kalam::Result;
+using kalam::ServerConfig;
+using kalam::Status;
+
+constexpr const char* kPlaceholderSecrets[] = {"secret", "changeme", "change-me", "your-secret-key",
+                                               "kalamdb-secret", "jwt-secret", "default"};
+
+// The JWT secret: configured, else the one kept in the data directory (created once).
+Result<std::string> ResolveJwtSecret(const ServerConfig& config) {
+  const std::string& configured = config.auth.jwt_secret;
+  if (!configured.empty()) {
+    const bool placeholder = std::any_of(std::begin(kPlaceholderSecrets), std::end(kPlaceholderSecrets),
+                                         [&](const char* p) { return kalam::ToLower(configured) == p; });
+    if ((configured.size() < 32 || placeholder) && !kalam::IsLoopbackHost(config.server.host)) {
+      return Status::InvalidArgument(
+          "auth.jwt_secret must be at least 32 characters and not a placeholder when binding to a non-loopback "
+          "address");
+    }
+    return configured;
+  }
+  const std::filesystem::path path = std::filesystem::path(config.storage.data_path) / "jwt.secret";
+  std::error_code ec;
+  std::filesystem::create_directories(config.storage.data_path, ec);
+  if (std::filesystem::exists(path)) {
+    std::ifstream in(path);
+    std::string secret;
+    std::getline(in, secret);
+    if (secret.size() >= 32) return secret;
+  }
+  std::string secret = kalam::auth::GenerateJwtSecret();
+  {
+    std::ofstream out(path, std::ios::trunc);
+    out << secret << "\n";
+    if (!out) return Status::IoError("cannot write " + path.string());
+  }
+  ::chmod(path.c_str(), 0600);
+  return secret;
+}
+
+Status BootstrapRoot(const ServerConfig& config, kalam::auth::AuthService& auth) {
+  if (!config.auth.root_password.empty()) return auth.ApplyRootPassword(config.auth.root_password);
+  KALAM_ASSIGN_OR_RETURN(bool has_password, auth.RootHasPassword());
+  if (has_password) return Status::Ok();
+  if (!kalam::IsLoopbackHost(config.server.host)) {
+    spdlog::warn("root has no password: complete setup with POST /v1/api/auth/setup from this machine");
+    return Status::Ok();
+  }
+  const std::string generated = kalam::auth::GenerateRandomPassword(24);
+  KALAM_RETURN_IF_ERROR(auth.ApplyRootPassword(generated));
+  std::cout << "Generated root password: " << generated << std::endl;
+  return Status::Ok();
+}
+
+spdlog::level::level_enum LogLevel(const std::string& level) {
+  const std::string l = kalam::ToLower(level);
+  if (l == "trace") return spdlog::level::trace;
+  if (l == "debug") return spdlog::level::debug;
+  if (l == "warn") return spdlog::level::warn;
+  if (l == "error") return spdlog::level::err;
+  if (l == "off") return spdlog::level::off;
+  return spdlog::level::info;
+}
+
+int Run(int argc, char** argv) {
+  kalam::server::CommandLine flags;
+  CLI::App app{"KalamDB server"};
+  app.add_option("--config", flags.config_path, "Path to server.toml");
+  app.add_option("--data-dir", flags.data_dir, "Data directory (storage.data_path)");
+  app.add_option("--host", flags.host, "Address to bind (server.host)");
+  app.add_option("--port", flags.port, "Port to bind, 0 = any (server.port)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  auto loaded = kalam::server::LoadConfig(flags, environ);
+  if (!loaded.ok()) {
+    std::cerr << "kalamdb-server: " << loaded.status().message() << std::endl;
+    return 1;
+  }
+  const ServerConfig& config = loaded->config;
+  spdlog::set_level(LogLevel(config.logging.level));
+  spdlog::set_pattern(config.logging.format == "json"
+                          ? R"({"ts":"%Y-%m-%dT%H:%M:%S.%f%z","level":"%l","msg":"%v"})"
+                          : "%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  for (const std::string& warning : loaded->warnings) spdlog::warn("{}", warning);
+
+  auto secret = ResolveJwtSecret(config);
+  if (!secret.ok()) {
+    std::cerr << "kalamdb-server: " << secret.status().message() << std::endl;
+    return 1;
+  }
+
+  kalam::EngineConfig engine_config;
+  engine_config.data_path = config.storage.data_path;
+  engine_config.default_flush_row_limit = static_cast<uint32_t>(config.flush.default_row_limit);
+  engine_config.default_flush_interval_seconds = static_cast<uint32_t>(config.flush.default_time_interval);
+  engine_config.default_deleted_retention_hours = static_cast<uint32_t>(config.retention.default_deleted_retention_hours);
+  engine_config.stream_default_ttl_seconds = static_cast<uint32_t>(config.stream.default_ttl_seconds);
+  engine_config.stream_default_max_buffer = static_cast<uint32_t>(config.stream.default_max_buffer);
+  engine_config.max_result_rows = static_cast<uint64_t>(config.limits.max_result_rows);
+  kalam::auth::AuthSettings auth_settings;
+  auth_settings.jwt_secret = *secret;
+  auth_settings.jwt_expiry_hours = config.auth.jwt_expiry_hours;
+  auth_settings.bcrypt_cost = static_cast<int>(config.auth.bcrypt_cost);
+  auth_settings.basic_cache_ttl_secs = config.auth.basic_cache_ttl_secs;
+  auth_settings.max_failed_logins = static_cast<int>(config.auth.max_failed_logins);
+  auth_settings.lockout_minutes = static_cast<int>(config.auth.lockout_minutes);
+  auth_settings.max_auth_requests_per_ip_per_sec = static_cast<uint32_t>(config.rate_limit.max_auth_requests_per_ip_per_sec);
+  auth_settings.enforce_password_complexity = config.auth.enforce_password_complexity;
+
+  auto engine = kalam::core::Engine::Open(engine_config, auth_settings);
+  if (!engine.ok()) {
+    std::cerr << "kalamdb-server: " << engine.status().message() << std::endl;
+    return 1;
+  }
+  Status root = BootstrapRoot(config, (*engine)->auth());
+  if (!root.ok()) {
+    std::cerr << "kalamdb-server: root bootstrap failed: " << root.message() << std::endl;
+    return 1;
+  }
+
+  kalam::api::ApiOptions api_options;
+  api_options.limits.max_sql_bytes = static_cast<size_t>(config.limits.max_sql_bytes);
+  api_options.limits.max_parameters = static_cast<size_t>(config.limits.max_parameters);
+  api_options.limits.max_parameter_size_bytes = static_cast<size_t>(config.limits.max_parameter_size_bytes);
+  api_options.build_date = KALAMDB_BUILD_DATE;
+  kalam::api::ApiService service(**engine, (*engine)->auth(), api_options);
+
+  // Signals are taken synchronously by this thread; every other thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  kalam::api::HttpServerOptions http;
+  http.host = config.server.host;
+  http.port = static_cast<uint16_t>(config.server.port);
+  const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
+  http.io_threads = 1;
+  http.worker_threads = config.server.workers > 0 ? static_cast<unsigned>(config.server.workers) : cpus;
+  http.request_body_limit = static_cast<size_t>(config.limits.request_body_limit_bytes);
+  auto server = kalam::api::HttpServer::Start(http, service);
+  if (!server.ok()) {
+    std::cerr << "kalamdb-server: " << server.status().message() << std::endl;
+    return 1;
+  }
+  std::cout << "listening on http://" << config.server.host << ":" << (*server)->port() << std::endl;
+  spdlog::info("kalamdb {} serving data from {}", KALAMDB_VERSION, config.storage.data_path);
+
+  int received = 0;
+  sigwait(&signals, &received);
+  spdlog::info("received signal {}, shutting down", received);
+  (*server)->Stop();
+  server->reset();
+  engine->reset();
+  spdlog::info("shutdown complete");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) { return Run(argc, argv); }

@@ -1,0 +1,78 @@
+#pragma once
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace kalam::testing {
+
+struct HttpResult {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+};
+
+// A small blocking HTTP/1.1 client with one keep-alive connection.
+class HttpClient {
+ public:
+  explicit HttpClient(uint16_t port) : port_(port) {}
+
+  HttpResult Request(const std::string& method, const std::string& target, const std::string& body = "",
+                     const std::map<std::string, std::string>& headers = {}) {
+    namespace http = boost::beast::http;
+    if (!stream_) Connect();
+    http::request<http::string_body> req{http::string_to_verb(method), target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.keep_alive(true);
+    for (const auto& [k, v] : headers) req.set(k, v);
+    req.body() = body;
+    req.prepare_payload();
+    boost::beast::error_code ec;
+    http::write(*stream_, req, ec);
+    http::response<http::string_body> res;
+    if (!ec) http::read(*stream_, buffer_, res, ec);
+    if (ec) {
+      // The server may close an idle keep-alive connection: reconnect once.
+      stream_.reset();
+      Connect();
+      http::write(*stream_, req);
+      http::read(*stream_, buffer_, res);
+    }
+    HttpResult out;
+    out.status = static_cast<int>(res.result_int());
+    out.body = res.body();
+    for (const auto& f : res) {
+      std::string name(f.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      out.headers[name] = std::string(f.value());
+    }
+    if (!res.keep_alive()) stream_.reset();
+    return out;
+  }
+
+  HttpResult Sql(const std::string& body, const std::string& authorization = "Basic cm9vdDprYWxhbWRiMTIz") {
+    return Request("POST", "/v1/api/sql", body,
+                   {{"Authorization", authorization}, {"Content-Type", "application/json"}});
+  }
+
+ private:
+  void Connect() {
+    stream_.emplace(io_);
+    stream_->connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port_));
+  }
+
+  uint16_t port_;
+  boost::asio::io_context io_;
+  std::optional<boost::beast::tcp_stream> stream_;
+  boost::beast::flat_buffer buffer_;
+};
+
+}  // namespace kalam::testing
