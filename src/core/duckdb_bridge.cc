@@ -3,6 +3,10 @@
 #include "duckdb/catalog/catalog.hpp"
 #include "duckdb/function/replacement_scan.hpp"
 #include "duckdb/main/attached_database.hpp"
+#include "duckdb/planner/expression/bound_columnref_expression.hpp"
+#include "duckdb/planner/expression/bound_comparison_expression.hpp"
+#include "duckdb/planner/expression/bound_constant_expression.hpp"
+#include "duckdb/planner/operator/logical_get.hpp"
 #include "duckdb/parser/expression/constant_expression.hpp"
 #include "duckdb/parser/expression/function_expression.hpp"
 #include "duckdb/parser/parsed_data/create_scalar_function_info.hpp"
@@ -15,6 +19,7 @@
 #include "kalam/commons/names.h"
 #include "kalam/tables/hot_scanner.h"
 #include "kalam/tables/type_mapping.h"
+#include "kalam/tables/value_coercion.h"
 #include "query_state.h"
 #include "row_set_result.h"
 
@@ -51,7 +56,66 @@ TableId ParseTableId(const std::string& text) {
 struct ScanBindData : public duckdb::TableFunctionData {
   std::shared_ptr<const TableDefinition> def;
   bool for_write = false;
+  // Key-range hints taken from the query's filters. The filters themselves stay in the plan
+  // (DuckDB still applies them), so a hint only has to be a superset, never exact.
+  SeqId min_seq_exclusive = 0;
+  SeqId max_seq_inclusive = INT64_MAX;
+  std::optional<duckdb::Value> primary_key;  // coerced to the key column's type
 };
+
+// Reads `_seq` ranges and primary-key equality out of the WHERE clause so the scan seeks
+// instead of reading the whole (table, user) range.
+void PushdownFilters(ClientContext&, duckdb::LogicalGet& get, FunctionData* bind_data,
+                     duckdb::vector<duckdb::unique_ptr<duckdb::Expression>>& filters) {
+  auto& data = bind_data->Cast<ScanBindData>();
+  const TableDefinition& def = *data.def;
+  const auto pk = def.PrimaryKeyIndex();
+  const auto& column_ids = get.GetColumnIds();
+  for (const auto& filter : filters) {
+    if (filter->GetExpressionClass() != duckdb::ExpressionClass::BOUND_COMPARISON) continue;
+    auto& cmp = filter->Cast<duckdb::BoundComparisonExpression>();
+    duckdb::Expression* column = cmp.left.get();
+    duckdb::Expression* constant = cmp.right.get();
+    duckdb::ExpressionType type = cmp.GetExpressionType();
+    if (column->GetExpressionClass() == duckdb::ExpressionClass::BOUND_CONSTANT) {
+      std::swap(column, constant);
+      type = duckdb::FlipComparisonExpression(type);
+    }
+    if (column->GetExpressionClass() != duckdb::ExpressionClass::BOUND_COLUMN_REF ||
+        constant->GetExpressionClass() != duckdb::ExpressionClass::BOUND_CONSTANT) {
+      continue;
+    }
+    const auto& ref = column->Cast<duckdb::BoundColumnRefExpression>();
+    if (ref.binding.table_index != get.table_index || ref.binding.column_index >= column_ids.size()) continue;
+    const duckdb::Value& value = constant->Cast<duckdb::BoundConstantExpression>().value;
+    if (value.IsNull()) continue;
+    const idx_t id = column_ids[ref.binding.column_index].GetPrimaryIndex();
+    if (id == def.columns.size()) {  // _seq
+      duckdb::Value as_bigint;
+      std::string error;
+      if (!value.DefaultTryCastAs(LogicalType::BIGINT, as_bigint, &error, /*strict=*/true)) continue;
+      const SeqId seq = as_bigint.GetValue<int64_t>();
+      switch (type) {
+        case duckdb::ExpressionType::COMPARE_GREATERTHAN: data.min_seq_exclusive = std::max(data.min_seq_exclusive, seq); break;
+        case duckdb::ExpressionType::COMPARE_GREATERTHANOREQUALTO:
+          data.min_seq_exclusive = std::max(data.min_seq_exclusive, seq - 1);
+          break;
+        case duckdb::ExpressionType::COMPARE_LESSTHAN: data.max_seq_inclusive = std::min(data.max_seq_inclusive, seq - 1); break;
+        case duckdb::ExpressionType::COMPARE_LESSTHANOREQUALTO:
+          data.max_seq_inclusive = std::min(data.max_seq_inclusive, seq);
+          break;
+        case duckdb::ExpressionType::COMPARE_EQUAL:
+          data.min_seq_exclusive = std::max(data.min_seq_exclusive, seq - 1);
+          data.max_seq_inclusive = std::min(data.max_seq_inclusive, seq);
+          break;
+        default: break;
+      }
+    } else if (pk && id == *pk && type == duckdb::ExpressionType::COMPARE_EQUAL) {
+      auto coerced = tables::CoerceToColumn(value, def.columns[*pk]);
+      if (coerced.ok()) data.primary_key = std::move(coerced).value();
+    }
+  }
+}
 
 struct ScanGlobalState : public GlobalTableFunctionState {
   std::unique_ptr<tables::HotScanner> scanner;
@@ -125,7 +189,22 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitScan(ClientContext& context, Ta
   std::string scope = def.type == TableType::kUser || def.type == TableType::kStream ? state.acting_user.str() : "";
   tables::HotScanOptions options;
   options.include_tombstones = state.include_tombstones && !bind.for_write;
+  options.min_seq_exclusive = bind.min_seq_exclusive;
+  options.max_seq_inclusive = bind.max_seq_inclusive;
   auto snapshot = state.StatementSnapshot();
+  if (bind.primary_key) {
+    // A primary-key lookup: at most one hot version, found through the index.
+    auto found = state.engine.table_store->FindByPrimaryKey(def, scope, *bind.primary_key, snapshot.get());
+    if (!found.ok()) throw duckdb::IOException(found.status().message());
+    const SeqId seq = found->value_or(0);
+    if (!found->has_value() || seq <= options.min_seq_exclusive || seq > options.max_seq_inclusive) {
+      options.min_seq_exclusive = 1;
+      options.max_seq_inclusive = 0;  // empty range
+    } else {
+      options.min_seq_exclusive = seq - 1;
+      options.max_seq_inclusive = seq;
+    }
+  }
   auto global = duckdb::make_uniq<ScanGlobalState>();
   global->scanner = std::make_unique<tables::HotScanner>(*state.engine.backend, bind.def, std::move(scope),
                                                          std::move(snapshot), std::move(projection), options);
@@ -282,9 +361,11 @@ Status RegisterFunctions(duckdb::Connection& connection) {
     };
     duckdb::TableFunction scan(kScanFunction, {LogicalType::VARCHAR}, RunScan, BindReadScan, InitScan);
     scan.projection_pushdown = true;
+    scan.pushdown_complex_filter = PushdownFilters;
     add_table_function(scan);
     duckdb::TableFunction write_scan(kWriteScanFunction, {LogicalType::VARCHAR}, RunScan, BindWriteScan, InitScan);
     write_scan.projection_pushdown = true;
+    write_scan.pushdown_complex_filter = PushdownFilters;
     add_table_function(write_scan);
     add_table_function(duckdb::TableFunction(kSystemScanFunction, {LogicalType::VARCHAR}, RunSystemScan,
                                              BindSystemScan, InitSystemScan));

@@ -91,7 +91,8 @@ HotScanner::HotScanner(const store::StorageBackend& backend, std::shared_ptr<con
   }
   const std::string prefix = ScopePrefix(def_->number, scope);
   std::string begin = prefix;
-  AppendSeq(&begin, options_.min_seq_exclusive + 1);
+  // Unsigned arithmetic: `_seq > INT64_MAX` must give an empty range, not overflow.
+  AppendSeq(&begin, static_cast<SeqId>(static_cast<uint64_t>(options_.min_seq_exclusive) + 1));
   std::string end = prefix;
   if (options_.max_seq_inclusive == INT64_MAX) {
     end = store::PrefixSuccessor(prefix);

@@ -144,6 +144,17 @@ Result<size_t> TableStore::Delete(const TableDefinition& def, std::string_view s
   return WriteVersions(def, scope, changes, /*deleted=*/true);
 }
 
+Result<std::optional<SeqId>> TableStore::FindByPrimaryKey(const TableDefinition& def, std::string_view scope,
+                                                          const duckdb::Value& pk,
+                                                          const store::Snapshot* snapshot) const {
+  KALAM_ASSIGN_OR_RETURN(auto entry, backend_.Get(Partition::kIndex, IndexKey(def, scope, pk), snapshot));
+  if (!entry) return std::optional<SeqId>();
+  SeqId seq = 0;
+  bool deleted = false;
+  if (!DecodeIndexEntry(*entry, &seq, &deleted)) return Status::Corruption("bad index entry");
+  return std::optional<SeqId>(seq);
+}
+
 Status TableStore::DropTableData(const TableDefinition& def) {
   const std::string prefix = TablePrefix(def.number);
   const std::string end = store::PrefixSuccessor(prefix);

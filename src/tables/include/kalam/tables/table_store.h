@@ -45,6 +45,11 @@ class TableStore {
   // Writes tombstones carrying the given (last) values. Returns rows deleted.
   Result<size_t> Delete(const TableDefinition& def, std::string_view scope, const std::vector<RowChange>& changes);
 
+  // `_seq` of the newest hot version (tombstones included) of the row whose primary key is
+  // `pk` (coerced to the key column's type), as of `snapshot`; nullopt when there is none.
+  Result<std::optional<SeqId>> FindByPrimaryKey(const TableDefinition& def, std::string_view scope,
+                                                const duckdb::Value& pk, const store::Snapshot* snapshot) const;
+
   // Removes every hot row and index entry of the table.
   Status DropTableData(const TableDefinition& def);
   // Hot versions (tombstones included) of one scope, or of all scopes when `scope` is null.
