@@ -4,6 +4,7 @@
 #include "kalam/commons/clock.h"
 #include "kalam/commons/names.h"
 #include "row_set_result.h"
+#include "user_executor.h"
 
 namespace kalam::core {
 namespace {
@@ -60,6 +61,9 @@ Result<StatementResult> DdlExecutor::Run(ExecContext& ctx, const dialect::KalamS
                         [&](const dialect::ExecuteAsStmt&) -> Result<StatementResult> {
                           return Status::Internal("EXECUTE AS reached the DDL executor");
                         },
+                        [&](const dialect::CreateUserStmt& s) { return UserExecutor(engine_).Create(ctx, s); },
+                        [&](const dialect::AlterUserStmt& s) { return UserExecutor(engine_).Alter(ctx, s); },
+                        [&](const dialect::DropUserStmt& s) { return UserExecutor(engine_).Drop(ctx, s); },
                     },
                     statement);
 }

@@ -17,6 +17,7 @@
 #include "query_state.h"
 #include "row_set_result.h"
 #include "tombstone_visibility.h"
+#include "user_executor.h"
 
 namespace kalam::core {
 namespace {
@@ -63,7 +64,7 @@ Status ParseStandard(std::string_view sql, duckdb::unique_ptr<duckdb::SQLStateme
   }
 }
 
-Status ParseOne(std::string_view sql, Role role, ParsedStatement* out, bool nested = false) {
+Status ParseOne(std::string_view sql, const UserId& actor, Role role, ParsedStatement* out, bool nested = false) {
   if (dialect::ClassifyStatement(sql) == dialect::StatementClass::kStandard) {
     out->simple_insert = dialect::ParseSimpleInsert(sql);
     if (out->simple_insert) return Status::Ok();
@@ -80,9 +81,10 @@ Status ParseOne(std::string_view sql, Role role, ParsedStatement* out, bool nest
       return Status::PermissionDenied("Access denied: Role 'user' cannot use EXECUTE AS USER");
     }
     ParsedStatement inner;
-    KALAM_RETURN_IF_ERROR(ParseOne(as->inner_sql, role, &inner, /*nested=*/true));
+    KALAM_RETURN_IF_ERROR(ParseOne(as->inner_sql, as->user, role, &inner, /*nested=*/true));
   } else {
     KALAM_RETURN_IF_ERROR(DdlExecutor::Precheck(role, statement));
+    KALAM_RETURN_IF_ERROR(UserExecutor::Precheck(actor, role, statement));
   }
   out->kalam = std::move(statement);
   return Status::Ok();
@@ -293,7 +295,7 @@ Result<StatementResult> RunExecuteAs(EngineContext& engine, Session& session, du
   if (!target || target->deleted()) return Status::NotFound("User '" + as.user.str() + "' not found");
   KALAM_RETURN_IF_ERROR(auth::CheckExecuteAs(actor_role, target->role));
   ParsedStatement inner;
-  KALAM_RETURN_IF_ERROR(ParseOne(as.inner_sql, actor_role, &inner, /*nested=*/true));
+  KALAM_RETURN_IF_ERROR(ParseOne(as.inner_sql, target->id, target->role, &inner, /*nested=*/true));
   return RunParsed(engine, session, connection, state, inner, target->id, target->role, params);
 }
 
@@ -339,7 +341,7 @@ Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckd
 Result<StatementResult> Engine::ExecuteStatement(Session& session, std::string_view sql,
                                                  const std::vector<duckdb::Value>& params) {
   ParsedStatement parsed;
-  KALAM_RETURN_IF_ERROR(ParseOne(sql, session.role(), &parsed));
+  KALAM_RETURN_IF_ERROR(ParseOne(sql, session.user_id(), session.role(), &parsed));
   return RunParsed(*ctx_, session, *session.connection_, *session.state_, parsed, session.user_id(), session.role(),
                    params);
 }
@@ -371,7 +373,7 @@ ExecutionOutcome Engine::Execute(Session& session, std::string_view sql, const s
   // Validate everything before anything runs.
   std::vector<ParsedStatement> parsed(split->size());
   for (size_t i = 0; i < split->size(); ++i) {
-    Status s = ParseOne((*split)[i], session.role(), &parsed[i]);
+    Status s = ParseOne((*split)[i], session.user_id(), session.role(), &parsed[i]);
     if (!s.ok()) {
       fail(i, s);
       return outcome;

@@ -292,7 +292,7 @@ TEST_F(EngineTest, RequestLevelErrors) {
               ElementsAre("1"));
   EXPECT_THAT(Fail(Root(), "COPY (SELECT 1) TO '/tmp/x.csv'").message(), HasSubstr("Unsupported statement type"));
   EXPECT_THAT(Fail(Root(), "SELECT * FROM read_csv('/etc/passwd')").message(), HasSubstr("disabled"));
-  EXPECT_THAT(Fail(Root(), "ALTER USER alice SET ROLE dba").message(), HasSubstr("Not supported yet"));
+  EXPECT_THAT(Fail(Root(), "ALTER TABLE app.t ADD COLUMN c INT").message(), HasSubstr("Not supported yet"));
 }
 
 // ---- SELECT -----------------------------------------------------------------------------------

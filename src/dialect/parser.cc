@@ -11,6 +11,8 @@
 
 #include "create_table_parser.h"
 #include "cursor.h"
+#include "user_statement_parser.h"
+#include "user_statement_parser.h"
 #include "lexer.h"
 
 namespace kalam::dialect {
@@ -29,17 +31,14 @@ constexpr PlannedStatement kPlannedStatements[] = {
     {{"ALTER", "USER", "TABLE"}, "ALTER TABLE"},
     {{"ALTER", "SHARED", "TABLE"}, "ALTER TABLE"},
     {{"ALTER", "STREAM", "TABLE"}, "ALTER TABLE"},
-    {{"ALTER", "USER"}, "ALTER USER"},
     {{"ALTER", "STORAGE"}, "ALTER STORAGE"},
     {{"ALTER", "TOPIC"}, "ALTER TOPIC"},
-    {{"CREATE", "USER"}, "CREATE USER"},  // CREATE USER TABLE never gets here
     {{"CREATE", "STORAGE"}, "CREATE STORAGE"},
     {{"CREATE", "VIEW"}, "CREATE VIEW"},
     {{"CREATE", "OR", "REPLACE", "VIEW"}, "CREATE VIEW"},
     {{"CREATE", "MATERIALIZED", "VIEW"}, "CREATE VIEW"},
     {{"CREATE", "TOPIC"}, "CREATE TOPIC"},
     {{"CREATE", "INDEX"}, "CREATE INDEX"},
-    {{"DROP", "USER"}, "DROP USER"},
     {{"DROP", "STORAGE"}, "DROP STORAGE"},
     {{"DROP", "VIEW"}, "DROP VIEW"},
     {{"DROP", "TOPIC"}, "DROP TOPIC"},
@@ -112,9 +111,13 @@ Result<KalamStatement> StatementParser::Parse() {
       KALAM_ASSIGN_OR_RETURN(CreateTableStmt stmt, ParseCreateTable(cur_));
       return KalamStatement(std::move(stmt));
     }
+    if (cur_.Peek(1).IsKeyword("USER")) return ParseUserStatement(cur_);
   } else if (first.IsKeyword("DROP")) {
     if (cur_.Peek(1).IsKeyword("NAMESPACE")) return ParseDropNamespace();
     if (AtTableKeyword(1)) return ParseDropTable();
+    if (cur_.Peek(1).IsKeyword("USER")) return ParseUserStatement(cur_);
+  } else if (first.IsKeyword("ALTER") && cur_.Peek(1).IsKeyword("USER") && !AtTableKeyword(1)) {
+    return ParseUserStatement(cur_);
   } else if (first.IsKeyword("USE") ||
              (first.IsKeyword("SET") && cur_.Peek(1).IsKeyword("NAMESPACE"))) {
     return ParseUseNamespace();
@@ -238,17 +241,7 @@ Result<KalamStatement> StatementParser::ParseDropTable() {
 Result<KalamStatement> StatementParser::ParseExecuteAs() {
   cur_.Seek(cur_.position() + 2);  // EXECUTE AS
   KALAM_RETURN_IF_ERROR(cur_.ExpectKeyword("USER"));
-  const Token& user = cur_.Peek();
-  std::string user_id;
-  if (user.kind == TokenKind::kString || user.kind == TokenKind::kQuotedIdent) {
-    user_id = user.text;  // quoted user ids are kept as written (PROTOCOL.md §11)
-  } else if (user.kind == TokenKind::kWord || user.kind == TokenKind::kNumber) {
-    user_id = ToLower(user.text);
-  } else {
-    return SyntaxError("a user name", user);
-  }
-  cur_.Next();
-  KALAM_RETURN_IF_ERROR(ValidateUserId(user_id));
+  KALAM_ASSIGN_OR_RETURN(std::string user_id, ParseUserName(cur_));
 
   const size_t open = cur_.position();
   if (!cur_.Peek().IsSymbol('(')) return SyntaxError("'(' after EXECUTE AS USER", cur_.Peek());

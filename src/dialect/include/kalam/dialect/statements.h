@@ -7,6 +7,7 @@
 
 #include "kalam/commons/column_definition.h"
 #include "kalam/commons/ids.h"
+#include "kalam/commons/role.h"
 #include "kalam/commons/table_options.h"
 #include "kalam/commons/table_type.h"
 
@@ -83,9 +84,36 @@ struct ExecuteAsStmt {
   std::string inner_sql;  // the statement inside the parentheses, trimmed
 };
 
+// CREATE USER [IF NOT EXISTS] name WITH PASSWORD '..' | OAUTH ... | INTERNAL [ROLE r] [EMAIL e]
+struct CreateUserStmt {
+  enum class Method { kPassword, kOAuth, kInternal };
+  UserId user;
+  bool if_not_exists = false;
+  Method method = Method::kPassword;
+  std::string password;    // kPassword
+  std::string oauth_json;  // kOAuth: {"provider":"..","subject":".."}
+  Role role = Role::kUser;
+  std::optional<std::string> email;
+};
+
+// ALTER USER name SET PASSWORD '..' | SET ROLE r | SET EMAIL '..'
+struct AlterUserStmt {
+  enum class Change { kPassword, kRole, kEmail };
+  UserId user;
+  Change change = Change::kPassword;
+  std::string text;  // the password or the email
+  Role role = Role::kUser;
+};
+
+// DROP USER [IF EXISTS] name
+struct DropUserStmt {
+  UserId user;
+  bool if_exists = false;
+};
+
 using KalamStatement = std::variant<CreateNamespaceStmt, DropNamespaceStmt, UseNamespaceStmt,
                                     CreateTableStmt, DropTableStmt, ShowNamespacesStmt,
                                     ShowTablesStmt, DescribeTableStmt, ShowStatsStmt,
-                                    ExecuteAsStmt>;
+                                    ExecuteAsStmt, CreateUserStmt, AlterUserStmt, DropUserStmt>;
 
 }  // namespace kalam::dialect

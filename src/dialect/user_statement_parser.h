@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string>
+
+#include "cursor.h"
+#include "kalam/commons/result.h"
+#include "kalam/dialect/statements.h"
+
+namespace kalam::dialect {
+
+// A user name: 'quoted' (kept as written) or bare (folded to lowercase), PROTOCOL.md §11;
+// validated as a user id.
+Result<std::string> ParseUserName(Cursor& cur);
+
+// CREATE USER / ALTER USER / DROP USER, with the cursor at CREATE, ALTER or DROP.
+Result<KalamStatement> ParseUserStatement(Cursor& cur);
+
+}  // namespace kalam::dialect
