@@ -229,6 +229,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineConfig& config, const a
   ctx->auth = std::make_unique<auth::AuthService>(*ctx->users, auth_settings);
   KALAM_ASSIGN_OR_RETURN(ctx->table_store, tables::TableStore::Open(*ctx->backend, ctx->seq));
   ctx->system_tables = std::make_unique<system::SystemTables>(*ctx->registry);
+  ctx->watchdog = std::make_unique<StatementWatchdog>(std::chrono::milliseconds(config.statement_timeout_ms));
   try {
     duckdb::DBConfig db_config;
     ConfigureDuckDB(db_config, config);
@@ -308,6 +309,8 @@ Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckd
   state.impersonating = acting_user != session.user_id();
   state.current_namespace = session.current_namespace();
   ExecContext ctx{session, acting_user, acting_role, connection, state, params};
+  // limits.statement_timeout_secs: the watchdog interrupts DuckDB work running past it.
+  auto watch = engine.watchdog->Watch(*connection.context);
   if (parsed.kalam) {
     if (const auto* as = std::get_if<dialect::ExecuteAsStmt>(&*parsed.kalam)) {
       auto result = RunExecuteAs(engine, session, connection, state, *as, acting_role, params);

@@ -12,6 +12,7 @@
 #include "kalam/store/storage_backend.h"
 #include "kalam/system/system_tables.h"
 #include "kalam/tables/table_store.h"
+#include "statement_watchdog.h"
 
 namespace kalam::core {
 
@@ -28,6 +29,7 @@ struct EngineContext {
   std::unique_ptr<tables::TableStore> table_store;
   std::unique_ptr<system::SystemTables> system_tables;
   std::unique_ptr<duckdb::DuckDB> duckdb;
+  std::unique_ptr<StatementWatchdog> watchdog;
 };
 
 }  // namespace kalam::core

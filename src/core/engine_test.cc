@@ -361,6 +361,19 @@ TEST_F(EngineTest, PushedDownFiltersKeepResultsExact) {
   EXPECT_EQ(Run(As("alice"), "UPDATE app.m SET body = 'A' WHERE id = 1").row_count, 1u);
 }
 
+TEST_F(EngineTest, LongStatementsAreInterruptedAtTheTimeout) {
+  sessions_.clear();
+  engine_.reset();
+  EngineConfig config;
+  config.data_path = dir_.path();
+  config.statement_timeout_ms = 300;
+  engine_ = std::move(Engine::Open(config)).value();
+  Status s = Fail(Root(), "SELECT count(*) FROM range(100000000000) a WHERE a.range % 7 = 3");
+  EXPECT_THAT(s.message(), HasSubstr("Statement timed out"));
+  // The session stays usable.
+  EXPECT_THAT(Query(Root(), "SELECT 42"), ElementsAre("42"));
+}
+
 // ---- SHOW / DESCRIBE / system tables ----------------------------------------------------------
 
 TEST_F(EngineTest, ShowAndDescribe) {

@@ -16,6 +16,8 @@ struct EngineConfig {
   uint64_t max_result_rows = 100000;
   // RocksDB write-ahead log sync per write ("durable") instead of OS-buffered ("async").
   bool sync_writes = false;
+  // A statement running longer is interrupted (limits.statement_timeout_secs).
+  uint32_t statement_timeout_ms = 30000;
   // DuckDB worker threads for SELECT (0 = number of CPUs).
   uint32_t query_threads = 0;
 };
