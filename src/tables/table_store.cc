@@ -36,6 +36,13 @@ std::string IndexKey(const TableDefinition& def, std::string_view scope, const d
   return ScopePrefix(def.number, scope) + EncodePrimaryKey(pk);
 }
 
+// Tables without a primary key are indexed by their hidden row id (the first `_seq`).
+std::string RowIdIndexKey(const TableDefinition& def, std::string_view scope, uint64_t row_id) {
+  std::string key = ScopePrefix(def.number, scope);
+  ByteWriter(&key).U64BE(row_id);
+  return key;
+}
+
 std::string SeqHighWater(SeqId seq) {
   std::string out;
   ByteWriter(&out).U64BE(static_cast<uint64_t>(seq));
@@ -89,7 +96,8 @@ Result<std::vector<SeqId>> TableStore::Insert(const TableDefinition& def, std::s
     const SeqId seq = seq_.Next();
     EncodeRow(def, values, /*deleted=*/false, /*row_id=*/static_cast<uint64_t>(seq), &row_bytes);
     batch.Put(Partition::kRows, RowKey(def.number, scope, seq), row_bytes);
-    if (pk_index) batch.Put(Partition::kIndex, index_key, EncodeIndexEntry(seq, false));
+    if (!pk_index) index_key = RowIdIndexKey(def, scope, static_cast<uint64_t>(seq));
+    batch.Put(Partition::kIndex, index_key, EncodeIndexEntry(seq, false));
     seqs.push_back(seq);
   }
   if (!seqs.empty()) batch.Put(Partition::kMeta, kSeqHighWaterKey, SeqHighWater(seqs.back()));
@@ -107,24 +115,23 @@ Result<size_t> TableStore::WriteVersions(const TableDefinition& def, std::string
   std::lock_guard lock(write_mu_);
   std::unordered_set<SeqId> replaced;
   for (const RowChange& change : changes) {
-    SeqId current = change.current_seq;
-    std::string index_key;
-    if (pk_index) {
-      index_key = IndexKey(def, scope, change.values[*pk_index]);
-      KALAM_ASSIGN_OR_RETURN(auto existing, backend_.Get(Partition::kIndex, index_key));
-      bool current_deleted = false;
-      if (!existing || !DecodeIndexEntry(*existing, &current, &current_deleted)) continue;
-      if (current_deleted && current != change.current_seq) continue;  // deleted concurrently
-    } else {
-      KALAM_ASSIGN_OR_RETURN(auto existing, backend_.Get(Partition::kRows, RowKey(def.number, scope, current)));
-      if (!existing) continue;  // changed concurrently: the newer version wins
-    }
+    // The index knows the newest version of every identity, whether it is still in the hot
+    // tier or was flushed to Parquet.
+    const std::string index_key = pk_index ? IndexKey(def, scope, change.values[*pk_index])
+                                           : RowIdIndexKey(def, scope, change.row_id);
+    KALAM_ASSIGN_OR_RETURN(auto existing, backend_.Get(Partition::kIndex, index_key));
+    SeqId current = 0;
+    bool current_deleted = false;
+    if (!existing || !DecodeIndexEntry(*existing, &current, &current_deleted)) continue;
+    // Deleted concurrently; for tables without a key, any concurrent change wins.
+    if (current_deleted && current != change.current_seq) continue;
+    if (!pk_index && current != change.current_seq) continue;
     if (!replaced.insert(current).second) continue;  // the same row matched twice
     const SeqId seq = seq_.Next();
     EncodeRow(def, change.values, deleted, change.row_id, &row_bytes);
     batch.Delete(Partition::kRows, RowKey(def.number, scope, current));
     batch.Put(Partition::kRows, RowKey(def.number, scope, seq), row_bytes);
-    if (pk_index) batch.Put(Partition::kIndex, index_key, EncodeIndexEntry(seq, deleted));
+    batch.Put(Partition::kIndex, index_key, EncodeIndexEntry(seq, deleted));
     last = seq;
     ++written;
   }
@@ -153,6 +160,13 @@ Result<std::optional<SeqId>> TableStore::FindByPrimaryKey(const TableDefinition&
   bool deleted = false;
   if (!DecodeIndexEntry(*entry, &seq, &deleted)) return Status::Corruption("bad index entry");
   return std::optional<SeqId>(seq);
+}
+
+Status TableStore::DeleteFlushedVersions(const TableDefinition& def, std::string_view scope,
+                                         const std::vector<SeqId>& seqs) {
+  store::WriteBatch batch;
+  for (SeqId seq : seqs) batch.Delete(Partition::kRows, RowKey(def.number, scope, seq));
+  return backend_.Write(batch);
 }
 
 Status TableStore::DropTableData(const TableDefinition& def) {

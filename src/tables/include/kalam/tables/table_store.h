@@ -50,6 +50,10 @@ class TableStore {
   Result<std::optional<SeqId>> FindByPrimaryKey(const TableDefinition& def, std::string_view scope,
                                                 const duckdb::Value& pk, const store::Snapshot* snapshot) const;
 
+  // Removes hot versions that a committed flush has copied to Parquet. A version replaced
+  // meanwhile is already gone; deleting its key again is harmless.
+  Status DeleteFlushedVersions(const TableDefinition& def, std::string_view scope, const std::vector<SeqId>& seqs);
+
   // Removes every hot row and index entry of the table.
   Status DropTableData(const TableDefinition& def);
   // Hot versions (tombstones included) of one scope, or of all scopes when `scope` is null.
