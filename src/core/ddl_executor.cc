@@ -3,6 +3,7 @@
 #include "kalam/auth/permissions.h"
 #include "kalam/commons/clock.h"
 #include "kalam/commons/names.h"
+#include "flush_executor.h"
 #include "row_set_result.h"
 #include "user_executor.h"
 
@@ -64,6 +65,9 @@ Result<StatementResult> DdlExecutor::Run(ExecContext& ctx, const dialect::KalamS
                         [&](const dialect::CreateUserStmt& s) { return UserExecutor(engine_).Create(ctx, s); },
                         [&](const dialect::AlterUserStmt& s) { return UserExecutor(engine_).Alter(ctx, s); },
                         [&](const dialect::DropUserStmt& s) { return UserExecutor(engine_).Drop(ctx, s); },
+                        [&](const dialect::FlushTableStmt& s) { return FlushExecutor(engine_).FlushTable(ctx, s); },
+                        [&](const dialect::FlushAllStmt& s) { return FlushExecutor(engine_).FlushAll(ctx, s); },
+                        [&](const dialect::KillJobStmt& s) { return FlushExecutor(engine_).KillJob(ctx, s); },
                     },
                     statement);
 }
@@ -90,6 +94,7 @@ Result<StatementResult> DdlExecutor::DropNamespace(ExecContext& ctx, const diale
   for (const auto& def : engine_.registry->ListTables(s.name)) {
     KALAM_RETURN_IF_ERROR(engine_.table_store->DropTableData(*def));
     KALAM_RETURN_IF_ERROR(engine_.registry->DropTable(def->id));
+    if (def->type != TableType::kStream) KALAM_RETURN_IF_ERROR(engine_.cold->DropTableFiles(*def));
   }
   KALAM_RETURN_IF_ERROR(engine_.registry->DropNamespace(s.name));
   return MessageResult("Namespace '" + s.name.str() + "' dropped successfully", 0, ctx.acting_user);
@@ -171,6 +176,7 @@ Result<StatementResult> DdlExecutor::DropTable(ExecContext& ctx, const dialect::
   // before the data delete leaves only unreachable keys, never a table missing its rows.
   KALAM_RETURN_IF_ERROR(engine_.registry->DropTable(id));
   KALAM_RETURN_IF_ERROR(engine_.table_store->DropTableData(*def));
+  if (def->type != TableType::kStream) KALAM_RETURN_IF_ERROR(engine_.cold->DropTableFiles(*def));
   return MessageResult("Table " + id.ToString() + " dropped successfully", 0, ctx.acting_user);
 }
 
@@ -232,9 +238,13 @@ Result<StatementResult> DdlExecutor::ShowStats(ExecContext& ctx, const dialect::
   const std::string scope = per_user ? ctx.acting_user.str() : "";
   const bool all_scopes = !per_user || IsAdmin(ctx.acting_role);
   KALAM_ASSIGN_OR_RETURN(uint64_t hot, engine_.table_store->CountHotRows(*def, all_scopes ? nullptr : &scope));
+  ColdTier::Stats cold;
+  if (def->type != TableType::kStream) {
+    KALAM_ASSIGN_OR_RETURN(cold, engine_.cold->TableStats(*def, all_scopes ? nullptr : &scope));
+  }
   rs.rows.push_back({def->id.namespace_id.str(), def->id.table_name.str(), std::string(TableTypeName(def->type)),
-                     int64_t{def->schema_version}, static_cast<int64_t>(hot), int64_t{0}, int64_t{0}, int64_t{0},
-                     int64_t{0}});
+                     int64_t{def->schema_version}, static_cast<int64_t>(hot), static_cast<int64_t>(cold.rows),
+                     static_cast<int64_t>(cold.segments), static_cast<int64_t>(cold.bytes), int64_t{0}});
   return RowSetToResult(rs, ctx.acting_user);
 }
 

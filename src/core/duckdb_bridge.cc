@@ -14,6 +14,7 @@
 #include "duckdb/parser/tableref/table_function_ref.hpp"
 #include "duckdb/transaction/meta_transaction.hpp"
 #include "engine_context.h"
+#include "cold_tier.h"
 #include "id_functions.h"
 #include "kalam/auth/permissions.h"
 #include "kalam/commons/names.h"
@@ -117,8 +118,18 @@ void PushdownFilters(ClientContext&, duckdb::LogicalGet& get, FunctionData* bind
   }
 }
 
+// A scan reads the hot tier first, remembering every identity it saw, then the scope's
+// Parquet segments, skipping versions the hot tier supersedes.
 struct ScanGlobalState : public GlobalTableFunctionState {
   std::unique_ptr<tables::HotScanner> scanner;
+  bool hot_done = false;
+  bool include_tombstones = false;
+  size_t projected = 0;
+  std::unordered_set<std::string> hot_identities;
+  std::string cold_sql;  // empty: no cold segments to read
+  std::unique_ptr<duckdb::Connection> cold_connection;
+  std::unique_ptr<duckdb::QueryResult> cold_result;
+  duckdb::unique_ptr<DataChunk> cold_chunk;  // referenced by the output until the next call
   idx_t MaxThreads() const override { return 1; }
 };
 
@@ -187,10 +198,29 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitScan(ClientContext& context, Ta
   }
   // Isolation: a USER table's scope is the acting user at execution time.
   std::string scope = def.type == TableType::kUser || def.type == TableType::kStream ? state.acting_user.str() : "";
+  auto global = duckdb::make_uniq<ScanGlobalState>();
   tables::HotScanOptions options;
   options.include_tombstones = state.include_tombstones && !bind.for_write;
   options.min_seq_exclusive = bind.min_seq_exclusive;
   options.max_seq_inclusive = bind.max_seq_inclusive;
+  global->include_tombstones = options.include_tombstones;
+  global->projected = projection.size();
+  if (def.type != TableType::kStream) {
+    auto segments = state.engine.cold->Segments(def, scope);
+    if (!segments.ok()) throw duckdb::IOException(segments.status().message());
+    std::vector<ColdSegment> wanted;
+    for (const ColdSegment& segment : **segments) {
+      // Versions at or below the lower bound cannot match, and any newer version of the
+      // same row lives in a newer segment or the hot tier: skipping is safe.
+      if (segment.max_seq > options.min_seq_exclusive) wanted.push_back(segment);
+    }
+    if (!wanted.empty()) {
+      global->cold_sql = ColdTier::ColdQuery(def, projection, wanted);
+      options.identities = &global->hot_identities;
+      // An upper bound would hide hot versions that supersede older cold ones.
+      options.max_seq_inclusive = INT64_MAX;
+    }
+  }
   auto snapshot = state.StatementSnapshot();
   if (bind.primary_key) {
     // A primary-key lookup: at most one hot version, found through the index.
@@ -205,7 +235,6 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitScan(ClientContext& context, Ta
       options.max_seq_inclusive = seq;
     }
   }
-  auto global = duckdb::make_uniq<ScanGlobalState>();
   global->scanner = std::make_unique<tables::HotScanner>(*state.engine.backend, bind.def, std::move(scope),
                                                          std::move(snapshot), std::move(projection), options);
   return std::move(global);
@@ -213,8 +242,52 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitScan(ClientContext& context, Ta
 
 void RunScan(ClientContext& context, TableFunctionInput& input, DataChunk& output) {
   auto& global = input.global_state->Cast<ScanGlobalState>();
-  global.scanner->Fill(output);
-  if (!global.scanner->status().ok()) throw duckdb::IOException(global.scanner->status().message());
+  if (!global.hot_done) {
+    const idx_t n = global.scanner->Fill(output);
+    if (!global.scanner->status().ok()) throw duckdb::IOException(global.scanner->status().message());
+    if (n > 0) return;
+    global.hot_done = true;
+  }
+  if (global.cold_sql.empty()) {
+    output.SetCardinality(0);
+    return;
+  }
+  if (!global.cold_result) {
+    global.cold_connection = QueryState::Get(context).engine.cold->Connect();
+    global.cold_result = global.cold_connection->SendQuery(global.cold_sql);
+    if (global.cold_result->HasError()) throw duckdb::IOException(global.cold_result->GetError());
+  }
+  const size_t p = global.projected;
+  while (true) {
+    global.cold_chunk = global.cold_result->Fetch();
+    if (global.cold_result->HasError()) throw duckdb::IOException(global.cold_result->GetError());
+    if (!global.cold_chunk || global.cold_chunk->size() == 0) {
+      output.SetCardinality(0);
+      return;
+    }
+    DataChunk& chunk = *global.cold_chunk;
+    duckdb::UnifiedVectorFormat ids, deleted;
+    chunk.data[p].ToUnifiedFormat(chunk.size(), ids);
+    chunk.data[p + 1].ToUnifiedFormat(chunk.size(), deleted);
+    const auto* id_data = duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(ids);
+    const auto* deleted_data = duckdb::UnifiedVectorFormat::GetData<bool>(deleted);
+    duckdb::SelectionVector keep(chunk.size());
+    idx_t kept = 0;
+    for (idx_t r = 0; r < chunk.size(); ++r) {
+      const idx_t di = deleted.sel->get_index(r);
+      if (!global.include_tombstones && deleted.validity.RowIsValid(di) && deleted_data[di]) continue;
+      const idx_t ii = ids.sel->get_index(r);
+      if (!global.hot_identities.empty() && ids.validity.RowIsValid(ii) &&
+          global.hot_identities.count(id_data[ii].GetString())) {
+        continue;  // the hot tier holds a newer version of this row
+      }
+      keep.set_index(kept++, r);
+    }
+    if (kept == 0) continue;
+    for (size_t j = 0; j < p; ++j) output.data[j].Slice(chunk.data[j], keep, kept);
+    output.SetCardinality(kept);
+    return;
+  }
 }
 
 // ---- kalam_system_scan -------------------------------------------------------------------

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "ddl_executor.h"
+#include "flush_executor.h"
 #include "dml_executor.h"
 #include "duckdb/parser/parser.hpp"
 #include "duckdb_bridge.h"
@@ -216,9 +217,18 @@ const EngineConfig& Engine::config() const { return ctx_->config; }
 
 auth::AuthService& Engine::auth() { return *ctx_->auth; }
 
+void Engine::SetJobSubmitter(JobSubmitter* jobs) { ctx_->jobs = jobs; }
+
+Result<std::string> Engine::RunFlushJob(const std::string& parameters_json) {
+  return FlushExecutor::RunFlushJob(*ctx_, parameters_json);
+}
+
 Result<std::unique_ptr<Engine>> Engine::Open(const EngineConfig& config, const auth::AuthSettings& auth_settings) {
   auto ctx = std::make_unique<EngineContext>();
   ctx->config = config;
+  if (ctx->config.storage_base.empty()) {
+    ctx->config.storage_base = (std::filesystem::path(config.data_path) / "storage").string();
+  }
   store::StoreOptions store_options;
   store_options.sync_writes = config.sync_writes;
   const std::string rocks_path = (std::filesystem::path(config.data_path) / "rocksdb").string();
@@ -230,6 +240,11 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineConfig& config, const a
   KALAM_ASSIGN_OR_RETURN(ctx->table_store, tables::TableStore::Open(*ctx->backend, ctx->seq));
   ctx->system_tables = std::make_unique<system::SystemTables>(*ctx->registry);
   ctx->watchdog = std::make_unique<StatementWatchdog>(std::chrono::milliseconds(config.statement_timeout_ms));
+  try {
+    ctx->cold = std::make_unique<ColdTier>(*ctx);
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("starting the cold tier failed: ") + e.what());
+  }
   try {
     duckdb::DBConfig db_config;
     ConfigureDuckDB(db_config, config);

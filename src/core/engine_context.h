@@ -7,11 +7,13 @@
 #include "kalam/auth/auth_service.h"
 #include "kalam/auth/user_repository.h"
 #include "kalam/commons/engine_config.h"
+#include "kalam/commons/job_submitter.h"
 #include "kalam/commons/seq_generator.h"
 #include "kalam/registry/schema_registry.h"
 #include "kalam/store/storage_backend.h"
 #include "kalam/system/system_tables.h"
 #include "kalam/tables/table_store.h"
+#include "cold_tier.h"
 #include "statement_watchdog.h"
 
 namespace kalam::core {
@@ -30,6 +32,9 @@ struct EngineContext {
   std::unique_ptr<system::SystemTables> system_tables;
   std::unique_ptr<duckdb::DuckDB> duckdb;
   std::unique_ptr<StatementWatchdog> watchdog;
+  std::unique_ptr<ColdTier> cold;
+  // Where flush jobs go; null when embedded without a job manager (flushes run inline).
+  JobSubmitter* jobs = nullptr;
 };
 
 }  // namespace kalam::core

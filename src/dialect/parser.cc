@@ -48,14 +48,9 @@ constexpr PlannedStatement kPlannedStatements[] = {
     {{"SHOW", "ALL"}, "SHOW ALL"},
     {{"SHOW", "COLUMNS"}, "SHOW COLUMNS"},
     {{"SHOW", "MANIFEST"}, "SHOW MANIFEST"},
-    {{"STORAGE", "FLUSH"}, "STORAGE FLUSH"},
     {{"STORAGE", "COMPACT"}, "STORAGE COMPACT"},
     {{"STORAGE", "CHECK"}, "STORAGE CHECK"},
-    {{"FLUSH"}, "FLUSH"},
-    {{"FLUSH", "TABLE"}, "FLUSH TABLE"},
-    {{"FLUSH", "ALL"}, "FLUSH ALL TABLES"},
     {{"KILL"}, "KILL"},
-    {{"KILL", "JOB"}, "KILL JOB"},
     {{"KILL", "LIVE", "QUERY"}, "KILL LIVE QUERY"},
     {{"SUBSCRIBE"}, "SUBSCRIBE TO"},
     {{"BACKUP"}, "BACKUP DATABASE"},
@@ -91,6 +86,8 @@ class StatementParser {
   Result<KalamStatement> ParseShow();
   Result<KalamStatement> ParseDescribe();
   Result<KalamStatement> ParseExecuteAs();
+  Result<KalamStatement> ParseFlush();
+  Result<KalamStatement> ParseKillJob();
   Status PlannedOrUnknown() const;
 
   // [USER|SHARED|STREAM] TABLE starting `ahead` tokens from here.
@@ -130,6 +127,10 @@ Result<KalamStatement> StatementParser::Parse() {
     return ParseDescribe();
   } else if (first.IsKeyword("EXECUTE") && cur_.Peek(1).IsKeyword("AS")) {
     return ParseExecuteAs();
+  } else if (first.IsKeyword("FLUSH") || (first.IsKeyword("STORAGE") && cur_.Peek(1).IsKeyword("FLUSH"))) {
+    return ParseFlush();
+  } else if (first.IsKeyword("KILL") && cur_.Peek(1).IsKeyword("JOB")) {
+    return ParseKillJob();
   }
   return PlannedOrUnknown();
 }
@@ -263,6 +264,42 @@ Result<KalamStatement> StatementParser::ParseExecuteAs() {
   ExecuteAsStmt stmt;
   stmt.user = UserId(std::move(user_id));
   stmt.inner_sql = std::string(inner);
+  return KalamStatement(std::move(stmt));
+}
+
+// FLUSH TABLE t | FLUSH ALL TABLES [IN ns] | STORAGE FLUSH TABLE t | STORAGE FLUSH ALL [IN [NAMESPACE] ns]
+Result<KalamStatement> StatementParser::ParseFlush() {
+  const bool storage_form = cur_.MatchKeyword("STORAGE");
+  KALAM_RETURN_IF_ERROR(cur_.ExpectKeyword("FLUSH"));
+  if (cur_.MatchKeyword("TABLE")) {
+    FlushTableStmt stmt;
+    KALAM_ASSIGN_OR_RETURN(stmt.table, cur_.ParseTableRef());
+    KALAM_RETURN_IF_ERROR(cur_.ExpectEnd());
+    return KalamStatement(std::move(stmt));
+  }
+  KALAM_RETURN_IF_ERROR(cur_.ExpectKeyword("ALL"));
+  if (!storage_form) KALAM_RETURN_IF_ERROR(cur_.ExpectKeyword("TABLES"));
+  FlushAllStmt stmt;
+  if (cur_.MatchKeyword("IN")) {
+    cur_.MatchKeyword("NAMESPACE");
+    KALAM_ASSIGN_OR_RETURN(NamespaceId ns, cur_.ParseNamespaceName());
+    stmt.in_namespace = std::move(ns);
+  }
+  KALAM_RETURN_IF_ERROR(cur_.ExpectEnd());
+  return KalamStatement(std::move(stmt));
+}
+
+// KILL JOB 'FL-1a2b3c4d5e6f' (quoted or bare)
+Result<KalamStatement> StatementParser::ParseKillJob() {
+  cur_.Seek(cur_.position() + 2);
+  const Token& id = cur_.Peek();
+  if (id.kind != TokenKind::kString && id.kind != TokenKind::kWord && id.kind != TokenKind::kQuotedIdent) {
+    return SyntaxError("a job id", id);
+  }
+  KillJobStmt stmt;
+  stmt.job_id = id.text;
+  cur_.Next();
+  KALAM_RETURN_IF_ERROR(cur_.ExpectEnd());
   return KalamStatement(std::move(stmt));
 }
 

@@ -94,8 +94,6 @@ TEST(ClassifyStatementTest, KalamStatements) {
                           "SET NAMESPACE app",
                           "EXECUTE AS USER 'a' (SELECT 1)",
                           "ALTER TABLE t ADD COLUMN c INT",
-                          "FLUSH TABLE app.t",
-                          "KILL JOB 'x'",
                           "SUBSCRIBE TO app.t",
                           "BEGIN",
                           "PRAGMA x",
@@ -1099,6 +1097,19 @@ TEST(ExecuteAsTest, SyntaxErrors) {
 // Planned, unknown and lexical failures
 // ---------------------------------------------------------------------------------------
 
+TEST(FlushStatementTest, FlushAndKillForms) {
+  EXPECT_EQ(ParseAs<FlushTableStmt>("FLUSH TABLE app.t").table.table_name.str(), "t");
+  EXPECT_EQ(ParseAs<FlushTableStmt>("STORAGE FLUSH TABLE app.t;").table.namespace_id->str(), "app");
+  EXPECT_FALSE(ParseAs<FlushAllStmt>("FLUSH ALL TABLES").in_namespace.has_value());
+  EXPECT_EQ(ParseAs<FlushAllStmt>("FLUSH ALL TABLES IN app").in_namespace->str(), "app");
+  EXPECT_EQ(ParseAs<FlushAllStmt>("STORAGE FLUSH ALL IN NAMESPACE app").in_namespace->str(), "app");
+  EXPECT_FALSE(ParseAs<FlushAllStmt>("STORAGE FLUSH ALL").in_namespace.has_value());
+  EXPECT_EQ(ParseAs<KillJobStmt>("KILL JOB 'FL-1a2b3c4d5e6f'").job_id, "FL-1a2b3c4d5e6f");
+  ParseError("FLUSH ALL");
+  ParseError("FLUSH TABLE");
+  ParseError("KILL JOB");
+}
+
 TEST(UnbuiltStatementTest, PlannedStatementsAreNotSupportedYet) {
   const std::pair<const char*, const char*> cases[] = {
       {"ALTER TABLE app.t ADD COLUMN c INT", "ALTER TABLE"},
@@ -1110,12 +1121,7 @@ TEST(UnbuiltStatementTest, PlannedStatementsAreNotSupportedYet) {
       {"ALTER STORAGE archive SET NAME 'x'", "ALTER STORAGE"},
       {"DROP STORAGE IF EXISTS archive", "DROP STORAGE"},
       {"SHOW STORAGES", "SHOW STORAGES"},
-      {"FLUSH TABLE app.t", "FLUSH TABLE"},
-      {"FLUSH ALL TABLES IN app", "FLUSH ALL TABLES"},
-      {"STORAGE FLUSH TABLE app.t", "STORAGE FLUSH"},
-      {"STORAGE FLUSH ALL IN NAMESPACE app", "STORAGE FLUSH"},
       {"STORAGE COMPACT ALL", "STORAGE COMPACT"},
-      {"KILL JOB 'FL-1a2b3c4d5e6f'", "KILL JOB"},
       {"KILL LIVE QUERY 'alice-c1-orders'", "KILL LIVE QUERY"},
       {"SUBSCRIBE TO app.messages WHERE a > 1 OPTIONS (last_rows=10)", "SUBSCRIBE TO"},
       {"BACKUP DATABASE app TO '/backups/app'", "BACKUP DATABASE"},

@@ -213,6 +213,19 @@ RowSet SystemTables::Users(const std::vector<UserRecord>& users) const {
   return rs;
 }
 
+RowSet SystemTables::Jobs(const std::vector<JobRecord>& jobs) const {
+  RowSet rs{JobsColumns(), {}};
+  auto text_or_null = [](const std::string& s) { return s.empty() ? Cell{} : Cell{s}; };
+  for (const JobRecord& j : jobs) {
+    rs.rows.push_back({j.id.str(), std::string(JobTypeName(j.type)), std::string(JobStatusName(j.status)),
+                       text_or_null(j.parameters_json), text_or_null(j.message), text_or_null(j.exception_trace),
+                       text_or_null(j.idempotency_key), j.queue, int64_t{j.priority}, int64_t{j.retry_count},
+                       int64_t{j.max_retries}, j.memory_used, j.cpu_used, TsOrNull(j.created_at_us),
+                       TsOrNull(j.updated_at_us), TsOrNull(j.started_at_us), TsOrNull(j.finished_at_us)});
+  }
+  return rs;
+}
+
 RowSet SystemTables::Stats(const EngineStats& stats, size_t total_users) const {
   RowSet rs{StatsColumns(), {}};
   auto add = [&](std::string name, std::string value) { rs.rows.push_back({std::move(name), std::move(value)}); };

@@ -5,6 +5,7 @@
 #include "duckdb/common/types/vector.hpp"
 #include "kalam/commons/byte_buffer.h"
 #include "kalam/tables/key_codec.h"
+#include "kalam/tables/row_codec.h"
 
 namespace kalam::tables {
 namespace {
@@ -130,6 +131,18 @@ bool HotScanner::DecodeInto(std::string_view key, std::string_view value, duckdb
   return true;
 }
 
+void HotScanner::RecordIdentity(std::string_view value) {
+  const auto pk = def_->PrimaryKeyIndex();
+  RowHeader header;
+  if (!pk) {
+    auto h = DecodeRowHeader(value);
+    if (h.ok()) options_.identities->insert(std::to_string(h->row_id));
+    return;
+  }
+  auto values = DecodeRowValues(*def_, value, &header);
+  if (values.ok()) options_.identities->insert((*values)[*pk].ToString());
+}
+
 idx_t HotScanner::Fill(duckdb::DataChunk& out) {
   const idx_t capacity = out.GetCapacity();
   idx_t row = 0;
@@ -143,6 +156,7 @@ idx_t HotScanner::Fill(duckdb::DataChunk& out) {
       status_ = Status::Corruption("bad row in " + def_->id.ToString());
       break;
     }
+    if (options_.identities != nullptr) RecordIdentity(value);
     if ((flags & 1) && !options_.include_tombstones) {
       it_->Next();
       continue;

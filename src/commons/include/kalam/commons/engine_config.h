@@ -8,6 +8,10 @@ namespace kalam {
 // Settings the engine needs; the server fills it from server.toml, env and flags.
 struct EngineConfig {
   std::string data_path = "./data";
+  // Base directory of the built-in `local` storage; empty = <data_path>/storage.
+  std::string storage_base;
+  std::string shared_tables_template = "{namespace}/{tableName}";
+  std::string user_tables_template = "{namespace}/{tableName}/{userId}";
   uint32_t default_flush_row_limit = 10000;
   uint32_t default_flush_interval_seconds = 300;
   uint32_t default_deleted_retention_hours = 168;

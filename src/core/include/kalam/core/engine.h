@@ -8,6 +8,7 @@
 #include "duckdb/common/types/value.hpp"
 #include "kalam/auth/auth_service.h"
 #include "kalam/commons/engine_config.h"
+#include "kalam/commons/job_submitter.h"
 #include "kalam/commons/result.h"
 #include "kalam/commons/role.h"
 #include "kalam/core/session.h"
@@ -57,6 +58,11 @@ class Engine {
                                            const std::vector<duckdb::Value>& params = {});
 
   const EngineConfig& config() const;
+  // Routes FLUSH statements to a job manager (which must outlive the engine or be detached
+  // with nullptr first). Without one, flushes run inline.
+  void SetJobSubmitter(JobSubmitter* jobs);
+  // Executor of `flush` jobs: parameters {"table_id":"ns.t"} (+ "user_id").
+  Result<std::string> RunFlushJob(const std::string& parameters_json);
   // Authentication over this engine's users (HTTP and WebSocket entry points use it).
   auth::AuthService& auth();
 

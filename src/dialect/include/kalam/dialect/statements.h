@@ -111,9 +111,25 @@ struct DropUserStmt {
   bool if_exists = false;
 };
 
+// FLUSH TABLE ns.t / STORAGE FLUSH TABLE ns.t
+struct FlushTableStmt {
+  TableRef table;
+};
+
+// FLUSH ALL TABLES [IN ns] / STORAGE FLUSH ALL [IN [NAMESPACE] ns]
+struct FlushAllStmt {
+  std::optional<NamespaceId> in_namespace;
+};
+
+// KILL JOB 'FL-...'
+struct KillJobStmt {
+  std::string job_id;
+};
+
 using KalamStatement = std::variant<CreateNamespaceStmt, DropNamespaceStmt, UseNamespaceStmt,
                                     CreateTableStmt, DropTableStmt, ShowNamespacesStmt,
                                     ShowTablesStmt, DescribeTableStmt, ShowStatsStmt,
-                                    ExecuteAsStmt, CreateUserStmt, AlterUserStmt, DropUserStmt>;
+                                    ExecuteAsStmt, CreateUserStmt, AlterUserStmt, DropUserStmt, FlushTableStmt,
+                                    FlushAllStmt, KillJobStmt>;
 
 }  // namespace kalam::dialect

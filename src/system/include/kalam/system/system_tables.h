@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kalam/commons/job.h"
 #include "kalam/commons/table_definition.h"
 #include "kalam/commons/user_record.h"
 #include "kalam/registry/schema_registry.h"
@@ -41,6 +42,8 @@ class SystemTables {
   RowSet ColumnsTable() const;
   Result<RowSet> Schemas() const;
   RowSet Users(const std::vector<UserRecord>& users) const;
+  // system.jobs, one row per record in the given order. Unset times and empty texts are NULL.
+  RowSet Jobs(const std::vector<JobRecord>& jobs) const;
   RowSet Stats(const EngineStats& stats, size_t total_users) const;
   // Empty tables whose content arrives with later issues (storages, jobs, live, audit_log).
   static RowSet Empty(std::string_view name);

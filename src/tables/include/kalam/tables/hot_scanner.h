@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <unordered_set>
 
 #include "duckdb/common/types/data_chunk.hpp"
 #include "kalam/commons/table_definition.h"
@@ -12,6 +13,9 @@ namespace kalam::tables {
 
 struct HotScanOptions {
   bool include_tombstones = false;
+  // When set, receives the identity (primary key, or hidden row id, as text) of every hot
+  // version read, tombstones included, so a cold read can skip superseded versions.
+  std::unordered_set<std::string>* identities = nullptr;
   SeqId min_seq_exclusive = 0;             // only versions with _seq > this
   SeqId max_seq_inclusive = INT64_MAX;     // only versions with _seq <= this
 };
@@ -31,6 +35,7 @@ class HotScanner {
   const Status& status() const { return status_; }
 
  private:
+  void RecordIdentity(std::string_view value);
   bool DecodeInto(std::string_view key, std::string_view value, duckdb::DataChunk& out, duckdb::idx_t row);
 
   std::shared_ptr<const TableDefinition> def_;

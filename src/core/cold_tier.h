@@ -1,0 +1,87 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "duckdb.hpp"
+#include "kalam/commons/result.h"
+#include "kalam/commons/table_definition.h"
+#include "kalam/filestore/file_backend.h"
+#include "kalam/filestore/manifest.h"
+#include "kalam/tables/scan_projection.h"
+
+namespace kalam::core {
+
+struct EngineContext;
+
+// One committed Parquet segment of a scope, as a scan needs it.
+struct ColdSegment {
+  std::string absolute_path;
+  SeqId min_seq = 0;
+  SeqId max_seq = 0;
+  int64_t row_count = 0;
+};
+
+struct FlushOutcome {
+  uint64_t rows = 0;   // versions written (newest per identity, tombstones included)
+  uint64_t files = 0;  // Parquet files written
+};
+
+// The cold tier of USER and SHARED tables: flushing a scope's hot versions into
+// `batch-N.parquet` files with a manifest per directory (PROTOCOL.md §8), and reading them
+// back for scans. Parquet is written and read through a private DuckDB instance that may
+// touch files; the query-facing instance never can. Manifests are cached and invalidated on
+// change. Flushes of one scope are serialised; scopes flush independently. Thread-safe.
+class ColdTier {
+ public:
+  // `engine` must outlive the cold tier.
+  explicit ColdTier(EngineContext& engine);
+  ~ColdTier();
+
+  // Flushes the hot versions of one scope that exist when the flush starts; writes arriving
+  // meanwhile stay hot. Crash-safe: a crash leaves the old or the new state.
+  Result<FlushOutcome> FlushScope(const std::shared_ptr<const TableDefinition>& def, const std::string& scope);
+  // Flushes every scope of the table that has hot versions.
+  Result<FlushOutcome> FlushTable(const std::shared_ptr<const TableDefinition>& def);
+  // Scopes of the table with hot versions (user ids; "" for SHARED).
+  Result<std::vector<std::string>> ScopesWithHotRows(const TableDefinition& def) const;
+
+  // Committed segments of a scope, oldest first.
+  Result<std::shared_ptr<const std::vector<ColdSegment>>> Segments(const TableDefinition& def,
+                                                                   const std::string& scope);
+  // Totals over the table's scopes that have a manifest (all scopes when `scope` is null).
+  struct Stats {
+    uint64_t rows = 0;
+    uint64_t segments = 0;
+    uint64_t bytes = 0;
+  };
+  Result<Stats> TableStats(const TableDefinition& def, const std::string* scope);
+
+  // Removes every file of the table (DROP TABLE).
+  Status DropTableFiles(const TableDefinition& def);
+
+  // A connection to the file-capable DuckDB instance (for cold reads).
+  std::unique_ptr<duckdb::Connection> Connect();
+
+  // The SELECT a scan runs over a scope's segments: the projected columns (by `projection`),
+  // then the row identity as text and `_deleted`; one newest version per identity.
+  static std::string ColdQuery(const TableDefinition& def, const tables::ScanProjection& projection,
+                               const std::vector<ColdSegment>& segments);
+
+ private:
+  Result<std::string> ScopeDirectory(const TableDefinition& def, const std::string& scope) const;
+  std::mutex& ScopeMutex(const TableDefinition& def, const std::string& scope);
+
+  EngineContext& engine_;
+  std::unique_ptr<filestore::FileBackend> files_;
+  std::unique_ptr<duckdb::DuckDB> file_db_;
+
+  std::mutex mu_;  // guards cache_ and flush_locks_
+  std::unordered_map<std::string, std::shared_ptr<const std::vector<ColdSegment>>> cache_;
+  std::unordered_map<std::string, std::unique_ptr<std::mutex>> flush_locks_;
+};
+
+}  // namespace kalam::core

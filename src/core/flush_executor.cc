@@ -1,0 +1,115 @@
+#include "flush_executor.h"
+
+#include <simdjson.h>
+
+#include "kalam/auth/permissions.h"
+#include "kalam/commons/job_submitter.h"
+#include "kalam/commons/names.h"
+#include "row_set_result.h"
+
+namespace kalam::core {
+namespace {
+
+std::string FlushedMessage(const FlushOutcome& outcome) {
+  return "Flushed " + std::to_string(outcome.rows) + " row(s) to " + std::to_string(outcome.files) + " file(s)";
+}
+
+Status CheckFlushRole(Role role) {
+  if (role == Role::kUser) {
+    return Status::PermissionDenied("Access denied: Role 'user' cannot flush tables. Requires 'service' or above.");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::string> FlushExecutor::StartFlush(const std::shared_ptr<const TableDefinition>& def, bool* started) {
+  const std::string name = def->id.ToString();
+  *started = false;
+  if (def->type == TableType::kStream) return Status::InvalidOperation("STREAM tables are not flushed");
+  KALAM_ASSIGN_OR_RETURN(auto scopes, engine_.cold->ScopesWithHotRows(*def));
+  if (scopes.empty()) return "Storage flush skipped: no pending writes for table '" + name + "'";
+  if (engine_.jobs == nullptr) {
+    KALAM_ASSIGN_OR_RETURN(FlushOutcome outcome, engine_.cold->FlushTable(def));
+    *started = true;
+    return "Storage flush completed for table '" + name + "': " + FlushedMessage(outcome);
+  }
+  KALAM_ASSIGN_OR_RETURN(JobSubmission job, engine_.jobs->Submit(JobType::kFlush, "flush:" + name,
+                                                                 "{\"table_id\":\"" + name + "\"}"));
+  *started = !job.already_active;
+  if (job.already_active) {
+    return "Storage flush already queued or running for table '" + name + "'. Job ID: " + job.id.str();
+  }
+  return "Storage flush started for table '" + name + "'. Job ID: " + job.id.str();
+}
+
+Result<StatementResult> FlushExecutor::FlushTable(ExecContext& ctx, const dialect::FlushTableStmt& s) {
+  KALAM_RETURN_IF_ERROR(CheckFlushRole(ctx.acting_role));
+  const NamespaceId ns = s.table.namespace_id.value_or(ctx.session.current_namespace());
+  if (ns.str() == kSystemNamespace) return Status::InvalidOperation("System tables are not flushed");
+  const TableId id{ns, s.table.table_name};
+  auto def = engine_.registry->FindTable(id);
+  if (!def) return Status::NotFound("Table " + id.ToString() + " does not exist");
+  bool started = false;
+  KALAM_ASSIGN_OR_RETURN(std::string message, StartFlush(def, &started));
+  return MessageResult(std::move(message), 0, ctx.acting_user);
+}
+
+Result<StatementResult> FlushExecutor::FlushAll(ExecContext& ctx, const dialect::FlushAllStmt& s) {
+  KALAM_RETURN_IF_ERROR(CheckFlushRole(ctx.acting_role));
+  if (s.in_namespace && !engine_.registry->NamespaceExists(*s.in_namespace)) {
+    return Status::NotFound("Namespace '" + s.in_namespace->str() + "' does not exist");
+  }
+  auto tables = s.in_namespace ? engine_.registry->ListTables(*s.in_namespace) : engine_.registry->ListTables();
+  std::vector<std::string> job_ids;
+  size_t flushed = 0;
+  for (const auto& def : tables) {
+    if (def->type == TableType::kStream) continue;
+    bool started = false;
+    KALAM_ASSIGN_OR_RETURN(std::string message, StartFlush(def, &started));
+    if (!started) continue;
+    ++flushed;
+    const size_t at = message.find("Job ID: ");
+    if (at != std::string::npos) job_ids.push_back(message.substr(at + 8));
+  }
+  if (flushed == 0) return MessageResult("Storage flush skipped: no pending writes", 0, ctx.acting_user);
+  std::string message = "Storage flush started for " + std::to_string(flushed) + " table(s).";
+  if (!job_ids.empty()) {
+    message += " Job IDs: ";
+    for (size_t i = 0; i < job_ids.size(); ++i) message += (i ? ", " : "") + job_ids[i];
+  }
+  return MessageResult(std::move(message), 0, ctx.acting_user);
+}
+
+Result<StatementResult> FlushExecutor::KillJob(ExecContext& ctx, const dialect::KillJobStmt& s) {
+  KALAM_RETURN_IF_ERROR(auth::CheckAdminStatement(ctx.acting_role, "kill jobs"));
+  if (engine_.jobs == nullptr) return Status::NotFound("Job '" + s.job_id + "' not found");
+  std::string message;
+  KALAM_RETURN_IF_ERROR(engine_.jobs->Kill(JobId(s.job_id), &message));
+  return MessageResult(std::move(message), 0, ctx.acting_user);
+}
+
+Result<std::string> FlushExecutor::RunFlushJob(EngineContext& engine, const std::string& parameters_json) {
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(parameters_json);
+  simdjson::dom::element doc;
+  std::string_view table_id;
+  if (parser.parse(padded).get(doc) != simdjson::SUCCESS || doc["table_id"].get(table_id) != simdjson::SUCCESS) {
+    return Status::InvalidArgument("flush job parameters need \"table_id\"");
+  }
+  const size_t dot = table_id.find('.');
+  if (dot == std::string_view::npos) return Status::InvalidArgument("bad table_id in flush job parameters");
+  const TableId id{NamespaceId(std::string(table_id.substr(0, dot))), TableName(std::string(table_id.substr(dot + 1)))};
+  auto def = engine.registry->FindTable(id);
+  if (!def) return std::string("Skipped: table ") + id.ToString() + " no longer exists";
+  std::string_view user;
+  FlushOutcome outcome;
+  if (doc["user_id"].get(user) == simdjson::SUCCESS) {
+    KALAM_ASSIGN_OR_RETURN(outcome, engine.cold->FlushScope(def, std::string(user)));
+  } else {
+    KALAM_ASSIGN_OR_RETURN(outcome, engine.cold->FlushTable(def));
+  }
+  return FlushedMessage(outcome);
+}
+
+}  // namespace kalam::core

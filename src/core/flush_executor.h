@@ -1,0 +1,32 @@
+#pragma once
+
+#include "engine_context.h"
+#include "exec_context.h"
+#include "kalam/core/statement_result.h"
+#include "kalam/dialect/statements.h"
+
+namespace kalam::core {
+
+// FLUSH TABLE / FLUSH ALL TABLES / their STORAGE forms, and KILL JOB (PROTOCOL.md §5.10).
+// With a job submitter (the server) a flush is queued as a job and the statement answers
+// with its id; embedded without one, the flush runs inline. `engine` must outlive it.
+class FlushExecutor {
+ public:
+  explicit FlushExecutor(EngineContext& engine) : engine_(engine) {}
+
+  Result<StatementResult> FlushTable(ExecContext& ctx, const dialect::FlushTableStmt& s);
+  Result<StatementResult> FlushAll(ExecContext& ctx, const dialect::FlushAllStmt& s);
+  Result<StatementResult> KillJob(ExecContext& ctx, const dialect::KillJobStmt& s);
+
+  // Runs a flush job: parameters {"table_id":"ns.t"} (+ "user_id"). Returns the completion
+  // message "Flushed N row(s) to M file(s)".
+  static Result<std::string> RunFlushJob(EngineContext& engine, const std::string& parameters_json);
+
+ private:
+  // Queues (or runs) the flush of one table; the message per PROTOCOL.md §5.10.
+  Result<std::string> StartFlush(const std::shared_ptr<const TableDefinition>& def, bool* started);
+
+  EngineContext& engine_;
+};
+
+}  // namespace kalam::core

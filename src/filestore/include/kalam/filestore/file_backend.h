@@ -1,0 +1,74 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kalam/commons/result.h"
+#include "kalam/commons/status.h"
+
+namespace kalam::filestore {
+
+// The files of one storage, addressed by paths RELATIVE to the storage's base, so that an
+// object store can implement the same interface later (a "directory" is then a key prefix).
+//
+// Paths: '/'-separated, non-empty segments, no leading '/', no '.' or '..' segment, no '\'
+// or NUL (ValidateRelativePath). "" names the base itself and is accepted only where the
+// method says so. Every implementation rejects any other path with InvalidArgument before
+// touching storage: ids that reach a path come from clients, so confinement is the backend's
+// job, not its callers'.
+//
+// Errors: a missing file or directory is NotFound; other storage failures are IoError.
+// Implementations are thread-safe; operations on different paths may run concurrently, and
+// callers serialise writers of one directory (one flush per scope).
+class FileBackend {
+ public:
+  virtual ~FileBackend() = default;
+
+  // Replaces `path` with `bytes` so that a reader or a crash sees the old content or the new,
+  // never a mix: temp file in the same directory, fsync, rename, fsync of the directory.
+  // Creates missing parent directories.
+  virtual Status WriteAtomic(std::string_view path, std::string_view bytes) = 0;
+  virtual Result<std::string> Read(std::string_view path) = 0;
+  // Names (not paths) of the regular files directly inside `dir` ("" = base), sorted.
+  virtual Result<std::vector<std::string>> List(std::string_view dir) = 0;
+  // Names of the directories directly inside `dir` ("" = base), sorted. A USER table's
+  // directory holds one subdirectory per user.
+  virtual Result<std::vector<std::string>> ListDirectories(std::string_view dir) = 0;
+  // Whether a file or directory exists at `path` ("" = base).
+  virtual Result<bool> Exists(std::string_view path) = 0;
+  // Removes one file; NotFound when there is none.
+  virtual Status Delete(std::string_view path) = 0;
+  // Removes `dir` and everything below it; Ok when it does not exist. The base itself ("")
+  // cannot be removed this way.
+  virtual Status DeleteRecursive(std::string_view dir) = 0;
+  // Atomically renames a file, replacing `to` if it exists; creates `to`'s parent directories
+  // and makes the rename durable before returning.
+  virtual Status Rename(std::string_view from, std::string_view to) = 0;
+  // Makes a file's content durable (fsync) after someone else wrote it, e.g. a Parquet file
+  // written by the engine through AbsolutePath.
+  virtual Status SyncFile(std::string_view path) = 0;
+  // Creates `dir` and its missing parents ("" = base); Ok when it exists already.
+  virtual Status CreateDirectories(std::string_view dir) = 0;
+  // The location a tool outside this interface (the Parquet writer and reader) should use for
+  // `path` ("" = base). The path is checked like any other; when it is refused (invalid, or
+  // leading out of the base) the answer is "", which no tool can open, so it never escapes the
+  // base. ValidateRelativePath tells a caller why a path is refused.
+  virtual std::string AbsolutePath(std::string_view path) = 0;
+  // Size in bytes of a file.
+  virtual Result<uint64_t> Size(std::string_view path) = 0;
+};
+
+// Checks the path rules above. `allow_base` accepts "" (the base itself).
+Status ValidateRelativePath(std::string_view path, bool allow_base = false);
+
+// True when `name` is usable as one path segment: non-empty, at most 255 bytes, no '/', '\\'
+// or NUL, not '.' or '..', and not starting with '.' (hidden names are reserved for temp and
+// probe files).
+bool IsSafePathComponent(std::string_view name);
+
+// `dir` + "/" + `name`, or `name` when `dir` is "" (the base).
+std::string JoinPath(std::string_view dir, std::string_view name);
+
+}  // namespace kalam::filestore
