@@ -133,6 +133,25 @@ Result<std::vector<std::string>> ColdTier::ScopesWithHotRows(const TableDefiniti
   return scopes;
 }
 
+Result<bool> ColdTier::DueForFlush(const TableDefinition& def, int64_t now_us) const {
+  if (def.type == TableType::kStream) return false;
+  const auto row_limit = def.options.flush_row_limit;
+  const auto interval = def.options.flush_interval_seconds;
+  if (!row_limit && !interval) return false;
+  uint64_t pending = 0;
+  SeqId oldest = INT64_MAX;
+  auto it = engine_.backend->ScanPrefix(store::Partition::kRows, tables::TablePrefix(def.number));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    ++pending;
+    oldest = std::min(oldest, tables::SeqFromRowKey(it->key()));
+    if (row_limit && pending >= *row_limit) return true;
+  }
+  KALAM_RETURN_IF_ERROR(it->status());
+  if (pending == 0 || !interval) return false;
+  const int64_t oldest_ms = SeqGenerator::MillisOf(oldest);
+  return now_us / 1000 - oldest_ms >= static_cast<int64_t>(*interval) * 1000;
+}
+
 Result<FlushOutcome> ColdTier::FlushTable(const std::shared_ptr<const TableDefinition>& def) {
   KALAM_ASSIGN_OR_RETURN(auto scopes, ScopesWithHotRows(*def));
   FlushOutcome total;

@@ -49,6 +49,11 @@ class ColdTier {
   // Scopes of the table with hot versions (user ids; "" for SHARED).
   Result<std::vector<std::string>> ScopesWithHotRows(const TableDefinition& def) const;
 
+  // Whether the table's hot tier has reached its flush policy at `now_us`: at least
+  // `flush_row_limit` pending versions, or an oldest pending write older than
+  // `flush_interval_seconds` (PROTOCOL.md §8 scheduler).
+  Result<bool> DueForFlush(const TableDefinition& def, int64_t now_us) const;
+
   // Committed segments of a scope, oldest first.
   Result<std::shared_ptr<const std::vector<ColdSegment>>> Segments(const TableDefinition& def,
                                                                    const std::string& scope);

@@ -18,6 +18,7 @@
 #include "id_functions.h"
 #include "kalam/auth/permissions.h"
 #include "kalam/commons/names.h"
+#include "kalam/system/job_repository.h"
 #include "kalam/tables/hot_scanner.h"
 #include "kalam/tables/type_mapping.h"
 #include "kalam/tables/value_coercion.h"
@@ -476,11 +477,26 @@ Result<system::RowSet> BuildSystemRowSet(EngineContext& engine, std::string_view
   if (name == "tables") return st.Tables();
   if (name == "columns") return st.ColumnsTable();
   if (name == "schemas") return st.Schemas();
+  if (name == "jobs") {
+    // The job manager persists every state change, so the store is the source of truth.
+    system::JobRepository jobs(*engine.backend);
+    KALAM_ASSIGN_OR_RETURN(auto records, jobs.List());
+    return st.Jobs(records);
+  }
   if (name == "stats") {
     KALAM_ASSIGN_OR_RETURN(auto users, engine.users->List());
     size_t active = 0;
     for (const auto& u : users) active += !u.deleted();
     system::EngineStats stats;
+    system::JobRepository jobs(*engine.backend);
+    KALAM_ASSIGN_OR_RETURN(auto records, jobs.List());
+    for (const JobRecord& job : records) {
+      if (job.status == JobStatus::kQueued || job.status == JobStatus::kRetrying || job.status == JobStatus::kNew) {
+        ++stats.jobs_queued;
+      } else if (job.status == JobStatus::kRunning) {
+        ++stats.jobs_running;
+      }
+    }
     stats.version = KALAMDB_VERSION;
     stats.uptime_seconds = std::chrono::duration_cast<std::chrono::seconds>(
                                std::chrono::steady_clock::now() - engine.started)

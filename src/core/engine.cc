@@ -219,6 +219,17 @@ auth::AuthService& Engine::auth() { return *ctx_->auth; }
 
 void Engine::SetJobSubmitter(JobSubmitter* jobs) { ctx_->jobs = jobs; }
 
+store::StorageBackend& Engine::backend() { return *ctx_->backend; }
+
+Result<std::vector<TableId>> Engine::TablesDueForFlush(int64_t now_us) {
+  std::vector<TableId> due;
+  for (const auto& def : ctx_->registry->ListTables()) {
+    KALAM_ASSIGN_OR_RETURN(bool flush, ctx_->cold->DueForFlush(*def, now_us));
+    if (flush) due.push_back(def->id);
+  }
+  return due;
+}
+
 Result<std::string> Engine::RunFlushJob(const std::string& parameters_json) {
   return FlushExecutor::RunFlushJob(*ctx_, parameters_json);
 }

@@ -13,6 +13,7 @@
 #include "kalam/commons/role.h"
 #include "kalam/core/session.h"
 #include "kalam/core/statement_result.h"
+#include "kalam/store/storage_backend.h"
 
 namespace kalam::core {
 
@@ -61,6 +62,10 @@ class Engine {
   // Routes FLUSH statements to a job manager (which must outlive the engine or be detached
   // with nullptr first). Without one, flushes run inline.
   void SetJobSubmitter(JobSubmitter* jobs);
+  // The storage under this engine (the job manager persists its records there too).
+  store::StorageBackend& backend();
+  // Tables whose hot tier has reached its flush policy (the flush scheduler's question).
+  Result<std::vector<TableId>> TablesDueForFlush(int64_t now_us);
   // Executor of `flush` jobs: parameters {"table_id":"ns.t"} (+ "user_id").
   Result<std::string> RunFlushJob(const std::string& parameters_json);
   // Authentication over this engine's users (HTTP and WebSocket entry points use it).

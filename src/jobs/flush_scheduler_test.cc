@@ -1,0 +1,137 @@
+#include "kalam/jobs/flush_scheduler.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "kalam/jobs/job_manager.h"
+#include "kalam/system/job_repository.h"
+
+namespace kalam::jobs {
+namespace {
+
+using ::testing::HasSubstr;
+
+// The engine, the job manager and the scheduler wired as the server wires them.
+class FlushSchedulerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("kalam_sched_" + std::to_string(std::random_device{}()));
+    EngineConfig config;
+    config.data_path = dir_.string();
+    engine_ = std::move(core::Engine::Open(config)).value();
+    repo_ = std::make_unique<system::JobRepository>(engine_->backend());
+    manager_ = std::make_unique<JobManager>(*repo_, JobManagerOptions{});
+    manager_->RegisterExecutor(JobType::kFlush, [this](const JobRecord& job, const std::atomic<bool>&) {
+      return engine_->RunFlushJob(job.parameters_json);
+    });
+    ASSERT_TRUE(manager_->Start().ok());
+    engine_->SetJobSubmitter(manager_.get());
+    root_ = engine_->CreateSession(UserId("root"), Role::kSystem);
+    alice_ = engine_->CreateSession(UserId("alice"), Role::kUser);
+  }
+  void TearDown() override {
+    engine_->SetJobSubmitter(nullptr);
+    manager_->Stop();
+    root_.reset();
+    alice_.reset();
+    manager_.reset();
+    repo_.reset();
+    engine_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  core::StatementResult Run(core::Session& s, const std::string& sql) {
+    auto outcome = engine_->Execute(s, sql);
+    EXPECT_TRUE(outcome.ok()) << sql << ": " << outcome.error.ToString();
+    return outcome.ok() ? std::move(outcome.results.back()) : core::StatementResult{};
+  }
+  // Cell (row 0, column c) of a row result as text.
+  static std::string Cell(const core::StatementResult& result, duckdb::idx_t c) {
+    if (!result.rows) return "";
+    for (auto& chunk : result.rows->Chunks()) {
+      if (chunk.size() > 0) return chunk.GetValue(c, 0).ToString();
+    }
+    return "";
+  }
+  std::string JobStatusOf(const std::string& id) {
+    for (int i = 0; i < 200; ++i) {
+      auto job = manager_->Get(JobId(id));
+      if (job.ok() && job->has_value() && IsFinished((*job)->status)) {
+        return std::string(JobStatusName((*job)->status)) + ": " + (*job)->message;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return "unfinished";
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<core::Engine> engine_;
+  std::unique_ptr<system::JobRepository> repo_;
+  std::unique_ptr<JobManager> manager_;
+  std::unique_ptr<core::Session> root_, alice_;
+};
+
+TEST_F(FlushSchedulerTest, RowThresholdQueuesOneFlushJob) {
+  Run(*root_, "CREATE NAMESPACE app");
+  Run(*root_, "CREATE USER TABLE app.m (v INT) FLUSH ROW_THRESHOLD 5");
+  Run(*root_, "CREATE USER TABLE app.quiet (v INT) FLUSH ROW_THRESHOLD 100");
+  Run(*alice_, "INSERT INTO app.m VALUES (1), (2), (3)");
+  Run(*alice_, "INSERT INTO app.quiet VALUES (1)");
+  FlushScheduler scheduler(*engine_, *manager_, std::chrono::hours(1));
+  EXPECT_EQ(scheduler.RunOnce().value(), 0u);
+  Run(*alice_, "INSERT INTO app.m VALUES (4), (5), (6)");
+  EXPECT_EQ(scheduler.RunOnce().value(), 1u);
+  // Wait for it through system.jobs, as a client would.
+  std::string status;
+  for (int i = 0; i < 200 && status.find("completed") == std::string::npos; ++i) {
+    auto jobs = Run(*root_, "SELECT status, message FROM system.jobs WHERE job_type = 'flush'");
+    status.clear();
+    if (jobs.rows) {
+      for (auto& chunk : jobs.rows->Chunks()) {
+        for (duckdb::idx_t r = 0; r < chunk.size(); ++r) status += chunk.GetValue(0, r).ToString() + "|" + chunk.GetValue(1, r).ToString();
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(status, "completed|Flushed 6 row(s) to 1 file(s)");
+  auto stats = Run(*root_, "SHOW STATS FOR TABLE app.m");
+  EXPECT_EQ(Cell(stats, 4), "0");  // hot_rows
+  EXPECT_EQ(Cell(stats, 5), "6");  // cold_rows
+}
+
+TEST_F(FlushSchedulerTest, FlushStatementReturnsTheJobAndIsIdempotent) {
+  Run(*root_, "CREATE NAMESPACE app");
+  Run(*root_, "CREATE SHARED TABLE app.s (v INT)");
+  Run(*root_, "INSERT INTO app.s VALUES (1), (2)");
+  auto first = Run(*root_, "FLUSH TABLE app.s");
+  EXPECT_THAT(first.message, HasSubstr("Storage flush started for table 'app.s'. Job ID: FL-"));
+  const std::string id = first.message.substr(first.message.find("FL-"));
+  EXPECT_EQ(JobStatusOf(id), "completed: Flushed 2 row(s) to 1 file(s)");
+  EXPECT_THAT(engine_->Execute(*root_, "KILL JOB '" + id + "'").error.message(), HasSubstr("already finished"));
+  EXPECT_EQ(Run(*root_, "FLUSH TABLE app.s").message, "Storage flush skipped: no pending writes for table 'app.s'");
+  Run(*root_, "INSERT INTO app.s VALUES (3)");
+  auto all = Run(*root_, "FLUSH ALL TABLES");
+  EXPECT_THAT(all.message, HasSubstr("Storage flush started for 1 table(s). Job IDs: FL-"));
+}
+
+TEST_F(FlushSchedulerTest, IntervalQueuesOldWrites) {
+  Run(*root_, "CREATE NAMESPACE app");
+  Run(*root_, "CREATE SHARED TABLE app.s (v INT) FLUSH INTERVAL 1s");
+  Run(*root_, "INSERT INTO app.s VALUES (1)");
+  FlushScheduler scheduler(*engine_, *manager_, std::chrono::milliseconds(100));
+  scheduler.Start();
+  bool flushed = false;
+  for (int i = 0; i < 100 && !flushed; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto stats = Run(*root_, "SHOW STATS FOR TABLE app.s");
+    flushed = Cell(stats, 5) == "1";
+  }
+  scheduler.Stop();
+  EXPECT_TRUE(flushed);
+}
+
+}  // namespace
+}  // namespace kalam::jobs

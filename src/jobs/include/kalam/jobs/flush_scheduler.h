@@ -1,0 +1,37 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "kalam/commons/job_submitter.h"
+#include "kalam/core/engine.h"
+
+namespace kalam::jobs {
+
+// Every `flush.check_interval_seconds`, queues a flush job for each USER/SHARED table whose
+// hot tier reached its flush policy (PROTOCOL.md §8). Jobs carry the idempotency key
+// "flush:<ns>.<table>", so a table already being flushed is not queued twice. `engine` and
+// `jobs` must outlive the scheduler. Thread-safe.
+class FlushScheduler {
+ public:
+  FlushScheduler(core::Engine& engine, JobSubmitter& jobs, std::chrono::milliseconds interval);
+  ~FlushScheduler();
+
+  void Start();
+  void Stop();
+  // One check, now: returns how many flush jobs were newly queued.
+  Result<size_t> RunOnce();
+
+ private:
+  core::Engine& engine_;
+  JobSubmitter& jobs_;
+  const std::chrono::milliseconds interval_;
+  std::mutex mu_;  // guards stopping_
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace kalam::jobs
