@@ -1,12 +1,18 @@
 #include "kalam/api/api_service.h"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 
+#include "auth_routes.h"
+#include "connection_guard.h"
+#include "cors.h"
 #include "kalam/api/json_writer.h"
 #include "kalam/api/result_encoder.h"
 #include "kalam/api/sql_request.h"
 #include "kalam/commons/clock.h"
 #include "kalam/core/session.h"
+#include "request_log.h"
 
 namespace kalam::api {
 namespace {
@@ -45,6 +51,36 @@ ApiError FromAuthError(const auth::AuthError& error) {
 bool IsSqlPath(std::string_view path) { return path == "/v1/api/sql" || path == "/api/sql"; }
 bool IsHealthPath(std::string_view path) { return path == "/health" || path == "/v1/api/healthcheck"; }
 
+// The first address of a forwarding header that parses, scanning X-Forwarded-For from the
+// right: entries appended by our own trusted proxies are skipped, so the nearest address that
+// is not one of them is the client (the left-most ones are whatever the client claimed).
+std::optional<IpAddress> ForwardedClient(const HttpRequest& request, const std::vector<IpRange>& trusted) {
+  std::string_view forwarded = request.Header("x-forwarded-for");
+  std::optional<IpAddress> client;
+  while (!forwarded.empty()) {
+    const size_t comma = forwarded.rfind(',');
+    std::string_view item = comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1);
+    forwarded = comma == std::string_view::npos ? std::string_view() : forwarded.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    auto address = IpAddress::Parse(item);
+    if (!address) return client;  // garbage: trust nothing further left
+    client = address;
+    if (!InAnyRange(trusted, *address)) return client;
+  }
+  if (client) return client;
+  return IpAddress::Parse(request.Header("x-real-ip"));
+}
+
+void RateLimitBody(HttpResponse& response, std::string_view error, std::string_view message, int64_t retry_after) {
+  response.status = 429;
+  response.headers.emplace_back("Retry-After", std::to_string(retry_after));
+  response.body.clear();
+  JsonWriter json(&response.body);
+  json.StartObject().Key("error").String(error).Key("message").String(message);
+  json.Key("retry_after_seconds").Int(retry_after).EndObject();
+}
+
 }  // namespace
 
 std::string_view HttpRequest::Header(std::string_view name) const {
@@ -54,8 +90,39 @@ std::string_view HttpRequest::Header(std::string_view name) const {
   return {};
 }
 
+std::string_view HttpRequest::Cookie(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (key != "cookie") continue;
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      const size_t semicolon = rest.find(';');
+      std::string_view pair = rest.substr(0, semicolon);
+      rest = semicolon == std::string_view::npos ? std::string_view() : rest.substr(semicolon + 1);
+      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+      const size_t eq = pair.find('=');
+      if (eq == std::string_view::npos || pair.substr(0, eq) != name) continue;
+      std::string_view cookie = pair.substr(eq + 1);
+      while (!cookie.empty() && cookie.back() == ' ') cookie.remove_suffix(1);
+      if (cookie.size() >= 2 && cookie.front() == '"' && cookie.back() == '"') {
+        cookie = cookie.substr(1, cookie.size() - 2);
+      }
+      return cookie;
+    }
+  }
+  return {};
+}
+
 ApiService::ApiService(core::Engine& engine, auth::AuthService& auth, ApiOptions options)
-    : engine_(engine), auth_(auth), options_(std::move(options)) {}
+    : engine_(engine),
+      auth_(auth),
+      options_(std::move(options)),
+      guard_(std::make_unique<ConnectionGuard>(options_.protection)),
+      cors_(std::make_unique<CorsPolicy>(options_.cors_allowed_origins)),
+      auth_routes_(std::make_unique<AuthRoutes>(
+          auth, AuthRouteOptions{options_.cookie_secure, options_.allow_remote_setup})),
+      query_rate_(options_.max_queries_per_sec) {}
+
+ApiService::~ApiService() = default;
 
 HttpResponse ApiService::BodyTooLarge(size_t size, size_t max) const {
   HttpResponse response;
@@ -67,7 +134,56 @@ HttpResponse ApiService::BodyTooLarge(size_t size, size_t max) const {
   return response;
 }
 
+HttpResponse ApiService::TooManyConnections(uint32_t current, uint32_t max) const {
+  HttpResponse response;
+  response.status = 503;
+  response.close = true;
+  response.headers.emplace_back("Retry-After", "5");
+  response.body = "{\"error\":\"TOO_MANY_CONNECTIONS\",\"message\":\"Too many open connections from your IP address\","
+                  "\"current\":" + std::to_string(current) + ",\"max\":" + std::to_string(max) + "}";
+  return response;
+}
+
+void ApiService::Prepare(HttpRequest& request) const {
+  request.request_id = AcceptOrGenerateRequestId(request.Header("x-request-id"));
+  request.client_ip = request.peer_ip;
+  request.client_loopback = request.peer_loopback;
+  request.https = false;
+  if (options_.trusted_proxies.empty()) return;
+  const auto peer = IpAddress::Parse(request.peer_ip);
+  if (peer && InAnyRange(options_.trusted_proxies, *peer)) {
+    if (auto client = ForwardedClient(request, options_.trusted_proxies)) {
+      request.client_ip = client->ToString();
+      request.client_loopback = client->is_loopback();
+    }
+    std::string proto(request.Header("x-forwarded-proto"));
+    for (char& c : proto) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    request.https = proto == "https";
+  }
+}
+
+bool ApiService::Screen(const HttpRequest& request, HttpResponse& response) {
+  const auto decision = guard_->CheckRequest(request.client_ip, request.client_loopback, NowMicros());
+  switch (decision.verdict) {
+    case ConnectionGuard::Verdict::kAllowed:
+      return false;
+    case ConnectionGuard::Verdict::kRateLimited:
+      if (decision.newly_banned) {
+        spdlog::warn("banned ip={} for {}s after {} rate-limit violations", LogSafe(request.client_ip),
+                     options_.protection.ban_duration_seconds, ConnectionGuard::kViolationsBeforeBan);
+      }
+      RateLimitBody(response, "RATE_LIMIT_EXCEEDED", "Too many requests from your IP address", 1);
+      return true;
+    case ConnectionGuard::Verdict::kBanned:
+      RateLimitBody(response, "IP_BANNED", "Your IP address is temporarily banned after repeated rate-limit violations",
+                    decision.retry_after_seconds);
+      return true;
+  }
+  return false;
+}
+
 void ApiService::Handle(const HttpRequest& request, ConnectionState& connection, HttpResponse& response) {
+  if (request.method == "OPTIONS") return cors_->Preflight(request, response);
   if (IsHealthPath(request.path)) {
     if (request.method != "GET") return JsonError(response, 405, "METHOD_NOT_ALLOWED", "Use GET");
     return Health(request, response);
@@ -76,12 +192,44 @@ void ApiService::Handle(const HttpRequest& request, ConnectionState& connection,
     if (request.method != "POST") return JsonError(response, 405, "METHOD_NOT_ALLOWED", "Use POST");
     return Sql(request, connection, response);
   }
+  if (AuthRoutes::Handles(request.path)) return auth_routes_->Handle(request, response);
   JsonError(response, 404, "NOT_FOUND", "No route for " + request.method + " " + request.path);
 }
 
+void ApiService::Finish(const HttpRequest& request, HttpResponse& response,
+                        std::chrono::steady_clock::time_point start) {
+  response.headers.emplace_back("X-Request-ID", request.request_id);
+  cors_->Decorate(request, response);
+  const double millis = MillisSince(start);
+  const RequestTrace& trace = response.trace;
+  // The arguments cost allocations; skip them when the line would be dropped anyway.
+  if (spdlog::should_log(spdlog::level::info)) {
+    spdlog::info("request id={} client={} method={} path={} status={} user={} statements={} duration_ms={:.3f}",
+                 request.request_id, LogSafe(request.client_ip), LogSafe(request.method, 16), LogSafe(request.path),
+                 response.status, trace.user.empty() ? "-" : LogSafe(trace.user),
+                 trace.statements.empty() ? "-" : trace.statements, millis);
+  }
+  if (options_.slow_request_threshold_ms > 0 && millis > static_cast<double>(options_.slow_request_threshold_ms)) {
+    spdlog::warn("slow request id={} path={} user={} statements={} duration_ms={:.3f} threshold_ms={}",
+                 request.request_id, LogSafe(request.path), trace.user.empty() ? "-" : LogSafe(trace.user),
+                 trace.statements.empty() ? "-" : trace.statements, millis, options_.slow_request_threshold_ms);
+  }
+}
+
+void ApiService::FinishRejected(const HttpRequest& request, HttpResponse& response,
+                                std::chrono::steady_clock::time_point start) {
+  response.headers.emplace_back("X-Request-ID", request.request_id);
+  cors_->Decorate(request, response);
+  if (spdlog::should_log(spdlog::level::debug)) {
+    spdlog::debug("request id={} client={} method={} path={} status={} rejected=true duration_ms={:.3f}",
+                  request.request_id, LogSafe(request.client_ip), LogSafe(request.method, 16), LogSafe(request.path),
+                  response.status, MillisSince(start));
+  }
+}
+
 void ApiService::Health(const HttpRequest& request, HttpResponse& response) const {
-  // Only the TCP peer counts: forwarding headers from a remote peer are not trusted.
-  if (!request.peer_loopback) {
+  // The client as resolved by Screen: forwarding headers count only from trusted proxies.
+  if (!request.client_loopback) {
     response.status = 403;
     response.body = "{\"error\":\"Access denied. Health endpoint is localhost-only.\"}";
     return;
@@ -98,17 +246,31 @@ void ApiService::Sql(const HttpRequest& request, ConnectionState& connection, Ht
   auto fail = [&](const ApiError& error) {
     response.status = error.http_status;
     if (error.http_status == 401) response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"kalamdb\"");
+    if (error.http_status == 429) response.headers.emplace_back("Retry-After", "1");
     response.body.clear();
     EncodeSqlError(error, MillisSince(start), &response.body);
   };
 
-  auth::AuthOutcome outcome = auth_.AuthenticateHeader(request.Header("authorization"), request.peer_ip, NowMicros());
+  const int64_t now_us = NowMicros();
+  auth::AuthOutcome outcome = auth_.AuthenticateHeader(request.Header("authorization"), request.client_ip, now_us);
   if (const auto* error = std::get_if<auth::AuthError>(&outcome)) return fail(FromAuthError(*error));
   const auth::Identity& identity = std::get<auth::Identity>(outcome);
+  response.trace.user = identity.user.str();
+
+  // §3.2 step 2: the per-user query rate, after auth and before the body is looked at.
+  if (!query_rate_.Allow(identity.user.str(), now_us)) {
+    return fail(MakeApiError(ApiErrorCode::kRateLimitExceeded,
+                             "Too many queries: at most " + std::to_string(options_.max_queries_per_sec) +
+                                 " per second per user"));
+  }
 
   ApiResult<SqlRequest> parsed = ParseSqlRequest(request.body, options_.limits);
   if (!parsed.ok()) return fail(parsed.error());
   SqlRequest& sql = parsed.value();
+  if (spdlog::should_log(spdlog::level::debug)) {
+    spdlog::debug("sql id={} user={} text={}", request.request_id, LogSafe(identity.user.str()),
+                  SqlForDebugLog(sql.sql));
+  }
 
   if (!connection.session || connection.session_user != identity.user ||
       connection.session->role() != identity.role) {
@@ -118,6 +280,12 @@ void ApiService::Sql(const HttpRequest& request, ConnectionState& connection, Ht
   core::Session& session = *connection.session;
   session.set_current_namespace(NamespaceId(sql.namespace_id));
   core::ExecutionOutcome result = engine_.Execute(session, sql.sql, sql.params);
+  // The statement kinds cost a pass over the text: only for a line that will be written.
+  const int64_t slow_ms = options_.slow_request_threshold_ms;
+  if (spdlog::should_log(spdlog::level::info) ||
+      (slow_ms > 0 && MillisSince(start) > static_cast<double>(slow_ms) && spdlog::should_log(spdlog::level::warn))) {
+    response.trace.statements = StatementKinds(sql.sql);
+  }
   if (!result.ok()) return fail(ErrorFromOutcome(result, IsAdmin(identity.role)));
   response.body.clear();
   EncodeSqlSuccess(result, MillisSince(start), &response.body);

@@ -21,7 +21,9 @@
 #include <thread>
 #include <unordered_set>
 
+#include "connection_guard.h"
 #include "kalam/api/api_service.h"
+#include "kalam/api/ip_range.h"
 
 namespace kalam::api {
 namespace {
@@ -32,8 +34,22 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+// How long a connection refused by connection protection may take to send its request.
+constexpr unsigned kRefusedReadSeconds = 5;
+// How much of an unread request body LingeringClose drops before giving up.
+constexpr size_t kMaxLingerBytes = 4 * 1024 * 1024;
 
-HttpRequest ToRequest(const http::request<http::string_body>& req, const tcp::endpoint& peer) {
+// The peer as text (v4-mapped IPv6 peers in dotted form) and whether it is loopback.
+std::pair<std::string, bool> PeerAddress(const tcp::endpoint& peer) {
+  auto address = peer.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+  }
+  return {address.to_string(), address.is_loopback()};
+}
+
+template <typename Fields>
+HttpRequest ToRequest(const http::request_header<Fields>& req, const std::pair<std::string, bool>& peer) {
   HttpRequest out;
   out.method = std::string(req.method_string());
   out.target = std::string(req.target());
@@ -44,25 +60,21 @@ HttpRequest ToRequest(const http::request<http::string_body>& req, const tcp::en
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     out.headers.emplace_back(std::move(name), std::string(field.value()));
   }
-  out.body = req.body();
-  const auto address = peer.address();
-  out.peer_ip = address.is_v4() || !address.to_v6().is_v4_mapped()
-                    ? address.to_string()
-                    : asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string();
-  out.peer_loopback = address.is_loopback() ||
-                      (address.is_v6() && address.to_v6().is_v4_mapped() &&
-                       asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).is_loopback());
+  out.peer_ip = peer.first;
+  out.peer_loopback = peer.second;
   return out;
 }
 
 http::response<http::string_body> ToBeast(HttpResponse&& res, unsigned version, bool keep_alive) {
   http::response<http::string_body> out{static_cast<http::status>(res.status), version};
   out.set(http::field::server, "kalamdb");
-  out.set(http::field::content_type, res.content_type);
+  if (!res.content_type.empty()) out.set(http::field::content_type, res.content_type);
   for (auto& [name, value] : res.headers) out.insert(name, value);
   out.body() = std::move(res.body);
   out.keep_alive(keep_alive && !res.close);
   out.prepare_payload();
+  // RFC 9110 §8.6: no Content-Length on a 204 (CORS preflights).
+  if (res.status == 204) out.erase(http::field::content_length);
   return out;
 }
 
@@ -100,7 +112,13 @@ struct HttpServer::Impl {
 
   asio::awaitable<void> Serve(tcp::socket socket) {
     beast::error_code ignored;
-    const tcp::endpoint peer = socket.remote_endpoint(ignored);
+    const auto peer = PeerAddress(socket.remote_endpoint(ignored));
+    // Connection protection counts TCP peers; a trusted proxy carries many clients, so its
+    // connections are not counted (its clients' requests still are, by forwarded address).
+    const auto peer_address = IpAddress::Parse(peer.first);
+    const bool trusted_proxy = peer_address && InAnyRange(service.options().trusted_proxies, *peer_address);
+    ConnectionGuard::ConnectionDecision admission =
+        service.guard().OpenConnection(peer.first, peer.second, trusted_proxy);
     beast::tcp_stream stream(std::move(socket));
     {
       std::lock_guard lock(mu);
@@ -109,29 +127,47 @@ struct HttpServer::Impl {
     ConnectionState state;
     beast::flat_buffer buffer;
     while (!stopping.load()) {
-      stream.expires_after(std::chrono::seconds(options.idle_timeout_seconds));
+      // A refused connection only waits for the one request it is answered on; it is not
+      // counted, so it must not linger for a whole idle timeout.
+      const unsigned read_seconds = admission.admitted ? options.idle_timeout_seconds : kRefusedReadSeconds;
+      stream.expires_after(std::chrono::seconds(read_seconds));
       http::request_parser<http::string_body> parser;
       parser.body_limit(options.request_body_limit);
       parser.header_limit(64 * 1024);
       auto [ec, bytes] = co_await http::async_read(stream, buffer, parser, kUseTuple);
-      if (ec == http::error::body_limit) {
-        HttpResponse res = service.BodyTooLarge(parser.content_length().value_or(0), options.request_body_limit);
-        auto out = ToBeast(std::move(res), 11, false);
+      const auto start = std::chrono::steady_clock::now();
+      if (ec == http::error::body_limit || (!ec && !admission.admitted)) {
+        // Answered here without a worker; the connection closes after the answer.
+        HttpRequest request = ToRequest(parser.get().base(), peer);
+        service.Prepare(request);
+        HttpResponse response =
+            admission.admitted ? service.BodyTooLarge(parser.content_length().value_or(0), options.request_body_limit)
+                               : service.TooManyConnections(admission.current, admission.max);
+        service.FinishRejected(request, response, start);
+        auto out = ToBeast(std::move(response), parser.get().version(), false);
         co_await http::async_write(stream, out, kUseTuple);
+        co_await LingeringClose(stream);
         break;
       }
       if (ec) break;
       http::request<http::string_body> req = parser.release();
       const bool keep_alive = req.keep_alive();
-      HttpRequest request = ToRequest(req, peer);
+      HttpRequest request = ToRequest(req.base(), peer);
+      request.body = std::move(req.body());
       HttpResponse response;
-      in_flight.fetch_add(1);
-      stream.expires_never();
-      // Engine work runs on the worker pool; the I/O thread goes back to other sockets.
-      co_await asio::post(workers, asio::use_awaitable);
-      service.Handle(request, state, response);
-      co_await asio::post(stream.get_executor(), asio::use_awaitable);
-      in_flight.fetch_sub(1);
+      service.Prepare(request);
+      if (service.Screen(request, response)) {
+        service.FinishRejected(request, response, start);
+      } else {
+        in_flight.fetch_add(1);
+        stream.expires_never();
+        // Engine work runs on the worker pool; the I/O thread goes back to other sockets.
+        co_await asio::post(workers, asio::use_awaitable);
+        service.Handle(request, state, response);
+        service.Finish(request, response, start);
+        co_await asio::post(stream.get_executor(), asio::use_awaitable);
+        in_flight.fetch_sub(1);
+      }
       auto out = ToBeast(std::move(response), req.version(), keep_alive && !stopping.load());
       const bool close = !out.keep_alive();
       auto [write_ec, written] = co_await http::async_write(stream, out, kUseTuple);
@@ -145,6 +181,22 @@ struct HttpServer::Impl {
     // The engine session must be released on a worker, not while holding the I/O thread
     // for long; sessions are cheap to drop, so doing it here is fine.
     state.session.reset();
+  }
+
+  // After answering a request whose body was not read (413, 503): stop sending, then read
+  // and drop what the client still sends for a short while. Closing with unread data would
+  // make the kernel send a reset, which can destroy the answer before the client reads it.
+  static asio::awaitable<void> LingeringClose(beast::tcp_stream& stream) {
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream.expires_after(std::chrono::seconds(2));
+    char sink[16 * 1024];
+    size_t drained = 0;
+    while (drained < kMaxLingerBytes) {
+      auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), kUseTuple);
+      if (ec) break;
+      drained += n;
+    }
   }
 };
 

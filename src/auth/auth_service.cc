@@ -189,6 +189,40 @@ Status AuthService::ApplyRootPassword(std::string_view password) {
   return Status::Ok();
 }
 
+Result<UserRecord> AuthService::CompleteSetup(const UserId& admin, std::string_view admin_password,
+                                              std::optional<std::string> email, std::string_view root_password,
+                                              int64_t now_us) {
+  // bcrypt runs before the lock so that logins are not held up by it.
+  KALAM_ASSIGN_OR_RETURN(std::string root_hash, auth::HashPassword(root_password, settings_.bcrypt_cost));
+  KALAM_ASSIGN_OR_RETURN(std::string admin_hash, auth::HashPassword(admin_password, settings_.bcrypt_cost));
+  std::lock_guard lock(user_update_mu_);
+  const UserId root_id{std::string(kRootUser)};
+  KALAM_ASSIGN_OR_RETURN(auto root, users_.Get(root_id));
+  if (!root) return Status::Internal("root user missing");
+  if (!root->password_hash.empty()) return Status::InvalidOperation("Server is already configured");
+  KALAM_ASSIGN_OR_RETURN(auto existing, users_.Get(admin));
+  if (existing && !existing->deleted()) return Status::AlreadyExists("User '" + admin.str() + "' already exists");
+
+  // Root's first password is not a credential change (no token of root can exist yet).
+  root->password_hash = std::move(root_hash);
+  root->updated_at_us = now_us;
+  KALAM_RETURN_IF_ERROR(users_.Put(*root));
+
+  UserRecord record;
+  record.id = admin;
+  record.password_hash = std::move(admin_hash);
+  record.role = Role::kDba;
+  record.email = std::move(email);
+  record.auth_type = AuthType::kPassword;
+  record.created_at_us = record.updated_at_us = record.credentials_changed_at_us = now_us;
+  KALAM_RETURN_IF_ERROR(users_.Put(record));
+  cache_.ForgetUser(root_id.str());
+  cache_.ForgetUser(admin.str());
+  return record;
+}
+
+Result<std::optional<UserRecord>> AuthService::FindUser(const UserId& user) const { return users_.Get(user); }
+
 Result<bool> AuthService::RootHasPassword() const {
   KALAM_ASSIGN_OR_RETURN(auto loaded, users_.Get(UserId(std::string(kRootUser))));
   return loaded.has_value() && !loaded->password_hash.empty();

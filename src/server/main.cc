@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +15,7 @@
 
 #include "kalam/api/api_service.h"
 #include "kalam/api/http_server.h"
+#include "kalam/api/ip_range.h"
 #include "kalam/auth/jwt.h"
 #include "kalam/auth/password_policy.h"
 #include "kalam/commons/names.h"
@@ -76,6 +79,37 @@ Status BootstrapRoot(const ServerConfig& config, kalam::auth::AuthService& auth)
   return Status::Ok();
 }
 
+// A rate-limit setting as the api module's unsigned limit (0 = off); huge values saturate.
+uint32_t Limit(int64_t value) { return static_cast<uint32_t>(std::clamp<int64_t>(value, 0, UINT32_MAX)); }
+
+Result<kalam::api::ApiOptions> MakeApiOptions(const ServerConfig& config) {
+  kalam::api::ApiOptions options;
+  options.limits.max_sql_bytes = static_cast<size_t>(config.limits.max_sql_bytes);
+  options.limits.max_parameters = static_cast<size_t>(config.limits.max_parameters);
+  options.limits.max_parameter_size_bytes = static_cast<size_t>(config.limits.max_parameter_size_bytes);
+  options.build_date = KALAMDB_BUILD_DATE;
+  const auto& rate = config.rate_limit;
+  options.protection.enabled = rate.enable_connection_protection;
+  options.protection.exempt_loopback = rate.exempt_loopback;
+  options.protection.max_connections_per_ip = Limit(rate.max_connections_per_ip);
+  options.protection.max_requests_per_ip_per_sec = Limit(rate.max_requests_per_ip_per_sec);
+  options.protection.ban_duration_seconds = Limit(rate.ban_duration_seconds);
+  options.max_queries_per_sec = Limit(rate.max_queries_per_sec);
+  options.cors_allowed_origins = config.security.cors_allowed_origins;
+  for (const std::string& cidr : config.security.trusted_proxy_ranges) {
+    auto range = kalam::api::IpRange::Parse(cidr);
+    if (!range) {
+      return Status::InvalidArgument("invalid value for security.trusted_proxy_ranges: '" + cidr +
+                                     "' is not an address or CIDR block");
+    }
+    options.trusted_proxies.push_back(*range);
+  }
+  options.cookie_secure = config.auth.cookie_secure;
+  options.allow_remote_setup = config.auth.allow_remote_setup;
+  options.slow_request_threshold_ms = config.logging.slow_query_threshold_ms;
+  return options;
+}
+
 spdlog::level::level_enum LogLevel(const std::string& level) {
   const std::string l = kalam::ToLower(level);
   if (l == "trace") return spdlog::level::trace;
@@ -117,6 +151,12 @@ int Run(int argc, char** argv) {
     return 1;
   }
 
+  auto api_options = MakeApiOptions(config);
+  if (!api_options.ok()) {
+    std::cerr << "kalamdb-server: " << api_options.status().message() << std::endl;
+    return 1;
+  }
+
   kalam::EngineConfig engine_config;
   engine_config.data_path = config.storage.data_path;
   engine_config.default_flush_row_limit = static_cast<uint32_t>(config.flush.default_row_limit);
@@ -146,12 +186,7 @@ int Run(int argc, char** argv) {
     return 1;
   }
 
-  kalam::api::ApiOptions api_options;
-  api_options.limits.max_sql_bytes = static_cast<size_t>(config.limits.max_sql_bytes);
-  api_options.limits.max_parameters = static_cast<size_t>(config.limits.max_parameters);
-  api_options.limits.max_parameter_size_bytes = static_cast<size_t>(config.limits.max_parameter_size_bytes);
-  api_options.build_date = KALAMDB_BUILD_DATE;
-  kalam::api::ApiService service(**engine, (*engine)->auth(), api_options);
+  kalam::api::ApiService service(**engine, (*engine)->auth(), std::move(*api_options));
 
   // Signals are taken synchronously by this thread; every other thread inherits the mask.
   sigset_t signals;

@@ -11,19 +11,36 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace kalam::testing {
 
 struct HttpResult {
   int status = 0;
   std::string body;
-  std::map<std::string, std::string> headers;  // lower-case names
+  std::map<std::string, std::string> headers;  // lower-case names; the last value of repeated ones
+  std::vector<std::string> set_cookies;         // every Set-Cookie value, in order
+  bool keep_alive = true;                       // false when the server closes after this response
 };
 
 // A small blocking HTTP/1.1 client with one keep-alive connection.
 class HttpClient {
  public:
-  explicit HttpClient(uint16_t port) : port_(port) {}
+  explicit HttpClient(uint16_t port, std::string address = "127.0.0.1") : port_(port), address_(std::move(address)) {}
+
+  // Opens the connection now (the server counts it from its accept).
+  void Open() {
+    if (!stream_) Connect();
+  }
+  // Closes the connection; the next request opens a new one.
+  void Close() {
+    if (!stream_) return;
+    boost::beast::error_code ignored;
+    stream_->socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+    stream_->close();
+    stream_.reset();
+  }
 
   HttpResult Request(const std::string& method, const std::string& target, const std::string& body = "",
                      const std::map<std::string, std::string>& headers = {}) {
@@ -53,7 +70,9 @@ class HttpClient {
       std::string name(f.name_string());
       for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       out.headers[name] = std::string(f.value());
+      if (name == "set-cookie") out.set_cookies.emplace_back(f.value());
     }
+    out.keep_alive = res.keep_alive();
     if (!res.keep_alive()) stream_.reset();
     return out;
   }
@@ -66,10 +85,11 @@ class HttpClient {
  private:
   void Connect() {
     stream_.emplace(io_);
-    stream_->connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port_));
+    stream_->connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address(address_), port_));
   }
 
   uint16_t port_;
+  std::string address_;
   boost::asio::io_context io_;
   std::optional<boost::beast::tcp_stream> stream_;
   boost::beast::flat_buffer buffer_;

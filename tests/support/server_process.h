@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
@@ -37,7 +38,9 @@ class TempDir {
 };
 
 // Runs the real kalamdb-server binary on a free loopback port (--port 0) and reads the
-// port from its "listening on" line. Stops it with SIGTERM at destruction.
+// port from its "listening on" line. Stops it with SIGTERM at destruction. Everything the
+// server prints on stdout (its log lines included) is kept: output() until it listens,
+// AllOutput() for the whole run so far.
 class ServerProcess {
  public:
   static std::string BinaryPath() { return KALAMDB_SERVER_BINARY; }
@@ -80,13 +83,20 @@ class ServerProcess {
     while (fgets(line, sizeof line, out_) != nullptr) {
       std::string text(line);
       output_ += text;
-      const std::string marker = "listening on http://127.0.0.1:";
+      const std::string marker = "listening on http://";
       if (auto at = text.find(marker); at != std::string::npos) {
-        port_ = static_cast<uint16_t>(std::stoi(text.substr(at + marker.size())));
+        // The port follows the last ':' (the host may be an IPv6 address).
+        port_ = static_cast<uint16_t>(std::stoi(text.substr(text.rfind(':') + 1)));
+        {
+          std::lock_guard lock(all_output_mu_);
+          all_output_ = output_;
+        }
         // Keep draining stdout so the server never blocks on a full pipe.
-        drain_ = std::thread([f = out_] {
+        drain_ = std::thread([this, f = out_] {
           char buf[4096];
           while (fgets(buf, sizeof buf, f) != nullptr) {
+            std::lock_guard lock(all_output_mu_);
+            all_output_ += buf;
           }
         });
         return true;
@@ -131,6 +141,10 @@ class ServerProcess {
 
   uint16_t port() const { return port_; }
   const std::string& output() const { return output_; }
+  std::string AllOutput() const {
+    std::lock_guard lock(all_output_mu_);
+    return all_output_;
+  }
 
  private:
   pid_t pid_ = -1;
@@ -138,6 +152,8 @@ class ServerProcess {
   std::thread drain_;
   uint16_t port_ = 0;
   std::string output_;
+  mutable std::mutex all_output_mu_;  // guards all_output_ (appended by the drain thread)
+  std::string all_output_;
   int exit_code_ = -1;
 };
 

@@ -1,29 +1,78 @@
 #pragma once
 
+#include <chrono>
+#include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "kalam/api/http_exchange.h"
+#include "kalam/api/ip_range.h"
 #include "kalam/api/request_limits.h"
 #include "kalam/auth/auth_service.h"
+#include "kalam/auth/login_throttle.h"
 #include "kalam/core/engine.h"
 
 namespace kalam::api {
+
+class AuthRoutes;
+class ConnectionGuard;
+class CorsPolicy;
+
+// Connection protection (PROTOCOL.md §1, `[rate_limit]`). A limit of 0 disables that limit.
+struct ProtectionOptions {
+  bool enabled = true;          // enable_connection_protection
+  bool exempt_loopback = true;  // loopback clients skip every check below
+  uint32_t max_connections_per_ip = 100;
+  uint32_t max_requests_per_ip_per_sec = 200;
+  uint32_t ban_duration_seconds = 300;
+};
 
 struct ApiOptions {
   RequestLimits limits;
   std::string version = KALAMDB_VERSION;
   std::string build_date;
+  ProtectionOptions protection;
+  uint32_t max_queries_per_sec = 1000;            // per user on the SQL endpoint; 0 = off
+  std::vector<std::string> cors_allowed_origins;  // empty = any origin
+  std::vector<IpRange> trusted_proxies;           // security.trusted_proxy_ranges
+  bool cookie_secure = true;                      // auth.cookie_secure
+  bool allow_remote_setup = false;                // auth.allow_remote_setup
+  int64_t slow_request_threshold_ms = 1200;       // logging.slow_query_threshold_ms; 0 = off
 };
 
-// The HTTP routes of PROTOCOL.md §1-3: health, the SQL endpoint (and later the auth
-// routes). Runs on the server's worker threads. `engine` and `auth` must outlive it.
-// Thread-safe.
+// The HTTP routes of PROTOCOL.md §1-3: health, the SQL endpoint and the auth routes, with
+// CORS, request ids, connection protection and the access log around them. The HTTP server
+// calls Prepare and Screen on its I/O thread (cheap, never block), then Handle and Finish on
+// a worker.
+// `engine` and `auth` must outlive it. Thread-safe.
 class ApiService {
  public:
   ApiService(core::Engine& engine, auth::AuthService& auth, ApiOptions options);
+  ~ApiService();
 
+  // Fills the request's id and client fields (HttpRequest) from its headers and TCP peer.
+  // Called first for every request.
+  void Prepare(HttpRequest& request) const;
+  // Applies the per-IP request rate and bans to a prepared request. Returns true when
+  // `response` is already the final answer (429), which the caller completes with
+  // FinishRejected.
+  bool Screen(const HttpRequest& request, HttpResponse& response);
+  // Routes the request. Runs on a worker thread: may execute SQL and hash passwords.
   void Handle(const HttpRequest& request, ConnectionState& connection, HttpResponse& response);
+  // Adds X-Request-ID and CORS headers and writes the access-log line (info; warn when slow).
+  void Finish(const HttpRequest& request, HttpResponse& response, std::chrono::steady_clock::time_point start);
+  // The same for answers given by connection protection or the body limit: the log line is
+  // at debug level, so a flood cannot turn into a flood of log lines.
+  void FinishRejected(const HttpRequest& request, HttpResponse& response,
+                      std::chrono::steady_clock::time_point start);
+
+  // 413 BODY_TOO_LARGE and 503 TOO_MANY_CONNECTIONS (PROTOCOL.md §1); both close.
   HttpResponse BodyTooLarge(size_t size, size_t max) const;
+  HttpResponse TooManyConnections(uint32_t current, uint32_t max) const;
+
+  ConnectionGuard& guard() { return *guard_; }
+  const ApiOptions& options() const { return options_; }
 
  private:
   void Health(const HttpRequest& request, HttpResponse& response) const;
@@ -32,6 +81,10 @@ class ApiService {
   core::Engine& engine_;
   auth::AuthService& auth_;
   ApiOptions options_;
+  std::unique_ptr<ConnectionGuard> guard_;
+  std::unique_ptr<CorsPolicy> cors_;
+  std::unique_ptr<AuthRoutes> auth_routes_;
+  auth::RateLimiter query_rate_;  // per user id, max_queries_per_sec
 };
 
 }  // namespace kalam::api

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -20,19 +21,38 @@ struct HttpRequest {
   std::string path;    // path only
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
+  // The TCP peer.
   std::string peer_ip;
   bool peer_loopback = false;
 
+  // Filled by ApiService::Screen before any route runs. The client is the TCP peer, or the
+  // address named by X-Forwarded-For / X-Real-IP when the peer is a trusted proxy
+  // (PROTOCOL.md §0); "loopback" in the protocol's sense is client_loopback.
+  std::string client_ip;
+  bool client_loopback = false;
+  bool https = false;       // X-Forwarded-Proto: https from a trusted proxy (no TLS of our own yet)
+  std::string request_id;   // X-Request-ID as received when well-formed, else generated
+
   // First header named `name` (lower case), or empty.
   std::string_view Header(std::string_view name) const;
+  // The value of cookie `name` from the Cookie header(s), or empty.
+  std::string_view Cookie(std::string_view name) const;
+};
+
+// What the access log records about a request beyond method, path and status. Filled by the
+// routes; never sent to the client.
+struct RequestTrace {
+  std::string user;        // the authenticated user, empty when none
+  std::string statements;  // statement kinds of a SQL request ("SELECT", "CREATE TABLE,INSERT")
 };
 
 struct HttpResponse {
   int status = 200;
-  std::string content_type = "application/json";
+  std::string content_type = "application/json";  // empty = no Content-Type header
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   bool close = false;  // close the connection after this response
+  RequestTrace trace;
 };
 
 // State that lives as long as one keep-alive connection: the engine session of the last

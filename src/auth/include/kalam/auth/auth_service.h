@@ -91,6 +91,18 @@ class AuthService {
   Result<bool> RootHasPassword() const;
   Result<std::string> HashPassword(std::string_view password) const;
 
+  // First-run setup (POST /v1/api/auth/setup): gives root its first password and creates
+  // `admin` as a dba (auth_type password) with `admin_password`; no login happens. Fails with
+  // InvalidOperation when root already has a password and AlreadyExists when `admin` exists (a
+  // soft-deleted user counts as absent and is replaced, as with CREATE USER). The password
+  // policy and the id rules are the caller's to check. Root is written first, so a failure in
+  // between leaves a configured server whose root can still create the admin. Serialised with
+  // the other read-modify-writes of users.
+  Result<UserRecord> CompleteSetup(const UserId& admin, std::string_view admin_password,
+                                   std::optional<std::string> email, std::string_view root_password, int64_t now_us);
+  // The stored record of `user`, or nullopt when there is none (soft-deleted ones included).
+  Result<std::optional<UserRecord>> FindUser(const UserId& user) const;
+
   const AuthSettings& settings() const { return settings_; }
   UserRepository& users() { return users_; }
 
