@@ -1,12 +1,15 @@
 #include "cold_tier.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "duckdb/main/appender.hpp"
 #include "engine_context.h"
 #include "kalam/commons/clock.h"
 #include "kalam/filestore/local_file_backend.h"
 #include "kalam/filestore/path_template.h"
+#include "kalam/registry/storage_registry.h"
 #include "kalam/tables/hot_scanner.h"
 #include "kalam/tables/key_codec.h"
 #include "kalam/tables/type_mapping.h"
@@ -63,7 +66,9 @@ Status FromDuckDB(duckdb::QueryResult& result) {
 }  // namespace
 
 ColdTier::ColdTier(EngineContext& engine) : engine_(engine) {
-  files_ = std::make_unique<filestore::LocalFileBackend>(engine.config.storage_base);
+  // The built-in storage's directory exists from the start (PROTOCOL.md §8 data dir layout);
+  // when it cannot be created now, the first flush reports why.
+  (void)StorageFor(StorageId(std::string(registry::kLocalStorageId)));
   duckdb::DBConfig config;
   config.options.maximum_threads = 1;
   config.options.autoload_known_extensions = false;
@@ -75,14 +80,47 @@ ColdTier::~ColdTier() = default;
 
 std::unique_ptr<duckdb::Connection> ColdTier::Connect() { return std::make_unique<duckdb::Connection>(*file_db_); }
 
-Result<std::string> ColdTier::ScopeDirectory(const TableDefinition& def, const std::string& scope) const {
+Result<std::shared_ptr<const ColdTier::OpenStorage>> ColdTier::StorageFor(const StorageId& id) {
+  uint64_t generation = 0;
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = storages_.find(id); it != storages_.end()) return it->second;
+    generation = storage_generation_;
+  }
+  std::optional<StorageDefinition> def = engine_.storages->Find(id);
+  if (!def) return Status::NotFound("Storage '" + id.str() + "' does not exist");
+  if (def->type != StorageType::kFilesystem) {
+    return Status::Unsupported("Not supported yet: " + std::string(StorageTypeName(def->type)) + " storages");
+  }
+  // Opened outside the lock: it touches the filesystem. A failure is not cached, so a
+  // directory that becomes usable later is picked up by the next call.
+  KALAM_ASSIGN_OR_RETURN(std::unique_ptr<filestore::LocalFileBackend> files,
+                         filestore::LocalFileBackend::Open(def->base_directory));
+  auto opened = std::make_shared<OpenStorage>();
+  opened->def = std::move(*def);
+  opened->files = std::move(files);
+  std::lock_guard lock(mu_);
+  // An invalidation since the definition was read may have replaced it: use what was read
+  // for this call only, and let the next call read the definition again.
+  if (generation != storage_generation_) return std::shared_ptr<const OpenStorage>(std::move(opened));
+  // Another caller may have opened it meanwhile; keep one backend per storage.
+  return storages_.emplace(id, std::move(opened)).first->second;
+}
+
+void ColdTier::InvalidateStorage(const StorageId& id) {
+  std::lock_guard lock(mu_);
+  storages_.erase(id);
+  ++storage_generation_;
+}
+
+Result<std::string> ColdTier::ScopeDirectory(const OpenStorage& storage, const TableDefinition& def,
+                                             const std::string& scope) {
   if (def.type == TableType::kShared) {
-    return filestore::ResolveTemplate(engine_.config.shared_tables_template, def.id.namespace_id, def.id.table_name,
+    return filestore::ResolveTemplate(storage.def.shared_tables_template, def.id.namespace_id, def.id.table_name,
                                       nullptr);
   }
   const UserId user(scope);
-  return filestore::ResolveTemplate(engine_.config.user_tables_template, def.id.namespace_id, def.id.table_name,
-                                    &user);
+  return filestore::ResolveTemplate(storage.def.user_tables_template, def.id.namespace_id, def.id.table_name, &user);
 }
 
 std::mutex& ColdTier::ScopeMutex(const TableDefinition& def, const std::string& scope) {
@@ -99,13 +137,15 @@ Result<std::shared_ptr<const std::vector<ColdSegment>>> ColdTier::Segments(const
     std::lock_guard lock(mu_);
     if (auto it = cache_.find(key); it != cache_.end()) return it->second;
   }
-  KALAM_ASSIGN_OR_RETURN(std::string dir, ScopeDirectory(def, scope));
+  KALAM_ASSIGN_OR_RETURN(auto storage, StorageFor(def));
+  filestore::FileBackend& files = *storage->files;
+  KALAM_ASSIGN_OR_RETURN(std::string dir, ScopeDirectory(*storage, def, scope));
   auto segments = std::make_shared<std::vector<ColdSegment>>();
-  auto manifest = filestore::LoadManifest(*files_, dir);
+  auto manifest = filestore::LoadManifest(files, dir);
   if (manifest.ok()) {
     for (const auto& segment : manifest->segments) {
       if (segment.status != filestore::SegmentStatus::kCommitted) continue;
-      segments->push_back(ColdSegment{files_->AbsolutePath(filestore::JoinPath(dir, segment.path)), segment.min_seq,
+      segments->push_back(ColdSegment{files.AbsolutePath(filestore::JoinPath(dir, segment.path)), segment.min_seq,
                                       segment.max_seq, segment.row_count});
     }
   } else if (manifest.status().code() != StatusCode::kNotFound) {
@@ -167,9 +207,11 @@ Result<FlushOutcome> ColdTier::FlushScope(const std::shared_ptr<const TableDefin
                                           const std::string& scope) {
   const TableDefinition& def = *def_ptr;
   std::lock_guard flush_lock(ScopeMutex(def, scope));
-  KALAM_ASSIGN_OR_RETURN(std::string dir, ScopeDirectory(def, scope));
+  KALAM_ASSIGN_OR_RETURN(auto storage, StorageFor(def));
+  filestore::FileBackend& files = *storage->files;
+  KALAM_ASSIGN_OR_RETURN(std::string dir, ScopeDirectory(*storage, def, scope));
   filestore::Manifest manifest;
-  auto loaded = filestore::LoadManifest(*files_, dir);
+  auto loaded = filestore::LoadManifest(files, dir);
   if (loaded.ok()) {
     manifest = std::move(loaded).value();
   } else if (loaded.status().code() == StatusCode::kNotFound) {
@@ -179,9 +221,9 @@ Result<FlushOutcome> ColdTier::FlushScope(const std::shared_ptr<const TableDefin
   } else {
     return loaded.status();
   }
-  KALAM_RETURN_IF_ERROR(files_->CreateDirectories(dir));
+  KALAM_RETURN_IF_ERROR(files.CreateDirectories(dir));
   // Leftovers of a crashed flush: temp files and files the manifest never committed.
-  KALAM_RETURN_IF_ERROR(filestore::CleanupUncommitted(*files_, dir, manifest));
+  KALAM_RETURN_IF_ERROR(filestore::CleanupUncommitted(files, dir, manifest));
   SeqId committed_upto = 0;
   for (const auto& segment : manifest.segments) committed_upto = std::max(committed_upto, segment.flushed_upto_seq);
 
@@ -254,19 +296,22 @@ Result<FlushOutcome> ColdTier::FlushScope(const std::shared_ptr<const TableDefin
   for (const auto& c : def.columns) select += QuoteIdent(c.name) + ", ";
   select += has_pk ? "_seq, _deleted" : "_seq, _deleted, _row_id";
   auto copied = con->Query("COPY (" + select + " FROM flush_rows ORDER BY _seq) TO " +
-                           QuoteLiteral(files_->AbsolutePath(tmp_rel)) + " (FORMAT parquet, COMPRESSION zstd)");
+                           QuoteLiteral(files.AbsolutePath(tmp_rel)) + " (FORMAT parquet, COMPRESSION zstd)");
   if (copied->HasError()) return FromDuckDB(*copied);
-  KALAM_RETURN_IF_ERROR(files_->SyncFile(tmp_rel));
-  KALAM_RETURN_IF_ERROR(files_->Rename(tmp_rel, filestore::JoinPath(dir, final_name)));
+  KALAM_RETURN_IF_ERROR(files.SyncFile(tmp_rel));
+  KALAM_RETURN_IF_ERROR(files.Rename(tmp_rel, filestore::JoinPath(dir, final_name)));
 
   filestore::Segment segment;
   segment.id = filestore::SegmentId(batch);
   segment.path = final_name;
   segment.min_seq = min_seq;
   segment.max_seq = max_seq;
-  segment.flushed_upto_seq = upto;
+  // Not `upto`: a write holding a `_seq` below it may commit after the snapshot and stay hot.
+  // Only versions this flush actually read are covered (commits happen in `_seq` order, so
+  // every committed version below the largest one read was visible to the snapshot).
+  segment.flushed_upto_seq = *std::max_element(moved.begin(), moved.end());
   segment.row_count = static_cast<int64_t>(rows);
-  KALAM_ASSIGN_OR_RETURN(uint64_t size, files_->Size(filestore::JoinPath(dir, final_name)));
+  KALAM_ASSIGN_OR_RETURN(uint64_t size, files.Size(filestore::JoinPath(dir, final_name)));
   segment.size_bytes = static_cast<int64_t>(size);
   segment.created_at_ms = NowMicros() / 1000;
   segment.schema_version = def.schema_version;
@@ -286,7 +331,7 @@ Result<FlushOutcome> ColdTier::FlushScope(const std::shared_ptr<const TableDefin
   manifest.segments.push_back(std::move(segment));
   manifest.last_sequence_number = batch;
   // The commit point: once the manifest names the file, the rows live in the cold tier.
-  KALAM_RETURN_IF_ERROR(filestore::SaveManifest(*files_, dir, manifest));
+  KALAM_RETURN_IF_ERROR(filestore::SaveManifest(files, dir, manifest));
   {
     std::lock_guard lock(mu_);
     cache_.erase(CacheKey(def, scope));
@@ -297,9 +342,11 @@ Result<FlushOutcome> ColdTier::FlushScope(const std::shared_ptr<const TableDefin
 
 Result<ColdTier::Stats> ColdTier::TableStats(const TableDefinition& def, const std::string* scope) {
   Stats stats;
+  KALAM_ASSIGN_OR_RETURN(auto storage, StorageFor(def));
+  filestore::FileBackend& files = *storage->files;
   auto add = [&](const std::string& one) -> Status {
-    KALAM_ASSIGN_OR_RETURN(std::string dir, ScopeDirectory(def, one));
-    auto manifest = filestore::LoadManifest(*files_, dir);
+    KALAM_ASSIGN_OR_RETURN(std::string dir, ScopeDirectory(*storage, def, one));
+    auto manifest = filestore::LoadManifest(files, dir);
     if (!manifest.ok()) return manifest.status().code() == StatusCode::kNotFound ? Status::Ok() : manifest.status();
     for (const auto& s : manifest->segments) {
       if (s.status != filestore::SegmentStatus::kCommitted) continue;
@@ -314,20 +361,21 @@ Result<ColdTier::Stats> ColdTier::TableStats(const TableDefinition& def, const s
     return stats;
   }
   // Every user directory under the table's root.
-  KALAM_ASSIGN_OR_RETURN(std::string root, filestore::ResolveUserTableRoot(engine_.config.user_tables_template,
+  KALAM_ASSIGN_OR_RETURN(std::string root, filestore::ResolveUserTableRoot(storage->def.user_tables_template,
                                                                            def.id.namespace_id, def.id.table_name));
-  auto users = files_->ListDirectories(root);
+  auto users = files.ListDirectories(root);
   if (!users.ok()) return stats;
   for (const std::string& user : *users) KALAM_RETURN_IF_ERROR(add(user));
   return stats;
 }
 
 Status ColdTier::DropTableFiles(const TableDefinition& def) {
+  KALAM_ASSIGN_OR_RETURN(auto storage, StorageFor(def));
   std::string table_dir;
   if (def.type == TableType::kShared) {
-    KALAM_ASSIGN_OR_RETURN(table_dir, ScopeDirectory(def, std::string()));
+    KALAM_ASSIGN_OR_RETURN(table_dir, ScopeDirectory(*storage, def, std::string()));
   } else {
-    KALAM_ASSIGN_OR_RETURN(table_dir, filestore::ResolveUserTableRoot(engine_.config.user_tables_template,
+    KALAM_ASSIGN_OR_RETURN(table_dir, filestore::ResolveUserTableRoot(storage->def.user_tables_template,
                                                                       def.id.namespace_id, def.id.table_name));
   }
   {
@@ -336,7 +384,7 @@ Status ColdTier::DropTableFiles(const TableDefinition& def) {
       it = it->first.rfind(std::to_string(def.number) + '\0', 0) == 0 ? cache_.erase(it) : std::next(it);
     }
   }
-  return files_->DeleteRecursive(table_dir);
+  return storage->files->DeleteRecursive(table_dir);
 }
 
 std::string ColdTier::ColdQuery(const TableDefinition& def, const tables::ScanProjection& projection,

@@ -8,6 +8,7 @@
 
 #include "duckdb.hpp"
 #include "kalam/commons/result.h"
+#include "kalam/commons/storage_definition.h"
 #include "kalam/commons/table_definition.h"
 #include "kalam/filestore/file_backend.h"
 #include "kalam/filestore/manifest.h"
@@ -32,9 +33,13 @@ struct FlushOutcome {
 
 // The cold tier of USER and SHARED tables: flushing a scope's hot versions into
 // `batch-N.parquet` files with a manifest per directory (PROTOCOL.md §8), and reading them
-// back for scans. Parquet is written and read through a private DuckDB instance that may
-// touch files; the query-facing instance never can. Manifests are cached and invalidated on
-// change. Flushes of one scope are serialised; scopes flush independently. Thread-safe.
+// back for scans. Each table's files live in the storage its definition names
+// (`options.storage_id`): under that storage's base directory, at the directory its USER or
+// SHARED template resolves to (PROTOCOL.md §5.9). One FileBackend per storage is opened on
+// first use and kept until ALTER or DROP STORAGE invalidates it. Parquet is written and read
+// through a private DuckDB instance that may touch files; the query-facing instance never
+// can. Manifests are cached and invalidated on change. Flushes of one scope are serialised;
+// scopes flush independently. Thread-safe.
 class ColdTier {
  public:
   // `engine` must outlive the cold tier.
@@ -68,6 +73,14 @@ class ColdTier {
   // Removes every file of the table (DROP TABLE).
   Status DropTableFiles(const TableDefinition& def);
 
+  // Forgets the opened backend of a storage, so that the next use reads its definition again
+  // (after ALTER or DROP STORAGE). Operations already holding it finish with the old one.
+  void InvalidateStorage(const StorageId& id);
+
+  // Ok when the storage exists and its base directory can be opened (created when missing):
+  // CREATE TABLE refuses a storage that cannot hold the table's files.
+  Status CheckStorage(const StorageId& id) { return StorageFor(id).status(); }
+
   // A connection to the file-capable DuckDB instance (for cold reads).
   std::unique_ptr<duckdb::Connection> Connect();
 
@@ -77,16 +90,32 @@ class ColdTier {
                                const std::vector<ColdSegment>& segments);
 
  private:
-  Result<std::string> ScopeDirectory(const TableDefinition& def, const std::string& scope) const;
+  // One storage as the cold tier uses it: its definition when opened (base directory and
+  // templates) and a backend confined to that base. Immutable once built; shared so that an
+  // invalidation never pulls it from under an operation in flight.
+  struct OpenStorage {
+    StorageDefinition def;
+    std::unique_ptr<filestore::FileBackend> files;
+  };
+
+  // The opened storage of `id`, opening it on first use. NotFound when no such storage exists;
+  // Unsupported for storage types that are not built yet.
+  Result<std::shared_ptr<const OpenStorage>> StorageFor(const StorageId& id);
+  Result<std::shared_ptr<const OpenStorage>> StorageFor(const TableDefinition& def) {
+    return StorageFor(def.options.storage_id);
+  }
+  static Result<std::string> ScopeDirectory(const OpenStorage& storage, const TableDefinition& def,
+                                            const std::string& scope);
   std::mutex& ScopeMutex(const TableDefinition& def, const std::string& scope);
 
   EngineContext& engine_;
-  std::unique_ptr<filestore::FileBackend> files_;
   std::unique_ptr<duckdb::DuckDB> file_db_;
 
-  std::mutex mu_;  // guards cache_ and flush_locks_
+  std::mutex mu_;  // guards cache_, flush_locks_, storages_ and storage_generation_
   std::unordered_map<std::string, std::shared_ptr<const std::vector<ColdSegment>>> cache_;
   std::unordered_map<std::string, std::unique_ptr<std::mutex>> flush_locks_;
+  std::unordered_map<StorageId, std::shared_ptr<const OpenStorage>> storages_;
+  uint64_t storage_generation_ = 0;  // bumped by every InvalidateStorage
 };
 
 }  // namespace kalam::core

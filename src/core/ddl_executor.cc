@@ -1,10 +1,13 @@
 #include "ddl_executor.h"
 
+#include <shared_mutex>
+
 #include "kalam/auth/permissions.h"
 #include "kalam/commons/clock.h"
 #include "kalam/commons/names.h"
 #include "flush_executor.h"
 #include "row_set_result.h"
+#include "storage_executor.h"
 #include "user_executor.h"
 
 namespace kalam::core {
@@ -42,6 +45,10 @@ Status DdlExecutor::Precheck(Role role, const dialect::KalamStatement& statement
                         [&](const dialect::DescribeTableStmt& s) {
                           return s.history ? auth::CheckAdminStatement(role, "read schema history") : Status::Ok();
                         },
+                        [&](const dialect::CreateStorageStmt&) { return StorageExecutor::Precheck(role, statement); },
+                        [&](const dialect::AlterStorageStmt&) { return StorageExecutor::Precheck(role, statement); },
+                        [&](const dialect::DropStorageStmt&) { return StorageExecutor::Precheck(role, statement); },
+                        [&](const dialect::ShowStoragesStmt&) { return StorageExecutor::Precheck(role, statement); },
                         [&](const auto&) { return Status::Ok(); },
                     },
                     statement);
@@ -68,6 +75,10 @@ Result<StatementResult> DdlExecutor::Run(ExecContext& ctx, const dialect::KalamS
                         [&](const dialect::FlushTableStmt& s) { return FlushExecutor(engine_).FlushTable(ctx, s); },
                         [&](const dialect::FlushAllStmt& s) { return FlushExecutor(engine_).FlushAll(ctx, s); },
                         [&](const dialect::KillJobStmt& s) { return FlushExecutor(engine_).KillJob(ctx, s); },
+                        [&](const dialect::CreateStorageStmt& s) { return StorageExecutor(engine_).Create(ctx, s); },
+                        [&](const dialect::AlterStorageStmt& s) { return StorageExecutor(engine_).Alter(ctx, s); },
+                        [&](const dialect::DropStorageStmt& s) { return StorageExecutor(engine_).Drop(ctx, s); },
+                        [&](const dialect::ShowStoragesStmt&) { return StorageExecutor(engine_).Show(ctx); },
                     },
                     statement);
 }
@@ -90,7 +101,8 @@ Result<StatementResult> DdlExecutor::DropNamespace(ExecContext& ctx, const diale
     return Status::NotFound("Namespace '" + s.name.str() + "' does not exist");
   }
   // Tables go first so that a crash in between leaves a namespace without tables, never
-  // tables without a namespace.
+  // tables without a namespace. Their storages stay put until their files are gone.
+  std::shared_lock storage_lock(engine_.storage_ddl_mu);
   for (const auto& def : engine_.registry->ListTables(s.name)) {
     KALAM_RETURN_IF_ERROR(engine_.table_store->DropTableData(*def));
     KALAM_RETURN_IF_ERROR(engine_.registry->DropTable(def->id));
@@ -136,8 +148,14 @@ Result<StatementResult> DdlExecutor::CreateTable(ExecContext& ctx, const dialect
   def.type = type;
   def.columns = s.columns;
   def.options = s.options;
-  if (type != TableType::kStream && s.options.storage_id.str() != "local") {
-    return Status::NotFound("Storage '" + s.options.storage_id.str() + "' does not exist");
+  // Held until the table is in the catalog, so that its storage cannot be dropped or
+  // re-templated in between.
+  std::shared_lock storage_lock(engine_.storage_ddl_mu);
+  if (type != TableType::kStream) {
+    if (!engine_.storages->Exists(s.options.storage_id)) {
+      return Status::NotFound("Storage '" + s.options.storage_id.str() + "' does not exist");
+    }
+    KALAM_RETURN_IF_ERROR(engine_.cold->CheckStorage(s.options.storage_id));
   }
   if (type != TableType::kStream && !s.options_set.flush) {
     def.options.flush_row_limit = engine_.config.default_flush_row_limit;
@@ -174,6 +192,8 @@ Result<StatementResult> DdlExecutor::DropTable(ExecContext& ctx, const dialect::
   }
   // Catalog first: once the definition is gone no statement can reach the rows, so a crash
   // before the data delete leaves only unreachable keys, never a table missing its rows.
+  // The storage stays put until the files are gone.
+  std::shared_lock storage_lock(engine_.storage_ddl_mu);
   KALAM_RETURN_IF_ERROR(engine_.registry->DropTable(id));
   KALAM_RETURN_IF_ERROR(engine_.table_store->DropTableData(*def));
   if (def->type != TableType::kStream) KALAM_RETURN_IF_ERROR(engine_.cold->DropTableFiles(*def));

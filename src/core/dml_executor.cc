@@ -193,6 +193,7 @@ Result<StatementResult> DmlExecutor::InsertSimple(ExecContext& ctx, const dialec
         case dialect::InsertLiteral::Kind::kString: cells[i] = duckdb::Value(lit.text); break;
         case dialect::InsertLiteral::Kind::kInteger: cells[i] = duckdb::Value::BIGINT(lit.integer); break;
         case dialect::InsertLiteral::Kind::kBool: cells[i] = duckdb::Value::BOOLEAN(lit.boolean); break;
+        case dialect::InsertLiteral::Kind::kBytes: cells[i] = duckdb::Value::BLOB_RAW(lit.text); break;
         case dialect::InsertLiteral::Kind::kDecimal:
           // Exact for DECIMAL columns; a plain number everywhere else (as DuckDB would type it).
           cells[i] = def.columns[targets[i]].type.kind == TypeKind::kDecimal
@@ -203,7 +204,16 @@ Result<StatementResult> DmlExecutor::InsertSimple(ExecContext& ctx, const dialec
           if (lit.parameter > ctx.params.size()) {
             return Status::InvalidArgument("Parameter $" + std::to_string(lit.parameter) + " invalid: no value given");
           }
-          cells[i] = ctx.params[lit.parameter - 1];
+          {
+            // A parameter that cannot become the column's type is the request's fault
+            // (INVALID_PARAMETER), not the statement's.
+            auto coerced = tables::CoerceToColumn(ctx.params[lit.parameter - 1], def.columns[targets[i]]);
+            if (!coerced.ok()) {
+              return Status::InvalidArgument("Parameter $" + std::to_string(lit.parameter) +
+                                             " invalid: " + coerced.status().message());
+            }
+            cells[i] = std::move(coerced).value();
+          }
           break;
       }
     }

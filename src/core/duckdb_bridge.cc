@@ -477,6 +477,7 @@ Result<system::RowSet> BuildSystemRowSet(EngineContext& engine, std::string_view
   if (name == "tables") return st.Tables();
   if (name == "columns") return st.ColumnsTable();
   if (name == "schemas") return st.Schemas();
+  if (name == "storages") return st.Storages(engine.storages->List());
   if (name == "jobs") {
     // The job manager persists every state change, so the store is the source of truth.
     system::JobRepository jobs(*engine.backend);

@@ -17,6 +17,7 @@
 #include "kalam/tables/type_mapping.h"
 #include "query_state.h"
 #include "row_set_result.h"
+#include "temporal_casts.h"
 #include "tombstone_visibility.h"
 #include "user_executor.h"
 
@@ -91,7 +92,35 @@ Status ParseOne(std::string_view sql, const UserId& actor, Role role, ParsedStat
   return Status::Ok();
 }
 
+// The built-in `local` storage (PROTOCOL.md §5.9, §8): its base and templates always come from
+// the configuration, which is where an operator moves the data directory or changes the layout.
+StorageDefinition BuiltInStorage(const EngineConfig& config) {
+  StorageDefinition def;
+  def.id = StorageId(std::string(registry::kLocalStorageId));
+  def.name = "Local storage";
+  def.description = "Built-in filesystem storage under the data directory";
+  def.type = StorageType::kFilesystem;
+  def.base_directory = config.storage_base;
+  def.shared_tables_template = config.shared_tables_template;
+  def.user_tables_template = config.user_tables_template;
+  return def;
+}
+
 size_t CountParameters(const duckdb::SQLStatement& statement) { return statement.named_param_map.size(); }
+
+// A conversion failure that names one of the request's parameter values is that parameter's
+// fault: PROTOCOL.md §3.2 answers it as INVALID_PARAMETER "Parameter $N invalid: ...".
+Status AttributeToParameter(const Status& status, const std::vector<duckdb::Value>& params) {
+  if (params.empty() || status.code() != StatusCode::kConstraintViolation) return status;
+  for (size_t i = 0; i < params.size(); ++i) {
+    if (params[i].IsNull()) continue;
+    const std::string text = params[i].ToString();
+    if (!text.empty() && status.message().find("'" + text + "'") != std::string::npos) {
+      return Status::InvalidArgument("Parameter $" + std::to_string(i + 1) + " invalid: " + status.message());
+    }
+  }
+  return status;
+}
 
 // Flags of PROTOCOL.md §3.3 for result columns that are plain columns of the single table
 // the query read.
@@ -245,6 +274,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineConfig& config, const a
   const std::string rocks_path = (std::filesystem::path(config.data_path) / "rocksdb").string();
   KALAM_ASSIGN_OR_RETURN(ctx->backend, store::StorageBackend::Open(rocks_path, store_options));
   KALAM_ASSIGN_OR_RETURN(ctx->registry, registry::SchemaRegistry::Open(*ctx->backend));
+  KALAM_ASSIGN_OR_RETURN(ctx->storages, registry::StorageRegistry::Open(*ctx->backend));
+  KALAM_RETURN_IF_ERROR(ctx->storages->EnsureBuiltIn(BuiltInStorage(ctx->config)));
   ctx->users = std::make_unique<auth::UserRepository>(*ctx->backend);
   KALAM_RETURN_IF_ERROR(ctx->users->EnsureRoot());
   ctx->auth = std::make_unique<auth::AuthService>(*ctx->users, auth_settings);
@@ -260,6 +291,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineConfig& config, const a
     duckdb::DBConfig db_config;
     ConfigureDuckDB(db_config, config);
     ctx->duckdb = std::make_unique<duckdb::DuckDB>(nullptr, &db_config);
+    RegisterTemporalCasts(*ctx->duckdb);
     duckdb::Connection setup(*ctx->duckdb);
     KALAM_RETURN_IF_ERROR(RegisterFunctions(setup));
   } catch (const std::exception& e) {
@@ -412,6 +444,12 @@ ExecutionOutcome Engine::Execute(Session& session, std::string_view sql, const s
     auto result = RunParsed(*ctx_, session, *session.connection_, *session.state_, parsed[i], session.user_id(),
                             session.role(), params);
     if (!result.ok()) {
+      Status failure = AttributeToParameter(result.status(), params);
+      if (failure.message().rfind("Parameter $", 0) == 0) {
+        outcome.error_kind = RequestErrorKind::kInvalidParameter;
+        outcome.error = failure;
+        return outcome;
+      }
       if (result.status().message().rfind("Parameter $", 0) == 0) {
         outcome.error_kind = RequestErrorKind::kInvalidParameter;
         outcome.error = result.status();

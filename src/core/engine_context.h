@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <memory>
+#include <shared_mutex>
 
 #include "duckdb.hpp"
 #include "kalam/auth/auth_service.h"
@@ -10,6 +11,7 @@
 #include "kalam/commons/job_submitter.h"
 #include "kalam/commons/seq_generator.h"
 #include "kalam/registry/schema_registry.h"
+#include "kalam/registry/storage_registry.h"
 #include "kalam/store/storage_backend.h"
 #include "kalam/system/system_tables.h"
 #include "kalam/tables/table_store.h"
@@ -26,6 +28,13 @@ struct EngineContext {
   SeqGenerator seq;
   std::unique_ptr<store::StorageBackend> backend;
   std::unique_ptr<registry::SchemaRegistry> registry;
+  std::unique_ptr<registry::StorageRegistry> storages;
+  // Ties tables to storages: held shared from CREATE TABLE's storage check until the table is
+  // in the catalog and while DROP TABLE / DROP NAMESPACE remove a table's files, and held
+  // exclusively by ALTER / DROP STORAGE from counting a storage's tables to changing it. So no
+  // table starts using a storage that is being dropped or re-templated, and a dropped table's
+  // files are removed through the storage they were written to.
+  std::shared_mutex storage_ddl_mu;
   std::unique_ptr<auth::UserRepository> users;
   std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<tables::TableStore> table_store;

@@ -11,7 +11,7 @@
 
 #include "create_table_parser.h"
 #include "cursor.h"
-#include "user_statement_parser.h"
+#include "storage_statement_parser.h"
 #include "user_statement_parser.h"
 #include "lexer.h"
 
@@ -31,20 +31,16 @@ constexpr PlannedStatement kPlannedStatements[] = {
     {{"ALTER", "USER", "TABLE"}, "ALTER TABLE"},
     {{"ALTER", "SHARED", "TABLE"}, "ALTER TABLE"},
     {{"ALTER", "STREAM", "TABLE"}, "ALTER TABLE"},
-    {{"ALTER", "STORAGE"}, "ALTER STORAGE"},
     {{"ALTER", "TOPIC"}, "ALTER TOPIC"},
-    {{"CREATE", "STORAGE"}, "CREATE STORAGE"},
     {{"CREATE", "VIEW"}, "CREATE VIEW"},
     {{"CREATE", "OR", "REPLACE", "VIEW"}, "CREATE VIEW"},
     {{"CREATE", "MATERIALIZED", "VIEW"}, "CREATE VIEW"},
     {{"CREATE", "TOPIC"}, "CREATE TOPIC"},
     {{"CREATE", "INDEX"}, "CREATE INDEX"},
-    {{"DROP", "STORAGE"}, "DROP STORAGE"},
     {{"DROP", "VIEW"}, "DROP VIEW"},
     {{"DROP", "TOPIC"}, "DROP TOPIC"},
     {{"DROP", "INDEX"}, "DROP INDEX"},
     {{"CLEAR", "TOPIC"}, "CLEAR TOPIC"},
-    {{"SHOW", "STORAGES"}, "SHOW STORAGES"},
     {{"SHOW", "ALL"}, "SHOW ALL"},
     {{"SHOW", "COLUMNS"}, "SHOW COLUMNS"},
     {{"SHOW", "MANIFEST"}, "SHOW MANIFEST"},
@@ -109,18 +105,23 @@ Result<KalamStatement> StatementParser::Parse() {
       return KalamStatement(std::move(stmt));
     }
     if (cur_.Peek(1).IsKeyword("USER")) return ParseUserStatement(cur_);
+    if (cur_.Peek(1).IsKeyword("STORAGE")) return ParseStorageStatement(cur_);
   } else if (first.IsKeyword("DROP")) {
     if (cur_.Peek(1).IsKeyword("NAMESPACE")) return ParseDropNamespace();
     if (AtTableKeyword(1)) return ParseDropTable();
     if (cur_.Peek(1).IsKeyword("USER")) return ParseUserStatement(cur_);
+    if (cur_.Peek(1).IsKeyword("STORAGE")) return ParseStorageStatement(cur_);
   } else if (first.IsKeyword("ALTER") && cur_.Peek(1).IsKeyword("USER") && !AtTableKeyword(1)) {
     return ParseUserStatement(cur_);
+  } else if (first.IsKeyword("ALTER") && cur_.Peek(1).IsKeyword("STORAGE")) {
+    return ParseStorageStatement(cur_);
   } else if (first.IsKeyword("USE") ||
              (first.IsKeyword("SET") && cur_.Peek(1).IsKeyword("NAMESPACE"))) {
     return ParseUseNamespace();
   } else if (first.IsKeyword("SHOW")) {
     const Token& what = cur_.Peek(1);
-    if (what.IsKeyword("NAMESPACES") || what.IsKeyword("TABLES") || what.IsKeyword("STATS")) {
+    if (what.IsKeyword("NAMESPACES") || what.IsKeyword("TABLES") || what.IsKeyword("STATS") ||
+        what.IsKeyword("STORAGES")) {
       return ParseShow();
     }
   } else if (first.IsKeyword("DESCRIBE") || first.IsKeyword("DESC")) {
@@ -189,12 +190,16 @@ Result<KalamStatement> StatementParser::ParseUseNamespace() {
   return KalamStatement(std::move(stmt));
 }
 
-// SHOW NAMESPACES | SHOW TABLES [IN [NAMESPACE] ns] | SHOW STATS FOR [TABLE] [ns.]t
+// SHOW NAMESPACES | SHOW TABLES [IN [NAMESPACE] ns] | SHOW STATS FOR [TABLE] [ns.]t | SHOW STORAGES
 Result<KalamStatement> StatementParser::ParseShow() {
   cur_.Next();  // SHOW
   if (cur_.MatchKeyword("NAMESPACES")) {
     KALAM_RETURN_IF_ERROR(cur_.ExpectEnd());
     return KalamStatement(ShowNamespacesStmt{});
+  }
+  if (cur_.MatchKeyword("STORAGES")) {
+    KALAM_RETURN_IF_ERROR(cur_.ExpectEnd());
+    return KalamStatement(ShowStoragesStmt{});
   }
   if (cur_.MatchKeyword("TABLES")) {
     ShowTablesStmt stmt;

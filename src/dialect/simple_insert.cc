@@ -82,6 +82,21 @@ std::optional<InsertLiteral> ParseLiteral(Reader& r, std::set<size_t>& parameter
     r.Advance();
     return lit;
   }
+  // X'6869': a bytes literal written in hex.
+  if (t.IsKeyword("X")) {
+    r.Advance();
+    const Token& hex = r.Peek();
+    if (hex.kind != TokenKind::kString || hex.text.size() % 2 != 0) return std::nullopt;
+    lit.kind = InsertLiteral::Kind::kBytes;
+    for (size_t i = 0; i < hex.text.size(); i += 2) {
+      int byte = 0;
+      auto [ptr, ec] = std::from_chars(hex.text.data() + i, hex.text.data() + i + 2, byte, 16);
+      if (ec != std::errc() || ptr != hex.text.data() + i + 2) return std::nullopt;
+      lit.text.push_back(static_cast<char>(byte));
+    }
+    r.Advance();
+    return lit;
+  }
   if (t.IsKeyword("NULL")) {
     r.Advance();
     return lit;

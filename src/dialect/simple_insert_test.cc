@@ -56,6 +56,16 @@ TEST(SimpleInsertTest, OtherShapesAreLeftToDuckDB) {
   }
 }
 
+TEST(SimpleInsertTest, HexBytesLiterals) {
+  auto stmt = ParseSimpleInsert("INSERT INTO t VALUES (X'6869', x'')");
+  ASSERT_TRUE(stmt.has_value());
+  EXPECT_EQ(stmt->rows[0][0].kind, Kind::kBytes);
+  EXPECT_EQ(stmt->rows[0][0].text, "hi");
+  EXPECT_EQ(stmt->rows[0][1].text, "");
+  EXPECT_FALSE(ParseSimpleInsert("INSERT INTO t VALUES (X'6')").has_value());
+  EXPECT_FALSE(ParseSimpleInsert("INSERT INTO t VALUES (X'zz')").has_value());
+}
+
 TEST(SimpleInsertTest, CountsDistinctParameters) {
   auto stmt = ParseSimpleInsert("INSERT INTO t VALUES ($1, $2), ($2, $1), ($3, 'x')");
   ASSERT_TRUE(stmt.has_value());

@@ -20,6 +20,9 @@
 #include "kalam/auth/password_policy.h"
 #include "kalam/commons/names.h"
 #include "kalam/core/engine.h"
+#include "kalam/jobs/flush_scheduler.h"
+#include "kalam/jobs/job_manager.h"
+#include "kalam/system/job_repository.h"
 #include "kalam/server/config_loader.h"
 
 extern char** environ;
@@ -133,6 +136,15 @@ int Run(int argc, char** argv) {
     return app.exit(e);
   }
 
+  // Signals are taken synchronously by this thread. Blocked before any other thread exists
+  // (RocksDB, DuckDB and the HTTP server all start threads), so every thread inherits the
+  // mask and SIGTERM always reaches the orderly shutdown below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
   auto loaded = kalam::server::LoadConfig(flags, environ);
   if (!loaded.ok()) {
     std::cerr << "kalamdb-server: " << loaded.status().message() << std::endl;
@@ -165,6 +177,9 @@ int Run(int argc, char** argv) {
   engine_config.stream_default_ttl_seconds = static_cast<uint32_t>(config.stream.default_ttl_seconds);
   engine_config.stream_default_max_buffer = static_cast<uint32_t>(config.stream.default_max_buffer);
   engine_config.max_result_rows = static_cast<uint64_t>(config.limits.max_result_rows);
+  engine_config.statement_timeout_ms = static_cast<uint32_t>(config.limits.statement_timeout_secs * 1000);
+  engine_config.shared_tables_template = config.storage.shared_tables_template;
+  engine_config.user_tables_template = config.storage.user_tables_template;
   kalam::auth::AuthSettings auth_settings;
   auth_settings.jwt_secret = *secret;
   auth_settings.jwt_expiry_hours = config.auth.jwt_expiry_hours;
@@ -186,14 +201,29 @@ int Run(int argc, char** argv) {
     return 1;
   }
 
-  kalam::api::ApiService service(**engine, (*engine)->auth(), std::move(*api_options));
+  // Background work: the job manager (flush jobs, with crash recovery of jobs a previous
+  // process left running) and the flush scheduler.
+  kalam::system::JobRepository job_repository((*engine)->backend());
+  kalam::jobs::JobManagerOptions job_options;
+  job_options.max_concurrent = static_cast<int>(config.jobs.max_concurrent);
+  job_options.max_retries = static_cast<int>(config.jobs.max_retries);
+  job_options.retry_backoff_ms = config.jobs.retry_backoff_ms;
+  job_options.shutdown_timeout_secs = config.jobs.shutdown_timeout_secs;
+  kalam::jobs::JobManager jobs(job_repository, job_options);
+  kalam::core::Engine* engine_ptr = engine->get();
+  jobs.RegisterExecutor(kalam::JobType::kFlush, [engine_ptr](const kalam::JobRecord& job, const std::atomic<bool>&) {
+    return engine_ptr->RunFlushJob(job.parameters_json);
+  });
+  Status jobs_started = jobs.Start();
+  if (!jobs_started.ok()) {
+    std::cerr << "kalamdb-server: job manager: " << jobs_started.message() << std::endl;
+    return 1;
+  }
+  (*engine)->SetJobSubmitter(&jobs);
+  kalam::jobs::FlushScheduler scheduler(**engine, jobs, std::chrono::seconds(config.flush.check_interval_seconds));
+  scheduler.Start();
 
-  // Signals are taken synchronously by this thread; every other thread inherits the mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  kalam::api::ApiService service(**engine, (*engine)->auth(), std::move(*api_options));
 
   kalam::api::HttpServerOptions http;
   http.host = config.server.host;
@@ -215,6 +245,9 @@ int Run(int argc, char** argv) {
   spdlog::info("received signal {}, shutting down", received);
   (*server)->Stop();
   server->reset();
+  scheduler.Stop();
+  jobs.Stop();  // waits for running flushes up to jobs.shutdown_timeout_secs
+  (*engine)->SetJobSubmitter(nullptr);
   engine->reset();
   spdlog::info("shutdown complete");
   return 0;

@@ -226,6 +226,19 @@ RowSet SystemTables::Jobs(const std::vector<JobRecord>& jobs) const {
   return rs;
 }
 
+RowSet SystemTables::Storages(const std::vector<StorageDefinition>& storages) const {
+  RowSet rs{StoragesColumns(), {}};
+  auto text_or_null = [](const std::string& s) { return s.empty() ? Cell{} : Cell{s}; };
+  for (const StorageDefinition& s : storages) {
+    rs.rows.push_back({s.id.str(), text_or_null(s.name), text_or_null(s.description),
+                       std::string(StorageTypeName(s.type)), s.base_directory,
+                       s.credentials_json.empty() ? Cell{} : Cell{std::string("***")}, text_or_null(s.config_json),
+                       s.shared_tables_template, s.user_tables_template, TsOrNull(s.created_at_us),
+                       TsOrNull(s.updated_at_us)});
+  }
+  return rs;
+}
+
 RowSet SystemTables::Stats(const EngineStats& stats, size_t total_users) const {
   RowSet rs{StatsColumns(), {}};
   auto add = [&](std::string name, std::string value) { rs.rows.push_back({std::move(name), std::move(value)}); };

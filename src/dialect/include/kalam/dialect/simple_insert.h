@@ -12,9 +12,9 @@ namespace kalam::dialect {
 
 // One value of a VALUES row that needs no expression evaluation.
 struct InsertLiteral {
-  enum class Kind : uint8_t { kNull, kDefault, kString, kInteger, kDecimal, kBool, kParameter };
+  enum class Kind : uint8_t { kNull, kDefault, kString, kInteger, kDecimal, kBool, kParameter, kBytes };
   Kind kind = Kind::kNull;
-  std::string text;     // kString: unescaped text; kDecimal: the number as written
+  std::string text;     // kString: unescaped text; kDecimal: the number as written; kBytes: the bytes
   int64_t integer = 0;  // kInteger
   bool boolean = false; // kBool
   size_t parameter = 0; // kParameter: 1-based $n

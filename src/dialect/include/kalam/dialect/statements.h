@@ -8,6 +8,7 @@
 #include "kalam/commons/column_definition.h"
 #include "kalam/commons/ids.h"
 #include "kalam/commons/role.h"
+#include "kalam/commons/storage_definition.h"
 #include "kalam/commons/table_options.h"
 #include "kalam/commons/table_type.h"
 
@@ -126,10 +127,49 @@ struct KillJobStmt {
   std::string job_id;
 };
 
+// CREATE STORAGE id TYPE t [NAME '..'] [DESCRIPTION '..'] PATH '..' | BASE_DIRECTORY '..'
+//   [SHARED_TABLES_TEMPLATE '..'] [USER_TABLES_TEMPLATE '..'] [CREDENTIALS '{..}'] [CONFIG '{..}']
+//   [BUCKET '..'] [REGION '..']   (clauses after the id in any order, each at most once)
+// Texts are kept as written; the engine splits PATH, checks templates and JSON.
+struct CreateStorageStmt {
+  StorageId id;
+  StorageType type = StorageType::kFilesystem;
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  std::optional<std::string> path;  // PATH or BASE_DIRECTORY (they are one setting)
+  std::optional<std::string> shared_tables_template;
+  std::optional<std::string> user_tables_template;
+  std::optional<std::string> credentials_json;
+  std::optional<std::string> config_json;
+  std::optional<std::string> bucket;  // s3 only
+  std::optional<std::string> region;  // s3 only
+};
+
+// ALTER STORAGE id SET NAME '..' [SET DESCRIPTION '..'] [SET SHARED_TABLES_TEMPLATE '..']
+//   [SET USER_TABLES_TEMPLATE '..'] [SET CONFIG '{..}']   (at least one, each at most once)
+struct AlterStorageStmt {
+  StorageId id;
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  std::optional<std::string> shared_tables_template;
+  std::optional<std::string> user_tables_template;
+  std::optional<std::string> config_json;
+};
+
+// DROP STORAGE [IF EXISTS] id
+struct DropStorageStmt {
+  StorageId id;
+  bool if_exists = false;
+};
+
+// SHOW STORAGES
+struct ShowStoragesStmt {};
+
 using KalamStatement = std::variant<CreateNamespaceStmt, DropNamespaceStmt, UseNamespaceStmt,
                                     CreateTableStmt, DropTableStmt, ShowNamespacesStmt,
                                     ShowTablesStmt, DescribeTableStmt, ShowStatsStmt,
                                     ExecuteAsStmt, CreateUserStmt, AlterUserStmt, DropUserStmt, FlushTableStmt,
-                                    FlushAllStmt, KillJobStmt>;
+                                    FlushAllStmt, KillJobStmt, CreateStorageStmt, AlterStorageStmt, DropStorageStmt,
+                                    ShowStoragesStmt>;
 
 }  // namespace kalam::dialect

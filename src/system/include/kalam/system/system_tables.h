@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kalam/commons/job.h"
+#include "kalam/commons/storage_definition.h"
 #include "kalam/commons/table_definition.h"
 #include "kalam/commons/user_record.h"
 #include "kalam/registry/schema_registry.h"
@@ -45,7 +46,10 @@ class SystemTables {
   // system.jobs, one row per record in the given order. Unset times and empty texts are NULL.
   RowSet Jobs(const std::vector<JobRecord>& jobs) const;
   RowSet Stats(const EngineStats& stats, size_t total_users) const;
-  // Empty tables whose content arrives with later issues (storages, jobs, live, audit_log).
+  // system.storages (and SHOW STORAGES), one row per definition in the given order.
+  // Credentials are a secret: "***" when set, NULL otherwise; empty texts are NULL.
+  RowSet Storages(const std::vector<StorageDefinition>& storages) const;
+  // Empty tables whose content arrives with later issues (live, audit_log).
   static RowSet Empty(std::string_view name);
 
   RowSet Describe(const TableDefinition& def) const;

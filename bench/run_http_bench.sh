@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# W1-style HTTP benchmark (BENCHMARKS.md): starts kalamdb-server on a free loopback port with a
+# temporary data directory, runs bench_http_load (1-client INSERT, 8-client INSERT, 1-client
+# SELECT of 200 rows, and an open-loop 1-client INSERT at a fixed rate) and prints the results.
+# With --with-postgres it also runs PostgreSQL 15 + pgbench on the same row with asynchronous
+# commit (1 and 8 clients closed loop, 1 client open loop at the same rate). Everything it starts is stopped on exit, also on Ctrl+C or an error.
+#
+# Usage: bench/run_http_bench.sh [--duration S] [--warmup S] [--open-rate R] [--with-postgres]
+#   --duration S     measured seconds per run (default 10)
+#   --warmup S       warm-up seconds per run, not measured (default 2)
+#   --open-rate R    requests/s of the open-loop run (default 2000; 0 skips it)
+#   --with-postgres  add the PostgreSQL 15 peer runs (needs /usr/lib/postgresql/15/bin and pgbench)
+# Env: BUILD_DIR (default build/release). Build first:
+#   cmake --build build/release --target bench_http_load kalamdb-server
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${BUILD_DIR:-$ROOT/build/release}"
+SERVER="$BUILD_DIR/kalamdb-server"
+LOAD="$BUILD_DIR/bench/bench_http_load"
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+
+DURATION=10
+WARMUP=2
+OPEN_RATE=2000
+WITH_POSTGRES=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --duration) DURATION="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
+    --open-rate) OPEN_RATE="$2"; shift 2 ;;
+    --with-postgres) WITH_POSTGRES=1; shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    *) echo "unknown option: $1" >&2; exit 64 ;;
+  esac
+done
+
+for binary in "$SERVER" "$LOAD"; do
+  if [[ ! -x "$binary" ]]; then
+    echo "missing $binary; build with: cmake --build $BUILD_DIR --target bench_http_load kalamdb-server" >&2
+    exit 1
+  fi
+done
+
+TMP="$(mktemp -d /tmp/kalam_http_bench.XXXXXX)"
+SERVER_PID=""
+PG_STARTED=0
+
+cleanup() {
+  local status=$?
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [[ "$PG_STARTED" == 1 ]]; then
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$TMP/pg/data" -m immediate stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$TMP"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "# machine: $(nproc) CPU(s), $(uname -sr); duration ${DURATION}s, warm-up ${WARMUP}s per run"
+echo "# kalamdb-server: durability async (WAL on, no fsync per write: the server default)"
+
+# ---- KalamDB ------------------------------------------------------------------------------------
+# The per-user query rate limit (1000/s by default) would cap a load test: disabled here.
+KALAMDB_ROOT_PASSWORD=bench123 KALAMDB_AUTH_BCRYPT_COST=4 KALAMDB_LOG_LEVEL=warn \
+  KALAMDB_RATE_LIMIT_MAX_QUERIES_PER_SEC=0 \
+  "$SERVER" --data-dir "$TMP/data" --host 127.0.0.1 --port 0 >"$TMP/server.out" 2>"$TMP/server.err" &
+SERVER_PID=$!
+
+PORT=""
+for _ in $(seq 1 300); do
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "kalamdb-server exited during startup:" >&2
+    cat "$TMP/server.out" "$TMP/server.err" >&2
+    exit 1
+  fi
+  PORT="$(sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*#\1#p' "$TMP/server.out" | head -n1)"
+  [[ -n "$PORT" ]] && break
+  sleep 0.1
+done
+if [[ -z "$PORT" ]]; then
+  echo "kalamdb-server did not print 'listening on' within 30 s" >&2
+  exit 1
+fi
+echo "# kalamdb-server pid $SERVER_PID on 127.0.0.1:$PORT, data in $TMP/data"
+
+STATUS=0
+load() {
+  "$LOAD" --port "$PORT" --user root --password bench123 --server-pid "$SERVER_PID" \
+    --duration "$DURATION" --warmup "$WARMUP" "$@" || STATUS=1
+  echo
+}
+
+echo
+load --mode insert --clients 1
+load --mode insert --clients 8
+load --mode select200 --clients 1
+if [[ "$OPEN_RATE" != 0 ]]; then
+  load --mode insert --clients 1 --rate "$OPEN_RATE"
+fi
+
+# ---- PostgreSQL 15 peer (optional) -----------------------------------------------------------------
+# Same row, asynchronous commit (synchronous_commit=off, fsync on), loopback TCP, prepared
+# statements. Latency percentiles come from pgbench's per-transaction log.
+cpu_of_tree() {
+  # CPU ticks of the postmaster (own + reaped children) plus its live children.
+  local pm="$1" total=0 pid
+  total=$(awk '{print $14+$15+$16+$17}' "/proc/$pm/stat")
+  for pid in $(pgrep -P "$pm"); do
+    total=$((total + $(awk '{print $14+$15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+
+pg_run() {
+  local clients="$1" port="$2" rate="${3:-0}" log_dir="$TMP/pglog_${1}_${3:-0}"
+  local rate_args=() loop="closed-loop"
+  if [[ "$rate" != 0 ]]; then
+    # Open loop: pgbench schedules start times at the rate; the logged latency counts from the
+    # scheduled time (schedule lag included), as bench_http_load does.
+    rate_args=(-R "$rate")
+    loop="open-loop rate=$rate/s"
+  fi
+  mkdir -p "$log_dir"
+  # Warm-up, not measured.
+  pgbench -n -M prepared -h 127.0.0.1 -p "$port" -U postgres -c "$clients" -j "$clients" \
+    -T "$WARMUP" "${rate_args[@]}" -f "$TMP/pg/insert.sql" bench >/dev/null 2>&1 || true
+  local before_rows after_rows pm cpu0 cpu1 ticks out
+  before_rows=$(psql -qtA -h 127.0.0.1 -p "$port" -U postgres -d bench -c 'SELECT count(*) FROM messages')
+  pm=$(head -n1 "$TMP/pg/data/postmaster.pid")
+  cpu0=$(cpu_of_tree "$pm")
+  out=$(cd "$log_dir" && pgbench -n -M prepared -h 127.0.0.1 -p "$port" -U postgres -c "$clients" -j "$clients" \
+    -T "$DURATION" "${rate_args[@]}" -l --log-prefix=tx -f "$TMP/pg/insert.sql" bench 2>&1)
+  sleep 0.3  # let the postmaster reap the backends
+  cpu1=$(cpu_of_tree "$pm")
+  after_rows=$(psql -qtA -h 127.0.0.1 -p "$port" -U postgres -d bench -c 'SELECT count(*) FROM messages')
+  ticks=$(getconf CLK_TCK)
+  local processed tps
+  processed=$(echo "$out" | sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p')
+  tps=$(echo "$out" | sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p')
+  echo "== pgbench (PostgreSQL 15, synchronous_commit=off) insert clients=$clients $loop duration=${DURATION}s warmup=${WARMUP}s"
+  echo "   requests ${processed:-?} ok, throughput ${tps:-?} tx/s"
+  cat "$log_dir"/tx* | awk '{print $3}' | sort -n | awk '
+    { v[NR] = $1 }
+    END {
+      if (NR == 0) { print "   latency: no samples"; exit }
+      split("50 90 99 99.9", ps, " "); line = "   latency us:"
+      for (i = 1; i <= 4; i++) { r = int(ps[i] / 100 * NR + 0.999999); if (r < 1) r = 1; line = line sprintf("  p%s %d", ps[i], v[r]) }
+      print line sprintf("  max %d", v[NR])
+    }'
+  if [[ -n "$processed" && "$processed" -gt 0 ]]; then
+    awk -v t="$((cpu1 - cpu0))" -v hz="$ticks" -v n="$processed" -v d="$DURATION" \
+      'BEGIN { us = t * 1e6 / hz; printf "   server CPU %.1f us/transaction (%.2f cores busy)\n", us / n, us / 1e6 / d }'
+  fi
+  local grown=$((after_rows - before_rows))
+  if [[ "$grown" == "$processed" ]]; then
+    echo "   check: count(*) grew by $grown = transactions processed: OK"
+  else
+    echo "   check: count(*) grew by $grown, transactions processed $processed: MISMATCH"
+    STATUS=1
+  fi
+  echo
+}
+
+if [[ "$WITH_POSTGRES" == 1 ]]; then
+  if [[ ! -x "$PG_BIN/postgres" ]] || ! command -v pgbench >/dev/null || ! id postgres >/dev/null 2>&1; then
+    echo "--with-postgres: PostgreSQL 15 not found (apt-get install postgresql-15)" >&2
+    exit 1
+  fi
+  mkdir -p "$TMP/pg"
+  chown postgres "$TMP" "$TMP/pg"
+  PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  runuser -u postgres -- "$PG_BIN/initdb" -D "$TMP/pg/data" --auth=trust -U postgres >"$TMP/pg/initdb.log" 2>&1
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$TMP/pg/data" -l "$TMP/pg/server.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$TMP/pg -c synchronous_commit=off -c max_connections=50" \
+    start >/dev/null
+  PG_STARTED=1
+  echo "# PostgreSQL 15 on 127.0.0.1:$PG_PORT (fsync on, synchronous_commit=off)"
+  psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c 'CREATE DATABASE bench' >/dev/null
+  # The same chat row: the identity stands in for SNOWFLAKE_ID(), user_id for the USER-table owner.
+  psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d bench -c \
+    'CREATE TABLE messages (id BIGINT GENERATED ALWAYS AS IDENTITY, user_id TEXT NOT NULL, conversation_id TEXT, role TEXT, body TEXT, created_at TIMESTAMPTZ DEFAULT now())' >/dev/null
+  BODY=$(python3 -c 'import random; r=random.Random(42); print("".join(r.choice("abcdefghijklmnopqrstuvwxyz      ") for _ in range(200)))')
+  cat >"$TMP/pg/insert.sql" <<EOF
+\set conv random(0, 999)
+INSERT INTO messages (user_id, conversation_id, role, body) VALUES ('root', 'conv-' || :conv, 'user', '$BODY');
+EOF
+  chmod -R a+rwX "$TMP"
+  echo
+  pg_run 1 "$PG_PORT"
+  pg_run 8 "$PG_PORT"
+  if [[ "$OPEN_RATE" != 0 ]]; then
+    pg_run 1 "$PG_PORT" "$OPEN_RATE"
+  fi
+fi
+
+exit "$STATUS"

@@ -1,0 +1,166 @@
+#include "storage_statement_parser.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "kalam/commons/names.h"
+
+namespace kalam::dialect {
+namespace {
+
+// A storage id: a name (word, "quoted", or digit-led so validation can explain it) or a
+// 'string', folded to lowercase like the STORAGE clause of CREATE TABLE, so that both name
+// the same storage however it is written.
+Result<StorageId> ParseStorageId(Cursor& cur) {
+  const Token& t = cur.Peek();
+  if (!t.IsNameLike() && t.kind != TokenKind::kString) return SyntaxError("a storage name", t);
+  std::string id = ToLower(t.text);
+  cur.Next();
+  KALAM_RETURN_IF_ERROR(ValidateIdentifier(id, "Storage"));
+  return StorageId(std::move(id));
+}
+
+// The value of a clause: a 'quoted string', optionally after '='.
+Result<std::string> ParseClauseString(Cursor& cur, std::string_view clause) {
+  cur.MatchSymbol('=');
+  const Token& t = cur.Peek();
+  if (t.kind != TokenKind::kString) return SyntaxError("a quoted string after " + std::string(clause), t);
+  std::string text = t.text;
+  cur.Next();
+  return text;
+}
+
+// TYPE filesystem | 'local' | s3 | gcs | azure (quoted or bare, any case).
+Result<StorageType> ParseTypeValue(Cursor& cur) {
+  cur.MatchSymbol('=');
+  const Token& t = cur.Peek();
+  if (t.kind != TokenKind::kWord && t.kind != TokenKind::kQuotedIdent && t.kind != TokenKind::kString) {
+    return SyntaxError("a storage type", t);
+  }
+  std::optional<StorageType> type = ParseStorageType(t.text);
+  if (!type) {
+    return Status::InvalidArgument("Unknown storage type '" + t.text +
+                                   "': expected filesystem, local, s3, gcs or azure");
+  }
+  cur.Next();
+  return *type;
+}
+
+Status Duplicate(std::string_view clause) {
+  return Status::InvalidArgument(std::string(clause) + " given more than once");
+}
+
+// Sets `*slot` from the clause value, refusing a second occurrence.
+Status SetOnce(Cursor& cur, std::string_view clause, std::optional<std::string>* slot) {
+  if (slot->has_value()) return Duplicate(clause);
+  KALAM_ASSIGN_OR_RETURN(std::string value, ParseClauseString(cur, clause));
+  *slot = std::move(value);
+  return Status::Ok();
+}
+
+Result<KalamStatement> ParseCreateStorage(Cursor& cur) {
+  CreateStorageStmt stmt;
+  KALAM_ASSIGN_OR_RETURN(stmt.id, ParseStorageId(cur));
+  bool type_seen = false;
+  // Which of the two spellings set `path`, for the error when the other one follows.
+  std::string_view path_clause;
+  while (!cur.AtEnd()) {
+    if (cur.MatchKeyword("TYPE")) {
+      if (type_seen) return Duplicate("TYPE");
+      type_seen = true;
+      KALAM_ASSIGN_OR_RETURN(stmt.type, ParseTypeValue(cur));
+    } else if (cur.Peek().IsKeyword("PATH") || cur.Peek().IsKeyword("BASE_DIRECTORY")) {
+      const std::string_view clause = cur.Peek().IsKeyword("PATH") ? "PATH" : "BASE_DIRECTORY";
+      cur.Next();
+      if (stmt.path) {
+        if (path_clause == clause) return Duplicate(clause);
+        return Status::InvalidArgument("PATH and BASE_DIRECTORY are alternatives; give one of them");
+      }
+      path_clause = clause;
+      KALAM_RETURN_IF_ERROR(SetOnce(cur, clause, &stmt.path));
+    } else if (cur.MatchKeyword("NAME")) {
+      KALAM_RETURN_IF_ERROR(SetOnce(cur, "NAME", &stmt.name));
+    } else if (cur.MatchKeyword("DESCRIPTION")) {
+      KALAM_RETURN_IF_ERROR(SetOnce(cur, "DESCRIPTION", &stmt.description));
+    } else if (cur.MatchKeyword("SHARED_TABLES_TEMPLATE")) {
+      KALAM_RETURN_IF_ERROR(SetOnce(cur, "SHARED_TABLES_TEMPLATE", &stmt.shared_tables_template));
+    } else if (cur.MatchKeyword("USER_TABLES_TEMPLATE")) {
+      KALAM_RETURN_IF_ERROR(SetOnce(cur, "USER_TABLES_TEMPLATE", &stmt.user_tables_template));
+    } else if (cur.MatchKeyword("CREDENTIALS")) {
+      KALAM_RETURN_IF_ERROR(SetOnce(cur, "CREDENTIALS", &stmt.credentials_json));
+    } else if (cur.MatchKeyword("CONFIG")) {
+      KALAM_RETURN_IF_ERROR(SetOnce(cur, "CONFIG", &stmt.config_json));
+    } else if (cur.MatchKeyword("BUCKET")) {
+      KALAM_RETURN_IF_ERROR(SetOnce(cur, "BUCKET", &stmt.bucket));
+    } else if (cur.MatchKeyword("REGION")) {
+      KALAM_RETURN_IF_ERROR(SetOnce(cur, "REGION", &stmt.region));
+    } else {
+      return SyntaxError(
+          "TYPE, NAME, DESCRIPTION, PATH, BASE_DIRECTORY, SHARED_TABLES_TEMPLATE, USER_TABLES_TEMPLATE, "
+          "CREDENTIALS, CONFIG, BUCKET, REGION or the end of the statement",
+          cur.Peek());
+    }
+  }
+  if (!type_seen) return Status::InvalidArgument("CREATE STORAGE requires TYPE (filesystem, s3, gcs or azure)");
+  if (stmt.type != StorageType::kS3) {
+    if (stmt.bucket) return Status::InvalidArgument("BUCKET is only valid for s3 storages");
+    if (stmt.region) return Status::InvalidArgument("REGION is only valid for s3 storages");
+  }
+  // An s3 storage may name its bucket instead of a PATH; every other type needs a location.
+  if (!stmt.path && !(stmt.type == StorageType::kS3 && stmt.bucket)) {
+    return Status::InvalidArgument("CREATE STORAGE requires PATH or BASE_DIRECTORY");
+  }
+  return KalamStatement(std::move(stmt));
+}
+
+Result<KalamStatement> ParseAlterStorage(Cursor& cur) {
+  AlterStorageStmt stmt;
+  KALAM_ASSIGN_OR_RETURN(stmt.id, ParseStorageId(cur));
+  KALAM_RETURN_IF_ERROR(cur.ExpectKeyword("SET"));
+  while (true) {
+    if (cur.MatchKeyword("NAME")) {
+      KALAM_RETURN_IF_ERROR(SetOnce(cur, "NAME", &stmt.name));
+    } else if (cur.MatchKeyword("DESCRIPTION")) {
+      KALAM_RETURN_IF_ERROR(SetOnce(cur, "DESCRIPTION", &stmt.description));
+    } else if (cur.MatchKeyword("SHARED_TABLES_TEMPLATE")) {
+      KALAM_RETURN_IF_ERROR(SetOnce(cur, "SHARED_TABLES_TEMPLATE", &stmt.shared_tables_template));
+    } else if (cur.MatchKeyword("USER_TABLES_TEMPLATE")) {
+      KALAM_RETURN_IF_ERROR(SetOnce(cur, "USER_TABLES_TEMPLATE", &stmt.user_tables_template));
+    } else if (cur.MatchKeyword("CONFIG")) {
+      KALAM_RETURN_IF_ERROR(SetOnce(cur, "CONFIG", &stmt.config_json));
+    } else {
+      const Token& t = cur.Peek();
+      if (t.IsKeyword("TYPE") || t.IsKeyword("PATH") || t.IsKeyword("BASE_DIRECTORY") ||
+          t.IsKeyword("CREDENTIALS")) {
+        return Status::InvalidArgument("ALTER STORAGE cannot change " + ToUpperAscii(t.text) +
+                                       "; drop the storage and create it again");
+      }
+      return SyntaxError("NAME, DESCRIPTION, SHARED_TABLES_TEMPLATE, USER_TABLES_TEMPLATE or CONFIG", t);
+    }
+    if (cur.AtEnd()) break;
+    // Further changes: "SET x '..'" again, or a comma-separated list after one SET.
+    if (!cur.MatchSymbol(',')) KALAM_RETURN_IF_ERROR(cur.ExpectKeyword("SET"));
+  }
+  return KalamStatement(std::move(stmt));
+}
+
+Result<KalamStatement> ParseDropStorage(Cursor& cur) {
+  DropStorageStmt stmt;
+  stmt.if_exists = cur.MatchKeywords({"IF", "EXISTS"});
+  KALAM_ASSIGN_OR_RETURN(stmt.id, ParseStorageId(cur));
+  KALAM_RETURN_IF_ERROR(cur.ExpectEnd());
+  return KalamStatement(std::move(stmt));
+}
+
+}  // namespace
+
+Result<KalamStatement> ParseStorageStatement(Cursor& cur) {
+  const Token& verb = cur.Next();
+  KALAM_RETURN_IF_ERROR(cur.ExpectKeyword("STORAGE"));
+  if (verb.IsKeyword("CREATE")) return ParseCreateStorage(cur);
+  if (verb.IsKeyword("ALTER")) return ParseAlterStorage(cur);
+  return ParseDropStorage(cur);
+}
+
+}  // namespace kalam::dialect

@@ -1,0 +1,15 @@
+#pragma once
+
+#include "cursor.h"
+#include "kalam/commons/result.h"
+#include "kalam/dialect/statements.h"
+
+namespace kalam::dialect {
+
+// CREATE STORAGE / ALTER STORAGE / DROP STORAGE (PROTOCOL.md §5.9), with the cursor at
+// CREATE, ALTER or DROP. Only the syntax is checked here: the storage id follows the
+// identifier rules, each clause appears at most once, s3-only clauses only with TYPE s3.
+// PATH splitting, template rules, JSON validity and the directory probe are the engine's.
+Result<KalamStatement> ParseStorageStatement(Cursor& cur);
+
+}  // namespace kalam::dialect
