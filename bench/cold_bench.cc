@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <random>
 
-#include "kalam/core/engine.h"
+#include "bench_db.h"
 
 namespace {
 
@@ -19,32 +19,7 @@ using kalam::UserId;
 using kalam::core::Engine;
 using kalam::core::Session;
 
-struct BenchDb {
-  std::filesystem::path dir;
-  std::unique_ptr<Engine> engine;
-  std::unique_ptr<Session> root;
-
-  explicit BenchDb(const std::string& name) {
-    dir = std::filesystem::temp_directory_path() / ("kalam_cold_bench_" + name + "_" + std::to_string(std::random_device{}()));
-    EngineConfig config;
-    config.data_path = dir.string();
-    engine = std::move(Engine::Open(config)).value();
-    root = engine->CreateSession(UserId("root"), Role::kSystem);
-    Must("CREATE NAMESPACE app");
-  }
-  ~BenchDb() {
-    root.reset();
-    engine.reset();
-    std::filesystem::remove_all(dir);
-  }
-  void Must(const std::string& sql, Session* s = nullptr) {
-    auto outcome = engine->Execute(s ? *s : *root, sql);
-    if (!outcome.ok()) {
-      fprintf(stderr, "%s -> %s\n", sql.substr(0, 200).c_str(), outcome.error.ToString().c_str());
-      std::abort();
-    }
-  }
-};
+using kalam::bench::BenchDb;
 
 std::string Values(int rows, int offset) {
   std::string values;

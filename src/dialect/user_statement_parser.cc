@@ -1,5 +1,6 @@
 #include "user_statement_parser.h"
 
+#include "kalam/commons/json_text.h"
 #include "kalam/commons/names.h"
 
 namespace kalam::dialect {
@@ -33,15 +34,6 @@ Result<Role> ParseRoleName(Cursor& cur) {
   return *role;
 }
 
-std::string JsonQuote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    if (static_cast<unsigned char>(c) < 0x20) continue;
-    out.push_back(c);
-  }
-  return out + "\"";
-}
 
 // ROLE r and EMAIL e, in any order, each at most once.
 Status ParseRoleAndEmail(Cursor& cur, CreateUserStmt& stmt) {

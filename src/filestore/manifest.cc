@@ -1,5 +1,7 @@
 #include "kalam/filestore/manifest.h"
 
+#include "kalam/commons/json_text.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -43,31 +45,7 @@ bool IsTableIdText(std::string_view text) {
 
 // ---- writer ---------------------------------------------------------------------------------
 
-// JSON string escaping as simdjson prints it, so a decoded-and-re-encoded manifest is
-// byte-identical to the original.
-void AppendString(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (const char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-          out += buf;
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-}
+void AppendString(std::string& out, std::string_view s) { AppendJsonString(s, &out); }
 
 void AppendKey(std::string& out, std::string_view key) {
   AppendString(out, key);

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "kalam/commons/json_text.h"
 #include "kalam/commons/names.h"
 
 namespace kalam::system {
@@ -17,27 +18,6 @@ const DataType kBigInt = T(TypeKind::kBigInt);
 
 Cell TsOrNull(int64_t us) { return us == 0 ? Cell{} : Cell{us}; }
 
-std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  return out + "\"";
-}
 
 std::vector<RowSetColumn> NamespacesColumns() {
   return {{"namespace_id", kText}, {"name", kText}, {"created_at", kTs}, {"options", kJson}, {"table_count", kInt}};
@@ -96,10 +76,10 @@ std::string ColumnsJson(const TableDefinition& def) {
   for (size_t i = 0; i < def.columns.size(); ++i) {
     const ColumnDefinition& c = def.columns[i];
     if (i) out += ",";
-    out += "{\"column_id\":" + std::to_string(c.column_id) + ",\"name\":" + JsonString(c.name) +
-           ",\"data_type\":" + JsonString(c.type.SqlName()) + ",\"nullable\":" + (c.nullable ? "true" : "false") +
+    out += "{\"column_id\":" + std::to_string(c.column_id) + ",\"name\":" + JsonQuote(c.name) +
+           ",\"data_type\":" + JsonQuote(c.type.SqlName()) + ",\"nullable\":" + (c.nullable ? "true" : "false") +
            ",\"primary_key\":" + (c.primary_key ? "true" : "false") + ",\"default\":" +
-           (c.default_value ? JsonString(c.default_value->ToSql()) : "null") + "}";
+           (c.default_value ? JsonQuote(c.default_value->ToSql()) : "null") + "}";
   }
   return out + "]";
 }
@@ -111,9 +91,9 @@ std::string TableOptionsJson(const TableDefinition& def) {
   if (def.type == TableType::kStream) {
     return "{\"ttl_seconds\":" + std::to_string(o.ttl_seconds) + ",\"max_buffer\":" + std::to_string(o.max_buffer) + "}";
   }
-  std::string out = "{\"flush_policy\":" + JsonString(o.FlushPolicyText()) +
+  std::string out = "{\"flush_policy\":" + JsonQuote(o.FlushPolicyText()) +
                     ",\"deleted_retention_hours\":" + std::to_string(o.deleted_retention_hours);
-  if (def.type == TableType::kShared) out += ",\"access_level\":" + JsonString(AccessLevelName(o.access_level));
+  if (def.type == TableType::kShared) out += ",\"access_level\":" + JsonQuote(AccessLevelName(o.access_level));
   return out + "}";
 }
 
