@@ -7,7 +7,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -84,7 +83,6 @@ struct HttpServer::Impl {
   HttpServerOptions options;
   ApiService& service;
   asio::io_context io;
-  asio::thread_pool workers;
   tcp::acceptor acceptor;
   std::vector<std::thread> io_threads;
   std::atomic<bool> stopping{false};
@@ -96,7 +94,7 @@ struct HttpServer::Impl {
   bool stopped = false;
 
   Impl(const HttpServerOptions& opts, ApiService& svc)
-      : options(opts), service(svc), workers(std::max(1u, opts.worker_threads)), acceptor(io) {}
+      : options(opts), service(svc), acceptor(io) {}
 
   asio::awaitable<void> Accept() {
     while (!stopping.load()) {
@@ -161,11 +159,11 @@ struct HttpServer::Impl {
       } else {
         in_flight.fetch_add(1);
         stream.expires_never();
-        // Engine work runs on the worker pool; the I/O thread goes back to other sockets.
-        co_await asio::post(workers, asio::use_awaitable);
+        // Handled on the thread that read the request: the I/O threads are the bounded pool
+        // (several threads run the one io_context, so a slow statement holds only its own
+        // thread while the others keep serving), and no request pays for thread hand-offs.
         service.Handle(request, state, response);
         service.Finish(request, response, start);
-        co_await asio::post(stream.get_executor(), asio::use_awaitable);
         in_flight.fetch_sub(1);
       }
       auto out = ToBeast(std::move(response), req.version(), keep_alive && !stopping.load());
@@ -221,7 +219,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
     return Status::IoError("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + ec.message());
   }
   asio::co_spawn(impl->io, impl->Accept(), asio::detached);
-  for (unsigned i = 0; i < std::max(1u, options.io_threads); ++i) {
+  for (unsigned i = 0; i < std::max(1u, options.threads); ++i) {
     impl->io_threads.emplace_back([io = &impl->io] { io->run(); });
   }
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
@@ -247,7 +245,6 @@ void HttpServer::Stop() {
     std::lock_guard lock(impl->mu);
     for (auto* stream : impl->streams) stream->cancel();
   });
-  impl_->workers.join();
   impl_->io.stop();
   for (auto& t : impl_->io_threads) {
     if (t.joinable()) t.join();

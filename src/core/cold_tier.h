@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -24,6 +25,46 @@ struct ColdSegment {
   SeqId min_seq = 0;
   SeqId max_seq = 0;
   int64_t row_count = 0;
+  // The primary key's min/max from the manifest's column_stats, typed like the key column;
+  // absent when the table has no primary key, the statistic is missing, or it cannot be
+  // trusted for pruning (see ParsePrimaryKeyStat).
+  std::optional<duckdb::Value> pk_min;
+  std::optional<duckdb::Value> pk_max;
+
+  // False only when the statistics prove that no version of `pk` is in this segment.
+  bool MayContainKey(const duckdb::Value& pk) const;
+};
+
+// Filters a cold read may apply before keeping the newest version per identity. Both are
+// safe there: every version of one identity has the same primary key, and a `_seq` lower
+// bound drops only versions older than any that could match (see ColdQuery).
+struct ColdFilter {
+  SeqId min_seq_exclusive = 0;
+  const duckdb::Value* primary_key = nullptr;  // coerced to the key column's type
+};
+
+// What a cleanup job needs to delete a dropped table's files once its definition is gone
+// (PROTOCOL.md §5.4, §7): parameters of a `cleanup` job, as JSON.
+struct CleanupTarget {
+  std::string table_id;  // "ns.t"
+  TableType type = TableType::kShared;
+  TableNumber number = 0;
+  StorageId storage_id;
+  std::string table_dir;  // the table's root directory as resolved at DROP time
+  std::string trash_dir;  // where DROP moved it; what the job deletes
+
+  std::string ToJson() const;
+  static Result<CleanupTarget> FromJson(const std::string& json);
+};
+
+// The smallest `_seq` drawn at or after `cutoff_ms` (ms since the Unix epoch): every `_seq`
+// below it has SeqGenerator::MillisOf(seq) < cutoff_ms. 0 when the cutoff predates the epoch.
+SeqId SeqBeforeMillis(int64_t cutoff_ms);
+
+struct RetentionOutcome {
+  uint64_t hot_purged = 0;       // tombstones removed from the hot tier
+  uint64_t cold_purged = 0;      // identities whose versions were removed from Parquet
+  uint64_t segments_rewritten = 0;
 };
 
 struct FlushOutcome {
@@ -70,8 +111,38 @@ class ColdTier {
   };
   Result<Stats> TableStats(const TableDefinition& def, const std::string* scope);
 
-  // Removes every file of the table (DROP TABLE).
+  // Removes every file of the table at once (embedded DROP TABLE without a job submitter).
   Status DropTableFiles(const TableDefinition& def);
+  // DROP TABLE with a job submitter, in two steps. First, while the definition still
+  // exists, everything the cleanup job will need: storage, table number and the table's
+  // root directory as its storage resolves it. Then, once the definition is gone,
+  // DetachTableFiles moves that directory aside to `<root>~dropped-<table number>` (one
+  // rename), so that a table created again under the same name starts from an empty
+  // directory while the job deletes the old files later. '~' appears in no namespace, table
+  // or user id, so the trash name is never another table's directory. A table that never
+  // flushed has no directory; that is fine (the job then finds nothing).
+  Result<CleanupTarget> ResolveCleanupTarget(const TableDefinition& def);
+  Status DetachTableFiles(const CleanupTarget& target);
+  // Executor side of a cleanup job: deletes `target.trash_dir` through the storage's
+  // backend. Idempotent: a missing directory is success. Returns the completion message.
+  Result<std::string> RunCleanup(const CleanupTarget& target);
+
+  // Retention (PROTOCOL.md §8): purges the scope's tombstones whose `_seq` is below
+  // `cutoff_seq`, with every older version of their identities, from Parquet (affected
+  // segments are rewritten and replaced by one manifest commit) and from the hot tier, and
+  // deletes their index entries. A hot tombstone whose identity may still have versions in
+  // a segment stays until a flush moves it to Parquet. Produces no change events.
+  Result<RetentionOutcome> PurgeTombstones(const std::shared_ptr<const TableDefinition>& def,
+                                           const std::string& scope, SeqId cutoff_seq);
+  // Every scope of the table that has hot rows or a cold directory.
+  Result<std::vector<std::string>> AllScopes(const TableDefinition& def);
+  // Whether the table may hold a tombstone older than `cutoff_seq`: a hot tombstone below
+  // it, or a committed segment whose `min_seq` is below it (its contents are checked by the
+  // job itself).
+  Result<bool> MayHaveTombstonesBefore(const TableDefinition& def, SeqId cutoff_seq);
+
+  // Deletes one user's directory of a USER table (user_cleanup). Missing = Ok.
+  Status DropScopeFiles(const TableDefinition& def, const std::string& scope);
 
   // Forgets the opened backend of a storage, so that the next use reads its definition again
   // (after ALTER or DROP STORAGE). Operations already holding it finish with the old one.
@@ -86,8 +157,10 @@ class ColdTier {
 
   // The SELECT a scan runs over a scope's segments: the projected columns (by `projection`),
   // then the row identity as text and `_deleted`; one newest version per identity.
+  // `filter` narrows the read with a WHERE that DuckDB's Parquet reader uses to skip row
+  // groups; results are the same as without it after the caller's own filters.
   static std::string ColdQuery(const TableDefinition& def, const tables::ScanProjection& projection,
-                               const std::vector<ColdSegment>& segments);
+                               const std::vector<ColdSegment>& segments, const ColdFilter& filter = {});
 
  private:
   // One storage as the cold tier uses it: its definition when opened (base directory and
@@ -107,6 +180,11 @@ class ColdTier {
   static Result<std::string> ScopeDirectory(const OpenStorage& storage, const TableDefinition& def,
                                             const std::string& scope);
   std::mutex& ScopeMutex(const TableDefinition& def, const std::string& scope);
+  void ForgetTable(TableNumber number);
+  void ForgetScope(const TableDefinition& def, const std::string& scope);
+  // The table's root directory in `storage`: the SHARED table's directory, or the parent of
+  // a USER table's per-user directories.
+  static Result<std::string> TableRoot(const OpenStorage& storage, const TableDefinition& def);
 
   EngineContext& engine_;
   std::unique_ptr<duckdb::DuckDB> file_db_;

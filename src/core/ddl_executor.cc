@@ -1,5 +1,6 @@
 #include "ddl_executor.h"
 
+#include <optional>
 #include <shared_mutex>
 
 #include "kalam/auth/permissions.h"
@@ -104,9 +105,13 @@ Result<StatementResult> DdlExecutor::DropNamespace(ExecContext& ctx, const diale
   // tables without a namespace. Their storages stay put until their files are gone.
   std::shared_lock storage_lock(engine_.storage_ddl_mu);
   for (const auto& def : engine_.registry->ListTables(s.name)) {
+    std::optional<CleanupTarget> target;
+    if (def->type != TableType::kStream && engine_.jobs != nullptr) {
+      KALAM_ASSIGN_OR_RETURN(target, engine_.cold->ResolveCleanupTarget(*def));
+    }
     KALAM_RETURN_IF_ERROR(engine_.table_store->DropTableData(*def));
     KALAM_RETURN_IF_ERROR(engine_.registry->DropTable(def->id));
-    if (def->type != TableType::kStream) KALAM_RETURN_IF_ERROR(engine_.cold->DropTableFiles(*def));
+    if (def->type != TableType::kStream) KALAM_RETURN_IF_ERROR(RemoveColdFiles(*def, target).status());
   }
   KALAM_RETURN_IF_ERROR(engine_.registry->DropNamespace(s.name));
   return MessageResult("Namespace '" + s.name.str() + "' dropped successfully", 0, ctx.acting_user);
@@ -194,10 +199,38 @@ Result<StatementResult> DdlExecutor::DropTable(ExecContext& ctx, const dialect::
   // before the data delete leaves only unreachable keys, never a table missing its rows.
   // The storage stays put until the files are gone.
   std::shared_lock storage_lock(engine_.storage_ddl_mu);
+  // Resolved while the definition exists: the cleanup job runs after it is gone.
+  std::optional<CleanupTarget> target;
+  if (def->type != TableType::kStream && engine_.jobs != nullptr) {
+    KALAM_ASSIGN_OR_RETURN(target, engine_.cold->ResolveCleanupTarget(*def));
+  }
   KALAM_RETURN_IF_ERROR(engine_.registry->DropTable(id));
+  // Hot rows go now: unreachable without the definition, and cheap (two range deletes).
   KALAM_RETURN_IF_ERROR(engine_.table_store->DropTableData(*def));
-  if (def->type != TableType::kStream) KALAM_RETURN_IF_ERROR(engine_.cold->DropTableFiles(*def));
-  return MessageResult("Table " + id.ToString() + " dropped successfully", 0, ctx.acting_user);
+  std::string message = "Table " + id.ToString() + " dropped successfully";
+  if (def->type != TableType::kStream) {
+    KALAM_ASSIGN_OR_RETURN(std::optional<JobId> job, RemoveColdFiles(*def, target));
+    if (job) message += ". Cleanup job: " + job->str();
+  }
+  return MessageResult(std::move(message), 0, ctx.acting_user);
+}
+
+Result<std::optional<JobId>> DdlExecutor::RemoveColdFiles(const TableDefinition& def,
+                                                          const std::optional<CleanupTarget>& target) {
+  if (!target) {
+    // Embedded without a job manager: delete inline, as the statement's own work.
+    KALAM_RETURN_IF_ERROR(engine_.cold->DropTableFiles(def));
+    return std::optional<JobId>();
+  }
+  KALAM_RETURN_IF_ERROR(engine_.cold->DetachTableFiles(*target));
+  // One key per dropped table (numbers are never reused), so two drops of tables with the
+  // same name never share a job.
+  auto job = engine_.jobs->Submit(JobType::kCleanup, "cleanup:" + target->table_id + "#" + std::to_string(target->number),
+                                  target->ToJson());
+  if (job.ok()) return std::optional<JobId>(job->id);
+  // No job system to take it (shutting down): the files must not stay behind unowned.
+  KALAM_RETURN_IF_ERROR(engine_.cold->RunCleanup(*target).status());
+  return std::optional<JobId>();
 }
 
 Result<StatementResult> DdlExecutor::ShowNamespaces(ExecContext& ctx) {

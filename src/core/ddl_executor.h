@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include "engine_context.h"
 #include "exec_context.h"
 #include "kalam/core/statement_result.h"
@@ -28,6 +30,11 @@ class DdlExecutor {
   Result<StatementResult> ShowTables(ExecContext& ctx, const dialect::ShowTablesStmt& s);
   Result<StatementResult> Describe(ExecContext& ctx, const dialect::DescribeTableStmt& s);
   Result<StatementResult> ShowStats(ExecContext& ctx, const dialect::ShowStatsStmt& s);
+
+  // After a table's definition and hot rows are gone: removes its cold files inline when
+  // `target` is empty (no job submitter), else moves them aside and queues a `cleanup` job,
+  // returning its id (none when the submission failed and the files were removed inline).
+  Result<std::optional<JobId>> RemoveColdFiles(const TableDefinition& def, const std::optional<CleanupTarget>& target);
 
   Result<std::shared_ptr<const TableDefinition>> ResolveTable(ExecContext& ctx, const dialect::TableRef& ref);
 

@@ -213,10 +213,17 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitScan(ClientContext& context, Ta
     for (const ColdSegment& segment : **segments) {
       // Versions at or below the lower bound cannot match, and any newer version of the
       // same row lives in a newer segment or the hot tier: skipping is safe.
-      if (segment.max_seq > options.min_seq_exclusive) wanted.push_back(segment);
+      if (segment.max_seq <= options.min_seq_exclusive) continue;
+      // A primary-key lookup: a segment whose key range excludes the value holds no version
+      // of that row, so no version it holds could hide or be hidden by one that matches.
+      if (bind.primary_key && !segment.MayContainKey(*bind.primary_key)) continue;
+      wanted.push_back(segment);
     }
     if (!wanted.empty()) {
-      global->cold_sql = ColdTier::ColdQuery(def, projection, wanted);
+      ColdFilter filter;
+      filter.min_seq_exclusive = options.min_seq_exclusive;
+      if (bind.primary_key) filter.primary_key = &*bind.primary_key;
+      global->cold_sql = ColdTier::ColdQuery(def, projection, wanted, filter);
       options.identities = &global->hot_identities;
       // An upper bound would hide hot versions that supersede older cold ones.
       options.max_seq_inclusive = INT64_MAX;

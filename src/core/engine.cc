@@ -4,6 +4,8 @@
 
 #include "ddl_executor.h"
 #include "flush_executor.h"
+#include "kalam/commons/clock.h"
+#include "maintenance_jobs.h"
 #include "dml_executor.h"
 #include "duckdb/parser/parser.hpp"
 #include "duckdb_bridge.h"
@@ -262,6 +264,28 @@ Result<std::vector<TableId>> Engine::TablesDueForFlush(int64_t now_us) {
 Result<std::string> Engine::RunFlushJob(const std::string& parameters_json) {
   return FlushExecutor::RunFlushJob(*ctx_, parameters_json);
 }
+
+Result<std::string> Engine::RunCleanupJob(const std::string& parameters_json) {
+  return MaintenanceJobs::RunCleanup(*ctx_, parameters_json);
+}
+
+Result<std::string> Engine::RunRetentionJob(const std::string& parameters_json, int64_t now_us) {
+  return MaintenanceJobs::RunRetention(*ctx_, parameters_json, now_us ? now_us : NowMicros());
+}
+
+Result<std::vector<TableId>> Engine::TablesDueForRetention(int64_t now_us) {
+  return MaintenanceJobs::TablesDueForRetention(*ctx_, now_us);
+}
+
+Result<std::string> Engine::RunUserCleanupJob(const std::string& parameters_json, int64_t now_us) {
+  return MaintenanceJobs::RunUserCleanup(*ctx_, parameters_json, now_us ? now_us : NowMicros());
+}
+
+Result<std::vector<UserId>> Engine::UsersDueForCleanup(int64_t now_us) {
+  return MaintenanceJobs::UsersDueForCleanup(*ctx_, now_us);
+}
+
+void Engine::SetUserDeletionGracePeriodDays(int64_t days) { ctx_->user_deletion_grace_days = days; }
 
 Result<std::unique_ptr<Engine>> Engine::Open(const EngineConfig& config, const auth::AuthSettings& auth_settings) {
   auto ctx = std::make_unique<EngineContext>();

@@ -42,8 +42,12 @@ struct EngineContext {
   std::unique_ptr<duckdb::DuckDB> duckdb;
   std::unique_ptr<StatementWatchdog> watchdog;
   std::unique_ptr<ColdTier> cold;
-  // Where flush jobs go; null when embedded without a job manager (flushes run inline).
+  // Where flush and cleanup jobs go; null when embedded without a job manager (flushes and
+  // DROP TABLE's file removal then run inline).
   JobSubmitter* jobs = nullptr;
+  // user_management.deletion_grace_period_days: a soft-deleted user is purged this long
+  // after DROP USER.
+  int64_t user_deletion_grace_days = 30;
 };
 
 }  // namespace kalam::core

@@ -22,6 +22,7 @@
 #include "kalam/core/engine.h"
 #include "kalam/jobs/flush_scheduler.h"
 #include "kalam/jobs/job_manager.h"
+#include "kalam/jobs/maintenance_scheduler.h"
 #include "kalam/system/job_repository.h"
 #include "kalam/server/config_loader.h"
 
@@ -201,8 +202,10 @@ int Run(int argc, char** argv) {
     return 1;
   }
 
-  // Background work: the job manager (flush jobs, with crash recovery of jobs a previous
-  // process left running) and the flush scheduler.
+  // Background work: the job manager (flush, cleanup, retention and user_cleanup jobs, with
+  // crash recovery of jobs a previous process left running), the flush scheduler and the
+  // maintenance scheduler (retention and user_cleanup, hourly). Executors are registered
+  // before Start() so that recovered jobs of every type are re-queued.
   kalam::system::JobRepository job_repository((*engine)->backend());
   kalam::jobs::JobManagerOptions job_options;
   job_options.max_concurrent = static_cast<int>(config.jobs.max_concurrent);
@@ -214,6 +217,17 @@ int Run(int argc, char** argv) {
   jobs.RegisterExecutor(kalam::JobType::kFlush, [engine_ptr](const kalam::JobRecord& job, const std::atomic<bool>&) {
     return engine_ptr->RunFlushJob(job.parameters_json);
   });
+  jobs.RegisterExecutor(kalam::JobType::kCleanup, [engine_ptr](const kalam::JobRecord& job, const std::atomic<bool>&) {
+    return engine_ptr->RunCleanupJob(job.parameters_json);
+  });
+  jobs.RegisterExecutor(kalam::JobType::kRetention, [engine_ptr](const kalam::JobRecord& job, const std::atomic<bool>&) {
+    return engine_ptr->RunRetentionJob(job.parameters_json);
+  });
+  jobs.RegisterExecutor(kalam::JobType::kUserCleanup,
+                        [engine_ptr](const kalam::JobRecord& job, const std::atomic<bool>&) {
+                          return engine_ptr->RunUserCleanupJob(job.parameters_json);
+                        });
+  (*engine)->SetUserDeletionGracePeriodDays(config.user_management.deletion_grace_period_days);
   Status jobs_started = jobs.Start();
   if (!jobs_started.ok()) {
     std::cerr << "kalamdb-server: job manager: " << jobs_started.message() << std::endl;
@@ -222,6 +236,8 @@ int Run(int argc, char** argv) {
   (*engine)->SetJobSubmitter(&jobs);
   kalam::jobs::FlushScheduler scheduler(**engine, jobs, std::chrono::seconds(config.flush.check_interval_seconds));
   scheduler.Start();
+  kalam::jobs::MaintenanceScheduler maintenance(**engine, jobs, kalam::jobs::kDefaultMaintenanceInterval);
+  maintenance.Start();
 
   kalam::api::ApiService service(**engine, (*engine)->auth(), std::move(*api_options));
 
@@ -229,8 +245,10 @@ int Run(int argc, char** argv) {
   http.host = config.server.host;
   http.port = static_cast<uint16_t>(config.server.port);
   const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
-  http.io_threads = 1;
-  http.worker_threads = config.server.workers > 0 ? static_cast<unsigned>(config.server.workers) : cpus;
+  // server.workers threads (default: the CPUs, at least 2) read, handle and answer requests;
+  // a slow statement occupies one of them while the others keep serving. Measured here: more
+  // threads than cores only add scheduling cost (bench/README.md).
+  http.threads = config.server.workers > 0 ? static_cast<unsigned>(config.server.workers) : std::max(2u, cpus);
   http.request_body_limit = static_cast<size_t>(config.limits.request_body_limit_bytes);
   auto server = kalam::api::HttpServer::Start(http, service);
   if (!server.ok()) {
@@ -245,6 +263,8 @@ int Run(int argc, char** argv) {
   spdlog::info("received signal {}, shutting down", received);
   (*server)->Stop();
   server->reset();
+  // Schedulers first so that nothing new is queued while the job manager drains.
+  maintenance.Stop();
   scheduler.Stop();
   jobs.Stop();  // waits for running flushes up to jobs.shutdown_timeout_secs
   (*engine)->SetJobSubmitter(nullptr);

@@ -36,13 +36,6 @@ std::string IndexKey(const TableDefinition& def, std::string_view scope, const d
   return ScopePrefix(def.number, scope) + EncodePrimaryKey(pk);
 }
 
-// Tables without a primary key are indexed by their hidden row id (the first `_seq`).
-std::string RowIdIndexKey(const TableDefinition& def, std::string_view scope, uint64_t row_id) {
-  std::string key = ScopePrefix(def.number, scope);
-  ByteWriter(&key).U64BE(row_id);
-  return key;
-}
-
 std::string SeqHighWater(SeqId seq) {
   std::string out;
   ByteWriter(&out).U64BE(static_cast<uint64_t>(seq));
@@ -50,6 +43,18 @@ std::string SeqHighWater(SeqId seq) {
 }
 
 }  // namespace
+
+std::string TableStore::PrimaryKeyIndexKey(const TableDefinition& def, std::string_view scope,
+                                           const duckdb::Value& pk) {
+  return IndexKey(def, scope, pk);
+}
+
+// Tables without a primary key are indexed by their hidden row id (the first `_seq`).
+std::string TableStore::RowIdIndexKey(const TableDefinition& def, std::string_view scope, uint64_t row_id) {
+  std::string key = ScopePrefix(def.number, scope);
+  ByteWriter(&key).U64BE(row_id);
+  return key;
+}
 
 Result<std::unique_ptr<TableStore>> TableStore::Open(store::StorageBackend& backend, SeqGenerator& seq) {
   KALAM_ASSIGN_OR_RETURN(auto hwm, backend.Get(Partition::kMeta, kSeqHighWaterKey));
@@ -177,6 +182,39 @@ Status TableStore::DropTableData(const TableDefinition& def) {
   batch.DeleteRange(Partition::kIndex, prefix, end);
   std::lock_guard lock(write_mu_);
   return backend_.Write(batch);
+}
+
+Status TableStore::DropScopeData(const TableDefinition& def, std::string_view scope) {
+  const std::string prefix = ScopePrefix(def.number, scope);
+  const std::string end = store::PrefixSuccessor(prefix);
+  store::WriteBatch batch;
+  batch.DeleteRange(Partition::kRows, prefix, end);
+  batch.DeleteRange(Partition::kIndex, prefix, end);
+  std::lock_guard lock(write_mu_);
+  return backend_.Write(batch);
+}
+
+Result<size_t> TableStore::PurgeTombstones(const TableDefinition& def, std::string_view scope,
+                                           const std::vector<PurgeCandidate>& candidates) {
+  store::WriteBatch batch;
+  size_t purged = 0;
+  // Under the write lock: an INSERT of the same key either committed before (the entry no
+  // longer names the tombstone, so it is kept) or commits after (and finds no entry).
+  std::lock_guard lock(write_mu_);
+  for (const PurgeCandidate& c : candidates) {
+    KALAM_ASSIGN_OR_RETURN(auto existing, backend_.Get(Partition::kIndex, c.index_key));
+    if (!existing) continue;
+    SeqId seq = 0;
+    bool deleted = false;
+    if (!DecodeIndexEntry(*existing, &seq, &deleted)) return Status::Corruption("bad index entry");
+    if (!deleted || seq != c.seq) continue;
+    batch.Delete(Partition::kIndex, c.index_key);
+    batch.Delete(Partition::kRows, RowKey(def.number, scope, c.seq));
+    ++purged;
+  }
+  if (purged == 0) return purged;
+  KALAM_RETURN_IF_ERROR(backend_.Write(batch));
+  return purged;
 }
 
 Result<uint64_t> TableStore::CountHotRows(const TableDefinition& def, const std::string* scope) const {

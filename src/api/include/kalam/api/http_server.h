@@ -13,16 +13,17 @@ class ApiService;
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;          // 0 = the OS picks
-  unsigned io_threads = 1;       // socket I/O only; never blocks on the engine
-  unsigned worker_threads = 2;   // engine work (SQL, password hashing)
+  // Threads that run the one io_context: each reads a request, handles it (engine work
+  // included) and writes the answer. Any free thread serves any ready connection, so a slow
+  // statement holds only its own thread; no request pays for hand-offs between threads.
+  unsigned threads = 2;
   size_t request_body_limit = 10 * 1024 * 1024;
   unsigned idle_timeout_seconds = 60;
   unsigned shutdown_grace_seconds = 10;
 };
 
-// HTTP/1.1 server (Boost.Beast, Asio C++20 coroutines) with keep-alive. I/O threads read
-// and write sockets; each request's handling hops to a bounded worker pool, so a slow query
-// never stalls other connections. `service` must outlive the server. Thread-safe.
+// HTTP/1.1 server (Boost.Beast, Asio C++20 coroutines) with keep-alive, run by a fixed pool
+// of threads sharing one io_context. `service` must outlive the server. Thread-safe.
 class HttpServer {
  public:
   static Result<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options, ApiService& service);

@@ -68,6 +68,21 @@ class Engine {
   Result<std::vector<TableId>> TablesDueForFlush(int64_t now_us);
   // Executor of `flush` jobs: parameters {"table_id":"ns.t"} (+ "user_id").
   Result<std::string> RunFlushJob(const std::string& parameters_json);
+  // Executor of `cleanup` jobs (queued by DROP TABLE / DROP NAMESPACE): deletes a dropped
+  // table's cold files. Idempotent.
+  Result<std::string> RunCleanupJob(const std::string& parameters_json);
+  // Executor of `retention` jobs: parameters {"table_id":"ns.t"}; purges tombstones older than
+  // the table's DELETED_RETENTION_HOURS at `now_us` (0 = now).
+  Result<std::string> RunRetentionJob(const std::string& parameters_json, int64_t now_us = 0);
+  // Tables that may hold tombstones past their retention (the retention scheduler's question).
+  Result<std::vector<TableId>> TablesDueForRetention(int64_t now_us);
+  // Executor of `user_cleanup` jobs: parameters {"user_id":"alice"}; purges a soft-deleted
+  // user past the grace period at `now_us` (0 = now). "Skipped…" when it was reactivated.
+  Result<std::string> RunUserCleanupJob(const std::string& parameters_json, int64_t now_us = 0);
+  // Soft-deleted users past the grace period (the user cleanup scheduler's question).
+  Result<std::vector<UserId>> UsersDueForCleanup(int64_t now_us);
+  // user_management.deletion_grace_period_days (default 30).
+  void SetUserDeletionGracePeriodDays(int64_t days);
   // Authentication over this engine's users (HTTP and WebSocket entry points use it).
   auth::AuthService& auth();
 

@@ -56,6 +56,25 @@ class TableStore {
 
   // Removes every hot row and index entry of the table.
   Status DropTableData(const TableDefinition& def);
+  // Removes every hot row and index entry of one scope (one contiguous key range in each
+  // partition): a purged user's rows of a USER table.
+  Status DropScopeData(const TableDefinition& def, std::string_view scope);
+
+  // A tombstone that retention wants gone: its version's `_seq` and its identity's index key.
+  struct PurgeCandidate {
+    SeqId seq = 0;
+    std::string index_key;
+  };
+  // Deletes, for each candidate whose index entry still names exactly that tombstone, the
+  // index entry and the hot version at `seq` (absent when it lives in Parquet: harmless). A
+  // candidate whose identity was written again meanwhile is left alone, so a key inserted
+  // again is never lost. Returns how many were purged. One atomic batch.
+  Result<size_t> PurgeTombstones(const TableDefinition& def, std::string_view scope,
+                                 const std::vector<PurgeCandidate>& candidates);
+  // The index key of a row identity: its primary key (coerced to the key column's type) or,
+  // for tables without one, its hidden row id.
+  static std::string PrimaryKeyIndexKey(const TableDefinition& def, std::string_view scope, const duckdb::Value& pk);
+  static std::string RowIdIndexKey(const TableDefinition& def, std::string_view scope, uint64_t row_id);
   // Hot versions (tombstones included) of one scope, or of all scopes when `scope` is null.
   Result<uint64_t> CountHotRows(const TableDefinition& def, const std::string* scope) const;
 

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "kalam/commons/job_submitter.h"
+#include "kalam/core/engine.h"
+
+namespace kalam::jobs {
+
+// How often the server looks for maintenance work. Retention is expressed in hours and the
+// user grace period in days, so checking hourly purges at most an hour late while keeping
+// the checks (which visit every table's tombstones and manifests) rare.
+inline constexpr std::chrono::hours kDefaultMaintenanceInterval{1};
+
+// Every `interval`, queues
+// - a `retention` job for each USER/SHARED table that may hold tombstones older than its
+//   DELETED_RETENTION_HOURS, idempotency key "retention:<ns>.<table>";
+// - a `user_cleanup` job for each soft-deleted user past
+//   user_management.deletion_grace_period_days, idempotency key "user_cleanup:<user_id>".
+// The keys keep a table or user from being queued twice while a job for it is pending.
+// `engine` and `jobs` must outlive the scheduler. Thread-safe.
+class MaintenanceScheduler {
+ public:
+  MaintenanceScheduler(core::Engine& engine, JobSubmitter& jobs, std::chrono::milliseconds interval);
+  ~MaintenanceScheduler();
+
+  void Start();
+  void Stop();
+  // One check, now: returns how many jobs were newly queued (both kinds).
+  Result<size_t> RunOnce();
+  Result<size_t> QueueRetention(int64_t now_us);
+  Result<size_t> QueueUserCleanup(int64_t now_us);
+
+ private:
+  core::Engine& engine_;
+  JobSubmitter& jobs_;
+  const std::chrono::milliseconds interval_;
+  std::mutex mu_;  // guards stopping_
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace kalam::jobs
