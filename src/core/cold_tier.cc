@@ -277,7 +277,7 @@ Result<std::shared_ptr<const std::vector<ColdSegment>>> ColdTier::Segments(const
     for (const auto& segment : manifest->segments) {
       if (segment.status != filestore::SegmentStatus::kCommitted) continue;
       ColdSegment cold{files.AbsolutePath(filestore::JoinPath(dir, segment.path)), segment.min_seq, segment.max_seq,
-                       segment.row_count};
+                       segment.row_count, segment.flushed_upto_seq};
       if (pk) {
         const ColumnDefinition& column = def.columns[*pk];
         auto stats = segment.column_stats.find(filestore::ColumnStatsKey(column.column_id));
@@ -830,8 +830,39 @@ Result<RetentionOutcome> ColdTier::PurgeTombstones(const std::shared_ptr<const T
   return outcome;
 }
 
+namespace {
+
+// Whether no identity can have versions in two segments: every segment's primary-key range
+// is known and the ranges do not overlap (the usual shape of append-mostly chat tables).
+bool KeyRangesAreDisjoint(std::vector<ColdSegment> segments) {
+  for (const ColdSegment& s : segments) {
+    if (!s.pk_min || !s.pk_max) return false;
+  }
+  std::sort(segments.begin(), segments.end(),
+            [](const ColdSegment& a, const ColdSegment& b) { return *a.pk_min < *b.pk_min; });
+  for (size_t i = 1; i < segments.size(); ++i) {
+    if (!(*segments[i - 1].pk_max < *segments[i].pk_min)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ColdComparison::Supported(duckdb::ExpressionType op) {
+  switch (op) {
+    case duckdb::ExpressionType::COMPARE_EQUAL:
+    case duckdb::ExpressionType::COMPARE_NOTEQUAL:
+    case duckdb::ExpressionType::COMPARE_LESSTHAN:
+    case duckdb::ExpressionType::COMPARE_LESSTHANOREQUALTO:
+    case duckdb::ExpressionType::COMPARE_GREATERTHAN:
+    case duckdb::ExpressionType::COMPARE_GREATERTHANOREQUALTO: return true;
+    default: return false;
+  }
+}
+
 std::string ColdTier::ColdQuery(const TableDefinition& def, const tables::ScanProjection& projection,
-                                const std::vector<ColdSegment>& segments, const ColdFilter& filter) {
+                                const std::vector<ColdSegment>& segments, const ColdFilter& filter,
+                                bool with_identity) {
   const auto pk = def.PrimaryKeyIndex();
   const std::string identity = pk ? QuoteIdent(def.columns[*pk].name) : std::string("_row_id");
   std::string sql = "SELECT ";
@@ -848,7 +879,9 @@ std::string ColdTier::ColdQuery(const TableDefinition& def, const tables::ScanPr
     }
     sql += ", ";
   }
-  sql += "CAST(" + identity + " AS VARCHAR), _deleted FROM read_parquet([";
+  // The identity text is only needed when the hot tier holds versions to skip.
+  sql += with_identity ? "CAST(" + identity + " AS VARCHAR)" : std::string("CAST(NULL AS VARCHAR)");
+  sql += ", _deleted FROM read_parquet([";
   for (size_t i = 0; i < segments.size(); ++i) {
     if (i) sql += ", ";
     sql += QuoteLiteral(segments[i].absolute_path);
@@ -872,9 +905,24 @@ std::string ColdTier::ColdQuery(const TableDefinition& def, const tables::ScanPr
                       tables::ToLogicalType(def.columns[*pk].type).ToString() + ")");
     }
   }
+  // Several segments may hold versions of one row: keep the newest (unnecessary when their
+  // key ranges prove every row lives in exactly one segment).
+  const bool dedup = segments.size() > 1 && !(pk && KeyRangesAreDisjoint(segments));
+  // Without that step every row has one cold version, so the query's own comparisons can run
+  // inside the Parquet read (row-group statistics, no rows materialised for nothing); with it,
+  // a comparison could surface an older version whose newer one fails it, so they wait for
+  // DuckDB's plan, which applies them anyway.
+  if (!dedup && filter.comparisons != nullptr) {
+    for (const ColdComparison& c : *filter.comparisons) {
+      const std::string text = c.value.ToString();
+      if (text.find('\0') != std::string::npos) continue;
+      const ColumnDefinition& col = def.columns[c.column_index];
+      where.push_back(QuoteIdent(col.name) + " " + duckdb::ExpressionTypeToOperator(c.op) + " CAST(" +
+                      QuoteLiteral(text) + " AS " + tables::ToLogicalType(col.type).ToString() + ")");
+    }
+  }
   for (size_t i = 0; i < where.size(); ++i) sql += (i ? " AND " : " WHERE ") + where[i];
-  // Several segments may hold versions of one row: keep the newest.
-  if (segments.size() > 1) sql += " QUALIFY row_number() OVER (PARTITION BY " + identity + " ORDER BY _seq DESC) = 1";
+  if (dedup) sql += " QUALIFY row_number() OVER (PARTITION BY " + identity + " ORDER BY _seq DESC) = 1";
   return sql;
 }
 

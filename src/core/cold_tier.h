@@ -25,6 +25,8 @@ struct ColdSegment {
   SeqId min_seq = 0;
   SeqId max_seq = 0;
   int64_t row_count = 0;
+  // Every hot version at or below this was flushed by the time the segment committed.
+  SeqId flushed_upto_seq = 0;
   // The primary key's min/max from the manifest's column_stats, typed like the key column;
   // absent when the table has no primary key, the statistic is missing, or it cannot be
   // trusted for pruning (see ParsePrimaryKeyStat).
@@ -38,9 +40,20 @@ struct ColdSegment {
 // Filters a cold read may apply before keeping the newest version per identity. Both are
 // safe there: every version of one identity has the same primary key, and a `_seq` lower
 // bound drops only versions older than any that could match (see ColdQuery).
+// `column <op> constant` from a query's WHERE, the constant coerced to the column's type.
+struct ColdComparison {
+  uint32_t column_index = 0;
+  duckdb::ExpressionType op = duckdb::ExpressionType::COMPARE_EQUAL;
+  duckdb::Value value;
+
+  static bool Supported(duckdb::ExpressionType op);
+};
+
 struct ColdFilter {
   SeqId min_seq_exclusive = 0;
   const duckdb::Value* primary_key = nullptr;  // coerced to the key column's type
+  // Applied in the Parquet read only when no identity can have two cold versions.
+  const std::vector<ColdComparison>* comparisons = nullptr;
 };
 
 // What a cleanup job needs to delete a dropped table's files once its definition is gone
@@ -160,7 +173,8 @@ class ColdTier {
   // `filter` narrows the read with a WHERE that DuckDB's Parquet reader uses to skip row
   // groups; results are the same as without it after the caller's own filters.
   static std::string ColdQuery(const TableDefinition& def, const tables::ScanProjection& projection,
-                               const std::vector<ColdSegment>& segments, const ColdFilter& filter = {});
+                               const std::vector<ColdSegment>& segments, const ColdFilter& filter = {},
+                               bool with_identity = true);
 
  private:
   // One storage as the cold tier uses it: its definition when opened (base directory and

@@ -63,6 +63,9 @@ struct ScanBindData : public duckdb::TableFunctionData {
   SeqId min_seq_exclusive = 0;
   SeqId max_seq_inclusive = INT64_MAX;
   std::optional<duckdb::Value> primary_key;  // coerced to the key column's type
+  // Comparisons of user columns with constants, for the Parquet read (used only where every
+  // row has one version in the cold tier; see ColdTier::ColdQuery).
+  std::vector<ColdComparison> column_comparisons;
 };
 
 // Reads `_seq` ranges and primary-key equality out of the WHERE clause so the scan seeks
@@ -112,9 +115,15 @@ void PushdownFilters(ClientContext&, duckdb::LogicalGet& get, FunctionData* bind
           break;
         default: break;
       }
-    } else if (pk && id == *pk && type == duckdb::ExpressionType::COMPARE_EQUAL) {
-      auto coerced = tables::CoerceToColumn(value, def.columns[*pk]);
-      if (coerced.ok()) data.primary_key = std::move(coerced).value();
+    } else if (id < def.columns.size()) {
+      if (pk && id == *pk && type == duckdb::ExpressionType::COMPARE_EQUAL) {
+        auto coerced = tables::CoerceToColumn(value, def.columns[*pk]);
+        if (coerced.ok()) data.primary_key = std::move(coerced).value();
+      }
+      auto coerced = tables::CoerceToColumn(value, def.columns[id]);
+      if (coerced.ok() && ColdComparison::Supported(type)) {
+        data.column_comparisons.push_back(ColdComparison{static_cast<uint32_t>(id), type, std::move(coerced).value()});
+      }
     }
   }
 }
@@ -128,6 +137,7 @@ struct ScanGlobalState : public GlobalTableFunctionState {
   size_t projected = 0;
   std::unordered_set<std::string> hot_identities;
   std::string cold_sql;  // empty: no cold segments to read
+  std::string cold_sql_without_identity;  // used when the hot tier held nothing to skip
   std::unique_ptr<duckdb::Connection> cold_connection;
   std::unique_ptr<duckdb::QueryResult> cold_result;
   duckdb::unique_ptr<DataChunk> cold_chunk;  // referenced by the output until the next call
@@ -206,11 +216,13 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitScan(ClientContext& context, Ta
   options.max_seq_inclusive = bind.max_seq_inclusive;
   global->include_tombstones = options.include_tombstones;
   global->projected = projection.size();
+  SeqId hot_floor = 0;  // hot versions at or below this were flushed (and are in Parquet)
   if (def.type != TableType::kStream) {
     auto segments = state.engine.cold->Segments(def, scope);
     if (!segments.ok()) throw duckdb::IOException(segments.status().message());
     std::vector<ColdSegment> wanted;
     for (const ColdSegment& segment : **segments) {
+      hot_floor = std::max(hot_floor, segment.flushed_upto_seq);
       // Versions at or below the lower bound cannot match, and any newer version of the
       // same row lives in a newer segment or the hot tier: skipping is safe.
       if (segment.max_seq <= options.min_seq_exclusive) continue;
@@ -223,7 +235,9 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitScan(ClientContext& context, Ta
       ColdFilter filter;
       filter.min_seq_exclusive = options.min_seq_exclusive;
       if (bind.primary_key) filter.primary_key = &*bind.primary_key;
+      filter.comparisons = &bind.column_comparisons;
       global->cold_sql = ColdTier::ColdQuery(def, projection, wanted, filter);
+      global->cold_sql_without_identity = ColdTier::ColdQuery(def, projection, wanted, filter, /*with_identity=*/false);
       options.identities = &global->hot_identities;
       // An upper bound would hide hot versions that supersede older cold ones.
       options.max_seq_inclusive = INT64_MAX;
@@ -243,6 +257,10 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitScan(ClientContext& context, Ta
       options.max_seq_inclusive = seq;
     }
   }
+  // Start the hot read past everything already flushed: those keys are deleted (a range
+  // tombstone RocksDB would otherwise step through key by key until compaction) or, after a
+  // crash between commit and cleanup, duplicates of versions the cold read returns anyway.
+  options.min_seq_exclusive = std::max(options.min_seq_exclusive, hot_floor);
   global->scanner = std::make_unique<tables::HotScanner>(*state.engine.backend, bind.def, std::move(scope),
                                                          std::move(snapshot), std::move(projection), options);
   return std::move(global);
@@ -262,7 +280,8 @@ void RunScan(ClientContext& context, TableFunctionInput& input, DataChunk& outpu
   }
   if (!global.cold_result) {
     global.cold_connection = QueryState::Get(context).engine.cold->Connect();
-    global.cold_result = global.cold_connection->SendQuery(global.cold_sql);
+    global.cold_result = global.cold_connection->SendQuery(
+        global.hot_identities.empty() ? global.cold_sql_without_identity : global.cold_sql);
     if (global.cold_result->HasError()) throw duckdb::IOException(global.cold_result->GetError());
   }
   const size_t p = global.projected;

@@ -50,8 +50,8 @@ class TableStore {
   Result<std::optional<SeqId>> FindByPrimaryKey(const TableDefinition& def, std::string_view scope,
                                                 const duckdb::Value& pk, const store::Snapshot* snapshot) const;
 
-  // Removes hot versions that a committed flush has copied to Parquet. A version replaced
-  // meanwhile is already gone; deleting its key again is harmless.
+  // Removes hot versions that a committed flush has copied to Parquet: the scope's whole key
+  // range up to the largest of `seqs` (see the .cc for why that range holds nothing else).
   Status DeleteFlushedVersions(const TableDefinition& def, std::string_view scope, const std::vector<SeqId>& seqs);
 
   // Removes every hot row and index entry of the table.
