@@ -4,7 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <mutex>
 #include <random>
 #include <set>
@@ -39,7 +41,10 @@ TEST(CrashRecoveryTest, AcknowledgedRowsSurviveKillsDuringInsertsAndFlushes) {
   std::mt19937 rng(20261122);
   std::set<int64_t> acknowledged;
   std::mutex mu;
-  const int kCycles = 20;
+  // 20 kill cycles in the suite; KALAM_CRASH_CYCLES raises it for a longer soak
+  // (bench/README.md: `KALAM_CRASH_CYCLES=200 build/release/tests/crash_recovery_test`).
+  const char* cycles_env = std::getenv("KALAM_CRASH_CYCLES");
+  const int kCycles = cycles_env != nullptr ? std::max(1, std::atoi(cycles_env)) : 20;
   for (int cycle = 0; cycle < kCycles; ++cycle) {
     ServerProcess server;
     ASSERT_TRUE(server.Start(dir.path())) << server.output();
