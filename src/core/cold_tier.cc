@@ -260,6 +260,61 @@ std::mutex& ColdTier::ScopeMutex(const TableDefinition& def, const std::string& 
   return *slot;
 }
 
+Result<filestore::Manifest> ColdTier::LoadOrRebuildManifest(const TableDefinition& def, const std::string& scope,
+                                                            filestore::FileBackend& files, const std::string& dir) {
+  auto loaded = filestore::LoadManifest(files, dir);
+  if (loaded.ok() || loaded.status().code() != StatusCode::kNotFound) return loaded;
+  auto names = files.List(dir);
+  if (!names.ok()) return loaded.status();  // no directory: no cold data
+  std::vector<int64_t> batches;
+  for (const std::string& name : *names) {
+    if (auto n = filestore::ParseSegmentFileName(name)) batches.push_back(*n);
+  }
+  if (batches.empty()) return loaded.status();
+  std::sort(batches.begin(), batches.end());
+  filestore::Manifest manifest;
+  manifest.table_id = def.id.ToString();
+  if (def.type != TableType::kShared) manifest.user_id = scope;
+  manifest.created_at_ms = NowMicros() / 1000;
+  const auto pk = def.PrimaryKeyIndex();
+  auto con = Connect();
+  for (int64_t n : batches) {
+    const std::string rel = filestore::JoinPath(dir, filestore::SegmentFileName(n));
+    std::string sql = "SELECT count(*), min(_seq), max(_seq)";
+    if (pk) {
+      const std::string key = QuoteIdent(def.columns[*pk].name);
+      sql += ", min(" + key + "), max(" + key + ")";
+    }
+    auto result = con->Query(sql + " FROM read_parquet(" + QuoteLiteral(files.AbsolutePath(rel)) + ")");
+    if (result->HasError()) return Status::Corruption("cannot rebuild the manifest of " + dir + ": " + result->GetError());
+    auto chunk = result->Fetch();
+    if (!chunk || chunk->size() != 1) return Status::Corruption("cannot rebuild the manifest of " + dir);
+    filestore::Segment segment;
+    segment.id = filestore::SegmentId(n);
+    segment.path = filestore::SegmentFileName(n);
+    segment.row_count = chunk->GetValue(0, 0).GetValue<int64_t>();
+    segment.min_seq = chunk->GetValue(1, 0).IsNull() ? 0 : chunk->GetValue(1, 0).GetValue<int64_t>();
+    segment.max_seq = chunk->GetValue(2, 0).IsNull() ? 0 : chunk->GetValue(2, 0).GetValue<int64_t>();
+    // Every version the file holds was flushed; newer hot versions are above its max.
+    segment.flushed_upto_seq = segment.max_seq;
+    KALAM_ASSIGN_OR_RETURN(uint64_t size, files.Size(rel));
+    segment.size_bytes = static_cast<int64_t>(size);
+    segment.created_at_ms = manifest.created_at_ms;
+    segment.schema_version = def.schema_version;
+    segment.status = filestore::SegmentStatus::kCommitted;
+    segment.column_stats[filestore::ColumnStatsKey(0)] =
+        filestore::ColumnStats{std::to_string(segment.min_seq), std::to_string(segment.max_seq), 0};
+    if (pk) {
+      segment.column_stats[filestore::ColumnStatsKey(def.columns[*pk].column_id)] =
+          filestore::ColumnStats{StatJson(chunk->GetValue(3, 0)), StatJson(chunk->GetValue(4, 0)), 0};
+    }
+    manifest.segments.push_back(std::move(segment));
+    manifest.last_sequence_number = n;
+  }
+  KALAM_RETURN_IF_ERROR(filestore::SaveManifest(files, dir, manifest));
+  return manifest;
+}
+
 Result<std::shared_ptr<const std::vector<ColdSegment>>> ColdTier::Segments(const TableDefinition& def,
                                                                            const std::string& scope) {
   const std::string key = CacheKey(def, scope);
@@ -271,7 +326,7 @@ Result<std::shared_ptr<const std::vector<ColdSegment>>> ColdTier::Segments(const
   filestore::FileBackend& files = *storage->files;
   KALAM_ASSIGN_OR_RETURN(std::string dir, ScopeDirectory(*storage, def, scope));
   auto segments = std::make_shared<std::vector<ColdSegment>>();
-  auto manifest = filestore::LoadManifest(files, dir);
+  auto manifest = LoadOrRebuildManifest(def, scope, files, dir);
   const auto pk = def.PrimaryKeyIndex();
   if (manifest.ok()) {
     for (const auto& segment : manifest->segments) {
@@ -351,7 +406,7 @@ Result<FlushOutcome> ColdTier::FlushScope(const std::shared_ptr<const TableDefin
   filestore::FileBackend& files = *storage->files;
   KALAM_ASSIGN_OR_RETURN(std::string dir, ScopeDirectory(*storage, def, scope));
   filestore::Manifest manifest;
-  auto loaded = filestore::LoadManifest(files, dir);
+  auto loaded = LoadOrRebuildManifest(def, scope, files, dir);
   if (loaded.ok()) {
     manifest = std::move(loaded).value();
   } else if (loaded.status().code() == StatusCode::kNotFound) {
@@ -486,7 +541,7 @@ Result<ColdTier::Stats> ColdTier::TableStats(const TableDefinition& def, const s
   filestore::FileBackend& files = *storage->files;
   auto add = [&](const std::string& one) -> Status {
     KALAM_ASSIGN_OR_RETURN(std::string dir, ScopeDirectory(*storage, def, one));
-    auto manifest = filestore::LoadManifest(files, dir);
+    auto manifest = LoadOrRebuildManifest(def, one, files, dir);
     if (!manifest.ok()) return manifest.status().code() == StatusCode::kNotFound ? Status::Ok() : manifest.status();
     for (const auto& s : manifest->segments) {
       if (s.status != filestore::SegmentStatus::kCommitted) continue;
@@ -631,7 +686,7 @@ Result<RetentionOutcome> ColdTier::PurgeTombstones(const std::shared_ptr<const T
       pk ? "CAST(" + identity + " AS " + tables::ToLogicalType(def.columns[*pk].type).ToString() + ")" : identity;
 
   // ---- Parquet ----
-  auto loaded = filestore::LoadManifest(files, dir);
+  auto loaded = LoadOrRebuildManifest(def, scope, files, dir);
   if (!loaded.ok() && loaded.status().code() != StatusCode::kNotFound) return loaded.status();
   std::vector<tables::TableStore::PurgeCandidate> cold_purged;
   if (loaded.ok()) {

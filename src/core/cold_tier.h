@@ -177,6 +177,12 @@ class ColdTier {
                                bool with_identity = true);
 
  private:
+  // The scope's manifest; when it is missing but segment files exist (a lost or deleted
+  // manifest), it is rebuilt from the Parquet files' footers and saved (PROTOCOL.md §8).
+  // NotFound when the scope has no cold data.
+  Result<filestore::Manifest> LoadOrRebuildManifest(const TableDefinition& def, const std::string& scope,
+                                                    filestore::FileBackend& files, const std::string& dir);
+
   // One storage as the cold tier uses it: its definition when opened (base directory and
   // templates) and a backend confined to that base. Immutable once built; shared so that an
   // invalidation never pulls it from under an operation in flight.

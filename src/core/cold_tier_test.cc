@@ -131,6 +131,26 @@ TEST_F(ColdTierTest, ColdReadsSurviveRestartAndRespectIsolation) {
   EXPECT_FALSE(std::filesystem::exists(StorageDir() + "/app/m"));
 }
 
+TEST_F(ColdTierTest, MissingManifestIsRebuiltFromParquetFooters) {
+  Run(Root(), "CREATE SHARED TABLE app.s (id BIGINT PRIMARY KEY, v TEXT)");
+  Run(Root(), "INSERT INTO app.s VALUES (1, 'a'), (2, 'b')");
+  Run(Root(), "FLUSH TABLE app.s");
+  Run(Root(), "INSERT INTO app.s VALUES (3, 'c')");
+  Run(Root(), "UPDATE app.s SET v = 'A' WHERE id = 1");
+  Run(Root(), "FLUSH TABLE app.s");
+  auto before = Query(Root(), "SELECT id, v, _seq FROM app.s ORDER BY id");
+  Reopen();  // drop cached manifests
+  ASSERT_TRUE(std::filesystem::remove(StorageDir() + "/app/s/manifest.json"));
+  EXPECT_EQ(Query(Root(), "SELECT id, v, _seq FROM app.s ORDER BY id"), before);
+  EXPECT_TRUE(std::filesystem::exists(StorageDir() + "/app/s/manifest.json"));
+  EXPECT_THAT(Query(Root(), "SHOW STATS FOR TABLE app.s"), ElementsAre(StartsWith("app|s|shared|1|0|4|2|")));
+  // A later flush continues the numbering instead of overwriting batch-0.
+  Run(Root(), "INSERT INTO app.s VALUES (4, 'd')");
+  Run(Root(), "FLUSH TABLE app.s");
+  EXPECT_TRUE(std::filesystem::exists(StorageDir() + "/app/s/batch-2.parquet"));
+  EXPECT_THAT(Query(Root(), "SELECT count(*) FROM app.s"), ElementsAre("4"));
+}
+
 TEST_F(ColdTierTest, FlushRoleAndStreamRules) {
   Run(Root(), "CREATE USER TABLE app.m (v TEXT)");
   Run(Root(), "CREATE STREAM TABLE app.e (v TEXT) TTL 5");
