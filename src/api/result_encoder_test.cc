@@ -1,3 +1,4 @@
+#include "kalam/commons/temp_dir.h"
 #include "kalam/api/result_encoder.h"
 
 #include <filesystem>
@@ -22,23 +23,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-// A fresh data directory, removed at destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() / ("kalam_api_test_" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string path() const { return path_.string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 void ExpectValidJson(const std::string& text) {
   simdjson::dom::parser parser;

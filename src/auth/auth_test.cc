@@ -8,6 +8,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "kalam/commons/temp_dir.h"
 #include "kalam/auth/permissions.h"
 #include "kalam/auth/user_repository.h"
 #include "kalam/commons/clock.h"
@@ -24,24 +25,6 @@ constexpr Role kAllRoles[] = {Role::kUser, Role::kService, Role::kDba, Role::kSy
 constexpr AccessLevel kAllLevels[] = {AccessLevel::kPublic, AccessLevel::kPrivate, AccessLevel::kRestricted,
                                       AccessLevel::kDba};
 
-// A fresh directory under the system temp folder, removed at destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() /
-            ("kalam_auth_test_" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string path() const { return path_.string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 // ---------------------------------------------------------------------------------------
 // UserRepository

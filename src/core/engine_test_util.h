@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "duckdb/common/types/column/column_data_collection.hpp"
+#include "kalam/commons/temp_dir.h"
 #include "kalam/auth/user_repository.h"
 #include "kalam/commons/clock.h"
 #include "kalam/core/engine.h"
@@ -17,23 +18,6 @@
 
 namespace kalam::core::testing {
 
-// A fresh data directory under the system temp folder, removed at destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() / ("kalam_test_" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string path() const { return path_.string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 // Renders a row result as text rows ("1|a|NULL") for compact assertions.
 inline std::vector<std::string> Rows(const StatementResult& result) {

@@ -1,3 +1,4 @@
+#include "kalam/commons/temp_dir.h"
 #include "kalam/jobs/job_manager.h"
 
 #include <algorithm>
@@ -29,24 +30,6 @@ namespace {
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 
-// A fresh directory under the system temp folder, removed at destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() /
-            ("kalam_job_manager_test_" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string path() const { return path_.string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 // A door executors wait behind until the test opens it.
 class Gate {

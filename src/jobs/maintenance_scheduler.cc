@@ -5,30 +5,15 @@
 namespace kalam::jobs {
 
 MaintenanceScheduler::MaintenanceScheduler(core::Engine& engine, JobSubmitter& jobs, std::chrono::milliseconds interval)
-    : engine_(engine), jobs_(jobs), interval_(interval) {}
+    : engine_(engine), jobs_(jobs), interval_(interval),
+      // A failed check is retried at the next interval.
+      periodic_(interval, [this] { (void)RunOnce(); }) {}
 
 MaintenanceScheduler::~MaintenanceScheduler() { Stop(); }
 
-void MaintenanceScheduler::Start() {
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mu_);
-    while (!stopping_) {
-      if (cv_.wait_for(lock, interval_, [this] { return stopping_; })) break;
-      lock.unlock();
-      (void)RunOnce();  // a failed check is retried at the next interval
-      lock.lock();
-    }
-  });
-}
+void MaintenanceScheduler::Start() { periodic_.Start(); }
 
-void MaintenanceScheduler::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void MaintenanceScheduler::Stop() { periodic_.Stop(); }
 
 Result<size_t> MaintenanceScheduler::RunOnce() {
   const int64_t now = NowMicros();

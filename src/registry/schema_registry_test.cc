@@ -1,3 +1,4 @@
+#include "kalam/commons/temp_dir.h"
 #include "kalam/registry/schema_registry.h"
 
 #include <filesystem>
@@ -22,24 +23,6 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-// A fresh directory under the system temp folder, removed at destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() /
-            ("kalam_registry_test_" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string path() const { return path_.string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 ColumnDefinition Column(std::string name, DataType type, bool primary_key = false) {
   ColumnDefinition c;

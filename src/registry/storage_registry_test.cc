@@ -1,3 +1,4 @@
+#include "kalam/commons/temp_dir.h"
 #include "kalam/registry/storage_registry.h"
 
 #include <filesystem>
@@ -16,24 +17,6 @@ namespace {
 
 using ::testing::ElementsAre;
 
-// A fresh directory under the system temp folder, removed at destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() /
-            ("kalam_storage_registry_test_" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string path() const { return path_.string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 StorageDefinition MakeStorage(std::string id, std::string base) {
   StorageDefinition def;

@@ -1,3 +1,4 @@
+#include "kalam/commons/temp_dir.h"
 #include "kalam/store/storage_backend.h"
 
 #include <filesystem>
@@ -21,24 +22,6 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Pair;
 
-// A fresh directory under the system temp folder, removed at destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() /
-            ("kalam_store_test_" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string path() const { return path_.string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 std::unique_ptr<StorageBackend> OpenOrDie(const std::string& path) {
   auto opened = StorageBackend::Open(path, StoreOptions{});

@@ -13,6 +13,7 @@
 #include "duckdb/common/allocator.hpp"
 #include "duckdb/common/types/data_chunk.hpp"
 #include "duckdb/common/types/value.hpp"
+#include "kalam/commons/temp_dir.h"
 #include "kalam/commons/seq_generator.h"
 #include "kalam/store/storage_backend.h"
 #include "kalam/tables/hot_scanner.h"
@@ -34,24 +35,6 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::StartsWith;
 
-// A fresh directory under the system temp folder, removed at destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() /
-            ("kalam_tables_test_" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string path() const { return path_.string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 DataType T(TypeKind k) { return DataType{k, 0, 0}; }
 

@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kalam/commons/temp_dir.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -17,25 +19,10 @@
 #include <thread>
 #include <vector>
 
+#include "kalam/commons/temp_dir.h"
+
 namespace kalam::testing {
 
-// A temporary directory removed at destruction.
-class TempDir {
- public:
-  TempDir() {
-    path_ = std::filesystem::temp_directory_path() /
-            ("kalam_e2e_" + std::to_string(std::random_device{}()) + std::to_string(std::random_device{}()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string path() const { return path_.string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 // Runs the real kalamdb-server binary on a free loopback port (--port 0) and reads the
 // port from its "listening on" line. Stops it with SIGTERM at destruction. Everything the

@@ -7,6 +7,7 @@
 
 #include "kalam/commons/job_submitter.h"
 #include "kalam/core/engine.h"
+#include "kalam/jobs/periodic_task.h"
 
 namespace kalam::jobs {
 
@@ -38,10 +39,7 @@ class MaintenanceScheduler {
   core::Engine& engine_;
   JobSubmitter& jobs_;
   const std::chrono::milliseconds interval_;
-  std::mutex mu_;  // guards stopping_
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
+  PeriodicTask periodic_;  // declared last: its thread uses the members above
 };
 
 }  // namespace kalam::jobs
