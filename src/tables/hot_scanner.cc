@@ -1,5 +1,6 @@
 #include "kalam/tables/hot_scanner.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "duckdb/common/types/vector.hpp"
@@ -144,7 +145,11 @@ void HotScanner::RecordIdentity(std::string_view value) {
 }
 
 idx_t HotScanner::Fill(duckdb::DataChunk& out) {
-  const idx_t capacity = out.GetCapacity();
+  // Small first chunks: a query with LIMIT (the common "latest N messages") often needs only
+  // a few rows, and DuckDB stops pulling once it has them; full scans reach full vectors
+  // after two calls.
+  const idx_t capacity = std::min<idx_t>(out.GetCapacity(), fills_ == 0 ? 128 : fills_ == 1 ? 512 : out.GetCapacity());
+  ++fills_;
   idx_t row = 0;
   while (row < capacity && it_->Valid()) {
     const std::string_view value = it_->value();

@@ -47,6 +47,7 @@ class HotScanner {
   size_t last_needed_column_ = 0;
   int seq_out_ = -1, deleted_out_ = -1, row_id_out_ = -1;
   std::unique_ptr<store::RangeIterator> it_;
+  uint64_t fills_ = 0;  // calls to Fill so far (first chunks are kept small)
   Status status_;
 };
 
