@@ -1065,7 +1065,8 @@ TEST_F(TableStoreTest, ScannerFillsSeveralVectors) {
   auto lines = ScanText(messages_, "alice", AllUserColumns(*messages_), {}, nullptr, &fills);
   ASSERT_EQ(lines.size(), size_t{kRows});
   // The first two chunks are small (a LIMIT query often needs only a few rows), then full.
-  EXPECT_THAT(fills, ElementsAre(128, 512, STANDARD_VECTOR_SIZE, kRows - 128 - 512 - STANDARD_VECTOR_SIZE, 0));
+  EXPECT_THAT(fills, ElementsAre(128, 512, STANDARD_VECTOR_SIZE, STANDARD_VECTOR_SIZE,
+                                 kRows - 128 - 512 - 2 * STANDARD_VECTOR_SIZE, 0));
   for (int i = 0; i < kRows; ++i) {
     std::string expected = Numbered("", i) + "|" + (i % 7 == 0 ? "NULL" : Numbered("m", i)) + "|" +
                            (i % 5 == 0 ? std::string("NULL") : Value::DOUBLE(i * 0.5).ToString());
