@@ -15,7 +15,8 @@ namespace kalam::core {
 
 // Enforces limits.statement_timeout_secs: interrupts a DuckDB query that runs past its
 // deadline (the query then fails with "Statement timed out"). One background thread for the
-// whole engine, sleeping until the nearest deadline. Thread-safe.
+// whole engine polls the registered statements (every quarter of the timeout, at most every
+// second), so registering one never wakes it. Thread-safe.
 class StatementWatchdog {
  public:
   explicit StatementWatchdog(std::chrono::milliseconds timeout);
