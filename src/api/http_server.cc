@@ -162,7 +162,16 @@ struct HttpServer::Impl {
         // Handled on the thread that read the request: the I/O threads are the bounded pool
         // (several threads run the one io_context, so a slow statement holds only its own
         // thread while the others keep serving), and no request pays for thread hand-offs.
-        service.Handle(request, state, response);
+        try {
+          service.Handle(request, state, response);
+        } catch (const std::exception&) {
+          // Nothing may escape into the coroutine: answer 500 and keep the connection's
+          // bookkeeping (in-flight count, stream registry) intact.
+          response = HttpResponse{};
+          response.status = 500;
+          response.body = "{\"error\":\"INTERNAL_ERROR\",\"message\":\"Request failed\"}";
+          response.close = true;
+        }
         service.Finish(request, response, start);
         in_flight.fetch_sub(1);
       }

@@ -322,6 +322,11 @@ Result<std::shared_ptr<const std::vector<ColdSegment>>> ColdTier::Segments(const
     std::lock_guard lock(mu_);
     if (auto it = cache_.find(key); it != cache_.end()) return it->second;
   }
+  uint64_t generation = 0;
+  {
+    std::lock_guard lock(mu_);
+    generation = cache_generation_;
+  }
   KALAM_ASSIGN_OR_RETURN(auto storage, StorageFor(def));
   filestore::FileBackend& files = *storage->files;
   KALAM_ASSIGN_OR_RETURN(std::string dir, ScopeDirectory(*storage, def, scope));
@@ -348,7 +353,7 @@ Result<std::shared_ptr<const std::vector<ColdSegment>>> ColdTier::Segments(const
   }
   std::shared_ptr<const std::vector<ColdSegment>> shared = std::move(segments);
   std::lock_guard lock(mu_);
-  cache_[key] = shared;
+  if (cache_generation_ == generation) cache_[key] = shared;
   return shared;
 }
 
@@ -530,6 +535,7 @@ Result<FlushOutcome> ColdTier::FlushScope(const std::shared_ptr<const TableDefin
   {
     std::lock_guard lock(mu_);
     cache_.erase(CacheKey(def, scope));
+    ++cache_generation_;
   }
   KALAM_RETURN_IF_ERROR(engine_.table_store->DeleteFlushedVersions(def, scope, moved));
   return FlushOutcome{rows, 1};
@@ -574,12 +580,14 @@ void ColdTier::ForgetTable(TableNumber number) {
   std::lock_guard lock(mu_);
   for (auto it = cache_.begin(); it != cache_.end();) {
     it = it->first.rfind(prefix, 0) == 0 ? cache_.erase(it) : std::next(it);
+    ++cache_generation_;
   }
 }
 
 void ColdTier::ForgetScope(const TableDefinition& def, const std::string& scope) {
   std::lock_guard lock(mu_);
   cache_.erase(CacheKey(def, scope));
+  ++cache_generation_;
 }
 
 Status ColdTier::DropTableFiles(const TableDefinition& def) {

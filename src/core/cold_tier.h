@@ -211,6 +211,9 @@ class ColdTier {
 
   std::mutex mu_;  // guards cache_, flush_locks_, storages_ and storage_generation_
   std::unordered_map<std::string, std::shared_ptr<const std::vector<ColdSegment>>> cache_;
+  // Bumped whenever cached segments are invalidated: a reader that loaded a manifest before
+  // an invalidation must not store its (older) list afterwards.
+  uint64_t cache_generation_ = 0;
   std::unordered_map<std::string, std::unique_ptr<std::mutex>> flush_locks_;
   std::unordered_map<StorageId, std::shared_ptr<const OpenStorage>> storages_;
   uint64_t storage_generation_ = 0;  // bumped by every InvalidateStorage

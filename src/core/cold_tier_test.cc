@@ -126,7 +126,7 @@ TEST_F(ColdTierTest, ColdReadsSurviveRestartAndRespectIsolation) {
   // Queries cannot reach the files themselves.
   EXPECT_THAT(Fail(As("mallory"), "SELECT * FROM read_parquet('" + StorageDir() + "/app/m/alice/batch-0.parquet')")
                   .message(),
-              HasSubstr("disabled"));
+              HasSubstr("is not available"));
   Run(Root(), "DROP TABLE app.m");
   EXPECT_FALSE(std::filesystem::exists(StorageDir() + "/app/m"));
 }

@@ -68,6 +68,9 @@ struct ScanBindData : public duckdb::TableFunctionData {
   std::vector<ColdComparison> column_comparisons;
 };
 
+// `seq - 1` without overflowing at INT64_MIN (no stored `_seq` is negative anyway).
+SeqId SeqBefore(SeqId seq) { return seq == INT64_MIN ? INT64_MIN : seq - 1; }
+
 // Reads `_seq` ranges and primary-key equality out of the WHERE clause so the scan seeks
 // instead of reading the whole (table, user) range.
 void PushdownFilters(ClientContext&, duckdb::LogicalGet& get, FunctionData* bind_data,
@@ -103,14 +106,14 @@ void PushdownFilters(ClientContext&, duckdb::LogicalGet& get, FunctionData* bind
       switch (type) {
         case duckdb::ExpressionType::COMPARE_GREATERTHAN: data.min_seq_exclusive = std::max(data.min_seq_exclusive, seq); break;
         case duckdb::ExpressionType::COMPARE_GREATERTHANOREQUALTO:
-          data.min_seq_exclusive = std::max(data.min_seq_exclusive, seq - 1);
+          data.min_seq_exclusive = std::max(data.min_seq_exclusive, SeqBefore(seq));
           break;
-        case duckdb::ExpressionType::COMPARE_LESSTHAN: data.max_seq_inclusive = std::min(data.max_seq_inclusive, seq - 1); break;
+        case duckdb::ExpressionType::COMPARE_LESSTHAN: data.max_seq_inclusive = std::min(data.max_seq_inclusive, SeqBefore(seq)); break;
         case duckdb::ExpressionType::COMPARE_LESSTHANOREQUALTO:
           data.max_seq_inclusive = std::min(data.max_seq_inclusive, seq);
           break;
         case duckdb::ExpressionType::COMPARE_EQUAL:
-          data.min_seq_exclusive = std::max(data.min_seq_exclusive, seq - 1);
+          data.min_seq_exclusive = std::max(data.min_seq_exclusive, SeqBefore(seq));
           data.max_seq_inclusive = std::min(data.max_seq_inclusive, seq);
           break;
         default: break;
@@ -217,6 +220,9 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitScan(ClientContext& context, Ta
   global->include_tombstones = options.include_tombstones;
   global->projected = projection.size();
   SeqId hot_floor = 0;  // hot versions at or below this were flushed (and are in Parquet)
+  // The snapshot comes first: a flush commits its manifest before deleting the hot versions,
+  // so segments read after the snapshot always cover what the snapshot no longer holds.
+  auto snapshot = state.StatementSnapshot();
   if (def.type != TableType::kStream) {
     auto segments = state.engine.cold->Segments(def, scope);
     if (!segments.ok()) throw duckdb::IOException(segments.status().message());
@@ -243,7 +249,6 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitScan(ClientContext& context, Ta
       options.max_seq_inclusive = INT64_MAX;
     }
   }
-  auto snapshot = state.StatementSnapshot();
   if (bind.primary_key) {
     // A primary-key lookup: at most one hot version, found through the index.
     auto found = state.engine.table_store->FindByPrimaryKey(def, scope, *bind.primary_key, snapshot.get());
@@ -253,7 +258,7 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitScan(ClientContext& context, Ta
       options.min_seq_exclusive = 1;
       options.max_seq_inclusive = 0;  // empty range
     } else {
-      options.min_seq_exclusive = seq - 1;
+      options.min_seq_exclusive = SeqBefore(seq);
       options.max_seq_inclusive = seq;
     }
   }

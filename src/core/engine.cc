@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "ddl_executor.h"
+#include "function_guard.h"
 #include "flush_executor.h"
 #include "kalam/commons/clock.h"
 #include "maintenance_jobs.h"
@@ -62,7 +63,7 @@ Status ParseStandard(std::string_view sql, duckdb::unique_ptr<duckdb::SQLStateme
     case duckdb::StatementType::UPDATE_STATEMENT:
     case duckdb::StatementType::DELETE_STATEMENT:
     case duckdb::StatementType::EXPLAIN_STATEMENT:
-      return Status::Ok();
+      return CheckTableFunctions(**out);
     default:
       return Status::InvalidArgument("Unsupported statement type: " + std::string(StatementTypeName((*out)->type)));
   }
@@ -159,7 +160,8 @@ void AssignFlags(std::vector<ResultColumn>& columns, QueryState& state) {
 
 QueryState& QueryState::Get(duckdb::ClientContext& context) {
   auto state = context.registered_state->Get<QueryState>(kKey);
-  if (!state) throw duckdb::InternalException("KalamDB query state missing on this connection");
+  // Not an InternalException: DuckDB treats those as fatal and invalidates the database.
+  if (!state) throw duckdb::PermissionException("KalamDB functions need a KalamDB session");
   return *state;
 }
 
@@ -379,6 +381,13 @@ Result<StatementResult> RunExecuteAs(EngineContext& engine, Session& session, du
   KALAM_RETURN_IF_ERROR(auth::CheckExecuteAs(actor_role, target->role));
   ParsedStatement inner;
   KALAM_RETURN_IF_ERROR(ParseOne(as.inner_sql, target->id, target->role, &inner, /*nested=*/true));
+  // Acting as someone is for their data, never their account: otherwise "change your own
+  // password" would let a service account take over any user it may act as.
+  if (inner.kalam && (std::holds_alternative<dialect::CreateUserStmt>(*inner.kalam) ||
+                      std::holds_alternative<dialect::AlterUserStmt>(*inner.kalam) ||
+                      std::holds_alternative<dialect::DropUserStmt>(*inner.kalam))) {
+    return Status::PermissionDenied("Access denied: EXECUTE AS USER cannot run user statements");
+  }
   return RunParsed(engine, session, connection, state, inner, target->id, target->role, params);
 }
 

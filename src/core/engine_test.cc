@@ -291,7 +291,7 @@ TEST_F(EngineTest, RequestLevelErrors) {
   EXPECT_THAT(Query(Root(), "SELECT count(*) FROM system.namespaces WHERE namespace_id IN ('p1', 'p2')"),
               ElementsAre("1"));
   EXPECT_THAT(Fail(Root(), "COPY (SELECT 1) TO '/tmp/x.csv'").message(), HasSubstr("Unsupported statement type"));
-  EXPECT_THAT(Fail(Root(), "SELECT * FROM read_csv('/etc/passwd')").message(), HasSubstr("disabled"));
+  EXPECT_THAT(Fail(Root(), "SELECT * FROM read_csv('/etc/passwd')").message(), HasSubstr("is not available"));
   EXPECT_THAT(Fail(Root(), "ALTER TABLE app.t ADD COLUMN c INT").message(), HasSubstr("Not supported yet"));
 }
 
@@ -372,6 +372,36 @@ TEST_F(EngineTest, LongStatementsAreInterruptedAtTheTimeout) {
   EXPECT_THAT(s.message(), HasSubstr("Statement timed out"));
   // The session stays usable.
   EXPECT_THAT(Query(Root(), "SELECT 42"), ElementsAre("42"));
+}
+
+TEST_F(EngineTest, OnlyAllowListedTableFunctionsRunFromClientSql) {
+  Run(Root(), "CREATE SHARED TABLE app.t (v INT) WITH (ACCESS_LEVEL = 'PUBLIC')");
+  for (Role role : {Role::kUser, Role::kSystem}) {
+    Session& s = As("fx", role);
+    for (const char* sql :
+         {"SELECT * FROM json_execute_serialized_sql(json_serialize_sql('SELECT current_user()'))",
+          "SELECT * FROM enable_logging('QueryLog')", "SELECT * FROM duckdb_settings()",
+          "SELECT * FROM query_table('app.t')", "SELECT * FROM (SELECT * FROM duckdb_logs())",
+          "WITH x AS (SELECT * FROM read_csv('/etc/passwd')) SELECT 1", "SELECT 1 WHERE EXISTS (SELECT * FROM duckdb_tables())",
+          "EXPLAIN SELECT * FROM duckdb_functions()", "SELECT * FROM kalam_system_scan('users')",
+          "INSERT INTO app.t SELECT 1 FROM duckdb_settings()", "DELETE FROM app.t WHERE v IN (SELECT 1 FROM duckdb_settings())"}) {
+      Status st = Fail(s, sql);
+      EXPECT_EQ(st.code(), StatusCode::kPermissionDenied) << sql;
+      EXPECT_THAT(st.message(), HasSubstr("is not available")) << sql;
+    }
+  }
+  EXPECT_THAT(Query(As("fx"), "SELECT count(*) FROM range(5) JOIN generate_series(1, 2) g ON true"), ElementsAre("10"));
+  EXPECT_THAT(Query(As("fx"), "SELECT count(*) FROM kalam_scan('app.t')"), ElementsAre("0"));
+  // The engine keeps working for everyone afterwards.
+  EXPECT_THAT(Query(Root(), "SELECT count(*) FROM system.users"), ElementsAre("1"));
+}
+
+TEST_F(EngineTest, SeqBoundsAtTheExtremes) {
+  Run(Root(), "CREATE SHARED TABLE app.t (v INT)");
+  Run(Root(), "INSERT INTO app.t VALUES (1)");
+  EXPECT_THAT(Query(Root(), "SELECT v FROM app.t WHERE _seq >= -9223372036854775808"), ElementsAre("1"));
+  EXPECT_THAT(Query(Root(), "SELECT v FROM app.t WHERE _seq > -9223372036854775808"), ElementsAre("1"));
+  EXPECT_THAT(Query(Root(), "SELECT v FROM app.t WHERE _seq < -9223372036854775808"), IsEmpty());
 }
 
 // ---- SHOW / DESCRIBE / system tables ----------------------------------------------------------
@@ -490,6 +520,10 @@ TEST_F(EngineTest, ExecuteAsUser) {
   Run(As("dba1", Role::kDba), "EXECUTE AS USER 'svc' (SELECT 1)");
   EXPECT_EQ(Fail(As("dba1", Role::kDba), "EXECUTE AS USER 'sys2' (SELECT 1)").code(), StatusCode::kPermissionDenied);
   Run(Root(), "EXECUTE AS USER 'sys2' (SELECT 1)");
+  // Acting as a user never reaches the user's account.
+  EXPECT_EQ(Fail(As("svc", Role::kService), "EXECUTE AS USER 'alice' (ALTER USER alice SET PASSWORD 'pwned123')").code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(Fail(Root(), "EXECUTE AS USER 'alice' (DROP USER svc)").code(), StatusCode::kPermissionDenied);
   // The target acts with its own role: alice cannot read system tables even via root.
   EXPECT_EQ(Fail(Root(), "EXECUTE AS USER 'alice' (SELECT * FROM system.users)").code(), StatusCode::kPermissionDenied);
 }

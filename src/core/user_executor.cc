@@ -113,7 +113,8 @@ Result<StatementResult> UserExecutor::Alter(ExecContext& ctx, const dialect::Alt
   KALAM_ASSIGN_OR_RETURN(auto existing, engine_.users->Get(s.user));
   if (!existing || existing->deleted()) return UserNotFound(s.user);
   UserRecord user = std::move(*existing);
-  const bool self = s.user == ctx.acting_user;
+  // Only a session acting as itself counts as changing its own password.
+  const bool self = s.user == ctx.acting_user && ctx.acting_user == ctx.session.user_id();
   if (!self || s.change != dialect::AlterUserStmt::Change::kPassword) {
     KALAM_RETURN_IF_ERROR(CheckSystemRoleRule(ctx.acting_role, user.role));
   }
