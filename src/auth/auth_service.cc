@@ -84,13 +84,18 @@ AuthOutcome AuthService::VerifyStoredPassword(std::string_view user, std::string
   if (user.empty() || user.size() > 128 || password.size() > 256 || !ValidateUserId(user).ok()) return Invalid();
   const UserId id{std::string(user)};
   auto loaded = users_.Get(id);
-  if (!loaded.ok() || !loaded->has_value()) {
-    // Unknown users still pay for a verification so timing does not reveal which ids exist.
-    if (ip_rate_.Allow(peer_ip, now_us)) VerifyPassword(password, DummyHash());
+  // Accounts that cannot log in answer exactly like a wrong password: same rate accounting,
+  // same bcrypt cost, so neither the status nor the timing tells which ids exist.
+  auto refuse_like_a_wrong_password = [&]() -> AuthOutcome {
+    if (!ip_rate_.Allow(peer_ip, now_us)) {
+      return AuthError{AuthFailure::kRateLimited, "Too many authentication attempts"};
+    }
+    VerifyPassword(password, DummyHash());
     return Invalid();
-  }
+  };
+  if (!loaded.ok() || !loaded->has_value()) return refuse_like_a_wrong_password();
   UserRecord record = std::move(**loaded);
-  if (record.deleted() || record.auth_type == AuthType::kOAuth) return Invalid();
+  if (record.deleted() || record.auth_type == AuthType::kOAuth) return refuse_like_a_wrong_password();
   if (IsLocked(record, now_us)) {
     return AuthError{AuthFailure::kAccountLocked, AccountLockedMessage(MinutesLeft(record, now_us))};
   }
@@ -98,7 +103,7 @@ AuthOutcome AuthService::VerifyStoredPassword(std::string_view user, std::string
     if (record_login && record.id.str() == kRootUser) {
       return AuthError{AuthFailure::kSetupRequired, "Server setup required: root has no password"};
     }
-    return Invalid();
+    return refuse_like_a_wrong_password();
   }
   const Identity identity{record.id, record.role, record.email};
   if (use_cache && cache_.Lookup(user, password, now_us)) return identity;

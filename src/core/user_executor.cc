@@ -68,6 +68,12 @@ Status UserExecutor::CheckPassword(std::string_view password) const {
 Result<StatementResult> UserExecutor::Create(ExecContext& ctx, const dialect::CreateUserStmt& s) {
   KALAM_RETURN_IF_ERROR(Precheck(ctx.acting_user, ctx.acting_role, dialect::KalamStatement(s)));
   KALAM_RETURN_IF_ERROR(ValidateUserId(s.user.str()));
+  std::string password_hash;
+  if (s.method == dialect::CreateUserStmt::Method::kPassword) {
+    KALAM_RETURN_IF_ERROR(CheckPassword(s.password));
+    KALAM_ASSIGN_OR_RETURN(password_hash, engine_.auth->HashPassword(s.password));
+  }
+  std::lock_guard record_lock(engine_.auth->user_record_mutex());
   KALAM_ASSIGN_OR_RETURN(auto existing, engine_.users->Get(s.user));
   if (existing && !existing->deleted()) {
     if (s.if_not_exists) return MessageResult("User '" + s.user.str() + "' already exists", 0, ctx.acting_user);
@@ -86,12 +92,10 @@ Result<StatementResult> UserExecutor::Create(ExecContext& ctx, const dialect::Cr
   user.password_hash.clear();
   user.auth_data.clear();
   switch (s.method) {
-    case dialect::CreateUserStmt::Method::kPassword: {
-      KALAM_RETURN_IF_ERROR(CheckPassword(s.password));
-      KALAM_ASSIGN_OR_RETURN(user.password_hash, engine_.auth->HashPassword(s.password));
+    case dialect::CreateUserStmt::Method::kPassword:
+      user.password_hash = std::move(password_hash);
       user.auth_type = AuthType::kPassword;
       break;
-    }
     case dialect::CreateUserStmt::Method::kOAuth:
       KALAM_RETURN_IF_ERROR(CheckOAuthJson(s.oauth_json));
       user.auth_type = AuthType::kOAuth;
@@ -110,6 +114,12 @@ Result<StatementResult> UserExecutor::Create(ExecContext& ctx, const dialect::Cr
 
 Result<StatementResult> UserExecutor::Alter(ExecContext& ctx, const dialect::AlterUserStmt& s) {
   KALAM_RETURN_IF_ERROR(Precheck(ctx.acting_user, ctx.acting_role, dialect::KalamStatement(s)));
+  std::string password_hash;
+  if (s.change == dialect::AlterUserStmt::Change::kPassword) {
+    KALAM_RETURN_IF_ERROR(CheckPassword(s.text));
+    KALAM_ASSIGN_OR_RETURN(password_hash, engine_.auth->HashPassword(s.text));
+  }
+  std::lock_guard record_lock(engine_.auth->user_record_mutex());
   KALAM_ASSIGN_OR_RETURN(auto existing, engine_.users->Get(s.user));
   if (!existing || existing->deleted()) return UserNotFound(s.user);
   UserRecord user = std::move(*existing);
@@ -124,8 +134,7 @@ Result<StatementResult> UserExecutor::Alter(ExecContext& ctx, const dialect::Alt
       if (user.auth_type == AuthType::kOAuth) {
         return Status::InvalidOperation("User '" + s.user.str() + "' authenticates with OAuth and has no password");
       }
-      KALAM_RETURN_IF_ERROR(CheckPassword(s.text));
-      KALAM_ASSIGN_OR_RETURN(user.password_hash, engine_.auth->HashPassword(s.text));
+      user.password_hash = std::move(password_hash);
       user.auth_type = AuthType::kPassword;
       user.credentials_changed_at_us = now;
       break;
@@ -148,6 +157,7 @@ Result<StatementResult> UserExecutor::Alter(ExecContext& ctx, const dialect::Alt
 Result<StatementResult> UserExecutor::Drop(ExecContext& ctx, const dialect::DropUserStmt& s) {
   KALAM_RETURN_IF_ERROR(Precheck(ctx.acting_user, ctx.acting_role, dialect::KalamStatement(s)));
   if (s.user.str() == kRootUser) return Status::InvalidOperation("Cannot drop user 'root'");
+  std::lock_guard record_lock(engine_.auth->user_record_mutex());
   KALAM_ASSIGN_OR_RETURN(auto existing, engine_.users->Get(s.user));
   if (!existing || existing->deleted()) {
     if (s.if_exists) return MessageResult("User '" + s.user.str() + "' not found", 0, ctx.acting_user);

@@ -105,6 +105,9 @@ class AuthService {
 
   const AuthSettings& settings() const { return settings_; }
   UserRepository& users() { return users_; }
+  // Serialises every read-modify-write of a user record: login counters here, user DDL in
+  // the engine. Hash passwords before taking it (bcrypt is slow).
+  std::mutex& user_record_mutex() { return user_update_mu_; }
 
  private:
   AuthOutcome VerifyStoredPassword(std::string_view user, std::string_view password, std::string_view peer_ip,
@@ -120,7 +123,7 @@ class AuthService {
   const std::string& DummyHash();
   std::once_flag dummy_once_;
   std::string dummy_hash_;
-  std::mutex user_update_mu_;  // serialises read-modify-write of login counters
+  std::mutex user_update_mu_;  // serialises read-modify-write of user records
 };
 
 }  // namespace kalam::auth
