@@ -752,7 +752,6 @@ Result<RetentionOutcome> ColdTier::PurgeTombstones(const std::shared_ptr<const T
         }
         const std::string keep = "CAST(" + identity + " AS VARCHAR) NOT IN (SELECT id FROM purge_ids)";
         int64_t batch = filestore::NextBatchNumber(manifest);
-        std::vector<std::string> replaced_files;
         std::vector<filestore::Segment> rewritten;  // parallel to `committed`; empty id = dropped
         bool changed = false;
         for (size_t i : committed) {
@@ -770,7 +769,6 @@ Result<RetentionOutcome> ColdTier::PurgeTombstones(const std::shared_ptr<const T
             continue;
           }
           changed = true;
-          replaced_files.push_back(old.path);
           const int64_t total = row->GetValue(0, 0).GetValue<int64_t>();
           if (total == removed) {
             rewritten.emplace_back();  // nothing stays: the segment leaves the manifest
@@ -829,10 +827,9 @@ Result<RetentionOutcome> ColdTier::PurgeTombstones(const std::shared_ptr<const T
           // after it, the old files are leftovers. CleanupUncommitted removes either.
           KALAM_RETURN_IF_ERROR(filestore::SaveManifest(files, dir, manifest));
           ForgetScope(def, scope);
-          for (const std::string& old : replaced_files) {
-            Status removed = files.Delete(filestore::JoinPath(dir, old));
-            if (!removed.ok() && removed.code() != StatusCode::kNotFound) return removed;
-          }
+          // The replaced files are not deleted here: a scan that read the old segment list may
+          // still be reading them. Unlisted now, they are removed as leftovers by the scope's
+          // next flush or retention run (CleanupUncommitted), long after such scans ended.
         }
       }
     }
