@@ -339,9 +339,10 @@ duckdb::unique_ptr<FunctionData> BindSystemScan(ClientContext& context, TableFun
                                                 duckdb::vector<std::string>& names) {
   QueryState& state = QueryState::Get(context);
   std::string name = input.inputs[0].GetValue<std::string>();
-  if (name == "live_queries") name = "live";
+  // The denial names the table as the client wrote it, before the alias is resolved.
   Status s = auth::CheckSystemTableRead(state.acting_role, name);
   if (!s.ok()) ThrowDenied(state, s);
+  if (name == "live_queries") name = "live";
   if (!system::SystemTables::Exists(name)) {
     throw duckdb::CatalogException("Table '" + SystemQualified(name) + "' does not exist");
   }
