@@ -62,11 +62,11 @@ Result<Token> Lexer::ReadQuoted(char quote, TokenKind kind) {
     const void* hit = std::memchr(sql_.data() + pos_, quote, sql_.size() - pos_);
     if (hit == nullptr) break;
     const size_t at = static_cast<size_t>(static_cast<const char*>(hit) - sql_.data());
-    token.text.append(sql_.data() + pos_, at - pos_);
+    if (keep_text_) token.text.append(sql_.data() + pos_, at - pos_);
     pos_ = at + 1;
     // A doubled quote is an escaped quote character, not the end.
     if (pos_ < sql_.size() && sql_[pos_] == quote) {
-      token.text.push_back(quote);
+      if (keep_text_) token.text.push_back(quote);
       ++pos_;
       continue;
     }
@@ -119,7 +119,10 @@ Result<Token> Lexer::Next() {
     ++pos_;
   }
   token.end = pos_;
-  token.text = std::string(sql_.substr(token.begin, token.end - token.begin));
+  // Symbols keep their one character: the splitter matches ; ( and ) by text.
+  if (keep_text_ || token.kind == TokenKind::kSymbol) {
+    token.text = std::string(sql_.substr(token.begin, token.end - token.begin));
+  }
   return token;
 }
 

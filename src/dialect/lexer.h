@@ -45,7 +45,9 @@ struct Token {
 // `sql` must outlive the lexer.
 class Lexer {
  public:
-  explicit Lexer(std::string_view sql) : sql_(sql) {}
+  // With `keep_text` false, tokens carry only their kind and offsets (the statement splitter
+  // needs no text, and copying long string literals is most of its cost).
+  explicit Lexer(std::string_view sql, bool keep_text = true) : sql_(sql), keep_text_(keep_text) {}
 
   // The next token; kEnd at the end of input (and on every later call).
   Result<Token> Next();
@@ -55,6 +57,7 @@ class Lexer {
   Result<Token> ReadQuoted(char quote, TokenKind kind);
 
   std::string_view sql_;
+  bool keep_text_ = true;
   size_t pos_ = 0;
 };
 

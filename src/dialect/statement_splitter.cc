@@ -10,7 +10,7 @@ namespace kalam::dialect {
 // understood identically in both places. A statement's text runs from its first token to
 // its last, which trims whitespace and edge comments and keeps everything between verbatim.
 Result<std::vector<std::string>> SplitStatements(std::string_view sql) {
-  Lexer lexer(sql);
+  Lexer lexer(sql, /*keep_text=*/false);
   std::vector<std::string> statements;
   int depth = 0;
   bool in_statement = false;
