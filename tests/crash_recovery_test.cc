@@ -36,6 +36,9 @@ std::vector<int64_t> ParseIds(const std::string& body) {
   return ids;
 }
 
+// Every row must come back in one result: no cap at limits.max_result_rows.
+const std::map<std::string, std::string> kEnv = {{"KALAMDB_LIMITS_MAX_RESULT_ROWS", "100000000"}};
+
 TEST(CrashRecoveryTest, AcknowledgedRowsSurviveKillsDuringInsertsAndFlushes) {
   TempDir dir;
   std::mt19937 rng(20261122);
@@ -47,7 +50,7 @@ TEST(CrashRecoveryTest, AcknowledgedRowsSurviveKillsDuringInsertsAndFlushes) {
   const int kCycles = cycles_env != nullptr ? std::max(1, std::atoi(cycles_env)) : 20;
   for (int cycle = 0; cycle < kCycles; ++cycle) {
     ServerProcess server;
-    ASSERT_TRUE(server.Start(dir.path())) << server.output();
+    ASSERT_TRUE(server.Start(dir.path(), kEnv)) << server.output();
     {
       HttpClient admin(server.port());
       auto setup = admin.Sql(R"({"sql":"CREATE NAMESPACE IF NOT EXISTS app; CREATE SHARED TABLE IF NOT EXISTS app.crash (id BIGINT PRIMARY KEY, v TEXT) FLUSH ROW_THRESHOLD 50"})");
@@ -55,6 +58,7 @@ TEST(CrashRecoveryTest, AcknowledgedRowsSurviveKillsDuringInsertsAndFlushes) {
       // Everything acknowledged before the previous kill is still there, exactly once.
       auto rows = admin.Sql(R"({"sql":"SELECT id FROM app.crash"})");
       ASSERT_EQ(rows.status, 200) << rows.body;
+      ASSERT_EQ(rows.body.find("\"truncated\""), std::string::npos);
       const std::vector<int64_t> ids = ParseIds(rows.body);
       const std::set<int64_t> present(ids.begin(), ids.end());
       ASSERT_EQ(present.size(), ids.size()) << "duplicate rows after restart " << cycle;
@@ -96,7 +100,7 @@ TEST(CrashRecoveryTest, AcknowledgedRowsSurviveKillsDuringInsertsAndFlushes) {
   }
   // A clean final start: the same checks, and a flush afterwards keeps every row.
   ServerProcess server;
-  ASSERT_TRUE(server.Start(dir.path())) << server.output();
+  ASSERT_TRUE(server.Start(dir.path(), kEnv)) << server.output();
   HttpClient admin(server.port());
   ASSERT_EQ(admin.Sql(R"({"sql":"FLUSH TABLE app.crash"})").status, 200);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
