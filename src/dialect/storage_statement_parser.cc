@@ -1,5 +1,6 @@
 #include "storage_statement_parser.h"
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,6 +60,23 @@ Status SetOnce(Cursor& cur, std::string_view clause, std::optional<std::string>*
   return Status::Ok();
 }
 
+// A clause whose value is one quoted string, and where the statement keeps it.
+struct StringClause {
+  std::string_view keyword;
+  std::optional<std::string>* slot;
+};
+
+// Consumes the next clause if it is one of `clauses`; false when none matches.
+Result<bool> MatchStringClause(Cursor& cur, std::initializer_list<StringClause> clauses) {
+  for (const StringClause& clause : clauses) {
+    if (cur.MatchKeyword(clause.keyword)) {
+      KALAM_RETURN_IF_ERROR(SetOnce(cur, clause.keyword, clause.slot));
+      return true;
+    }
+  }
+  return false;
+}
+
 Result<KalamStatement> ParseCreateStorage(Cursor& cur) {
   CreateStorageStmt stmt;
   KALAM_ASSIGN_OR_RETURN(stmt.id, ParseStorageId(cur));
@@ -79,23 +97,18 @@ Result<KalamStatement> ParseCreateStorage(Cursor& cur) {
       }
       path_clause = clause;
       KALAM_RETURN_IF_ERROR(SetOnce(cur, clause, &stmt.path));
-    } else if (cur.MatchKeyword("NAME")) {
-      KALAM_RETURN_IF_ERROR(SetOnce(cur, "NAME", &stmt.name));
-    } else if (cur.MatchKeyword("DESCRIPTION")) {
-      KALAM_RETURN_IF_ERROR(SetOnce(cur, "DESCRIPTION", &stmt.description));
-    } else if (cur.MatchKeyword("SHARED_TABLES_TEMPLATE")) {
-      KALAM_RETURN_IF_ERROR(SetOnce(cur, "SHARED_TABLES_TEMPLATE", &stmt.shared_tables_template));
-    } else if (cur.MatchKeyword("USER_TABLES_TEMPLATE")) {
-      KALAM_RETURN_IF_ERROR(SetOnce(cur, "USER_TABLES_TEMPLATE", &stmt.user_tables_template));
-    } else if (cur.MatchKeyword("CREDENTIALS")) {
-      KALAM_RETURN_IF_ERROR(SetOnce(cur, "CREDENTIALS", &stmt.credentials_json));
-    } else if (cur.MatchKeyword("CONFIG")) {
-      KALAM_RETURN_IF_ERROR(SetOnce(cur, "CONFIG", &stmt.config_json));
-    } else if (cur.MatchKeyword("BUCKET")) {
-      KALAM_RETURN_IF_ERROR(SetOnce(cur, "BUCKET", &stmt.bucket));
-    } else if (cur.MatchKeyword("REGION")) {
-      KALAM_RETURN_IF_ERROR(SetOnce(cur, "REGION", &stmt.region));
     } else {
+      KALAM_ASSIGN_OR_RETURN(
+          bool matched,
+          MatchStringClause(cur, {{"NAME", &stmt.name},
+                                  {"DESCRIPTION", &stmt.description},
+                                  {"SHARED_TABLES_TEMPLATE", &stmt.shared_tables_template},
+                                  {"USER_TABLES_TEMPLATE", &stmt.user_tables_template},
+                                  {"CREDENTIALS", &stmt.credentials_json},
+                                  {"CONFIG", &stmt.config_json},
+                                  {"BUCKET", &stmt.bucket},
+                                  {"REGION", &stmt.region}}));
+      if (matched) continue;
       return SyntaxError(
           "TYPE, NAME, DESCRIPTION, PATH, BASE_DIRECTORY, SHARED_TABLES_TEMPLATE, USER_TABLES_TEMPLATE, "
           "CREDENTIALS, CONFIG, BUCKET, REGION or the end of the statement",
@@ -119,17 +132,14 @@ Result<KalamStatement> ParseAlterStorage(Cursor& cur) {
   KALAM_ASSIGN_OR_RETURN(stmt.id, ParseStorageId(cur));
   KALAM_RETURN_IF_ERROR(cur.ExpectKeyword("SET"));
   while (true) {
-    if (cur.MatchKeyword("NAME")) {
-      KALAM_RETURN_IF_ERROR(SetOnce(cur, "NAME", &stmt.name));
-    } else if (cur.MatchKeyword("DESCRIPTION")) {
-      KALAM_RETURN_IF_ERROR(SetOnce(cur, "DESCRIPTION", &stmt.description));
-    } else if (cur.MatchKeyword("SHARED_TABLES_TEMPLATE")) {
-      KALAM_RETURN_IF_ERROR(SetOnce(cur, "SHARED_TABLES_TEMPLATE", &stmt.shared_tables_template));
-    } else if (cur.MatchKeyword("USER_TABLES_TEMPLATE")) {
-      KALAM_RETURN_IF_ERROR(SetOnce(cur, "USER_TABLES_TEMPLATE", &stmt.user_tables_template));
-    } else if (cur.MatchKeyword("CONFIG")) {
-      KALAM_RETURN_IF_ERROR(SetOnce(cur, "CONFIG", &stmt.config_json));
-    } else {
+    KALAM_ASSIGN_OR_RETURN(
+        bool matched,
+        MatchStringClause(cur, {{"NAME", &stmt.name},
+                                {"DESCRIPTION", &stmt.description},
+                                {"SHARED_TABLES_TEMPLATE", &stmt.shared_tables_template},
+                                {"USER_TABLES_TEMPLATE", &stmt.user_tables_template},
+                                {"CONFIG", &stmt.config_json}}));
+    if (!matched) {
       const Token& t = cur.Peek();
       if (t.IsKeyword("TYPE") || t.IsKeyword("PATH") || t.IsKeyword("BASE_DIRECTORY") ||
           t.IsKeyword("CREDENTIALS")) {
