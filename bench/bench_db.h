@@ -40,6 +40,16 @@ struct BenchDb {
       std::abort();
     }
   }
+  // `count` user sessions drawn at random (fixed seed) from users u0..u<users-1>, so that a
+  // benchmark loop visits many users' ranges rather than one warm one.
+  std::vector<std::unique_ptr<core::Session>> RandomUserSessions(int users, int count) {
+    std::mt19937 rng(7);
+    std::vector<std::unique_ptr<core::Session>> sessions;
+    for (int i = 0; i < count; ++i) {
+      sessions.push_back(engine->CreateSession(UserId("u" + std::to_string(rng() % users)), Role::kUser));
+    }
+    return sessions;
+  }
 };
 
 }  // namespace kalam::bench

@@ -7,7 +7,6 @@
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
-#include <random>
 
 #include "bench_db.h"
 
@@ -44,11 +43,7 @@ void BM_LastMessagesMostlyFlushed(benchmark::State& state) {
     auto s = db.engine->CreateSession(UserId("u" + std::to_string(u)), Role::kUser);
     db.Must("INSERT INTO app.messages VALUES " + Values(100, 900), s.get());
   }
-  std::mt19937 rng(7);
-  std::vector<std::unique_ptr<Session>> sessions;
-  for (int i = 0; i < 32; ++i) {
-    sessions.push_back(db.engine->CreateSession(UserId("u" + std::to_string(rng() % users)), Role::kUser));
-  }
+  auto sessions = db.RandomUserSessions(users, 32);
   size_t i = 0;
   for (auto _ : state) {
     db.Must("SELECT id, body FROM app.messages ORDER BY _seq DESC LIMIT 50", sessions[i++ % sessions.size()].get());

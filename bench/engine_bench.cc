@@ -7,7 +7,6 @@
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
-#include <random>
 
 #include "bench_db.h"
 
@@ -89,11 +88,7 @@ void BM_LastRowsOfUser(benchmark::State& state) {
     auto s = db.engine->CreateSession(UserId("u" + std::to_string(u)), Role::kUser);
     db.Must("INSERT INTO app.messages (conversation_id, role, body) VALUES " + values, s.get());
   }
-  std::mt19937 rng(7);
-  std::vector<std::unique_ptr<Session>> sessions;
-  for (int i = 0; i < 16; ++i) {
-    sessions.push_back(db.engine->CreateSession(UserId("u" + std::to_string(rng() % users)), Role::kUser));
-  }
+  auto sessions = db.RandomUserSessions(users, 16);
   size_t i = 0;
   for (auto _ : state) {
     db.Must("SELECT id, body, created_at FROM app.messages ORDER BY _seq DESC LIMIT 50", sessions[i++ % sessions.size()].get());
