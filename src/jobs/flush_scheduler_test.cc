@@ -7,6 +7,7 @@
 #include <random>
 #include <thread>
 
+#include "kalam/jobs/engine_executors.h"
 #include "kalam/jobs/job_manager.h"
 #include "kalam/system/job_repository.h"
 
@@ -25,9 +26,7 @@ class FlushSchedulerTest : public ::testing::Test {
     engine_ = std::move(core::Engine::Open(config)).value();
     repo_ = std::make_unique<system::JobRepository>(engine_->backend());
     manager_ = std::make_unique<JobManager>(*repo_, JobManagerOptions{});
-    manager_->RegisterExecutor(JobType::kFlush, [this](const JobRecord& job, const std::atomic<bool>&) {
-      return engine_->RunFlushJob(job.parameters_json);
-    });
+    RegisterEngineExecutors(*manager_, *engine_);
     ASSERT_TRUE(manager_->Start().ok());
     engine_->SetJobSubmitter(manager_.get());
     root_ = engine_->CreateSession(UserId("root"), Role::kSystem);

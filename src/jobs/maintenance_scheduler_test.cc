@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "kalam/commons/clock.h"
+#include "kalam/jobs/engine_executors.h"
 #include "kalam/jobs/job_manager.h"
 #include "kalam/system/job_repository.h"
 
@@ -29,19 +30,7 @@ class MaintenanceSchedulerTest : public ::testing::Test {
     engine_ = std::move(core::Engine::Open(config)).value();
     repo_ = std::make_unique<system::JobRepository>(engine_->backend());
     manager_ = std::make_unique<JobManager>(*repo_, JobManagerOptions{});
-    core::Engine* engine = engine_.get();
-    manager_->RegisterExecutor(JobType::kFlush, [engine](const JobRecord& job, const std::atomic<bool>&) {
-      return engine->RunFlushJob(job.parameters_json);
-    });
-    manager_->RegisterExecutor(JobType::kCleanup, [engine](const JobRecord& job, const std::atomic<bool>&) {
-      return engine->RunCleanupJob(job.parameters_json);
-    });
-    manager_->RegisterExecutor(JobType::kRetention, [engine](const JobRecord& job, const std::atomic<bool>&) {
-      return engine->RunRetentionJob(job.parameters_json);
-    });
-    manager_->RegisterExecutor(JobType::kUserCleanup, [engine](const JobRecord& job, const std::atomic<bool>&) {
-      return engine->RunUserCleanupJob(job.parameters_json);
-    });
+    RegisterEngineExecutors(*manager_, *engine_);
     ASSERT_TRUE(manager_->Start().ok());
     engine_->SetJobSubmitter(manager_.get());
     root_ = engine_->CreateSession(UserId("root"), Role::kSystem);

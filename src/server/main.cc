@@ -20,6 +20,7 @@
 #include "kalam/auth/password_policy.h"
 #include "kalam/commons/names.h"
 #include "kalam/core/engine.h"
+#include "kalam/jobs/engine_executors.h"
 #include "kalam/jobs/flush_scheduler.h"
 #include "kalam/jobs/job_manager.h"
 #include "kalam/jobs/maintenance_scheduler.h"
@@ -213,20 +214,7 @@ int Run(int argc, char** argv) {
   job_options.retry_backoff_ms = config.jobs.retry_backoff_ms;
   job_options.shutdown_timeout_secs = config.jobs.shutdown_timeout_secs;
   kalam::jobs::JobManager jobs(job_repository, job_options);
-  kalam::core::Engine* engine_ptr = engine->get();
-  jobs.RegisterExecutor(kalam::JobType::kFlush, [engine_ptr](const kalam::JobRecord& job, const std::atomic<bool>&) {
-    return engine_ptr->RunFlushJob(job.parameters_json);
-  });
-  jobs.RegisterExecutor(kalam::JobType::kCleanup, [engine_ptr](const kalam::JobRecord& job, const std::atomic<bool>&) {
-    return engine_ptr->RunCleanupJob(job.parameters_json);
-  });
-  jobs.RegisterExecutor(kalam::JobType::kRetention, [engine_ptr](const kalam::JobRecord& job, const std::atomic<bool>&) {
-    return engine_ptr->RunRetentionJob(job.parameters_json);
-  });
-  jobs.RegisterExecutor(kalam::JobType::kUserCleanup,
-                        [engine_ptr](const kalam::JobRecord& job, const std::atomic<bool>&) {
-                          return engine_ptr->RunUserCleanupJob(job.parameters_json);
-                        });
+  kalam::jobs::RegisterEngineExecutors(jobs, **engine);
   (*engine)->SetUserDeletionGracePeriodDays(config.user_management.deletion_grace_period_days);
   Status jobs_started = jobs.Start();
   if (!jobs_started.ok()) {
