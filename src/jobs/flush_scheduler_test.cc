@@ -3,13 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <random>
 #include <thread>
 
-#include "kalam/jobs/engine_executors.h"
-#include "kalam/jobs/job_manager.h"
-#include "kalam/system/job_repository.h"
+#include "engine_jobs_test_fixture.h"
 
 namespace kalam::jobs {
 namespace {
@@ -17,35 +13,11 @@ namespace {
 using ::testing::HasSubstr;
 
 // The engine, the job manager and the scheduler wired as the server wires them.
-class FlushSchedulerTest : public ::testing::Test {
+class FlushSchedulerTest : public EngineJobsTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("kalam_sched_" + std::to_string(std::random_device{}()));
-    EngineConfig config;
-    config.data_path = dir_.string();
-    engine_ = std::move(core::Engine::Open(config)).value();
-    repo_ = std::make_unique<system::JobRepository>(engine_->backend());
-    manager_ = std::make_unique<JobManager>(*repo_, JobManagerOptions{});
-    RegisterEngineExecutors(*manager_, *engine_);
-    ASSERT_TRUE(manager_->Start().ok());
-    engine_->SetJobSubmitter(manager_.get());
-    root_ = engine_->CreateSession(UserId("root"), Role::kSystem);
-    alice_ = engine_->CreateSession(UserId("alice"), Role::kUser);
-  }
-  void TearDown() override {
-    engine_->SetJobSubmitter(nullptr);
-    manager_->Stop();
-    root_.reset();
-    alice_.reset();
-    manager_.reset();
-    repo_.reset();
-    engine_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  core::StatementResult Run(core::Session& s, const std::string& sql) {
-    auto outcome = engine_->Execute(s, sql);
-    EXPECT_TRUE(outcome.ok()) << sql << ": " << outcome.error.ToString();
-    return outcome.ok() ? std::move(outcome.results.back()) : core::StatementResult{};
+    EngineJobsTest::SetUp();
+    alice_ = &SessionFor("alice", Role::kUser);
   }
   // Cell (row 0, column c) of a row result as text.
   static std::string Cell(const core::StatementResult& result, duckdb::idx_t c) {
@@ -55,22 +27,8 @@ class FlushSchedulerTest : public ::testing::Test {
     }
     return "";
   }
-  std::string JobStatusOf(const std::string& id) {
-    for (int i = 0; i < 200; ++i) {
-      auto job = manager_->Get(JobId(id));
-      if (job.ok() && job->has_value() && IsFinished((*job)->status)) {
-        return std::string(JobStatusName((*job)->status)) + ": " + (*job)->message;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return "unfinished";
-  }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<core::Engine> engine_;
-  std::unique_ptr<system::JobRepository> repo_;
-  std::unique_ptr<JobManager> manager_;
-  std::unique_ptr<core::Session> root_, alice_;
+  core::Session* alice_ = nullptr;
 };
 
 TEST_F(FlushSchedulerTest, RowThresholdQueuesOneFlushJob) {
@@ -108,7 +66,7 @@ TEST_F(FlushSchedulerTest, FlushStatementReturnsTheJobAndIsIdempotent) {
   auto first = Run(*root_, "FLUSH TABLE app.s");
   EXPECT_THAT(first.message, HasSubstr("Storage flush started for table 'app.s'. Job ID: FL-"));
   const std::string id = first.message.substr(first.message.find("FL-"));
-  EXPECT_EQ(JobStatusOf(id), "completed: Flushed 2 row(s) to 1 file(s)");
+  EXPECT_EQ(WaitForJob(id), "completed: Flushed 2 row(s) to 1 file(s)");
   EXPECT_THAT(engine_->Execute(*root_, "KILL JOB '" + id + "'").error.message(), HasSubstr("already finished"));
   EXPECT_EQ(Run(*root_, "FLUSH TABLE app.s").message, "Storage flush skipped: no pending writes for table 'app.s'");
   Run(*root_, "INSERT INTO app.s VALUES (3)");
