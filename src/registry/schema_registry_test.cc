@@ -14,7 +14,7 @@
 
 #include "kalam/commons/clock.h"
 #include "kalam/registry/catalog_codec.h"
-#include "kalam/store/storage_backend.h"
+#include "reopenable_registry_test.h"
 
 namespace kalam::registry {
 namespace {
@@ -69,31 +69,13 @@ std::vector<std::string> TableNames(const std::vector<std::shared_ptr<const Tabl
   return out;
 }
 
-class SchemaRegistryTest : public ::testing::Test {
+class SchemaRegistryTest : public ReopenableRegistryTest<SchemaRegistry> {
  protected:
-  void SetUp() override { Reopen(); }
-
-  // Closes the registry and the store, then opens both again on the same directory.
-  void Reopen() {
-    registry_.reset();
-    backend_.reset();
-    auto backend = store::StorageBackend::Open(dir_.path(), store::StoreOptions{});
-    ASSERT_TRUE(backend.ok()) << backend.status().ToString();
-    backend_ = std::move(backend).value();
-    auto registry = SchemaRegistry::Open(*backend_);
-    ASSERT_TRUE(registry.ok()) << registry.status().ToString();
-    registry_ = std::move(registry).value();
-  }
-
   std::shared_ptr<const TableDefinition> Create(TableDefinition def) {
     auto created = registry_->CreateTable(std::move(def));
     EXPECT_TRUE(created.ok()) << created.status().ToString();
     return created.ok() ? created.value() : nullptr;
   }
-
-  TempDir dir_;
-  std::unique_ptr<store::StorageBackend> backend_;
-  std::unique_ptr<SchemaRegistry> registry_;
 };
 
 TEST_F(SchemaRegistryTest, DefaultNamespaceExistsAtFirstOpen) {

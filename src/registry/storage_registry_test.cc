@@ -10,7 +10,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "kalam/store/storage_backend.h"
+#include "reopenable_registry_test.h"
 
 namespace kalam::registry {
 namespace {
@@ -34,25 +34,7 @@ std::vector<std::string> Ids(const StorageRegistry& registry) {
   return out;
 }
 
-class StorageRegistryTest : public ::testing::Test {
- protected:
-  void SetUp() override { Reopen(); }
-
-  void Reopen() {
-    registry_.reset();
-    backend_.reset();
-    auto backend = store::StorageBackend::Open(dir_.path(), store::StoreOptions{});
-    ASSERT_TRUE(backend.ok()) << backend.status().ToString();
-    backend_ = std::move(backend).value();
-    auto registry = StorageRegistry::Open(*backend_);
-    ASSERT_TRUE(registry.ok()) << registry.status().ToString();
-    registry_ = std::move(registry).value();
-  }
-
-  TempDir dir_;
-  std::unique_ptr<store::StorageBackend> backend_;
-  std::unique_ptr<StorageRegistry> registry_;
-};
+class StorageRegistryTest : public ReopenableRegistryTest<StorageRegistry> {};
 
 TEST_F(StorageRegistryTest, EmptyAtFirstOpen) {
   EXPECT_TRUE(registry_->List().empty());
