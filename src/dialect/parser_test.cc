@@ -1,4 +1,5 @@
 #include "kalam/dialect/parser.h"
+#include "parse_test_util.h"
 
 #include <string>
 #include <variant>
@@ -17,23 +18,7 @@ namespace {
 using ::testing::HasSubstr;
 using Kind = DefaultValue::Kind;
 
-template <typename T>
-T ParseAs(std::string_view sql) {
-  Result<KalamStatement> result = ParseKalamStatement(sql);
-  EXPECT_TRUE(result.ok()) << sql << "\n  -> " << result.status().ToString();
-  if (!result.ok()) return T{};
-  const T* stmt = std::get_if<T>(&result.value());
-  EXPECT_NE(stmt, nullptr) << sql << "\n  -> parsed into variant index " << result.value().index();
-  return stmt != nullptr ? *stmt : T{};
-}
-
 CreateTableStmt ParseCreate(std::string_view sql) { return ParseAs<CreateTableStmt>(sql); }
-
-Status ParseError(std::string_view sql) {
-  Result<KalamStatement> result = ParseKalamStatement(sql);
-  EXPECT_FALSE(result.ok()) << sql << " unexpectedly parsed";
-  return result.ok() ? Status::Ok() : result.status();
-}
 
 // The statement fails with InvalidArgument and exactly `message`.
 void ExpectInvalid(std::string_view sql, std::string_view message) {

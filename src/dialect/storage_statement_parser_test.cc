@@ -5,30 +5,18 @@
 #include <gtest/gtest.h>
 
 #include "kalam/dialect/parser.h"
+#include "parse_test_util.h"
 
 namespace kalam::dialect {
 namespace {
 
 using ::testing::HasSubstr;
 
-template <typename T>
-T Parse(std::string_view sql) {
-  auto parsed = ParseKalamStatement(sql);
-  EXPECT_TRUE(parsed.ok()) << sql << ": " << parsed.status().ToString();
-  if (!parsed.ok()) return T{};
-  EXPECT_TRUE(std::holds_alternative<T>(*parsed)) << sql;
-  return std::holds_alternative<T>(*parsed) ? std::get<T>(*parsed) : T{};
-}
-
 // The message of a statement that must not parse.
-std::string Error(std::string_view sql) {
-  auto parsed = ParseKalamStatement(sql);
-  EXPECT_FALSE(parsed.ok()) << sql << " parsed";
-  return parsed.ok() ? std::string() : parsed.status().message();
-}
+std::string Error(std::string_view sql) { return ParseError(sql).message(); }
 
 TEST(StorageStatementTest, CreateFilesystemStorage) {
-  auto a = Parse<CreateStorageStmt>("CREATE STORAGE archive TYPE filesystem PATH '/mnt/archive'");
+  auto a = ParseAs<CreateStorageStmt>("CREATE STORAGE archive TYPE filesystem PATH '/mnt/archive'");
   EXPECT_EQ(a.id.str(), "archive");
   EXPECT_EQ(a.type, StorageType::kFilesystem);
   EXPECT_EQ(a.path.value_or(""), "/mnt/archive");
@@ -36,7 +24,7 @@ TEST(StorageStatementTest, CreateFilesystemStorage) {
                a.credentials_json || a.config_json || a.bucket || a.region);
 
   // Every clause, in an unusual order, with a quoted type and its alias.
-  auto b = Parse<CreateStorageStmt>(
+  auto b = ParseAs<CreateStorageStmt>(
       "create storage Cold_1 CONFIG '{\"k\":1}' NAME 'Cold' TYPE 'local' "
       "USER_TABLES_TEMPLATE '{namespace}/{tableName}/{userId}' DESCRIPTION 'old rows' "
       "BASE_DIRECTORY '/data/cold' SHARED_TABLES_TEMPLATE '{namespace}/{tableName}' CREDENTIALS '{}';");
@@ -51,23 +39,23 @@ TEST(StorageStatementTest, CreateFilesystemStorage) {
   EXPECT_EQ(b.config_json.value_or(""), "{\"k\":1}");
 
   // Placeholders stay as written; the engine splits the PATH.
-  auto c = Parse<CreateStorageStmt>("CREATE STORAGE 'x' TYPE \"FILESYSTEM\" PATH '/d/${namespace}/${user_id}'");
+  auto c = ParseAs<CreateStorageStmt>("CREATE STORAGE 'x' TYPE \"FILESYSTEM\" PATH '/d/${namespace}/${user_id}'");
   EXPECT_EQ(c.id.str(), "x");
   EXPECT_EQ(c.path.value_or(""), "/d/${namespace}/${user_id}");
 }
 
 TEST(StorageStatementTest, CloudTypesParse) {
-  auto s3 = Parse<CreateStorageStmt>(
+  auto s3 = ParseAs<CreateStorageStmt>(
       "CREATE STORAGE s3_prod TYPE s3 PATH 's3://my-bucket/kalamdb/${namespace}/${user_id}' "
       "CREDENTIALS '{\"access_key_id\":\"..\",\"secret_access_key\":\"..\"}'");
   EXPECT_EQ(s3.type, StorageType::kS3);
   EXPECT_EQ(s3.credentials_json.value_or(""), R"({"access_key_id":"..","secret_access_key":".."})");
-  auto bucket = Parse<CreateStorageStmt>("CREATE STORAGE s3b TYPE S3 BUCKET 'b' REGION 'eu-west-1'");
+  auto bucket = ParseAs<CreateStorageStmt>("CREATE STORAGE s3b TYPE S3 BUCKET 'b' REGION 'eu-west-1'");
   EXPECT_EQ(bucket.bucket.value_or(""), "b");
   EXPECT_EQ(bucket.region.value_or(""), "eu-west-1");
   EXPECT_FALSE(bucket.path.has_value());
-  EXPECT_EQ(Parse<CreateStorageStmt>("CREATE STORAGE g TYPE gcs PATH 'gs://b/x'").type, StorageType::kGcs);
-  EXPECT_EQ(Parse<CreateStorageStmt>("CREATE STORAGE z TYPE 'azure' PATH 'az://c/x'").type, StorageType::kAzure);
+  EXPECT_EQ(ParseAs<CreateStorageStmt>("CREATE STORAGE g TYPE gcs PATH 'gs://b/x'").type, StorageType::kGcs);
+  EXPECT_EQ(ParseAs<CreateStorageStmt>("CREATE STORAGE z TYPE 'azure' PATH 'az://c/x'").type, StorageType::kAzure);
 }
 
 TEST(StorageStatementTest, CreateErrors) {
@@ -89,12 +77,12 @@ TEST(StorageStatementTest, CreateErrors) {
 }
 
 TEST(StorageStatementTest, AlterForms) {
-  auto one = Parse<AlterStorageStmt>("ALTER STORAGE archive SET NAME 'Archive'");
+  auto one = ParseAs<AlterStorageStmt>("ALTER STORAGE archive SET NAME 'Archive'");
   EXPECT_EQ(one.id.str(), "archive");
   EXPECT_EQ(one.name.value_or(""), "Archive");
   EXPECT_FALSE(one.description || one.shared_tables_template || one.user_tables_template || one.config_json);
 
-  auto all = Parse<AlterStorageStmt>(
+  auto all = ParseAs<AlterStorageStmt>(
       "ALTER STORAGE archive SET DESCRIPTION 'd' SET SHARED_TABLES_TEMPLATE 's/{namespace}/{tableName}' "
       "SET USER_TABLES_TEMPLATE 'u/{namespace}/{tableName}/{userId}' SET CONFIG '{}' SET NAME 'n';");
   EXPECT_EQ(all.description.value_or(""), "d");
@@ -103,7 +91,7 @@ TEST(StorageStatementTest, AlterForms) {
   EXPECT_EQ(all.config_json.value_or(""), "{}");
   EXPECT_EQ(all.name.value_or(""), "n");
 
-  auto commas = Parse<AlterStorageStmt>("alter storage archive set name 'n', description 'd'");
+  auto commas = ParseAs<AlterStorageStmt>("alter storage archive set name 'n', description 'd'");
   EXPECT_EQ(commas.name.value_or(""), "n");
   EXPECT_EQ(commas.description.value_or(""), "d");
 
@@ -116,15 +104,15 @@ TEST(StorageStatementTest, AlterForms) {
 }
 
 TEST(StorageStatementTest, DropAndShow) {
-  auto d = Parse<DropStorageStmt>("DROP STORAGE archive");
+  auto d = ParseAs<DropStorageStmt>("DROP STORAGE archive");
   EXPECT_EQ(d.id.str(), "archive");
   EXPECT_FALSE(d.if_exists);
-  auto e = Parse<DropStorageStmt>("drop storage if exists 'Archive';");
+  auto e = ParseAs<DropStorageStmt>("drop storage if exists 'Archive';");
   EXPECT_TRUE(e.if_exists);
   EXPECT_EQ(e.id.str(), "archive");
   EXPECT_THAT(Error("DROP STORAGE a b"), HasSubstr("after end of statement"));
-  Parse<ShowStoragesStmt>("SHOW STORAGES");
-  Parse<ShowStoragesStmt>("show storages;");
+  ParseAs<ShowStoragesStmt>("SHOW STORAGES");
+  ParseAs<ShowStoragesStmt>("show storages;");
   EXPECT_FALSE(ParseKalamStatement("SHOW STORAGES x").ok());
   // Still planned.
   auto check = ParseKalamStatement("STORAGE CHECK archive");
