@@ -320,12 +320,9 @@ TEST_F(EngineTest, FullSqlOverUserAndSharedTables) {
 }
 
 TEST_F(EngineTest, ResultRowsAreCappedAndMarkedTruncated) {
-  sessions_.clear();
-  engine_.reset();
   EngineConfig config;
-  config.data_path = dir_.path();
   config.max_result_rows = 10;
-  engine_ = std::move(Engine::Open(config)).value();
+  ReopenWith(config);
   auto result = Run(Root(), "SELECT * FROM range(25)");
   EXPECT_TRUE(result.truncated);
   EXPECT_EQ(result.row_count, 10u);
@@ -362,12 +359,9 @@ TEST_F(EngineTest, PushedDownFiltersKeepResultsExact) {
 }
 
 TEST_F(EngineTest, LongStatementsAreInterruptedAtTheTimeout) {
-  sessions_.clear();
-  engine_.reset();
   EngineConfig config;
-  config.data_path = dir_.path();
   config.statement_timeout_ms = 300;
-  engine_ = std::move(Engine::Open(config)).value();
+  ReopenWith(config);
   Status s = Fail(Root(), "SELECT count(*) FROM range(100000000000) a WHERE a.range % 7 = 3");
   EXPECT_THAT(s.message(), HasSubstr("Statement timed out"));
   // The session stays usable.

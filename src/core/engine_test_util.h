@@ -47,12 +47,18 @@ class EngineFixture : public ::testing::Test {
   }
 
   void Reopen() {
+    EngineConfig config;
+    config.query_threads = 1;
+    ReopenWith(config);
+  }
+
+  // Closes the engine and opens it again over the same data directory with `config` (its
+  // data_path is the fixture's) and `auth`.
+  void ReopenWith(EngineConfig config, const auth::AuthSettings& auth = {}) {
     sessions_.clear();
     engine_.reset();
-    EngineConfig config;
     config.data_path = dir_.path();
-    config.query_threads = 1;
-    auto opened = Engine::Open(config);
+    auto opened = Engine::Open(config, auth);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     engine_ = std::move(opened).value();
   }

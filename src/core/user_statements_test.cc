@@ -12,13 +12,9 @@ class UserStatementsTest : public EngineFixture {
   void SetUp() override {
     EngineFixture::SetUp();
     // Cheap bcrypt for tests.
-    sessions_.clear();
-    engine_.reset();
-    EngineConfig config;
-    config.data_path = dir_.path();
     auth::AuthSettings auth;
     auth.bcrypt_cost = 4;
-    engine_ = std::move(Engine::Open(config, auth)).value();
+    ReopenWith(EngineConfig{}, auth);
   }
 
   bool CanLogin(const std::string& user, const std::string& password) {
