@@ -7,7 +7,7 @@
 #include "auth_routes.h"
 #include "connection_guard.h"
 #include "cors.h"
-#include "kalam/api/json_writer.h"
+#include "kalam/commons/json_writer.h"
 #include "kalam/api/result_encoder.h"
 #include "kalam/api/sql_request.h"
 #include "kalam/commons/clock.h"
@@ -239,6 +239,33 @@ void ApiService::Health(const HttpRequest& request, HttpResponse& response) cons
   response.body += ",\"api_version\":\"v1\",\"build_date\":";
   AppendJsonString(options_.build_date, &response.body);
   response.body += "}";
+}
+
+bool ApiService::CheckWebSocketUpgrade(const HttpRequest& request, bool shutting_down, HttpResponse& response,
+                                       std::optional<auth::Identity>* identity) {
+  if (shutting_down || live_ == nullptr) {
+    JsonError(response, 503, "SERVICE_UNAVAILABLE", "Server is shutting down");
+    return false;
+  }
+  const std::string_view origin = request.Header("origin");
+  if (!origin.empty() && !cors_->OriginAllowed(origin)) {
+    JsonError(response, 403, "FORBIDDEN", "Origin not allowed");
+    return false;
+  }
+  if (request.Header("authorization").empty()) return true;
+  auth::AuthOutcome outcome = auth_.AuthenticateHeader(request.Header("authorization"), request.client_ip, NowMicros());
+  if (const auto* error = std::get_if<auth::AuthError>(&outcome)) {
+    const ApiError api_error = FromAuthError(*error);
+    response.status = api_error.http_status;
+    if (api_error.http_status == 401) response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"kalamdb\"");
+    if (api_error.http_status == 429) response.headers.emplace_back("Retry-After", "1");
+    response.body.clear();
+    EncodeSqlError(api_error, 0.0, &response.body);
+    return false;
+  }
+  *identity = std::get<auth::Identity>(outcome);
+  response.trace.user = (*identity)->user.str();
+  return true;
 }
 
 void ApiService::Sql(const HttpRequest& request, ConnectionState& connection, HttpResponse& response) {

@@ -7,7 +7,7 @@
 #include <string>
 #include <utility>
 
-#include "kalam/api/json_writer.h"
+#include "kalam/commons/json_writer.h"
 #include "kalam/auth/jwt.h"
 #include "kalam/auth/password_policy.h"
 #include "kalam/commons/clock.h"

@@ -13,16 +13,20 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <random>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "connection_guard.h"
 #include "kalam/api/api_service.h"
 #include "kalam/api/ip_range.h"
+#include "ws_session.h"
 
 namespace kalam::api {
 namespace {
@@ -93,6 +97,12 @@ struct HttpServer::Impl {
   std::condition_variable stopped_cv;
   bool stopped = false;
 
+  // Upgraded WebSocket connections, closed with 1001 on Stop.
+  std::mutex ws_mu;
+  std::unordered_map<WsSession*, std::weak_ptr<WsSession>> ws_sessions;
+  // Connection ids: a random base so that ids differ across restarts, plus a counter.
+  std::atomic<uint64_t> next_connection{std::random_device{}() * 65536ull};
+
   Impl(const HttpServerOptions& opts, ApiService& svc)
       : options(opts), service(svc), acceptor(io) {}
 
@@ -151,9 +161,28 @@ struct HttpServer::Impl {
       http::request<http::string_body> req = parser.release();
       const bool keep_alive = req.keep_alive();
       HttpRequest request = ToRequest(req.base(), peer);
-      request.body = std::move(req.body());
       HttpResponse response;
       service.Prepare(request);
+      if (ApiService::IsWebSocketPath(request.path) && beast::websocket::is_upgrade(req)) {
+        std::optional<auth::Identity> identity;
+        if (!service.Screen(request, response) &&
+            service.CheckWebSocketUpgrade(request, stopping.load(), response, &identity)) {
+          service.Finish(request, response, start);
+          stream.expires_never();
+          {
+            std::lock_guard lock(mu);
+            streams.erase(&stream);
+          }
+          StartWebSocket(stream.release_socket(), std::move(req), std::move(identity), peer.first,
+                         std::move(admission.slot));
+          co_return;
+        }
+        service.Finish(request, response, start);
+        auto out = ToBeast(std::move(response), req.version(), false);
+        co_await http::async_write(stream, out, kUseTuple);
+        break;
+      }
+      request.body = std::move(req.body());
       if (service.Screen(request, response)) {
         service.FinishRejected(request, response, start);
       } else {
@@ -188,6 +217,44 @@ struct HttpServer::Impl {
     // The engine session must be released on a worker, not while holding the I/O thread
     // for long; sessions are cheap to drop, so doing it here is fine.
     state.session.reset();
+  }
+
+  void StartWebSocket(tcp::socket socket, http::request<http::string_body> request,
+                      std::optional<auth::Identity> identity, const std::string& peer_ip,
+                      ConnectionGuard::Slot slot) {
+    char id[17];
+    std::snprintf(id, sizeof(id), "%016llx", static_cast<unsigned long long>(next_connection.fetch_add(1)));
+    auto session = std::make_shared<WsSession>(asio::make_strand(io), std::move(socket), service, std::string(id),
+                                               peer_ip, std::move(slot));
+    {
+      std::lock_guard lock(ws_mu);
+      ws_sessions.emplace(session.get(), session);
+    }
+    session->Start(std::move(request), std::move(identity), [this, raw = session.get()] {
+      std::lock_guard lock(ws_mu);
+      ws_sessions.erase(raw);
+    });
+  }
+
+  // Closes every WebSocket with 1001 and waits (bounded) for their closing handshakes.
+  void CloseWebSockets() {
+    std::vector<std::shared_ptr<WsSession>> sessions;
+    {
+      std::lock_guard lock(ws_mu);
+      for (auto& [raw, weak] : ws_sessions) {
+        if (auto session = weak.lock()) sessions.push_back(std::move(session));
+      }
+    }
+    for (auto& session : sessions) session->Close(1001, "Server shutting down");
+    sessions.clear();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (std::chrono::steady_clock::now() < deadline) {
+      {
+        std::lock_guard lock(ws_mu);
+        if (ws_sessions.empty()) break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
   }
 
   // After answering a request whose body was not read (413, 503): stop sending, then read
@@ -250,6 +317,7 @@ void HttpServer::Stop() {
   while (impl_->in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  impl_->CloseWebSockets();
   asio::post(impl_->io, [impl = impl_.get()] {
     std::lock_guard lock(impl->mu);
     for (auto* stream : impl->streams) stream->cancel();

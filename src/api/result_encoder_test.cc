@@ -14,7 +14,7 @@
 
 #include "duckdb/common/types/decimal.hpp"
 #include "duckdb/common/types/vector.hpp"
-#include "kalam/api/json_writer.h"
+#include "kalam/commons/json_writer.h"
 #include "kalam/core/engine.h"
 
 namespace kalam::api {

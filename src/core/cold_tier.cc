@@ -958,6 +958,7 @@ std::string ColdTier::ColdQuery(const TableDefinition& def, const tables::ScanPr
   // with row-group statistics and skip row groups.
   std::vector<std::string> where;
   if (filter.min_seq_exclusive > 0) where.push_back("_seq > " + std::to_string(filter.min_seq_exclusive));
+  if (filter.max_seq_inclusive < INT64_MAX) where.push_back("_seq <= " + std::to_string(filter.max_seq_inclusive));
   if (filter.primary_key && pk && !filter.primary_key->IsNull()) {
     const std::string text = filter.primary_key->ToString();
     if (text.find('\0') == std::string::npos) {

@@ -51,6 +51,9 @@ struct ColdComparison {
 
 struct ColdFilter {
   SeqId min_seq_exclusive = 0;
+  // Versions newer than this are dropped before the newest per identity is chosen: the read
+  // then shows the table as of that commit point (live queries' snapshots).
+  SeqId max_seq_inclusive = INT64_MAX;
   const duckdb::Value* primary_key = nullptr;  // coerced to the key column's type
   // Applied in the Parquet read only when no identity can have two cold versions.
   const std::vector<ColdComparison>* comparisons = nullptr;

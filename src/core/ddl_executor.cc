@@ -80,8 +80,26 @@ Result<StatementResult> DdlExecutor::Run(ExecContext& ctx, const dialect::KalamS
                         [&](const dialect::AlterStorageStmt& s) { return StorageExecutor(engine_).Alter(ctx, s); },
                         [&](const dialect::DropStorageStmt& s) { return StorageExecutor(engine_).Drop(ctx, s); },
                         [&](const dialect::ShowStoragesStmt&) { return StorageExecutor(engine_).Show(ctx); },
+                        [&](const dialect::KillLiveQueryStmt& s) { return KillLiveQuery(ctx, s); },
+                        [&](const dialect::SubscribeStmt&) -> Result<StatementResult> {
+                          return Status::Unsupported("Not supported yet: SUBSCRIBE TO over HTTP; subscribe on the WebSocket (/v1/ws)");
+                        },
                     },
                     statement);
+}
+
+// Admins may end any subscription; a user may end their own (live ids start with the user id).
+Result<StatementResult> DdlExecutor::KillLiveQuery(ExecContext& ctx, const dialect::KillLiveQueryStmt& s) {
+  const std::string& id = s.live_id.str();
+  const bool own = id.size() > ctx.acting_user.str().size() && id.compare(0, ctx.acting_user.str().size(), ctx.acting_user.str()) == 0 &&
+                   id[ctx.acting_user.str().size()] == '-';
+  if (!own) KALAM_RETURN_IF_ERROR(auth::CheckAdminStatement(ctx.acting_role, "kill other users' live queries"));
+  const Status not_found = Status::NotFound("Live query '" + id + "' not found");
+  if (engine_.live == nullptr) return not_found;
+  Status killed = engine_.live->Kill(s.live_id);
+  if (killed.code() == StatusCode::kNotFound) return not_found;
+  KALAM_RETURN_IF_ERROR(killed);
+  return MessageResult("Live query '" + id + "' killed", 0, ctx.acting_user);
 }
 
 Result<StatementResult> DdlExecutor::CreateNamespace(ExecContext& ctx, const dialect::CreateNamespaceStmt& s) {
@@ -111,6 +129,7 @@ Result<StatementResult> DdlExecutor::DropNamespace(ExecContext& ctx, const diale
     }
     KALAM_RETURN_IF_ERROR(engine_.table_store->DropTableData(*def));
     KALAM_RETURN_IF_ERROR(engine_.registry->DropTable(def->id));
+    if (engine_.live != nullptr) engine_.live->OnTableDropped(def->id);
     if (def->type != TableType::kStream) KALAM_RETURN_IF_ERROR(RemoveColdFiles(*def, target).status());
   }
   KALAM_RETURN_IF_ERROR(engine_.registry->DropNamespace(s.name));
@@ -205,6 +224,7 @@ Result<StatementResult> DdlExecutor::DropTable(ExecContext& ctx, const dialect::
     KALAM_ASSIGN_OR_RETURN(target, engine_.cold->ResolveCleanupTarget(*def));
   }
   KALAM_RETURN_IF_ERROR(engine_.registry->DropTable(id));
+  if (engine_.live != nullptr) engine_.live->OnTableDropped(id);
   // Hot rows go now: unreachable without the definition, and cheap (two range deletes).
   KALAM_RETURN_IF_ERROR(engine_.table_store->DropTableData(*def));
   std::string message = "Table " + id.ToString() + " dropped successfully";

@@ -316,6 +316,14 @@ Result<std::vector<tables::RowChange>> DmlExecutor::CollectChanges(ExecContext& 
         }
         change.values.push_back(std::move(v));
       }
+      // UPDATE: the assigned columns' old values come after the new row (see Update).
+      if (chunk->ColumnCount() > 2 + def.columns.size()) {
+        change.old_values = change.values;
+        size_t extra = 2 + def.columns.size();
+        for (size_t c = 0; c < def.columns.size(); ++c) {
+          if (assigned[c]) change.old_values[c] = chunk->GetValue(extra++, r);
+        }
+      }
       changes.push_back(std::move(change));
     }
   }
@@ -353,6 +361,11 @@ Result<StatementResult> DmlExecutor::Update(ExecContext& ctx, duckdb::UpdateStat
   }
   for (size_t c = 0; c < def.columns.size(); ++c) {
     if (!values[c]) values[c] = duckdb::make_uniq<duckdb::ColumnRefExpression>(def.columns[c].name, alias);
+  }
+  // The old values of the assigned columns follow the new row: live queries report the
+  // replaced version as `old_values` and need it to decide enter/leave.
+  for (size_t c = 0; c < def.columns.size(); ++c) {
+    if (assigned[c]) values.push_back(duckdb::make_uniq<duckdb::ColumnRefExpression>(def.columns[c].name, alias));
   }
   auto select = BuildWriteSelect(def, alias, std::move(values), set.condition ? set.condition->Copy() : nullptr,
                                  statement.cte_map);

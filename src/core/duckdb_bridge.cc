@@ -531,10 +531,14 @@ Result<system::RowSet> BuildSystemRowSet(EngineContext& engine, std::string_view
       }
     }
     stats.version = KALAMDB_VERSION;
+    if (engine.live != nullptr) stats.active_subscriptions = static_cast<int64_t>(engine.live->ActiveCount());
     stats.uptime_seconds = std::chrono::duration_cast<std::chrono::seconds>(
                                std::chrono::steady_clock::now() - engine.started)
                                .count();
     return st.Stats(stats, active);
+  }
+  if (name == "live") {
+    return engine.live != nullptr ? st.Live(engine.live->List()) : system::SystemTables::Empty(name);
   }
   return system::SystemTables::Empty(name);
 }

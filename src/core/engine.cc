@@ -23,6 +23,7 @@
 #include "temporal_casts.h"
 #include "tombstone_visibility.h"
 #include "user_executor.h"
+#include "version_reader.h"
 
 namespace kalam::core {
 namespace {
@@ -251,6 +252,42 @@ const EngineConfig& Engine::config() const { return ctx_->config; }
 auth::AuthService& Engine::auth() { return *ctx_->auth; }
 
 void Engine::SetJobSubmitter(JobSubmitter* jobs) { ctx_->jobs = jobs; }
+
+void Engine::SetLiveQueries(LiveQueryDirectory* live, tables::ChangeSink* sink) {
+  ctx_->live = live;
+  ctx_->table_store->SetChangeSink(sink);
+}
+
+Result<std::shared_ptr<const TableDefinition>> Engine::FindReadableTable(const TableId& id, Role role) {
+  auto def = ctx_->registry->FindTable(id);
+  if (!def) {
+    if (!ctx_->registry->NamespaceExists(id.namespace_id)) {
+      return Status::NotFound("Namespace '" + id.namespace_id.str() + "' does not exist");
+    }
+    return Status::NotFound("Table '" + id.ToString() + "' does not exist");
+  }
+  if (def->type == TableType::kShared) {
+    KALAM_RETURN_IF_ERROR(auth::CheckSharedRead(role, def->options.access_level, id.ToString()));
+  }
+  return def;
+}
+
+void Engine::AtCommitPoint(const std::function<void(SeqId, std::shared_ptr<const store::Snapshot>)>& fn) {
+  ctx_->table_store->AtCommitPoint([&](SeqId last) { fn(last, ctx_->backend->GetSnapshot()); });
+}
+
+Result<std::vector<VersionedRow>> Engine::ReadVersionsAsOf(const std::shared_ptr<const TableDefinition>& def,
+                                                           const std::string& scope,
+                                                           const std::shared_ptr<const store::Snapshot>& snapshot,
+                                                           SeqId as_of, SeqId after) {
+  return core::ReadVersionsAsOf(*ctx_, def, scope, snapshot, as_of, after);
+}
+
+Result<system::RowSet> Engine::ReadSystemTable(std::string_view name) {
+  if (name == "live_queries") name = "live";
+  if (!system::SystemTables::Exists(name)) return Status::NotFound("Table 'system." + std::string(name) + "' does not exist");
+  return BuildSystemRowSet(*ctx_, name);
+}
 
 store::StorageBackend& Engine::backend() { return *ctx_->backend; }
 

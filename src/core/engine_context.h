@@ -9,6 +9,7 @@
 #include "kalam/auth/user_repository.h"
 #include "kalam/commons/engine_config.h"
 #include "kalam/commons/job_submitter.h"
+#include "kalam/commons/live_query_directory.h"
 #include "kalam/commons/seq_generator.h"
 #include "kalam/registry/schema_registry.h"
 #include "kalam/registry/storage_registry.h"
@@ -45,6 +46,8 @@ struct EngineContext {
   // Where flush and cleanup jobs go; null when embedded without a job manager (flushes and
   // DROP TABLE's file removal then run inline).
   JobSubmitter* jobs = nullptr;
+  // The live-query module (system.live, KILL LIVE QUERY, catalog events); null when none.
+  LiveQueryDirectory* live = nullptr;
   // user_management.deletion_grace_period_days: a soft-deleted user is purged this long
   // after DROP USER.
   int64_t user_deletion_grace_days = 30;

@@ -169,6 +169,7 @@ Result<StatementResult> UserExecutor::Drop(ExecContext& ctx, const dialect::Drop
   user.updated_at_us = user.deleted_at_us;
   KALAM_RETURN_IF_ERROR(engine_.users->Put(user));
   engine_.auth->ForgetUser(user.id);
+  if (engine_.live != nullptr) engine_.live->OnUserDropped(user.id);
   return MessageResult("User '" + s.user.str() + "' dropped (soft delete)", 0, ctx.acting_user);
 }
 

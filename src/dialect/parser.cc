@@ -84,6 +84,8 @@ class StatementParser {
   Result<KalamStatement> ParseExecuteAs();
   Result<KalamStatement> ParseFlush();
   Result<KalamStatement> ParseKillJob();
+  Result<KalamStatement> ParseKillLiveQuery();
+  Result<KalamStatement> ParseSubscribe();
   Status PlannedOrUnknown() const;
 
   // [USER|SHARED|STREAM] TABLE starting `ahead` tokens from here.
@@ -132,6 +134,10 @@ Result<KalamStatement> StatementParser::Parse() {
     return ParseFlush();
   } else if (first.IsKeyword("KILL") && cur_.Peek(1).IsKeyword("JOB")) {
     return ParseKillJob();
+  } else if (cur_.MatchKeywords({"KILL", "LIVE", "QUERY"})) {
+    return ParseKillLiveQuery();
+  } else if (first.IsKeyword("SUBSCRIBE") && cur_.Peek(1).IsKeyword("TO")) {
+    return ParseSubscribe();
   }
   return PlannedOrUnknown();
 }
@@ -304,6 +310,73 @@ Result<KalamStatement> StatementParser::ParseKillJob() {
   KillJobStmt stmt;
   stmt.job_id = id.text;
   cur_.Next();
+  KALAM_RETURN_IF_ERROR(cur_.ExpectEnd());
+  return KalamStatement(std::move(stmt));
+}
+
+// KILL LIVE QUERY 'alice-<connection_id>-orders_live' (the keywords are already consumed)
+Result<KalamStatement> StatementParser::ParseKillLiveQuery() {
+  const Token& id = cur_.Peek();
+  if (id.kind != TokenKind::kString && id.kind != TokenKind::kWord && id.kind != TokenKind::kQuotedIdent) {
+    return SyntaxError("a live query id", id);
+  }
+  KillLiveQueryStmt stmt{LiveQueryId(id.text)};
+  cur_.Next();
+  KALAM_RETURN_IF_ERROR(cur_.ExpectEnd());
+  return KalamStatement(std::move(stmt));
+}
+
+// SUBSCRIBE TO [ns.]t [WHERE cond] [OPTIONS (name=value, ...)]
+Result<KalamStatement> StatementParser::ParseSubscribe() {
+  cur_.Seek(cur_.position() + 2);
+  SubscribeStmt stmt;
+  KALAM_ASSIGN_OR_RETURN(stmt.table, cur_.ParseTableRef());
+  // OPTIONS, if present, is the last clause: the top-level `OPTIONS (` whose ')' ends the text.
+  size_t options_at = 0;
+  bool has_options = false;
+  int depth = 0;
+  for (size_t i = cur_.position(); cur_.At(i).kind != TokenKind::kEnd; ++i) {
+    const Token& t = cur_.At(i);
+    if (t.IsSymbol('(')) ++depth;
+    if (t.IsSymbol(')')) --depth;
+    if (depth == 0 && t.IsKeyword("OPTIONS") && cur_.At(i + 1).IsSymbol('(')) {
+      auto close = cur_.MatchingParen(i + 1);
+      if (close && cur_.At(*close + 1).kind == TokenKind::kEnd) {
+        options_at = i;
+        has_options = true;
+        break;
+      }
+    }
+  }
+  if (cur_.MatchKeyword("WHERE")) {
+    const size_t end = has_options ? options_at : [&] {
+      size_t i = cur_.position();
+      while (cur_.At(i).kind != TokenKind::kEnd) ++i;
+      return i;
+    }();
+    if (end == cur_.position()) return SyntaxError("a condition", cur_.Peek());
+    const size_t begin = cur_.At(cur_.position()).begin;
+    const size_t stop = cur_.At(end - 1).end;
+    stmt.where_text = std::string(cur_.sql().substr(begin, stop - begin));
+    cur_.Seek(end);
+  }
+  if (has_options) {
+    if (cur_.position() != options_at) return SyntaxError("WHERE or OPTIONS", cur_.Peek());
+    cur_.Seek(options_at + 2);
+    stmt.options_given = true;
+    while (!cur_.Peek().IsSymbol(')')) {
+      KALAM_ASSIGN_OR_RETURN(std::string name, cur_.ParseName("an option name"));
+      KALAM_RETURN_IF_ERROR(cur_.ExpectSymbol('='));
+      const Token& value = cur_.Peek();
+      if (value.kind != TokenKind::kNumber && value.kind != TokenKind::kString && value.kind != TokenKind::kWord) {
+        return SyntaxError("an option value", value);
+      }
+      stmt.options.emplace_back(std::move(name), value.text);
+      cur_.Next();
+      if (!cur_.MatchSymbol(',')) break;
+    }
+    KALAM_RETURN_IF_ERROR(cur_.ExpectSymbol(')'));
+  }
   KALAM_RETURN_IF_ERROR(cur_.ExpectEnd());
   return KalamStatement(std::move(stmt));
 }

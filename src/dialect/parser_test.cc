@@ -1095,6 +1095,45 @@ TEST(FlushStatementTest, FlushAndKillForms) {
   ParseError("KILL JOB");
 }
 
+TEST(KillLiveQueryTest, QuotedOrBareId) {
+  EXPECT_EQ(ParseAs<KillLiveQueryStmt>("KILL LIVE QUERY 'alice-c1-orders'").live_id.str(), "alice-c1-orders");
+  EXPECT_EQ(ParseAs<KillLiveQueryStmt>("kill live query q1;").live_id.str(), "q1");
+  ParseError("KILL LIVE QUERY");
+  ParseError("KILL LIVE QUERY 'a' extra");
+}
+
+TEST(SubscribeTest, TableWhereAndOptions) {
+  auto s = ParseAs<SubscribeStmt>("SUBSCRIBE TO app.messages WHERE a > 1 AND (b = 'x') OPTIONS (last_rows=10, from='42')");
+  ASSERT_TRUE(s.table.namespace_id.has_value());
+  EXPECT_EQ(s.table.namespace_id->str(), "app");
+  EXPECT_EQ(s.table.table_name.str(), "messages");
+  EXPECT_EQ(s.where_text, "a > 1 AND (b = 'x')");
+  EXPECT_TRUE(s.options_given);
+  ASSERT_EQ(s.options.size(), 2u);
+  EXPECT_EQ(s.options[0], std::make_pair(std::string("last_rows"), std::string("10")));
+  EXPECT_EQ(s.options[1], std::make_pair(std::string("from"), std::string("42")));
+}
+
+TEST(SubscribeTest, BareTableAndEmptyOptions) {
+  auto s = ParseAs<SubscribeStmt>("SUBSCRIBE TO messages;");
+  EXPECT_FALSE(s.table.namespace_id.has_value());
+  EXPECT_TRUE(s.where_text.empty());
+  EXPECT_FALSE(s.options_given);
+  auto o = ParseAs<SubscribeStmt>("SUBSCRIBE TO app.t OPTIONS ()");
+  EXPECT_TRUE(o.options_given);
+  EXPECT_TRUE(o.options.empty());
+  // A parenthesised OPTIONS call inside the condition is not the clause.
+  auto w = ParseAs<SubscribeStmt>("SUBSCRIBE TO app.t WHERE f(options (1)) = 2");
+  EXPECT_EQ(w.where_text, "f(options (1)) = 2");
+}
+
+TEST(SubscribeTest, Errors) {
+  ParseError("SUBSCRIBE TO");
+  ParseError("SUBSCRIBE TO app.t WHERE");
+  ParseError("SUBSCRIBE TO app.t OPTIONS (last_rows)");
+  ParseError("SUBSCRIBE TO app.t garbage");
+}
+
 TEST(UnbuiltStatementTest, PlannedStatementsAreNotSupportedYet) {
   const std::pair<const char*, const char*> cases[] = {
       {"ALTER TABLE app.t ADD COLUMN c INT", "ALTER TABLE"},
@@ -1104,8 +1143,6 @@ TEST(UnbuiltStatementTest, PlannedStatementsAreNotSupportedYet) {
       {"ALTER NAMESPACE app SET OPTIONS (k = 1)", "ALTER NAMESPACE"},
       {"STORAGE CHECK archive EXTENDED", "STORAGE CHECK"},
       {"STORAGE COMPACT ALL", "STORAGE COMPACT"},
-      {"KILL LIVE QUERY 'alice-c1-orders'", "KILL LIVE QUERY"},
-      {"SUBSCRIBE TO app.messages WHERE a > 1 OPTIONS (last_rows=10)", "SUBSCRIBE TO"},
       {"BACKUP DATABASE app TO '/backups/app'", "BACKUP DATABASE"},
       {"RESTORE DATABASE FROM '/backups/full'", "RESTORE DATABASE"},
       {"BEGIN", "BEGIN"},

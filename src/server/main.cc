@@ -22,6 +22,7 @@
 #include "kalam/core/engine.h"
 #include "kalam/jobs/engine_executors.h"
 #include "kalam/jobs/flush_scheduler.h"
+#include "kalam/live/live_query_manager.h"
 #include "kalam/jobs/job_manager.h"
 #include "kalam/jobs/maintenance_scheduler.h"
 #include "kalam/system/job_repository.h"
@@ -112,6 +113,14 @@ Result<kalam::api::ApiOptions> MakeApiOptions(const ServerConfig& config) {
   options.cookie_secure = config.auth.cookie_secure;
   options.allow_remote_setup = config.auth.allow_remote_setup;
   options.slow_request_threshold_ms = config.logging.slow_query_threshold_ms;
+  const auto& ws = config.websocket;
+  options.websocket.client_timeout_secs = Limit(ws.client_timeout_secs);
+  options.websocket.auth_timeout_secs = Limit(ws.auth_timeout_secs);
+  options.websocket.heartbeat_interval_secs = Limit(ws.heartbeat_interval_secs);
+  options.websocket.max_message_size = static_cast<size_t>(ws.max_message_size);
+  options.websocket.compression = ws.compression;
+  options.websocket.max_outbound_bytes = static_cast<size_t>(ws.max_outbound_bytes);
+  options.websocket.max_messages_per_sec = Limit(rate.max_messages_per_sec);
   return options;
 }
 
@@ -227,7 +236,15 @@ int Run(int argc, char** argv) {
   kalam::jobs::MaintenanceScheduler maintenance(**engine, jobs, kalam::jobs::kDefaultMaintenanceInterval);
   maintenance.Start();
 
+  kalam::live::LiveLimits live_limits;
+  live_limits.max_subscriptions_per_user = Limit(config.rate_limit.max_subscriptions_per_user);
+  live_limits.max_subscriptions_per_connection = Limit(config.rate_limit.max_subscriptions_per_connection);
+  live_limits.max_pending_changes = static_cast<size_t>(config.websocket.max_pending_changes);
+  kalam::live::LiveQueryManager live(**engine, live_limits);
+  (*engine)->SetLiveQueries(&live, &live);
+
   kalam::api::ApiService service(**engine, (*engine)->auth(), std::move(*api_options));
+  service.SetLiveQueries(&live);
 
   kalam::api::HttpServerOptions http;
   http.host = config.server.host;
@@ -256,6 +273,7 @@ int Run(int argc, char** argv) {
   scheduler.Stop();
   jobs.Stop();  // waits for running flushes up to jobs.shutdown_timeout_secs
   (*engine)->SetJobSubmitter(nullptr);
+  (*engine)->SetLiveQueries(nullptr, nullptr);
   engine->reset();
   spdlog::info("shutdown complete");
   return 0;

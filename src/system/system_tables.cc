@@ -219,6 +219,17 @@ RowSet SystemTables::Storages(const std::vector<StorageDefinition>& storages) co
   return rs;
 }
 
+RowSet SystemTables::Live(const std::vector<LiveQueryRecord>& live) const {
+  RowSet rs{LiveColumns(), {}};
+  for (const LiveQueryRecord& q : live) {
+    rs.rows.push_back({q.live_id.str(), q.connection_id, q.subscription_id, q.table.namespace_id.str(),
+                       q.table.table_name.str(), q.user_id.str(), q.query, q.options_json,
+                       std::string(q.loading ? "loading" : "active"), TsOrNull(q.created_at_us),
+                       TsOrNull(q.last_update_us), q.changes, TsOrNull(q.last_ping_at_us)});
+  }
+  return rs;
+}
+
 RowSet SystemTables::Stats(const EngineStats& stats, size_t total_users) const {
   RowSet rs{StatsColumns(), {}};
   auto add = [&](std::string name, std::string value) { rs.rows.push_back({std::move(name), std::move(value)}); };

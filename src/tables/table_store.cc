@@ -1,6 +1,7 @@
 #include "kalam/tables/table_store.h"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_set>
 
 #include "kalam/commons/byte_buffer.h"
@@ -108,7 +109,22 @@ Result<std::vector<SeqId>> TableStore::Insert(const TableDefinition& def, std::s
   }
   if (!seqs.empty()) batch.Put(Partition::kMeta, kSeqHighWaterKey, SeqHighWater(seqs.back()));
   KALAM_RETURN_IF_ERROR(backend_.Write(batch));
+  ChangeSink* sink = sink_.load(std::memory_order_acquire);
+  if (sink != nullptr && !seqs.empty() && sink->Wants(def.number, scope)) {
+    std::vector<CommittedChange> changes(seqs.size());
+    for (size_t i = 0; i < seqs.size(); ++i) {
+      changes[i].kind = ChangeKind::kInsert;
+      changes[i].seq = seqs[i];
+      changes[i].values = &rows[i];
+    }
+    sink->OnCommitted(def, scope, changes);
+  }
   return seqs;
+}
+
+void TableStore::AtCommitPoint(const std::function<void(SeqId)>& fn) {
+  std::lock_guard lock(write_mu_);
+  fn(seq_.Last());
 }
 
 Result<size_t> TableStore::WriteVersions(const TableDefinition& def, std::string_view scope,
@@ -119,6 +135,15 @@ Result<size_t> TableStore::WriteVersions(const TableDefinition& def, std::string
   size_t written = 0;
   SeqId last = 0;
   std::lock_guard lock(write_mu_);
+  ChangeSink* sink = sink_.load(std::memory_order_acquire);
+  const bool publish = sink != nullptr && sink->Wants(def.number, scope);
+  struct Written {
+    size_t change = 0;
+    SeqId seq = 0;
+    SeqId replaced = 0;
+    std::optional<std::vector<duckdb::Value>> current_values;  // when another write came between
+  };
+  std::vector<Written> published;
   std::unordered_set<SeqId> replaced;
   for (const RowChange& change : changes) {
     // The index knows the newest version of every identity, whether it is still in the hot
@@ -138,12 +163,42 @@ Result<size_t> TableStore::WriteVersions(const TableDefinition& def, std::string
     batch.Delete(Partition::kRows, RowKey(def.number, scope, current));
     batch.Put(Partition::kRows, RowKey(def.number, scope, seq), row_bytes);
     batch.Put(Partition::kIndex, index_key, EncodeIndexEntry(seq, deleted));
+    if (publish) {
+      Written w{static_cast<size_t>(&change - changes.data()), seq, current, std::nullopt};
+      // The statement read an older version than the one replaced: report the replaced one,
+      // when it is still hot (a flushed one is only in Parquet; the statement's copy stands in).
+      if (current != change.current_seq) {
+        KALAM_ASSIGN_OR_RETURN(auto bytes, backend_.Get(Partition::kRows, RowKey(def.number, scope, current)));
+        if (bytes) {
+          auto decoded = DecodeRowValues(def, *bytes);
+          if (decoded.ok()) w.current_values = std::move(decoded).value();
+        }
+      }
+      published.push_back(std::move(w));
+    }
     last = seq;
     ++written;
   }
   if (written == 0) return written;
   batch.Put(Partition::kMeta, kSeqHighWaterKey, SeqHighWater(last));
   KALAM_RETURN_IF_ERROR(backend_.Write(batch));
+  if (publish) {
+    std::vector<CommittedChange> out(published.size());
+    for (size_t i = 0; i < published.size(); ++i) {
+      const RowChange& change = changes[published[i].change];
+      CommittedChange& c = out[i];
+      c.kind = deleted ? ChangeKind::kDelete : ChangeKind::kUpdate;
+      c.seq = published[i].seq;
+      c.old_seq = published[i].replaced;
+      if (published[i].current_values) {
+        c.old_values = &*published[i].current_values;
+      } else {
+        c.old_values = deleted || change.old_values.empty() ? &change.values : &change.old_values;
+      }
+      if (!deleted) c.values = &change.values;
+    }
+    sink->OnCommitted(def, scope, out);
+  }
   return written;
 }
 

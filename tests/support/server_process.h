@@ -127,6 +127,7 @@ class ServerProcess {
   ~ServerProcess() { Stop(); }
 
   uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
   const std::string& output() const { return output_; }
   std::string AllOutput() const {
     std::lock_guard lock(all_output_mu_);

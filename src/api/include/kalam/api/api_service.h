@@ -3,15 +3,18 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "kalam/api/http_exchange.h"
 #include "kalam/api/ip_range.h"
 #include "kalam/api/request_limits.h"
+#include "kalam/api/websocket_options.h"
 #include "kalam/auth/auth_service.h"
 #include "kalam/auth/login_throttle.h"
 #include "kalam/core/engine.h"
+#include "kalam/live/live_query_manager.h"
 
 namespace kalam::api {
 
@@ -39,6 +42,7 @@ struct ApiOptions {
   bool cookie_secure = true;                      // auth.cookie_secure
   bool allow_remote_setup = false;                // auth.allow_remote_setup
   int64_t slow_request_threshold_ms = 1200;       // logging.slow_query_threshold_ms; 0 = off
+  WebSocketOptions websocket;
 };
 
 // The HTTP routes of PROTOCOL.md §1-3: health, the SQL endpoint and the auth routes, with
@@ -71,6 +75,19 @@ class ApiService {
   HttpResponse BodyTooLarge(size_t size, size_t max) const;
   HttpResponse TooManyConnections(uint32_t current, uint32_t max) const;
 
+  // The WebSocket route's checks before upgrading (PROTOCOL.md §6.1): shutting down → 503, an
+  // Origin that CORS does not allow → 403, an Authorization header that fails → §2.3. True when
+  // the upgrade may go ahead; `*identity` is then set if a header authenticated the caller.
+  // False: `response` is the refusal.
+  bool CheckWebSocketUpgrade(const HttpRequest& request, bool shutting_down, HttpResponse& response,
+                             std::optional<auth::Identity>* identity);
+  static bool IsWebSocketPath(std::string_view path) { return path == "/v1/ws" || path == "/ws"; }
+
+  // Live queries behind the WebSocket route; null answers the route with 503.
+  void SetLiveQueries(live::LiveQueryManager* live) { live_ = live; }
+  live::LiveQueryManager* live() const { return live_; }
+  auth::AuthService& auth() { return auth_; }
+
   ConnectionGuard& guard() { return *guard_; }
   const ApiOptions& options() const { return options_; }
 
@@ -85,6 +102,7 @@ class ApiService {
   std::unique_ptr<CorsPolicy> cors_;
   std::unique_ptr<AuthRoutes> auth_routes_;
   auth::RateLimiter query_rate_;  // per user id, max_queries_per_sec
+  live::LiveQueryManager* live_ = nullptr;
 };
 
 }  // namespace kalam::api

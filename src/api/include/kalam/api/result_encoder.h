@@ -6,7 +6,7 @@
 #include "duckdb/common/types.hpp"
 #include "duckdb/common/types/data_chunk.hpp"
 #include "kalam/api/api_error.h"
-#include "kalam/api/json_writer.h"
+#include "kalam/commons/json_writer.h"
 #include "kalam/core/engine.h"
 #include "kalam/core/statement_result.h"
 

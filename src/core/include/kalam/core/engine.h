@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -9,11 +10,15 @@
 #include "kalam/auth/auth_service.h"
 #include "kalam/commons/engine_config.h"
 #include "kalam/commons/job_submitter.h"
+#include "kalam/commons/live_query_directory.h"
 #include "kalam/commons/result.h"
 #include "kalam/commons/role.h"
 #include "kalam/core/session.h"
 #include "kalam/core/statement_result.h"
+#include "kalam/core/versioned_row.h"
 #include "kalam/store/storage_backend.h"
+#include "kalam/system/row_set.h"
+#include "kalam/tables/change_sink.h"
 
 namespace kalam::core {
 
@@ -85,6 +90,26 @@ class Engine {
   void SetUserDeletionGracePeriodDays(int64_t days);
   // Authentication over this engine's users (HTTP and WebSocket entry points use it).
   auth::AuthService& auth();
+
+  // ---- Live queries (the `live` module, which sits above the engine) ----
+  // Committed row changes go to `sink`; system.live, KILL LIVE QUERY, DROP TABLE and DROP USER
+  // go to `live`. Either may be null; both must outlive the engine or be detached first.
+  void SetLiveQueries(LiveQueryDirectory* live, tables::ChangeSink* sink);
+  // The USER, SHARED or STREAM table `id` if `role` may read it. NotFound names the missing
+  // namespace or table; PermissionDenied for a SHARED table above the role's access.
+  Result<std::shared_ptr<const TableDefinition>> FindReadableTable(const TableId& id, Role role);
+  // Runs `fn` while no write can commit, with the highest `_seq` handed out so far (S) and a
+  // snapshot of the hot tier taken at that point: every commit at or below S is in the
+  // snapshot, every later one reaches the change sink after `fn` returns.
+  void AtCommitPoint(const std::function<void(SeqId, std::shared_ptr<const store::Snapshot>)>& fn);
+  // A scope's newest version per row identity as of the commit point of `snapshot`/`as_of`,
+  // with `_seq` > `after`, tombstones included, ascending `_seq`; hot and cold tiers.
+  Result<std::vector<VersionedRow>> ReadVersionsAsOf(const std::shared_ptr<const TableDefinition>& def,
+                                                     const std::string& scope,
+                                                     const std::shared_ptr<const store::Snapshot>& snapshot,
+                                                     SeqId as_of, SeqId after);
+  // The rows of system table `name` (lowercase, without "system."); the caller checks the role.
+  Result<system::RowSet> ReadSystemTable(std::string_view name);
 
  private:
   explicit Engine(std::unique_ptr<EngineContext> ctx);

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <utility>
 #include <vector>
 
 #include "kalam/commons/column_definition.h"
@@ -127,6 +128,20 @@ struct KillJobStmt {
   std::string job_id;
 };
 
+// KILL LIVE QUERY '<user>-<connection>-<subscription>' (quoted, or bare when a plain name)
+struct KillLiveQueryStmt {
+  LiveQueryId live_id;
+};
+
+// SUBSCRIBE TO [ns.]t [WHERE cond] [OPTIONS (last_rows=N, batch_size=N, from=SEQ)]
+// The condition is kept as written; each option as its literal text (checked by its user).
+struct SubscribeStmt {
+  TableRef table;
+  std::string where_text;  // empty when there is no WHERE
+  bool options_given = false;
+  std::vector<std::pair<std::string, std::string>> options;  // lowercase name, literal text
+};
+
 // CREATE STORAGE id TYPE t [NAME '..'] [DESCRIPTION '..'] PATH '..' | BASE_DIRECTORY '..'
 //   [SHARED_TABLES_TEMPLATE '..'] [USER_TABLES_TEMPLATE '..'] [CREDENTIALS '{..}'] [CONFIG '{..}']
 //   [BUCKET '..'] [REGION '..']   (clauses after the id in any order, each at most once)
@@ -170,6 +185,6 @@ using KalamStatement = std::variant<CreateNamespaceStmt, DropNamespaceStmt, UseN
                                     ShowTablesStmt, DescribeTableStmt, ShowStatsStmt,
                                     ExecuteAsStmt, CreateUserStmt, AlterUserStmt, DropUserStmt, FlushTableStmt,
                                     FlushAllStmt, KillJobStmt, CreateStorageStmt, AlterStorageStmt, DropStorageStmt,
-                                    ShowStoragesStmt>;
+                                    ShowStoragesStmt, KillLiveQueryStmt, SubscribeStmt>;
 
 }  // namespace kalam::dialect

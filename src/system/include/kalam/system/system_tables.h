@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kalam/commons/job.h"
+#include "kalam/commons/live_query_record.h"
 #include "kalam/commons/storage_definition.h"
 #include "kalam/commons/table_definition.h"
 #include "kalam/commons/user_record.h"
@@ -49,7 +50,9 @@ class SystemTables {
   // system.storages (and SHOW STORAGES), one row per definition in the given order.
   // Credentials are a secret: "***" when set, NULL otherwise; empty texts are NULL.
   RowSet Storages(const std::vector<StorageDefinition>& storages) const;
-  // Empty tables whose content arrives with later issues (live, audit_log).
+  // system.live, one row per subscription in the given order.
+  RowSet Live(const std::vector<LiveQueryRecord>& live) const;
+  // Empty tables whose content arrives with later issues (audit_log).
   static RowSet Empty(std::string_view name);
 
   RowSet Describe(const TableDefinition& def) const;

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -12,6 +14,7 @@
 #include "kalam/commons/seq_generator.h"
 #include "kalam/commons/table_definition.h"
 #include "kalam/store/storage_backend.h"
+#include "kalam/tables/change_sink.h"
 
 namespace kalam::tables {
 
@@ -20,6 +23,9 @@ struct RowChange {
   SeqId current_seq = 0;
   uint64_t row_id = 0;
   std::vector<duckdb::Value> values;  // one per table column, coerced
+  // UPDATE only: the values of the version being replaced, as the statement read them (live
+  // queries report them as `old_values`). Empty when nobody needs them.
+  std::vector<duckdb::Value> old_values;
 };
 
 // The write path of USER and SHARED tables' hot tier. Each call is one atomic RocksDB batch:
@@ -80,13 +86,26 @@ class TableStore {
 
   store::StorageBackend& backend() const { return backend_; }
 
+  // Where committed changes go (live queries); null detaches. The sink must outlive the store
+  // or be detached first.
+  void SetChangeSink(ChangeSink* sink) { sink_.store(sink, std::memory_order_release); }
+  // Runs `fn` with the highest `_seq` handed out so far while no write can commit: every
+  // version at or below it is committed, every later one commits after `fn` returns. A live
+  // subscription takes its snapshot and registers here, so that it misses no change and sees
+  // none twice.
+  void AtCommitPoint(const std::function<void(SeqId)>& fn);
+
  private:
   TableStore(store::StorageBackend& backend, SeqGenerator& seq) : backend_(backend), seq_(seq) {}
   Result<size_t> WriteVersions(const TableDefinition& def, std::string_view scope,
                                const std::vector<RowChange>& changes, bool deleted);
 
+  // Hands the committed batch to the sink (under write_mu_).
+  void Publish(const TableDefinition& def, std::string_view scope, std::span<const CommittedChange> changes);
+
   store::StorageBackend& backend_;
   SeqGenerator& seq_;
+  std::atomic<ChangeSink*> sink_{nullptr};
   std::mutex write_mu_;  // serialises seq allocation + checks + commit
 };
 

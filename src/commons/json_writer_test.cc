@@ -1,4 +1,4 @@
-#include "kalam/api/json_writer.h"
+#include "kalam/commons/json_writer.h"
 
 #include <cmath>
 #include <cstdint>
@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-namespace kalam::api {
+namespace kalam {
 namespace {
 
 std::string Str(std::string_view text) {
@@ -165,4 +165,4 @@ TEST(JsonWriterTest, TopLevelScalarsAndEmptyContainers) {
 }
 
 }  // namespace
-}  // namespace kalam::api
+}  // namespace kalam

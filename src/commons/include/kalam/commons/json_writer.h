@@ -4,15 +4,14 @@
 #include <string>
 #include <string_view>
 
-namespace kalam::api {
+#include "kalam/commons/json_text.h"
+
+namespace kalam {
 
 // ---- Appenders: one JSON token each, no separators. The result encoder's hot loops call these
 // directly; JsonWriter below adds comma and colon bookkeeping on top.
 
-// `text` as a JSON string literal (RFC 8259): `"` and `\` escaped, \b \f \n \r \t by their short
-// escapes, other control characters as \u00XX; valid UTF-8 copied unchanged; each maximal invalid
-// UTF-8 subsequence (Unicode's "maximal subpart" practice) replaced by U+FFFD.
-void AppendJsonString(std::string_view text, std::string* out);
+// AppendJsonString (a JSON string literal) comes from json_text.h.
 
 void AppendJsonInt(int64_t value, std::string* out);
 void AppendJsonUint(uint64_t value, std::string* out);
@@ -101,4 +100,4 @@ class JsonWriter {
   bool need_comma_ = false;
 };
 
-}  // namespace kalam::api
+}  // namespace kalam

@@ -1,4 +1,4 @@
-#include "kalam/api/json_writer.h"
+#include "kalam/commons/json_writer.h"
 
 #include "kalam/commons/json_text.h"
 
@@ -7,7 +7,7 @@
 #include <cmath>
 #include <cstring>
 
-namespace kalam::api {
+namespace kalam {
 
 namespace {
 
@@ -40,8 +40,6 @@ inline bool AppendNonFinite(T value, std::string* out) {
 }
 
 }  // namespace
-
-void AppendJsonString(std::string_view text, std::string* out) { kalam::AppendJsonString(text, out); }
 
 void AppendJsonInt(int64_t value, std::string* out) { AppendChars(value, out); }
 
@@ -89,4 +87,4 @@ void AppendJsonMillis(double millis, std::string* out) {
   AppendFloatText(buf, end, out);
 }
 
-}  // namespace kalam::api
+}  // namespace kalam

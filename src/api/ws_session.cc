@@ -1,0 +1,412 @@
+#include "ws_session.h"
+
+#include <simdjson.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/websocket/error.hpp>
+
+#include "kalam/commons/clock.h"
+#include "kalam/live/live_messages.h"
+#include "request_log.h"
+
+namespace kalam::api {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using live::LiveErrorCode;
+
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+// How long the closing handshake may take before the socket is dropped.
+constexpr auto kCloseTimeout = std::chrono::seconds(2);
+constexpr uint16_t kPolicyViolation = 1008;
+
+websocket::close_reason MakeCloseReason(uint16_t code, std::string_view reason) {
+  websocket::close_reason out;
+  out.code = code;
+  out.reason.assign(reason.data(), std::min(reason.size(), out.reason.max_size()));
+  return out;
+}
+
+// A JSON member as option text: a number's digits or a string's contents. Other types (and
+// numbers that are not plain integers) are malformed.
+bool OptionText(simdjson::dom::element value, std::optional<std::string>* out) {
+  switch (value.type()) {
+    case simdjson::dom::element_type::INT64: *out = std::to_string(int64_t(value)); return true;
+    case simdjson::dom::element_type::UINT64: *out = std::to_string(uint64_t(value)); return true;
+    case simdjson::dom::element_type::STRING: *out = std::string(std::string_view(value)); return true;
+    case simdjson::dom::element_type::DOUBLE: {
+      // 1000.0 is still an integer in JSON's eyes; 1.5 is not (rejected by the range check).
+      const double d = double(value);
+      *out = d == static_cast<double>(static_cast<int64_t>(d)) ? std::to_string(static_cast<int64_t>(d)) : "x";
+      return true;
+    }
+    default: return false;
+  }
+}
+
+std::string_view StringMember(simdjson::dom::object object, std::string_view key) {
+  std::string_view out;
+  if (object[key].get(out) != simdjson::SUCCESS) return {};
+  return out;
+}
+
+live::SubscribeRequest ParseSubscribe(simdjson::dom::object message) {
+  live::SubscribeRequest request;
+  simdjson::dom::object subscription;
+  if (message["subscription"].get(subscription) != simdjson::SUCCESS) return request;
+  request.id = std::string(StringMember(subscription, "id"));
+  request.sql = std::string(StringMember(subscription, "sql"));
+  simdjson::dom::element options;
+  if (subscription["options"].get(options) != simdjson::SUCCESS || options.is_null()) return request;
+  request.options_given = true;
+  simdjson::dom::object fields;
+  if (options.get(fields) != simdjson::SUCCESS) {
+    request.options_malformed = true;
+    return request;
+  }
+  for (auto [key, value] : fields) {
+    std::optional<std::string>* target = nullptr;
+    if (key == "batch_size") {
+      target = &request.batch_size;
+    } else if (key == "last_rows") {
+      target = &request.last_rows;
+    } else if (key == "from" || key == "from_seq_id") {
+      target = &request.from;
+    }
+    if (target != nullptr && !value.is_null() && !OptionText(value, target)) request.options_malformed = true;
+  }
+  return request;
+}
+
+// The same connection as a socket bound to `strand`, so that every operation on it runs there.
+asio::ip::tcp::socket Rehome(WsSession::Strand strand, asio::ip::tcp::socket socket) {
+  const auto protocol = socket.local_endpoint().protocol();
+  const auto handle = socket.release();
+  return asio::ip::tcp::socket(strand, protocol, handle);
+}
+
+}  // namespace
+
+WsSession::WsSession(Strand strand, asio::ip::tcp::socket socket, ApiService& service, std::string connection_id,
+                     std::string peer_ip, ConnectionGuard::Slot slot)
+    : strand_(strand),
+      ws_(beast::tcp_stream(Rehome(strand, std::move(socket)))),
+      service_(service),
+      options_(service.options().websocket),
+      connection_id_(std::move(connection_id)),
+      peer_ip_(std::move(peer_ip)),
+      slot_(std::move(slot)),
+      wake_(strand),
+      ticks_(strand) {}
+
+WsSession::~WsSession() = default;
+
+void WsSession::Start(beast::http::request<beast::http::string_body> request, std::optional<auth::Identity> identity,
+                      std::function<void()> on_finished) {
+  on_finished_ = std::move(on_finished);
+  // Run only starts the loops; it finishes the session itself only when the handshake failed.
+  asio::co_spawn(strand_, Run(std::move(request), std::move(identity)), [self = shared_from_this()](std::exception_ptr) {
+    if (self->loops_ == 0) self->Finish();
+  });
+}
+
+asio::awaitable<void> WsSession::Run(beast::http::request<beast::http::string_body> request,
+                                     std::optional<auth::Identity> identity) {
+  auto self = shared_from_this();
+  websocket::permessage_deflate deflate;
+  deflate.server_enable = options_.compression;
+  ws_.set_option(deflate);
+  websocket::stream_base::timeout timeouts;
+  timeouts.handshake_timeout = kCloseTimeout;
+  timeouts.idle_timeout = websocket::stream_base::none();  // the heartbeat is ours (§6.2)
+  timeouts.keep_alive_pings = false;
+  ws_.set_option(timeouts);
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(beast::http::field::server, "kalamdb"); }));
+  // A frame is read whole before its size is checked against max_message_size (so the client
+  // gets MESSAGE_TOO_LARGE first); this only bounds what one frame may cost.
+  ws_.read_message_max(options_.max_message_size * 2 + 1024);
+  ws_.auto_fragment(false);
+  ws_.text(true);
+  ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+    last_activity_ = Clock::now();
+    if (kind == websocket::frame_type::pong && live_) live_->RecordPing(NowMicros());
+  });
+  beast::get_lowest_layer(ws_).expires_never();
+  auto [ec] = co_await ws_.async_accept(request, kUseTuple);
+  if (ec) co_return;
+  last_activity_ = Clock::now();
+  started_ = last_activity_;
+  if (identity) Authenticated(*identity);
+  loops_ = 3;
+  auto done = [self](std::exception_ptr) {
+    if (--self->loops_ == 0) self->Finish();
+  };
+  asio::co_spawn(strand_, WriteLoop(), done);
+  asio::co_spawn(strand_, TimerLoop(), done);
+  asio::co_spawn(strand_, ReadLoop(), done);
+}
+
+asio::awaitable<void> WsSession::ReadLoop() {
+  auto self = shared_from_this();
+  beast::flat_buffer buffer;
+  while (true) {
+    buffer.clear();
+    auto [ec, bytes] = co_await ws_.async_read(buffer, kUseTuple);
+    if (ec == websocket::error::message_too_big) {
+      Send(live::EncodeError("protocol", LiveErrorCode::kMessageTooLarge, "Message exceeds the size limit"));
+      Close(1009, "Message too big");
+      break;
+    }
+    if (ec) break;
+    last_activity_ = Clock::now();
+    if (bytes > options_.max_message_size) {
+      Send(live::EncodeError("protocol", LiveErrorCode::kMessageTooLarge,
+                             "Message exceeds " + std::to_string(options_.max_message_size) + " bytes"));
+      Close(1009, "Message too big");
+      break;
+    }
+    if (options_.max_messages_per_sec > 0) {
+      const int64_t window = NowMicros() / 1000000;
+      if (window != rate_window_) {
+        rate_window_ = window;
+        rate_count_ = 0;
+      }
+      if (++rate_count_ > options_.max_messages_per_sec) {
+        Send(live::EncodeError("rate_limit", LiveErrorCode::kRateLimitExceeded,
+                               "More than " + std::to_string(options_.max_messages_per_sec) + " messages per second"));
+        continue;
+      }
+    }
+    if (!ws_.got_text()) {
+      Send(live::EncodeError("protocol", LiveErrorCode::kUnsupportedData, "Binary messages are not supported"));
+      continue;
+    }
+    const auto data = buffer.cdata();
+    HandleMessage(std::string_view(static_cast<const char*>(data.data()), data.size()));
+  }
+  // Reading is over (peer closed, error, or our close completed): nothing more goes out.
+  if (live_) {
+    if (auto* manager = service_.live()) manager->Detach(*live_);
+  }
+  {
+    std::lock_guard lock(out_mu_);
+    closing_ = true;
+  }
+  wake_.cancel();
+  ticks_.cancel();
+}
+
+asio::awaitable<void> WsSession::WriteLoop() {
+  auto self = shared_from_this();
+  std::deque<std::string> batch;
+  while (true) {
+    bool ping = false;
+    std::optional<websocket::close_reason> close;
+    bool stop = false;
+    {
+      std::lock_guard lock(out_mu_);
+      batch.swap(out_);
+      wake_posted_ = false;
+      ping = std::exchange(ping_due_, false);
+      if (batch.empty() && close_) close = close_;
+      stop = batch.empty() && !close && !ping && closing_ && !close_;
+    }
+    if (stop) break;
+    if (batch.empty() && !ping && !close) {
+      wake_.expires_at(asio::steady_timer::time_point::max());
+      co_await wake_.async_wait(kUseTuple);
+      continue;
+    }
+    for (std::string& message : batch) {
+      auto [ec, n] = co_await ws_.async_write(asio::buffer(message), kUseTuple);
+      {
+        std::lock_guard lock(out_mu_);
+        out_bytes_ -= std::min(out_bytes_, message.size());
+      }
+      if (ec) {
+        beast::error_code ignored;
+        beast::get_lowest_layer(ws_).socket().close(ignored);
+        co_return;
+      }
+    }
+    batch.clear();
+    if (ping) {
+      auto [ec] = co_await ws_.async_ping({}, kUseTuple);
+      if (ec) co_return;
+    }
+    if (close) {
+      beast::get_lowest_layer(ws_).expires_after(kCloseTimeout);
+      co_await ws_.async_close(*close, kUseTuple);
+      beast::error_code ignored;
+      beast::get_lowest_layer(ws_).socket().close(ignored);
+      co_return;
+    }
+  }
+}
+
+asio::awaitable<void> WsSession::TimerLoop() {
+  auto self = shared_from_this();
+  const auto heartbeat = std::chrono::seconds(std::max<uint32_t>(1, options_.heartbeat_interval_secs));
+  const auto client_timeout = std::chrono::seconds(options_.client_timeout_secs);
+  const auto auth_timeout = std::chrono::seconds(options_.auth_timeout_secs);
+  auto next_ping = Clock::now() + heartbeat;
+  while (true) {
+    {
+      std::lock_guard lock(out_mu_);
+      if (closing_) break;
+    }
+    const auto now = Clock::now();
+    if (!identity_ && now >= started_ + auth_timeout) {
+      Send(live::EncodeAuthError("Authentication timeout - no auth message received within " +
+                                 std::to_string(options_.auth_timeout_secs) + " seconds"));
+      Close(kPolicyViolation, "Authentication timeout");
+      break;
+    }
+    if (options_.client_timeout_secs > 0 && now >= last_activity_ + client_timeout) {
+      Close(1000, "Heartbeat timeout");
+      break;
+    }
+    if (now >= next_ping) {
+      {
+        std::lock_guard lock(out_mu_);
+        ping_due_ = true;
+      }
+      WakeWriter();
+      next_ping = now + heartbeat;
+    }
+    auto wake_at = std::min(next_ping, last_activity_ + client_timeout);
+    if (!identity_) wake_at = std::min(wake_at, started_ + auth_timeout);
+    ticks_.expires_at(std::max(wake_at, Clock::now() + std::chrono::milliseconds(5)));
+    auto [ec] = co_await ticks_.async_wait(kUseTuple);
+    (void)ec;
+  }
+}
+
+void WsSession::HandleMessage(std::string_view text) {
+  simdjson::dom::object message;
+  std::string_view type;
+  if (parser_.parse(text.data(), text.size(), true).get(message) != simdjson::SUCCESS ||
+      message["type"].get(type) != simdjson::SUCCESS) {
+    Send(live::EncodeError("protocol", LiveErrorCode::kProtocol, "Messages are JSON objects with a \"type\""));
+    return;
+  }
+  if (type == "ping") {
+    Send(live::EncodePong());
+    return;
+  }
+  if (type == "authenticate") {
+    const std::string_view method = StringMember(message, "method");
+    const int64_t now_us = NowMicros();
+    if (method == "jwt") {
+      Authenticate(service_.auth().AuthenticateToken(StringMember(message, "token"), auth::TokenType::kAccess, now_us));
+    } else if (method == "basic") {
+      Authenticate(service_.auth().AuthenticatePassword(StringMember(message, "user"), StringMember(message, "password"),
+                                                        peer_ip_, now_us));
+    } else {
+      Authenticate(auth::AuthError{auth::AuthFailure::kInvalidCredentials, "Invalid credentials"});
+    }
+    return;
+  }
+  live::LiveQueryManager* manager = service_.live();
+  if (type == "subscribe") {
+    if (!live_) {
+      Send(live::EncodeError("subscribe", LiveErrorCode::kAuthRequired, "Authenticate first"));
+      return;
+    }
+    manager->Subscribe(*live_, ParseSubscribe(message));
+    return;
+  }
+  if (type == "next_batch" || type == "unsubscribe") {
+    if (!live_) return;  // ignored before authentication (§6.1)
+    const std::string_view id = StringMember(message, "subscription_id");
+    if (type == "next_batch") {
+      manager->NextBatch(*live_, id);
+    } else {
+      manager->Unsubscribe(*live_, id);
+    }
+    return;
+  }
+  Send(live::EncodeError("protocol", LiveErrorCode::kProtocol, "Unknown message type '" + std::string(type) + "'"));
+}
+
+void WsSession::Authenticate(const auth::AuthOutcome& outcome) {
+  const auto* identity = std::get_if<auth::Identity>(&outcome);
+  if (identity == nullptr || (identity_ && identity->user != identity_->user)) {
+    Send(live::EncodeAuthError("Invalid credentials"));
+    Close(kPolicyViolation, "Authentication failed");
+    return;
+  }
+  if (identity_) {
+    Send(live::EncodeAuthSuccess(identity_->user, identity_->role));
+    return;
+  }
+  Authenticated(*identity);
+}
+
+void WsSession::Authenticated(const auth::Identity& identity) {
+  identity_ = identity;
+  Send(live::EncodeAuthSuccess(identity.user, identity.role));
+  live_ = service_.live()->Attach(shared_from_this(), connection_id_, identity.user, identity.role);
+  spdlog::info("ws connection={} user={} authenticated", connection_id_, LogSafe(identity.user.str()));
+}
+
+bool WsSession::Send(std::string message) {
+  bool wake = false;
+  bool accepted = true;
+  {
+    std::lock_guard lock(out_mu_);
+    if (closing_) return false;
+    if (out_bytes_ + message.size() > options_.max_outbound_bytes) {
+      // A slow consumer: drop what it has not read and close; it resumes with `from`.
+      out_.clear();
+      out_bytes_ = 0;
+      closing_ = true;
+      close_ = MakeCloseReason(kPolicyViolation, "Slow consumer");
+      wake = !std::exchange(wake_posted_, true);
+      accepted = false;
+    } else {
+      out_bytes_ += message.size();
+      out_.push_back(std::move(message));
+      wake = !std::exchange(wake_posted_, true);
+    }
+  }
+  if (wake) WakeWriter();
+  return accepted;
+}
+
+void WsSession::Close(uint16_t code, std::string reason) {
+  {
+    std::lock_guard lock(out_mu_);
+    if (close_) return;
+    closing_ = true;
+    close_ = MakeCloseReason(code, reason);
+  }
+  WakeWriter();
+}
+
+void WsSession::WakeWriter() {
+  asio::post(strand_, [self = shared_from_this()] { self->wake_.cancel(); });
+}
+
+void WsSession::Finish() {
+  if (finished_) return;
+  finished_ = true;
+  if (live_) {
+    if (auto* manager = service_.live()) manager->Detach(*live_);
+    live_.reset();
+  }
+  beast::error_code ignored;
+  beast::get_lowest_layer(ws_).socket().close(ignored);
+  if (on_finished_) std::exchange(on_finished_, nullptr)();
+}
+
+}  // namespace kalam::api

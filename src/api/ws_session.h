@@ -1,0 +1,104 @@
+#pragma once
+
+#include <simdjson.h>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "connection_guard.h"
+#include "kalam/api/api_service.h"
+#include "kalam/auth/auth_service.h"
+#include "kalam/live/live_connection.h"
+#include "kalam/live/live_query_manager.h"
+
+namespace kalam::api {
+
+// One WebSocket connection of PROTOCOL.md §6: the upgrade, authentication (header or first
+// message), client messages handed to the live-query module, and one ordered outbound queue.
+//
+// Everything that touches the socket runs on the session's strand: one read loop, one write
+// loop (messages, keepalive pings and the close frame all go through it, so Beast never sees
+// two writes at once) and one timer loop (auth timeout, heartbeat). Send and Close may be
+// called from any thread (writers deliver changes on their own threads): they queue and wake
+// the write loop. The queue is bounded by `max_outbound_bytes`; a client that falls further
+// behind is closed as a slow consumer, so it never holds memory or a writer back.
+class WsSession final : public live::LiveConnection, public std::enable_shared_from_this<WsSession> {
+ public:
+  using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+
+  WsSession(Strand strand, boost::asio::ip::tcp::socket socket, ApiService& service, std::string connection_id,
+            std::string peer_ip, ConnectionGuard::Slot slot);
+  ~WsSession() override;
+
+  // Accepts the upgrade of `request` and runs the session until the socket closes; then
+  // `on_finished` runs (on the strand).
+  void Start(boost::beast::http::request<boost::beast::http::string_body> request,
+             std::optional<auth::Identity> identity, std::function<void()> on_finished);
+
+  bool Send(std::string message) override;
+  void Close(uint16_t code, std::string reason) override;
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  boost::asio::awaitable<void> Run(boost::beast::http::request<boost::beast::http::string_body> request,
+                                   std::optional<auth::Identity> identity);
+  boost::asio::awaitable<void> ReadLoop();
+  boost::asio::awaitable<void> WriteLoop();
+  boost::asio::awaitable<void> TimerLoop();
+
+  // One client text message (PROTOCOL.md §6.2, §6.3).
+  void HandleMessage(std::string_view text);
+  void Authenticate(const auth::AuthOutcome& outcome);
+  void Authenticated(const auth::Identity& identity);
+  void WakeWriter();
+  void Finish();
+
+  Strand strand_;
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  ApiService& service_;
+  const WebSocketOptions options_;
+  const std::string connection_id_;
+  const std::string peer_ip_;
+  ConnectionGuard::Slot slot_;
+  std::function<void()> on_finished_;
+  boost::asio::steady_timer wake_;   // the write loop waits on it; cancelled to wake it
+  boost::asio::steady_timer ticks_;  // the timer loop's clock
+
+  // Strand-only state.
+  simdjson::dom::parser parser_;
+  std::optional<auth::Identity> identity_;
+  std::shared_ptr<live::LiveSession> live_;
+  Clock::time_point last_activity_ = Clock::now();
+  Clock::time_point started_ = Clock::now();
+  int64_t rate_window_ = 0;
+  uint32_t rate_count_ = 0;
+  bool finished_ = false;
+  int loops_ = 0;
+
+  std::mutex out_mu_;  // guards everything below
+  std::deque<std::string> out_;
+  size_t out_bytes_ = 0;
+  bool wake_posted_ = false;
+  bool ping_due_ = false;
+  bool closing_ = false;  // no more messages are accepted
+  std::optional<boost::beast::websocket::close_reason> close_;
+};
+
+}  // namespace kalam::api

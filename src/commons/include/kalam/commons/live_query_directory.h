@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "kalam/commons/ids.h"
+#include "kalam/commons/live_query_record.h"
+#include "kalam/commons/status.h"
+
+namespace kalam {
+
+// What the engine asks of the live-query module (which sits above it): system.live, KILL LIVE
+// QUERY, and the catalog events that end subscriptions. Declared here so that `core` can call
+// upward without depending on `live` (ARCHITECTURE.md). Implementations are thread-safe.
+class LiveQueryDirectory {
+ public:
+  virtual ~LiveQueryDirectory() = default;
+
+  virtual std::vector<LiveQueryRecord> List() const = 0;
+  virtual size_t ActiveCount() const = 0;
+  // Ends the subscription (its client gets SUBSCRIPTION_KILLED). NotFound when there is none.
+  virtual Status Kill(const LiveQueryId& id) = 0;
+
+  // The table is gone: its subscriptions fail and are removed.
+  virtual void OnTableDropped(const TableId& table) = 0;
+  // The user was dropped: their connections close (1008) and their subscriptions go.
+  virtual void OnUserDropped(const UserId& user) = 0;
+};
+
+}  // namespace kalam

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "duckdb/common/types/value.hpp"
+#include "kalam/commons/data_type.h"
+#include "kalam/commons/ids.h"
+#include "kalam/commons/role.h"
+
+namespace kalam::live {
+
+// The server → client messages of PROTOCOL.md §6.6, as JSON text. One place for their shapes:
+// the live-query module writes subscription messages, the WebSocket transport writes the
+// authentication and protocol ones.
+
+enum class LiveErrorCode : uint8_t {
+  kAuthRequired,
+  kInvalidSubscriptionId,
+  kSubscriptionLimitExceeded,
+  kUnauthorized,
+  kNotFound,
+  kInvalidSql,
+  kInvalidOptions,
+  kUnsupported,
+  kSubscriptionFailed,
+  kSubscriptionKilled,
+  kBatchFetchFailed,
+  kMessageTooLarge,
+  kRateLimitExceeded,
+  kUnsupportedData,
+  kProtocol,
+};
+
+std::string_view LiveErrorCodeName(LiveErrorCode code);
+
+// {"type":"error","subscription_id":..,"code":..,"message":..}
+std::string EncodeError(std::string_view subscription_id, LiveErrorCode code, std::string_view message);
+// {"type":"unsubscribed","subscription_id":..}
+std::string EncodeUnsubscribed(std::string_view subscription_id);
+// {"type":"auth_success","user":..,"role":..}
+std::string EncodeAuthSuccess(const UserId& user, Role role);
+// {"type":"auth_error","message":..}
+std::string EncodeAuthError(std::string_view message);
+inline std::string EncodePong() { return "{\"type\":\"pong\"}"; }
+
+// One value per PROTOCOL.md §4 (BIGINT and DECIMAL as strings, times as integers, bytes as
+// an array of numbers); chosen by the value's own DuckDB type.
+void AppendLiveValue(const duckdb::Value& value, std::string* out);
+
+}  // namespace kalam::live

@@ -1,0 +1,117 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "kalam/commons/live_query_directory.h"
+#include "kalam/commons/role.h"
+#include "kalam/core/engine.h"
+#include "kalam/live/live_connection.h"
+#include "kalam/live/live_limits.h"
+#include "kalam/live/live_messages.h"
+#include "kalam/live/subscribe_request.h"
+#include "kalam/tables/change_sink.h"
+
+namespace kalam::live {
+
+struct Subscription;
+
+// One authenticated client connection's share of the live-query module. Made by
+// LiveQueryManager::Attach; the transport passes it back with every client message.
+class LiveSession {
+ public:
+  const UserId& user() const { return user_; }
+  Role role() const { return role_; }
+  const std::string& connection_id() const { return connection_id_; }
+  // The client answered a keepalive ping (system.live `last_ping_at`).
+  void RecordPing(int64_t now_us) { last_ping_at_us_.store(now_us, std::memory_order_relaxed); }
+
+ private:
+  friend class LiveQueryManager;
+  std::shared_ptr<LiveConnection> connection_;
+  std::string connection_id_;
+  UserId user_;
+  Role role_ = Role::kUser;
+  std::atomic<int64_t> last_ping_at_us_{0};
+  std::mutex mu_;  // guards subscriptions_, detached_
+  std::unordered_map<std::string, std::shared_ptr<Subscription>> subscriptions_;
+  bool detached_ = false;
+};
+
+// Live queries (PROTOCOL.md §6): the subscription registry, indexed by (table, scope) so a
+// committed write finds its subscriptions in O(1); filters compiled once per subscription and
+// evaluated against each changed row's old and new versions; initial data read at a commit
+// point and paged on demand, with the changes committed meanwhile buffered and delivered after
+// the last page exactly once; change fan-out into each connection's outbound queue.
+//
+// Writers call OnCommitted on their own thread while the table store holds its write lock, so
+// changes arrive in `_seq` order; delivery only encodes and queues (LiveConnection::Send never
+// blocks), so a slow client never slows a writer. Thread-safe.
+class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirectory {
+ public:
+  // `engine` must outlive the manager; the caller wires it with Engine::SetLiveQueries.
+  LiveQueryManager(core::Engine& engine, LiveLimits limits);
+  ~LiveQueryManager() override;
+
+  // A connection authenticated as `user`. `connection_id` must be unique per server.
+  std::shared_ptr<LiveSession> Attach(std::shared_ptr<LiveConnection> connection, std::string connection_id,
+                                      UserId user, Role role);
+  // The connection closed: its subscriptions go. Idempotent.
+  void Detach(LiveSession& session);
+
+  // Client messages (PROTOCOL.md §6.3). Every answer, error included, goes to the session's
+  // connection. Subscribe reads initial data on the calling thread.
+  void Subscribe(LiveSession& session, const SubscribeRequest& request);
+  void NextBatch(LiveSession& session, std::string_view subscription_id);
+  void Unsubscribe(LiveSession& session, std::string_view subscription_id);
+
+  // tables::ChangeSink
+  bool Wants(TableNumber table, std::string_view scope) const override;
+  void OnCommitted(const TableDefinition& def, std::string_view scope,
+                   std::span<const tables::CommittedChange> changes) override;
+
+  // LiveQueryDirectory
+  std::vector<LiveQueryRecord> List() const override;
+  size_t ActiveCount() const override;
+  Status Kill(const LiveQueryId& id) override;
+  void OnTableDropped(const TableId& table) override;
+  void OnUserDropped(const UserId& user) override;
+
+ private:
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  using ScopeMap = std::unordered_map<std::string, std::vector<std::shared_ptr<Subscription>>, StringHash,
+                                      std::equal_to<>>;
+
+  // Registers `sub` at a commit point (its snapshot) and in the session; false (and an error
+  // sent) when a limit was reached meanwhile.
+  bool Register(LiveSession& session, const std::shared_ptr<Subscription>& sub,
+                std::shared_ptr<const store::Snapshot>* snapshot);
+  // Takes the subscription out of the index and the session; it receives nothing afterwards.
+  void Remove(const std::shared_ptr<Subscription>& sub);
+  // Sends the next page of initial data; after the last, the buffered changes, and goes live.
+  void SendNextPage(Subscription& sub);
+  void Fail(const std::shared_ptr<Subscription>& sub, LiveErrorCode code, std::string_view message);
+
+  core::Engine& engine_;
+  const LiveLimits limits_;
+  std::atomic<size_t> indexed_{0};  // subscriptions in index_: Wants() is free while 0
+  mutable std::shared_mutex mu_;     // guards everything below
+  std::unordered_map<TableNumber, ScopeMap> index_;
+  std::unordered_map<std::string, std::shared_ptr<Subscription>> by_live_id_;
+  std::unordered_map<std::string, size_t> per_user_;
+  std::unordered_map<LiveSession*, std::weak_ptr<LiveSession>> sessions_;
+};
+
+}  // namespace kalam::live

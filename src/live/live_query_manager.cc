@@ -1,0 +1,665 @@
+#include "kalam/live/live_query_manager.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "kalam/auth/permissions.h"
+#include "kalam/commons/clock.h"
+#include "kalam/commons/json_writer.h"
+#include "kalam/commons/names.h"
+#include "kalam/live/live_messages.h"
+#include "kalam/live/row_filter.h"
+#include "kalam/tables/type_mapping.h"
+#include "subscription.h"
+#include "subscription_query.h"
+#include "system_rows.h"
+
+namespace kalam::live {
+namespace {
+
+constexpr size_t kMaxSubscriptionIdLength = 128;
+constexpr int64_t kMaxBatchSize = 10000;
+constexpr int64_t kDefaultBatchSize = 1000;
+
+bool ValidSubscriptionId(std::string_view id) {
+  if (id.empty() || id.size() > kMaxSubscriptionIdLength) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+           c == ':' || c == '-';
+  });
+}
+
+std::optional<int64_t> ParseInteger(std::string_view text) {
+  int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+LiveErrorCode CodeForStatus(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kNotFound: return LiveErrorCode::kNotFound;
+    case StatusCode::kPermissionDenied: return LiveErrorCode::kUnauthorized;
+    case StatusCode::kUnsupported: return LiveErrorCode::kUnsupported;
+    case StatusCode::kInvalidArgument: return LiveErrorCode::kInvalidSql;
+    default: return LiveErrorCode::kSubscriptionFailed;
+  }
+}
+
+// The merged options of PROTOCOL.md §6.4: SQL OPTIONS first, JSON options win per key.
+struct SubscriptionOptions {
+  bool given = false;
+  int64_t batch_size = kDefaultBatchSize;
+  std::optional<int64_t> last_rows;
+  std::optional<SeqId> from;
+};
+
+Result<SubscriptionOptions> MergeOptions(const SubscribeRequest& request, const SubscriptionQuery& query) {
+  if (request.options_malformed) return Status::InvalidArgument("options must be an object of numbers or strings");
+  std::optional<std::string> batch_size, last_rows, from;
+  for (const auto& [name, value] : query.options) {
+    if (name == "batch_size") {
+      batch_size = value;
+    } else if (name == "last_rows") {
+      last_rows = value;
+    } else if (name == "from" || name == "from_seq_id") {
+      from = value;
+    } else {
+      return Status::InvalidArgument("Unknown option '" + name + "'");
+    }
+  }
+  if (request.batch_size) batch_size = request.batch_size;
+  if (request.last_rows) last_rows = request.last_rows;
+  if (request.from) from = request.from;
+  SubscriptionOptions options;
+  options.given = request.options_given || query.options_given;
+  if (batch_size) {
+    auto n = ParseInteger(*batch_size);
+    if (!n || *n < 1 || *n > kMaxBatchSize) return Status::InvalidArgument("batch_size must be an integer in 1..10000");
+    options.batch_size = *n;
+  }
+  if (last_rows) {
+    auto n = ParseInteger(*last_rows);
+    if (!n || *n < 0) return Status::InvalidArgument("last_rows must be an integer >= 0");
+    options.last_rows = *n;
+  }
+  if (from) {
+    auto n = ParseInteger(*from);
+    if (!n || *n < 0) return Status::InvalidArgument("from must be a _seq value (an integer >= 0)");
+    options.from = *n;
+  }
+  return options;
+}
+
+std::string OptionsJson(const SubscriptionOptions& options) {
+  std::string out;
+  JsonWriter json(&out);
+  json.StartObject();
+  if (options.given) json.Key("batch_size").Int(options.batch_size);
+  if (options.last_rows) json.Key("last_rows").Int(*options.last_rows);
+  if (options.from) json.Key("from").String(std::to_string(*options.from));
+  json.EndObject();
+  return out;
+}
+
+// `{"col":value,...,"_seq":"N"[,"_deleted":b]}` for one version, in projection order.
+void AppendRowObject(const Subscription& sub, const std::vector<duckdb::Value>& values, SeqId seq,
+                     const bool* deleted, std::string* out) {
+  out->push_back('{');
+  bool first = true;
+  for (const int column : sub.projection) {
+    if (!first) out->push_back(',');
+    first = false;
+    if (column < 0) {
+      out->append("\"_seq\":");
+      AppendJsonQuotedInt(seq, out);
+    } else {
+      AppendJsonString(sub.def->columns[column].name, out);
+      out->push_back(':');
+      AppendLiveValue(values[column], out);
+    }
+  }
+  if (deleted != nullptr) {
+    out->append(",\"_deleted\":");
+    AppendJsonBool(*deleted, out);
+  }
+  out->push_back('}');
+}
+
+std::string EncodeAck(const Subscription& sub, bool options_given) {
+  std::string out = "{\"type\":\"subscription_ack\",\"subscription_id\":";
+  AppendJsonString(sub.id, &out);
+  out += ",\"total_rows\":0,\"batch_control\":{\"batch_num\":0,\"has_more\":";
+  out += options_given ? "true,\"status\":\"loading\"" : "false,\"status\":\"ready\"";
+  out += ",\"last_seq_id\":";
+  AppendJsonQuotedInt(sub.snapshot_seq, &out);
+  out += "},\"schema\":[";
+  const auto pk = sub.def->PrimaryKeyIndex();
+  for (size_t i = 0; i < sub.projection.size(); ++i) {
+    if (i) out.push_back(',');
+    const int column = sub.projection[i];
+    const bool is_seq = column < 0;
+    const ColumnDefinition* def = is_seq ? nullptr : &sub.def->columns[column];
+    out += "{\"name\":";
+    AppendJsonString(is_seq ? std::string(kSeqColumn) : def->name, &out);
+    out += ",\"data_type\":";
+    out += is_seq ? DataType{TypeKind::kBigInt}.WireTagJson() : def->type.WireTagJson();
+    out += ",\"index\":" + std::to_string(i);
+    if (is_seq) {
+      out += ",\"flags\":[\"nn\"]";
+    } else if (pk && static_cast<size_t>(column) == *pk) {
+      out += ",\"flags\":[\"pk\",\"nn\",\"uq\"]";
+    } else if (!def->nullable) {
+      out += ",\"flags\":[\"nn\"]";
+    }
+    out.push_back('}');
+  }
+  out += "]}";
+  return out;
+}
+
+// What a committed change means for one subscription (PROTOCOL.md §6.7).
+enum class Delivery : uint8_t { kNone, kInsert, kUpdate, kDelete };
+
+Delivery Classify(const Subscription& sub, const tables::CommittedChange& change) {
+  switch (change.kind) {
+    case tables::ChangeKind::kInsert:
+      return sub.filter->Matches(*change.values, change.seq) ? Delivery::kInsert : Delivery::kNone;
+    case tables::ChangeKind::kDelete:
+      return sub.filter->Matches(*change.old_values, change.old_seq) ? Delivery::kDelete : Delivery::kNone;
+    case tables::ChangeKind::kUpdate: {
+      const bool was = sub.filter->Matches(*change.old_values, change.old_seq);
+      const bool is = sub.filter->Matches(*change.values, change.seq);
+      if (was && is) return Delivery::kUpdate;
+      if (is) return Delivery::kInsert;  // enters the result
+      if (was) return Delivery::kDelete;  // leaves it
+      return Delivery::kNone;
+    }
+  }
+  return Delivery::kNone;
+}
+
+// Encoded row objects of one change, shared by the subscriptions with the same projection.
+struct RowCache {
+  const std::vector<int>* projection = nullptr;
+  std::string new_row;
+  std::string old_row;
+};
+
+std::string EncodeChange(const Subscription& sub, Delivery delivery, SeqId seq, const std::string& new_row,
+                         const std::string& old_row) {
+  std::string out;
+  out.reserve(96 + sub.id.size() + new_row.size() + old_row.size());
+  out += "{\"type\":\"change\",\"subscription_id\":";
+  AppendJsonString(sub.id, &out);
+  out += delivery == Delivery::kInsert ? ",\"change_type\":\"insert\""
+         : delivery == Delivery::kUpdate ? ",\"change_type\":\"update\""
+                                         : ",\"change_type\":\"delete\"";
+  out += ",\"seq\":";
+  AppendJsonQuotedInt(seq, &out);
+  if (delivery != Delivery::kDelete) {
+    out += ",\"rows\":[";
+    out += new_row;
+    out += "]";
+  }
+  if (delivery != Delivery::kInsert) {
+    out += ",\"old_values\":[";
+    out += old_row;
+    out += "]";
+  }
+  out += "}";
+  return out;
+}
+
+}  // namespace
+
+LiveQueryManager::LiveQueryManager(core::Engine& engine, LiveLimits limits) : engine_(engine), limits_(limits) {}
+
+LiveQueryManager::~LiveQueryManager() = default;
+
+std::shared_ptr<LiveSession> LiveQueryManager::Attach(std::shared_ptr<LiveConnection> connection,
+                                                      std::string connection_id, UserId user, Role role) {
+  auto session = std::make_shared<LiveSession>();
+  session->connection_ = std::move(connection);
+  session->connection_id_ = std::move(connection_id);
+  session->user_ = std::move(user);
+  session->role_ = role;
+  std::unique_lock lock(mu_);
+  sessions_.emplace(session.get(), session);
+  return session;
+}
+
+void LiveQueryManager::Detach(LiveSession& session) {
+  std::vector<std::shared_ptr<Subscription>> subs;
+  {
+    std::lock_guard lock(session.mu_);
+    session.detached_ = true;
+    for (auto& [id, sub] : session.subscriptions_) subs.push_back(sub);
+  }
+  for (const auto& sub : subs) Remove(sub);
+  std::unique_lock lock(mu_);
+  sessions_.erase(&session);
+}
+
+void LiveQueryManager::Subscribe(LiveSession& session, const SubscribeRequest& request) {
+  auto error = [&](LiveErrorCode code, std::string_view message) {
+    session.connection_->Send(EncodeError(request.id, code, message));
+  };
+  if (request.id.empty()) {
+    session.connection_->Send(
+        EncodeError("invalid_subscription", LiveErrorCode::kInvalidSubscriptionId, "Subscription id is required"));
+    return;
+  }
+  if (!ValidSubscriptionId(request.id)) {
+    return error(LiveErrorCode::kInvalidSubscriptionId,
+                 "Subscription id must be 1..128 characters of [A-Za-z0-9_.:-]");
+  }
+  {
+    std::lock_guard lock(session.mu_);
+    if (session.subscriptions_.count(request.id)) {
+      return error(LiveErrorCode::kInvalidSubscriptionId, "Subscription id '" + request.id + "' is already in use");
+    }
+    if (limits_.max_subscriptions_per_connection > 0 &&
+        session.subscriptions_.size() >= limits_.max_subscriptions_per_connection) {
+      return error(LiveErrorCode::kSubscriptionLimitExceeded,
+                   "At most " + std::to_string(limits_.max_subscriptions_per_connection) +
+                       " subscriptions per connection");
+    }
+  }
+  auto query = ParseSubscriptionQuery(request.sql);
+  if (!query.ok()) return error(CodeForStatus(query.status()), query.status().message());
+  auto options = MergeOptions(request, *query);
+  if (!options.ok()) return error(LiveErrorCode::kInvalidOptions, options.status().message());
+
+  auto sub = std::make_shared<Subscription>();
+  sub->id = request.id;
+  sub->live_id = LiveQueryId(session.user_.str() + "-" + session.connection_id_ + "-" + request.id);
+  sub->connection = session.connection_;
+  sub->user = session.user_;
+  sub->query = request.sql;
+  sub->options_json = OptionsJson(*options);
+  sub->created_at_us = NowMicros();
+  sub->batch_size = static_cast<size_t>(options->batch_size);
+  const bool is_system = query->table.namespace_id.str() == kSystemNamespace;
+  if (is_system) {
+    Status allowed = auth::CheckSystemTableRead(session.role_, query->table.table_name.str());
+    if (!allowed.ok()) return error(LiveErrorCode::kUnauthorized, allowed.message());
+    if (options->from) return error(LiveErrorCode::kInvalidOptions, "from is not allowed on system tables");
+    auto def = SystemTableDefinition(engine_, query->table.table_name.str());
+    if (!def.ok()) return error(CodeForStatus(def.status()), def.status().message());
+    sub->def = std::move(def).value();
+    sub->indexed = false;
+  } else {
+    auto def = engine_.FindReadableTable(query->table, session.role_);
+    if (!def.ok()) return error(CodeForStatus(def.status()), def.status().message());
+    sub->def = std::move(def).value();
+    sub->scope = sub->def->type == TableType::kShared ? std::string() : session.user_.str();
+  }
+  const TableDefinition& def = *sub->def;
+  if (query->columns.empty()) {
+    for (size_t c = 0; c < def.columns.size(); ++c) sub->projection.push_back(static_cast<int>(c));
+  } else {
+    for (const std::string& name : query->columns) {
+      if (name == kSeqColumn) {
+        sub->projection.push_back(-1);
+        continue;
+      }
+      auto column = def.FindColumn(name);
+      if (!column) return error(LiveErrorCode::kInvalidSql, "Column '" + name + "' does not exist");
+      sub->projection.push_back(static_cast<int>(*column));
+    }
+  }
+  if (std::find(sub->projection.begin(), sub->projection.end(), -1) == sub->projection.end()) {
+    sub->projection.push_back(-1);
+  }
+  auto filter = RowFilter::Compile(query->where.get(), def, session.user_);
+  if (!filter.ok()) return error(CodeForStatus(filter.status()), filter.status().message());
+  sub->filter = std::make_unique<RowFilter>(std::move(filter).value());
+
+  std::shared_ptr<const store::Snapshot> snapshot;
+  if (!Register(session, sub, &snapshot)) return;
+  session.connection_->Send(EncodeAck(*sub, options->given));
+  if (!options->given) {
+    std::lock_guard lock(sub->mu);
+    for (auto& message : sub->pending) sub->connection->Send(std::move(message));
+    sub->pending.clear();
+    sub->loading = false;
+    return;
+  }
+
+  // Initial data as of S (PROTOCOL.md §6.5).
+  std::vector<core::VersionedRow> versions;
+  if (is_system) {
+    auto rows = SystemTableRows(engine_, def);
+    if (!rows.ok()) return Fail(sub, LiveErrorCode::kSubscriptionFailed, rows.status().message());
+    versions = std::move(rows).value();
+  } else {
+    auto rows = engine_.ReadVersionsAsOf(sub->def, sub->scope, snapshot, sub->snapshot_seq, options->from.value_or(0));
+    if (!rows.ok()) return Fail(sub, LiveErrorCode::kSubscriptionFailed, rows.status().message());
+    versions = std::move(rows).value();
+  }
+  snapshot.reset();
+  std::vector<std::string> encoded;
+  std::vector<SeqId> seqs;
+  const bool from_mode = options->from.has_value();
+  for (const core::VersionedRow& row : versions) {
+    const bool matches = !row.deleted && sub->filter->Matches(row.values, row.seq);
+    if (!matches && !from_mode) continue;
+    std::string object;
+    const bool deleted = !matches;
+    AppendRowObject(*sub, row.values, row.seq, from_mode ? &deleted : nullptr, &object);
+    encoded.push_back(std::move(object));
+    seqs.push_back(row.seq);
+  }
+  if (options->last_rows && !from_mode && encoded.size() > static_cast<size_t>(*options->last_rows)) {
+    const size_t drop = encoded.size() - static_cast<size_t>(*options->last_rows);
+    encoded.erase(encoded.begin(), encoded.begin() + static_cast<std::ptrdiff_t>(drop));
+    seqs.erase(seqs.begin(), seqs.begin() + static_cast<std::ptrdiff_t>(drop));
+  }
+  {
+    std::lock_guard lock(sub->mu);
+    sub->initial_rows = std::move(encoded);
+    sub->initial_seqs = std::move(seqs);
+  }
+  SendNextPage(*sub);
+}
+
+bool LiveQueryManager::Register(LiveSession& session, const std::shared_ptr<Subscription>& sub,
+                                std::shared_ptr<const store::Snapshot>* snapshot) {
+  bool registered = false;
+  std::string refusal;
+  auto insert = [&] {
+    std::unique_lock lock(mu_);
+    size_t& count = per_user_[session.user_.str()];
+    if (limits_.max_subscriptions_per_user > 0 && count >= limits_.max_subscriptions_per_user) {
+      refusal = "At most " + std::to_string(limits_.max_subscriptions_per_user) + " subscriptions per user";
+      return;
+    }
+    {
+      std::lock_guard session_lock(session.mu_);
+      if (session.detached_ || !session.subscriptions_.emplace(sub->id, sub).second) {
+        refusal = "Subscription id '" + sub->id + "' is already in use";
+        return;
+      }
+    }
+    ++count;
+    by_live_id_[sub->live_id.str()] = sub;
+    if (sub->indexed) {
+      index_[sub->def->number][sub->scope].push_back(sub);
+      indexed_.fetch_add(1, std::memory_order_relaxed);
+    }
+    registered = true;
+  };
+  sub->session = std::weak_ptr<LiveSession>();
+  {
+    std::shared_lock lock(mu_);
+    auto it = sessions_.find(&session);
+    if (it != sessions_.end()) sub->session = it->second;
+  }
+  if (sub->indexed) {
+    // At the commit point: S is the last committed `_seq`, and every later write reaches
+    // OnCommitted after the subscription is in the index.
+    engine_.AtCommitPoint([&](SeqId last, std::shared_ptr<const store::Snapshot> snap) {
+      sub->snapshot_seq = last;
+      *snapshot = std::move(snap);
+      insert();
+    });
+  } else {
+    insert();
+  }
+  if (!registered) {
+    session.connection_->Send(EncodeError(sub->id, LiveErrorCode::kSubscriptionLimitExceeded, refusal));
+  }
+  return registered;
+}
+
+void LiveQueryManager::SendNextPage(Subscription& sub) {
+  std::lock_guard lock(sub.mu);
+  if (sub.closed) return;
+  const size_t begin = sub.next_row;
+  const size_t end = std::min(sub.initial_rows.size(), begin + sub.batch_size);
+  const bool has_more = end < sub.initial_rows.size();
+  std::string out = "{\"type\":\"initial_data_batch\",\"subscription_id\":";
+  AppendJsonString(sub.id, &out);
+  out += ",\"rows\":[";
+  for (size_t i = begin; i < end; ++i) {
+    if (i > begin) out.push_back(',');
+    out += sub.initial_rows[i];
+  }
+  out += "],\"batch_control\":{\"batch_num\":" + std::to_string(sub.batch_num) + ",\"has_more\":";
+  out += has_more ? (sub.batch_num == 0 ? "true,\"status\":\"loading\"" : "true,\"status\":\"loading_batch\"")
+                  : "false,\"status\":\"ready\"";
+  out += ",\"last_seq_id\":";
+  AppendJsonQuotedInt(has_more ? sub.initial_seqs[end - 1] : sub.snapshot_seq, &out);
+  out += "}}";
+  sub.connection->Send(std::move(out));
+  sub.next_row = end;
+  ++sub.batch_num;
+  if (has_more) return;
+  // Ready: everything committed after S, in order, then live.
+  for (auto& message : sub.pending) sub.connection->Send(std::move(message));
+  sub.pending.clear();
+  sub.pending.shrink_to_fit();
+  sub.initial_rows = {};
+  sub.initial_seqs = {};
+  sub.loading = false;
+}
+
+void LiveQueryManager::NextBatch(LiveSession& session, std::string_view subscription_id) {
+  std::shared_ptr<Subscription> sub;
+  {
+    std::lock_guard lock(session.mu_);
+    auto it = session.subscriptions_.find(std::string(subscription_id));
+    if (it != session.subscriptions_.end()) sub = it->second;
+  }
+  bool loading = false;
+  if (sub) {
+    std::lock_guard lock(sub->mu);
+    loading = sub->loading && !sub->closed && sub->batch_num > 0;
+  }
+  if (!loading) {
+    session.connection_->Send(EncodeError(subscription_id, LiveErrorCode::kBatchFetchFailed,
+                                          sub ? "Initial data is complete" : "Unknown subscription"));
+    return;
+  }
+  SendNextPage(*sub);
+}
+
+void LiveQueryManager::Unsubscribe(LiveSession& session, std::string_view subscription_id) {
+  std::shared_ptr<Subscription> sub;
+  {
+    std::lock_guard lock(session.mu_);
+    auto it = session.subscriptions_.find(std::string(subscription_id));
+    if (it != session.subscriptions_.end()) sub = it->second;
+  }
+  if (sub) Remove(sub);
+  session.connection_->Send(EncodeUnsubscribed(subscription_id));
+}
+
+void LiveQueryManager::Remove(const std::shared_ptr<Subscription>& sub) {
+  {
+    std::lock_guard lock(sub->mu);
+    if (sub->closed) return;
+    sub->closed = true;
+    sub->pending = {};
+    sub->initial_rows = {};
+    sub->initial_seqs = {};
+  }
+  if (auto session = sub->session.lock()) {
+    std::lock_guard lock(session->mu_);
+    auto it = session->subscriptions_.find(sub->id);
+    if (it != session->subscriptions_.end() && it->second == sub) session->subscriptions_.erase(it);
+  }
+  std::unique_lock lock(mu_);
+  auto live = by_live_id_.find(sub->live_id.str());
+  if (live == by_live_id_.end() || live->second != sub) return;
+  by_live_id_.erase(live);
+  auto count = per_user_.find(sub->user.str());
+  if (count != per_user_.end() && --count->second == 0) per_user_.erase(count);
+  if (!sub->indexed) return;
+  auto table = index_.find(sub->def->number);
+  if (table == index_.end()) return;
+  auto scope = table->second.find(sub->scope);
+  if (scope == table->second.end()) return;
+  auto& list = scope->second;
+  list.erase(std::remove(list.begin(), list.end(), sub), list.end());
+  indexed_.fetch_sub(1, std::memory_order_relaxed);
+  if (list.empty()) table->second.erase(scope);
+  if (table->second.empty()) index_.erase(table);
+}
+
+void LiveQueryManager::Fail(const std::shared_ptr<Subscription>& sub, LiveErrorCode code, std::string_view message) {
+  Remove(sub);
+  sub->connection->Send(EncodeError(sub->id, code, message));
+}
+
+bool LiveQueryManager::Wants(TableNumber table, std::string_view scope) const {
+  if (indexed_.load(std::memory_order_relaxed) == 0) return false;
+  std::shared_lock lock(mu_);
+  auto it = index_.find(table);
+  return it != index_.end() && (it->second.find(scope) != it->second.end());
+}
+
+void LiveQueryManager::OnCommitted(const TableDefinition& def, std::string_view scope,
+                                   std::span<const tables::CommittedChange> changes) {
+  std::vector<std::shared_ptr<Subscription>> overflowed;
+  {
+    std::shared_lock lock(mu_);
+    auto table = index_.find(def.number);
+    if (table == index_.end()) return;
+    auto found = table->second.find(scope);
+    if (found == table->second.end()) return;
+    const auto& subs = found->second;
+    std::vector<RowCache> caches;
+    const int64_t now_us = NowMicros();
+    for (const tables::CommittedChange& change : changes) {
+      caches.clear();
+      for (const auto& sub_ptr : subs) {
+        Subscription& sub = *sub_ptr;
+        // A subscription made under an older schema never sees rows of a newer one.
+        if (sub.def->schema_version != def.schema_version) continue;
+        const Delivery delivery = Classify(sub, change);
+        if (delivery == Delivery::kNone) continue;
+        RowCache* cache = nullptr;
+        for (RowCache& c : caches) {
+          if (*c.projection == sub.projection) cache = &c;
+        }
+        if (cache == nullptr) {
+          caches.push_back(RowCache{&sub.projection, {}, {}});
+          cache = &caches.back();
+        }
+        if (delivery != Delivery::kDelete && cache->new_row.empty()) {
+          AppendRowObject(sub, *change.values, change.seq, nullptr, &cache->new_row);
+        }
+        if (delivery != Delivery::kInsert && cache->old_row.empty()) {
+          AppendRowObject(sub, *change.old_values, change.old_seq, nullptr, &cache->old_row);
+        }
+        std::string message = EncodeChange(sub, delivery, change.seq, cache->new_row, cache->old_row);
+        std::lock_guard sub_lock(sub.mu);
+        if (sub.closed) continue;
+        if (sub.loading) {
+          if (limits_.max_pending_changes > 0 && sub.pending.size() >= limits_.max_pending_changes) {
+            overflowed.push_back(sub_ptr);
+            sub.closed = true;  // receives nothing more; Fail below removes it
+            continue;
+          }
+          sub.pending.push_back(std::move(message));
+        } else {
+          sub.connection->Send(std::move(message));
+        }
+        sub.changes.fetch_add(1, std::memory_order_relaxed);
+        sub.last_update_us.store(now_us, std::memory_order_relaxed);
+      }
+    }
+  }
+  for (const auto& sub : overflowed) {
+    {
+      std::lock_guard lock(sub->mu);
+      sub->closed = false;  // let Remove do its full cleanup
+    }
+    Fail(sub, LiveErrorCode::kSubscriptionFailed,
+         "More than " + std::to_string(limits_.max_pending_changes) +
+             " changes arrived while initial data was loading; resubscribe with from");
+  }
+}
+
+std::vector<LiveQueryRecord> LiveQueryManager::List() const {
+  std::vector<std::shared_ptr<Subscription>> subs;
+  {
+    std::shared_lock lock(mu_);
+    subs.reserve(by_live_id_.size());
+    for (const auto& [id, sub] : by_live_id_) subs.push_back(sub);
+  }
+  std::vector<LiveQueryRecord> out;
+  out.reserve(subs.size());
+  for (const auto& sub : subs) {
+    LiveQueryRecord r;
+    r.live_id = sub->live_id;
+    r.subscription_id = sub->id;
+    r.table = sub->def->id;
+    r.user_id = sub->user;
+    if (auto session = sub->session.lock()) {
+      r.connection_id = session->connection_id_;
+      r.last_ping_at_us = session->last_ping_at_us_.load(std::memory_order_relaxed);
+    }
+    r.query = sub->query;
+    r.options_json = sub->options_json;
+    {
+      std::lock_guard lock(sub->mu);
+      r.loading = sub->loading;
+    }
+    r.created_at_us = sub->created_at_us;
+    r.last_update_us = sub->last_update_us.load(std::memory_order_relaxed);
+    r.changes = sub->changes.load(std::memory_order_relaxed);
+    out.push_back(std::move(r));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const LiveQueryRecord& a, const LiveQueryRecord& b) { return a.live_id < b.live_id; });
+  return out;
+}
+
+size_t LiveQueryManager::ActiveCount() const {
+  std::shared_lock lock(mu_);
+  return by_live_id_.size();
+}
+
+Status LiveQueryManager::Kill(const LiveQueryId& id) {
+  std::shared_ptr<Subscription> sub;
+  {
+    std::shared_lock lock(mu_);
+    auto it = by_live_id_.find(id.str());
+    if (it != by_live_id_.end()) sub = it->second;
+  }
+  if (!sub) return Status::NotFound("Live query '" + id.str() + "' not found");
+  Fail(sub, LiveErrorCode::kSubscriptionKilled, "Live query '" + id.str() + "' was killed");
+  return Status::Ok();
+}
+
+void LiveQueryManager::OnTableDropped(const TableId& table) {
+  std::vector<std::shared_ptr<Subscription>> subs;
+  {
+    std::shared_lock lock(mu_);
+    for (const auto& [id, sub] : by_live_id_) {
+      if (sub->def->id == table) subs.push_back(sub);
+    }
+  }
+  for (const auto& sub : subs) {
+    Fail(sub, LiveErrorCode::kSubscriptionFailed, "Table " + table.ToString() + " was dropped");
+  }
+}
+
+void LiveQueryManager::OnUserDropped(const UserId& user) {
+  std::vector<std::shared_ptr<LiveSession>> sessions;
+  {
+    std::shared_lock lock(mu_);
+    for (const auto& [ptr, weak] : sessions_) {
+      if (auto session = weak.lock(); session && session->user_ == user) sessions.push_back(std::move(session));
+    }
+  }
+  for (const auto& session : sessions) {
+    Detach(*session);
+    session->connection_->Close(1008, "User dropped");
+  }
+}
+
+}  // namespace kalam::live

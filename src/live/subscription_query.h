@@ -1,0 +1,30 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "duckdb/parser/parsed_expression.hpp"
+#include "kalam/commons/ids.h"
+#include "kalam/commons/result.h"
+
+namespace kalam::live {
+
+// What a subscription's SQL asks for (PROTOCOL.md §6.4), in either form:
+//   SELECT <col>[, <col>...] | * FROM ns.t [WHERE expr]
+//   SUBSCRIBE TO ns.t [WHERE expr] [OPTIONS (last_rows=N, batch_size=N, from=SEQ)]
+struct SubscriptionQuery {
+  TableId table;
+  std::vector<std::string> columns;  // lowercase, as listed; empty for `*`
+  duckdb::unique_ptr<duckdb::ParsedExpression> where;  // null without WHERE
+  bool options_given = false;                          // SUBSCRIBE TO ... OPTIONS (...)
+  std::vector<std::pair<std::string, std::string>> options;
+};
+
+// InvalidArgument for SQL that does not parse or names no qualified table (INVALID_SQL);
+// Unsupported for joins, grouping, ordering, limits, WITH, set operations and projections
+// that are not plain columns (UNSUPPORTED).
+Result<SubscriptionQuery> ParseSubscriptionQuery(std::string_view sql);
+
+}  // namespace kalam::live

@@ -1,0 +1,901 @@
+// Live queries over the WebSocket of the real kalamdb-server (PROTOCOL.md §6): handshake and
+// authentication, every client message and error code, filters, projections, enter/leave
+// events, isolation, SHARED fan-out, initial data in every mode across hot and cold tiers,
+// resume, the gap-free handoff under concurrent writers, limits and churn.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kalam/auth/base64.h"
+#include "support/http_client.h"
+#include "support/json_doc.h"
+#include "support/server_process.h"
+#include "support/ws_client.h"
+
+namespace kalam::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using namespace std::chrono_literals;
+
+std::string BasicHeader(const std::string& user, const std::string& password) {
+  return "Basic " + auth::Base64Encode(user + ":" + password);
+}
+
+constexpr const char* kPassword = "Secret123!";
+
+// A server plus helpers to talk to it as several users.
+class LiveServer {
+ public:
+  explicit LiveServer(std::map<std::string, std::string> env = {}) {
+    started_ = server_.Start(dir_.path(), std::move(env));
+  }
+  bool started() const { return started_; }
+  uint16_t port() const { return server_.port(); }
+  ServerProcess& process() { return server_; }
+
+  // Runs SQL as root (or `user`); returns the body and expects 200.
+  std::string Sql(const std::string& sql, const std::string& user = "root") {
+    HttpClient client(server_.port());
+    const std::string auth = user == "root" ? BasicHeader("root", "kalamdb123") : BasicHeader(user, kPassword);
+    HttpResult r = client.Sql(Body(sql), auth);
+    EXPECT_EQ(r.status, 200) << sql << "\n" << r.body;
+    return r.body;
+  }
+  HttpResult SqlResult(const std::string& sql, const std::string& user = "root") {
+    HttpClient client(server_.port());
+    const std::string auth = user == "root" ? BasicHeader("root", "kalamdb123") : BasicHeader(user, kPassword);
+    return client.Sql(Body(sql), auth);
+  }
+  void CreateUser(const std::string& user, const std::string& role = "user") {
+    Sql("CREATE USER '" + user + "' WITH PASSWORD '" + kPassword + "' ROLE " + role);
+  }
+
+  // A connection authenticated by a Basic header; its auth_success is consumed.
+  std::unique_ptr<WsClient> Connect(const std::string& user) {
+    const std::string password = user == "root" ? "kalamdb123" : kPassword;
+    std::string error;
+    auto ws = WsClient::Connect(port(), "/v1/ws", {{"Authorization", BasicHeader(user, password)}}, false, &error);
+    EXPECT_TRUE(ws) << error;
+    if (!ws) return nullptr;
+    auto first = ws->Receive(5s);
+    EXPECT_TRUE(first.has_value());
+    if (first) {
+      EXPECT_EQ(JsonDoc(*first).Str("/type"), "auth_success") << *first;
+    }
+    return ws;
+  }
+
+  static std::string Body(const std::string& sql) {
+    std::string escaped;
+    for (char c : sql) {
+      if (c == '"' || c == '\\') escaped.push_back('\\');
+      escaped.push_back(c);
+    }
+    return "{\"sql\":\"" + escaped + "\"}";
+  }
+
+ private:
+  TempDir dir_;
+  ServerProcess server_;
+  bool started_ = false;
+};
+
+std::string SubscribeMessage(const std::string& id, const std::string& sql, const std::string& options = "") {
+  std::string escaped;
+  for (char c : sql) {
+    if (c == '"' || c == '\\') escaped.push_back('\\');
+    escaped.push_back(c);
+  }
+  std::string out = R"({"type":"subscribe","subscription":{"id":")" + id + R"(","sql":")" + escaped + "\"";
+  if (!options.empty()) out += ",\"options\":" + options;
+  return out + "}}";
+}
+
+// The next message, parsed; a failed expectation when none comes within 5 s.
+JsonDoc Next(WsClient& ws, std::chrono::milliseconds timeout = 5s) {
+  auto text = ws.Receive(timeout);
+  EXPECT_TRUE(text.has_value()) << "no message";
+  return JsonDoc(text.value_or("{}"));
+}
+
+// Whether another message arrives within `wait` (it is consumed).
+bool Quiet(WsClient& ws, std::chrono::milliseconds wait = 300ms) {
+  auto text = ws.Receive(wait);
+  EXPECT_FALSE(text.has_value()) << "unexpected message: " << text.value_or("");
+  return !text.has_value();
+}
+
+std::string Unquote(const std::string& raw) {
+  return raw.size() >= 2 && raw.front() == '"' ? raw.substr(1, raw.size() - 2) : raw;
+}
+
+// Subscribes and consumes the ack and (when options are given) every initial batch, asking
+// for further pages. Returns the initial rows.
+std::vector<JsonDoc::Row> SubscribeAndLoad(WsClient& ws, const std::string& id, const std::string& sql,
+                                           const std::string& options = "", std::string* ready_seq = nullptr) {
+  ws.SendText(SubscribeMessage(id, sql, options));
+  JsonDoc ack = Next(ws);
+  EXPECT_EQ(ack.Str("/type"), "subscription_ack") << ack.Raw();
+  std::vector<JsonDoc::Row> rows;
+  if (options.empty()) {
+    EXPECT_EQ(ack.Str("/batch_control/status"), "ready");
+    if (ready_seq) *ready_seq = ack.Str("/batch_control/last_seq_id");
+    return rows;
+  }
+  while (true) {
+    JsonDoc batch = Next(ws);
+    EXPECT_EQ(batch.Str("/type"), "initial_data_batch") << batch.Raw();
+    if (batch.Str("/type") != "initial_data_batch") return rows;
+    for (auto& row : batch.Rows()) rows.push_back(std::move(row));
+    if (batch.Str("/batch_control/status") == "ready") {
+      if (ready_seq) *ready_seq = batch.Str("/batch_control/last_seq_id");
+      return rows;
+    }
+    ws.SendText(R"({"type":"next_batch","subscription_id":")" + id + "\"}");
+  }
+}
+
+class LiveTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    // Message rate off here: the churn test sends thousands of messages on one connection.
+    server_ = new LiveServer({{"KALAMDB_RATE_LIMIT_MAX_MESSAGES_PER_SEC", "0"},
+                              {"KALAMDB_RATE_LIMIT_MAX_SUBSCRIPTIONS_PER_USER", "1000"}});
+    ASSERT_TRUE(server_->started()) << server_->process().output();
+    server_->CreateUser("alice");
+    server_->CreateUser("bob");
+    server_->CreateUser("svc", "service");
+    server_->Sql("CREATE NAMESPACE app");
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  LiveServer& S() { return *server_; }
+
+  static LiveServer* server_;
+};
+
+LiveServer* LiveTest::server_ = nullptr;
+
+// ---- §6.1 handshake and authentication ---------------------------------------------------------
+
+TEST_F(LiveTest, AuthByHeaderSendsAuthSuccessFirst) {
+  std::string error;
+  auto ws = WsClient::Connect(S().port(), "/v1/ws", {{"Authorization", BasicHeader("alice", kPassword)}}, false, &error);
+  ASSERT_TRUE(ws) << error;
+  JsonDoc first = Next(*ws);
+  EXPECT_EQ(first.Str("/type"), "auth_success");
+  EXPECT_EQ(first.Str("/user"), "alice");
+  EXPECT_EQ(first.Str("/role"), "user");
+  // The /ws alias serves the same protocol.
+  auto alias = WsClient::Connect(S().port(), "/ws", {{"Authorization", BasicHeader("alice", kPassword)}}, false, &error);
+  ASSERT_TRUE(alias) << error;
+  EXPECT_EQ(Next(*alias).Str("/type"), "auth_success");
+}
+
+TEST_F(LiveTest, BadHeaderIsRefusedBeforeUpgrade) {
+  std::string error;
+  auto ws = WsClient::Connect(S().port(), "/v1/ws", {{"Authorization", BasicHeader("alice", "wrong")}}, false, &error,
+                              1s);
+  EXPECT_FALSE(ws);
+  EXPECT_THAT(error, HasSubstr("401"));
+  EXPECT_THAT(error, HasSubstr("INVALID_CREDENTIALS"));
+}
+
+TEST_F(LiveTest, AuthByMessageBasicAndJwt) {
+  auto ws = WsClient::Connect(S().port());
+  ASSERT_TRUE(ws);
+  // Before authentication: subscribe is refused, next_batch and unsubscribe are ignored.
+  ws->SendText(SubscribeMessage("s1", "SELECT * FROM app.nothing"));
+  JsonDoc refused = Next(*ws);
+  EXPECT_EQ(refused.Str("/code"), "AUTH_REQUIRED");
+  EXPECT_EQ(refused.Str("/subscription_id"), "subscribe");
+  ws->SendText(R"({"type":"unsubscribe","subscription_id":"s1"})");
+  Quiet(*ws);
+  ws->SendText(R"({"type":"authenticate","method":"basic","user":"alice","password":"Secret123!","protocol":"x"})");
+  JsonDoc ok = Next(*ws);
+  EXPECT_EQ(ok.Str("/type"), "auth_success");
+  EXPECT_EQ(ok.Str("/user"), "alice");
+  // Again for the same user: success again.
+  ws->SendText(R"({"type":"authenticate","method":"basic","user":"alice","password":"Secret123!"})");
+  EXPECT_EQ(Next(*ws).Str("/type"), "auth_success");
+
+  // JWT from the login route.
+  HttpClient http(S().port());
+  HttpResult login = http.Request("POST", "/v1/api/auth/login", R"({"username":"bob","password":"Secret123!"})",
+                                  {{"Content-Type", "application/json"}});
+  ASSERT_EQ(login.status, 200) << login.body;
+  const std::string token = JsonDoc(login.body).Str("/access_token");
+  ASSERT_FALSE(token.empty()) << login.body;
+  auto jwt = WsClient::Connect(S().port());
+  ASSERT_TRUE(jwt);
+  jwt->SendText(R"({"type":"authenticate","method":"jwt","token":")" + token + "\"}");
+  JsonDoc bob = Next(*jwt);
+  EXPECT_EQ(bob.Str("/type"), "auth_success");
+  EXPECT_EQ(bob.Str("/user"), "bob");
+  // Another user on the same connection: auth_error and close 1008.
+  jwt->SendText(R"({"type":"authenticate","method":"basic","user":"alice","password":"Secret123!"})");
+  EXPECT_EQ(Next(*jwt).Str("/type"), "auth_error");
+  EXPECT_FALSE(jwt->Receive(3s).has_value());
+  EXPECT_TRUE(jwt->closed());
+  EXPECT_EQ(jwt->close_code(), 1008);
+}
+
+TEST_F(LiveTest, WrongPasswordMessageClosesWith1008) {
+  auto ws = WsClient::Connect(S().port());
+  ASSERT_TRUE(ws);
+  ws->SendText(R"({"type":"authenticate","method":"basic","user":"alice","password":"nope"})");
+  JsonDoc error = Next(*ws);
+  EXPECT_EQ(error.Str("/type"), "auth_error");
+  EXPECT_EQ(error.Str("/message"), "Invalid credentials");
+  EXPECT_FALSE(ws->Receive(3s).has_value());
+  EXPECT_EQ(ws->close_code(), 1008);
+}
+
+TEST_F(LiveTest, DeflateIsNegotiatedWhenOffered) {
+  std::string error;
+  auto ws = WsClient::Connect(S().port(), "/v1/ws", {{"Authorization", BasicHeader("alice", kPassword)}},
+                              /*deflate=*/true, &error);
+  ASSERT_TRUE(ws) << error;
+  EXPECT_TRUE(ws->deflate_negotiated());
+  EXPECT_EQ(Next(*ws).Str("/type"), "auth_success");
+  ws->SendText(R"({"type":"ping"})");
+  EXPECT_EQ(Next(*ws).Str("/type"), "pong");
+}
+
+// ---- §6.2 framing ------------------------------------------------------------------------------
+
+TEST_F(LiveTest, ProtocolErrorsKeepTheConnectionOpen) {
+  auto ws = S().Connect("alice");
+  ASSERT_TRUE(ws);
+  ws->SendText("not json");
+  JsonDoc bad = Next(*ws);
+  EXPECT_EQ(bad.Str("/code"), "PROTOCOL");
+  EXPECT_EQ(bad.Str("/subscription_id"), "protocol");
+  ws->SendText(R"({"type":"dance"})");
+  EXPECT_EQ(Next(*ws).Str("/code"), "PROTOCOL");
+  ws->SendBinary("\x01\x02");
+  EXPECT_EQ(Next(*ws).Str("/code"), "UNSUPPORTED_DATA");
+  ws->SendText(R"({"type":"ping"})");
+  EXPECT_EQ(Next(*ws).Str("/type"), "pong");
+  EXPECT_TRUE(ws->SendPing());
+  ws->SendText(R"({"type":"ping"})");
+  EXPECT_EQ(Next(*ws).Str("/type"), "pong");
+}
+
+// ---- §6.3 / §6.4 subscribe errors --------------------------------------------------------------
+
+TEST_F(LiveTest, SubscribeErrors) {
+  S().Sql("CREATE USER TABLE app.err_t (id BIGINT PRIMARY KEY, v TEXT)");
+  auto ws = S().Connect("alice");
+  ASSERT_TRUE(ws);
+  struct Case {
+    std::string id, sql, options, code, echoed;
+  };
+  const std::vector<Case> cases = {
+      {"", "SELECT * FROM app.err_t", "", "INVALID_SUBSCRIPTION_ID", "invalid_subscription"},
+      {"bad id!", "SELECT * FROM app.err_t", "", "INVALID_SUBSCRIPTION_ID", "bad id!"},
+      {std::string(129, 'a'), "SELECT * FROM app.err_t", "", "INVALID_SUBSCRIPTION_ID", std::string(129, 'a')},
+      {"e1", "SELECT * FROM app.missing", "", "NOT_FOUND", "e1"},
+      {"e2", "SELECT * FROM nons.t", "", "NOT_FOUND", "e2"},
+      {"e3", "SELECT * FROM err_t", "", "INVALID_SQL", "e3"},
+      {"e4", "SELEC * FROM app.err_t", "", "INVALID_SQL", "e4"},
+      {"e5", "SELECT * FROM app.err_t ORDER BY id", "", "UNSUPPORTED", "e5"},
+      {"e6", "SELECT count(*) FROM app.err_t", "", "UNSUPPORTED", "e6"},
+      {"e7", "SELECT * FROM app.err_t a JOIN app.err_t b ON a.id = b.id", "", "UNSUPPORTED", "e7"},
+      {"e8", "SELECT * FROM app.err_t LIMIT 5", "", "UNSUPPORTED", "e8"},
+      {"e9", "SELECT * FROM app.err_t UNION ALL SELECT * FROM app.err_t", "", "UNSUPPORTED", "e9"},
+      {"e10", "SELECT nope FROM app.err_t", "", "INVALID_SQL", "e10"},
+      {"e11", "SELECT * FROM app.err_t WHERE nope = 1", "", "INVALID_SQL", "e11"},
+      {"e12", "SELECT * FROM app.err_t WHERE random() > 0.5", "", "UNSUPPORTED", "e12"},
+      {"e13", "SELECT * FROM app.err_t", R"({"batch_size":0})", "INVALID_OPTIONS", "e13"},
+      {"e14", "SELECT * FROM app.err_t", R"({"batch_size":10001})", "INVALID_OPTIONS", "e14"},
+      {"e15", "SELECT * FROM app.err_t", R"({"last_rows":-1})", "INVALID_OPTIONS", "e15"},
+      {"e16", "SELECT * FROM app.err_t", R"({"from":"abc"})", "INVALID_OPTIONS", "e16"},
+      {"e17", "SELECT * FROM system.users", "", "UNAUTHORIZED", "e17"},
+      {"e18", "SUBSCRIBE TO app.err_t OPTIONS (bogus=1)", "", "INVALID_OPTIONS", "e18"},
+  };
+  for (const Case& c : cases) {
+    ws->SendText(SubscribeMessage(c.id, c.sql, c.options));
+    JsonDoc error = Next(*ws);
+    EXPECT_EQ(error.Str("/type"), "error") << c.sql << " " << error.Raw();
+    EXPECT_EQ(error.Str("/code"), c.code) << c.sql << " " << error.Raw();
+    EXPECT_EQ(error.Str("/subscription_id"), c.echoed) << c.sql;
+  }
+  // A duplicate id on one connection.
+  ws->SendText(SubscribeMessage("dup", "SELECT * FROM app.err_t"));
+  EXPECT_EQ(Next(*ws).Str("/type"), "subscription_ack");
+  ws->SendText(SubscribeMessage("dup", "SELECT * FROM app.err_t"));
+  EXPECT_EQ(Next(*ws).Str("/code"), "INVALID_SUBSCRIPTION_ID");
+  // next_batch for an unknown subscription or after ready.
+  ws->SendText(R"({"type":"next_batch","subscription_id":"nope"})");
+  EXPECT_EQ(Next(*ws).Str("/code"), "BATCH_FETCH_FAILED");
+  ws->SendText(R"({"type":"next_batch","subscription_id":"dup","last_seq_id":"1"})");
+  EXPECT_EQ(Next(*ws).Str("/code"), "BATCH_FETCH_FAILED");
+  // unsubscribe is acknowledged, also for unknown ids; the id can be reused afterwards.
+  ws->SendText(R"({"type":"unsubscribe","subscription_id":"dup"})");
+  JsonDoc gone = Next(*ws);
+  EXPECT_EQ(gone.Str("/type"), "unsubscribed");
+  EXPECT_EQ(gone.Str("/subscription_id"), "dup");
+  ws->SendText(R"({"type":"unsubscribe","subscription_id":"never"})");
+  EXPECT_EQ(Next(*ws).Str("/type"), "unsubscribed");
+  ws->SendText(SubscribeMessage("dup", "SELECT * FROM app.err_t"));
+  EXPECT_EQ(Next(*ws).Str("/type"), "subscription_ack");
+}
+
+TEST_F(LiveTest, SharedTableAccessLevelsAndSystemTables) {
+  S().Sql("CREATE SHARED TABLE app.private_t (id BIGINT PRIMARY KEY, v TEXT) WITH (ACCESS_LEVEL = 'PRIVATE')");
+  S().Sql("INSERT INTO app.private_t (id, v) VALUES (1, 'x')");
+  auto alice = S().Connect("alice");
+  ASSERT_TRUE(alice);
+  alice->SendText(SubscribeMessage("p", "SELECT * FROM app.private_t"));
+  EXPECT_EQ(Next(*alice).Str("/code"), "UNAUTHORIZED");
+  auto svc = S().Connect("svc");
+  ASSERT_TRUE(svc);
+  auto rows = SubscribeAndLoad(*svc, "p", "SELECT * FROM app.private_t", "{}");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(Unquote(rows[0]["v"]), "x");
+  // System tables: admins get initial data ordered by key; `from` is refused.
+  auto root = S().Connect("root");
+  ASSERT_TRUE(root);
+  auto users = SubscribeAndLoad(*root, "u", "SELECT user_id, role FROM system.users WHERE role = 'user'", "{}");
+  std::vector<std::string> names;
+  for (auto& row : users) names.push_back(Unquote(row["user_id"]));
+  EXPECT_THAT(names, ::testing::IsSupersetOf({"alice", "bob"}));
+  EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
+  root->SendText(SubscribeMessage("u2", "SELECT * FROM system.users", R"({"from":"1"})"));
+  EXPECT_EQ(Next(*root).Str("/code"), "INVALID_OPTIONS");
+}
+
+// ---- §6.6 ack, schema, batches -----------------------------------------------------------------
+
+TEST_F(LiveTest, AckCarriesProjectedSchemaAndSnapshot) {
+  S().Sql("CREATE USER TABLE app.ack_t (id BIGINT PRIMARY KEY, status TEXT NOT NULL, note TEXT)");
+  auto ws = S().Connect("alice");
+  ASSERT_TRUE(ws);
+  ws->SendText(SubscribeMessage("a1", "SELECT id, status FROM app.ack_t WHERE status = 'open'"));
+  JsonDoc ack = Next(*ws);
+  EXPECT_EQ(ack.Str("/type"), "subscription_ack");
+  EXPECT_EQ(ack.Str("/subscription_id"), "a1");
+  EXPECT_EQ(ack.Int("/total_rows"), 0);
+  EXPECT_EQ(ack.Int("/batch_control/batch_num"), 0);
+  EXPECT_EQ(ack.Bool("/batch_control/has_more"), false);
+  EXPECT_EQ(ack.Str("/batch_control/status"), "ready");
+  EXPECT_FALSE(ack.Str("/batch_control/last_seq_id").empty());  // a string (BIGINT rule)
+  EXPECT_EQ(ack.Raw("/schema"),
+            R"([{"name":"id","data_type":"BigInt","index":0,"flags":["pk","nn","uq"]},)"
+            R"({"name":"status","data_type":"Text","index":1,"flags":["nn"]},)"
+            R"({"name":"_seq","data_type":"BigInt","index":2,"flags":["nn"]}])");
+  Quiet(*ws);  // no options: no initial data
+  // With options: loading ack, then batch 0 (empty and ready here).
+  ws->SendText(SubscribeMessage("a2", "SUBSCRIBE TO app.ack_t"));
+  EXPECT_EQ(Next(*ws).Str("/batch_control/status"), "ready");
+  ws->SendText(SubscribeMessage("a3", "SELECT * FROM app.ack_t", "{}"));
+  JsonDoc loading = Next(*ws);
+  EXPECT_EQ(loading.Str("/batch_control/status"), "loading");
+  EXPECT_EQ(loading.Bool("/batch_control/has_more"), true);
+  JsonDoc batch = Next(*ws);
+  EXPECT_EQ(batch.Str("/type"), "initial_data_batch");
+  EXPECT_EQ(batch.Size("/rows"), 0u);
+  EXPECT_EQ(batch.Str("/batch_control/status"), "ready");
+  EXPECT_EQ(batch.Str("/batch_control/last_seq_id"), loading.Str("/batch_control/last_seq_id"));
+}
+
+TEST_F(LiveTest, InitialDataModesAndPaging) {
+  S().Sql("CREATE USER TABLE app.init_t (id BIGINT PRIMARY KEY, n INT)");
+  std::string values;
+  for (int i = 1; i <= 25; ++i) values += (i > 1 ? "," : "") + std::string("(") + std::to_string(i) + "," + std::to_string(i % 5) + ")";
+  S().Sql("INSERT INTO app.init_t (id, n) VALUES " + values, "alice");
+  S().Sql("DELETE FROM app.init_t WHERE id = 3", "alice");
+  auto ws = S().Connect("alice");
+  ASSERT_TRUE(ws);
+  // All matching rows, paged by 8 with next_batch.
+  ws->SendText(SubscribeMessage("all", "SELECT id FROM app.init_t WHERE n <> 0", R"({"batch_size":8})"));
+  JsonDoc ack = Next(*ws);
+  ASSERT_EQ(ack.Str("/batch_control/status"), "loading");
+  JsonDoc b0 = Next(*ws);
+  EXPECT_EQ(b0.Str("/batch_control/status"), "loading");
+  EXPECT_EQ(b0.Int("/batch_control/batch_num"), 0);
+  EXPECT_EQ(b0.Size("/rows"), 8u);
+  EXPECT_EQ(b0.Str("/batch_control/last_seq_id"), Unquote(b0.Rows()[7]["_seq"]));
+  Quiet(*ws);  // the next page waits for next_batch
+  ws->SendText(R"({"type":"next_batch","subscription_id":"all","last_seq_id":")" + b0.Str("/batch_control/last_seq_id") + "\"}");
+  JsonDoc b1 = Next(*ws);
+  EXPECT_EQ(b1.Str("/batch_control/status"), "loading_batch");
+  EXPECT_EQ(b1.Int("/batch_control/batch_num"), 1);
+  ws->SendText(R"({"type":"next_batch","subscription_id":"all"})");
+  JsonDoc b2 = Next(*ws);
+  EXPECT_EQ(b2.Str("/batch_control/status"), "ready");
+  // 25 rows, minus id 3 (deleted), minus n = 0 (ids 5,10,15,20,25): 19.
+  EXPECT_EQ(b0.Size("/rows") + b1.Size("/rows") + b2.Size("/rows"), 19u);
+  EXPECT_EQ(b2.Str("/batch_control/last_seq_id"), ack.Str("/batch_control/last_seq_id"));
+  // last_rows: the N newest matching rows, ascending.
+  auto last = SubscribeAndLoad(*ws, "last", "SELECT id FROM app.init_t", R"({"last_rows":3})");
+  ASSERT_EQ(last.size(), 3u);
+  EXPECT_EQ(Unquote(last[0]["id"]), "23");
+  EXPECT_EQ(Unquote(last[2]["id"]), "25");
+  auto none = SubscribeAndLoad(*ws, "zero", "SELECT id FROM app.init_t", R"({"last_rows":0})");
+  EXPECT_TRUE(none.empty());
+  // SQL OPTIONS merge with JSON options (JSON wins).
+  auto merged = SubscribeAndLoad(*ws, "merged", "SUBSCRIBE TO app.init_t WHERE n = 1 OPTIONS (last_rows=1)",
+                                 R"({"last_rows":"2"})");
+  ASSERT_EQ(merged.size(), 2u);
+  EXPECT_EQ(Unquote(merged[1]["id"]), "21");
+  // from: rows changed after F, with _deleted markers for deleted or non-matching ones.
+  std::string checkpoint;
+  SubscribeAndLoad(*ws, "cp", "SELECT id FROM app.init_t", "", &checkpoint);
+  S().Sql("UPDATE app.init_t SET n = 0 WHERE id = 1", "alice");     // leaves n <> 0
+  S().Sql("DELETE FROM app.init_t WHERE id = 2", "alice");          // deleted
+  S().Sql("INSERT INTO app.init_t (id, n) VALUES (30, 4)", "alice");  // new
+  auto ws2 = S().Connect("alice");
+  auto resumed = SubscribeAndLoad(*ws2, "r", "SELECT id, n FROM app.init_t WHERE n <> 0",
+                                  R"({"from":")" + checkpoint + "\"}");
+  ASSERT_EQ(resumed.size(), 3u);
+  EXPECT_EQ(Unquote(resumed[0]["id"]), "1");
+  EXPECT_EQ(resumed[0]["_deleted"], "true");
+  EXPECT_EQ(Unquote(resumed[1]["id"]), "2");
+  EXPECT_EQ(resumed[1]["_deleted"], "true");
+  EXPECT_EQ(Unquote(resumed[2]["id"]), "30");
+  EXPECT_EQ(resumed[2]["_deleted"], "false");
+}
+
+// ---- §6.7 change semantics ---------------------------------------------------------------------
+
+TEST_F(LiveTest, InsertUpdateDeleteWithEnterAndLeave) {
+  S().Sql("CREATE USER TABLE app.orders (id BIGINT PRIMARY KEY, status TEXT, amount DOUBLE)");
+  auto ws = S().Connect("alice");
+  ASSERT_TRUE(ws);
+  SubscribeAndLoad(*ws, "open", "SELECT id, status FROM app.orders WHERE status = 'open'");
+  S().Sql("INSERT INTO app.orders (id, status, amount) VALUES (1, 'open', 10), (2, 'paid', 5)", "alice");
+  JsonDoc insert = Next(*ws);
+  EXPECT_EQ(insert.Str("/type"), "change");
+  EXPECT_EQ(insert.Str("/change_type"), "insert");
+  ASSERT_EQ(insert.Size("/rows"), 1u);
+  EXPECT_EQ(insert.Keys("/rows/0"), (std::vector<std::string>{"id", "status", "_seq"}));
+  EXPECT_EQ(insert.Str("/rows/0/id"), "1");
+  EXPECT_EQ(insert.Str("/seq"), insert.Str("/rows/0/_seq"));
+  Quiet(*ws);  // row 2 does not match
+  // Matching row still matching: update with old_values.
+  S().Sql("UPDATE app.orders SET amount = 11 WHERE id = 1", "alice");
+  JsonDoc update = Next(*ws);
+  EXPECT_EQ(update.Str("/change_type"), "update");
+  EXPECT_EQ(update.Str("/rows/0/status"), "open");
+  EXPECT_EQ(update.Str("/old_values/0/_seq"), insert.Str("/seq"));
+  EXPECT_GT(*update.Int("/seq"), *insert.Int("/seq"));
+  // Enter: paid -> open arrives as insert.
+  S().Sql("UPDATE app.orders SET status = 'open' WHERE id = 2", "alice");
+  JsonDoc enter = Next(*ws);
+  EXPECT_EQ(enter.Str("/change_type"), "insert");
+  EXPECT_EQ(enter.Str("/rows/0/id"), "2");
+  // Leave: open -> paid arrives as delete with the last matching version.
+  S().Sql("UPDATE app.orders SET status = 'paid' WHERE id = 1", "alice");
+  JsonDoc leave = Next(*ws);
+  EXPECT_EQ(leave.Str("/change_type"), "delete");
+  EXPECT_EQ(leave.Str("/old_values/0/status"), "open");
+  EXPECT_EQ(leave.Str("/old_values/0/_seq"), update.Str("/seq"));
+  EXPECT_FALSE(leave.Has("/rows"));
+  // Neither: nothing.
+  S().Sql("UPDATE app.orders SET amount = 1 WHERE id = 1", "alice");
+  Quiet(*ws);
+  // Delete of a matching row.
+  S().Sql("DELETE FROM app.orders WHERE id = 2", "alice");
+  JsonDoc del = Next(*ws);
+  EXPECT_EQ(del.Str("/change_type"), "delete");
+  EXPECT_EQ(del.Str("/old_values/0/id"), "2");
+  // A multi-row statement: every row, in increasing seq.
+  S().Sql("INSERT INTO app.orders (id, status) VALUES (10, 'open'), (11, 'open'), (12, 'open')", "alice");
+  int64_t last = 0;
+  for (int i = 10; i <= 12; ++i) {
+    JsonDoc m = Next(*ws);
+    EXPECT_EQ(m.Str("/rows/0/id"), std::to_string(i));
+    EXPECT_GT(*m.Int("/seq"), last);
+    last = *m.Int("/seq");
+  }
+  // INSERT ... SELECT and UPDATE/DELETE touching many rows notify too.
+  S().Sql("INSERT INTO app.orders (id, status) SELECT id + 100, status FROM app.orders WHERE id >= 10", "alice");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Next(*ws).Str("/change_type"), "insert");
+  S().Sql("DELETE FROM app.orders WHERE id >= 100", "alice");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Next(*ws).Str("/change_type"), "delete");
+  Quiet(*ws);
+}
+
+TEST_F(LiveTest, FiltersOfEveryForm) {
+  S().Sql("CREATE USER TABLE app.f (id BIGINT PRIMARY KEY, owner TEXT, n INT, d DOUBLE, note TEXT, ts TIMESTAMP)");
+  auto ws = S().Connect("alice");
+  ASSERT_TRUE(ws);
+  const std::vector<std::pair<std::string, std::string>> filters = {
+      {"and_or", "(n > 1 AND n < 4) OR note = 'x'"},
+      {"not_in", "NOT n IN (1, 2)"},
+      {"between", "n BETWEEN 2 AND 3"},
+      {"like", "note LIKE 'he%o_'"},
+      {"is_null", "note IS NULL"},
+      {"arith", "n * 2 + 1 = 7 AND d / 2 > 1 AND n % 2 = 1"},
+      {"me", "owner = CURRENT_USER()"},
+      {"recent", "ts > NOW() - INTERVAL '1 hour'"},
+      {"ne", "n != 3 AND n <> 4"},
+  };
+  for (const auto& [id, where] : filters) SubscribeAndLoad(*ws, id, "SELECT id FROM app.f WHERE " + where);
+  S().Sql("INSERT INTO app.f (id, owner, n, d, note, ts) VALUES (1, 'alice', 3, 4.5, 'hello!', NOW())", "alice");
+  std::set<std::string> got;
+  while (auto text = ws->Receive(700ms)) got.insert(JsonDoc(*text).Str("/subscription_id"));
+  EXPECT_EQ(got, (std::set<std::string>{"and_or", "not_in", "between", "like", "arith", "me", "recent"}));
+  S().Sql("INSERT INTO app.f (id, owner, n, d, ts) VALUES (2, 'bob', 1, 0, 0)", "alice");
+  got.clear();
+  while (auto text = ws->Receive(700ms)) got.insert(JsonDoc(*text).Str("/subscription_id"));
+  EXPECT_EQ(got, (std::set<std::string>{"is_null", "ne"}));
+}
+
+TEST_F(LiveTest, UsersNeverSeeEachOthersChanges) {
+  S().Sql("CREATE USER TABLE app.iso (id BIGINT PRIMARY KEY DEFAULT SNOWFLAKE_ID(), body TEXT)");
+  auto alice = S().Connect("alice");
+  auto bob = S().Connect("bob");
+  ASSERT_TRUE(alice && bob);
+  SubscribeAndLoad(*alice, "s", "SELECT * FROM app.iso");
+  SubscribeAndLoad(*bob, "s", "SELECT * FROM app.iso");
+  S().Sql("INSERT INTO app.iso (body) VALUES ('from alice')", "alice");
+  S().Sql("EXECUTE AS USER 'alice' (INSERT INTO app.iso (body) VALUES ('for alice'))");
+  EXPECT_EQ(Next(*alice).Str("/rows/0/body"), "from alice");
+  EXPECT_EQ(Next(*alice).Str("/rows/0/body"), "for alice");
+  Quiet(*bob);
+  S().Sql("INSERT INTO app.iso (body) VALUES ('from bob')", "bob");
+  EXPECT_EQ(Next(*bob).Str("/rows/0/body"), "from bob");
+  Quiet(*alice);
+}
+
+TEST_F(LiveTest, SharedTableFansOutToEveryReader) {
+  S().Sql("CREATE SHARED TABLE app.news (id BIGINT PRIMARY KEY, title TEXT) WITH (ACCESS_LEVEL = 'PUBLIC')");
+  std::vector<std::unique_ptr<WsClient>> clients;
+  for (const char* user : {"alice", "bob", "svc"}) {
+    clients.push_back(S().Connect(user));
+    ASSERT_TRUE(clients.back());
+    SubscribeAndLoad(*clients.back(), "news", "SELECT * FROM app.news");
+  }
+  S().Sql("INSERT INTO app.news (id, title) VALUES (1, 'hello')", "svc");
+  for (auto& c : clients) EXPECT_EQ(Next(*c).Str("/rows/0/title"), "hello");
+}
+
+TEST_F(LiveTest, InitialDataAcrossHotAndColdAndResumeAfterFlush) {
+  S().Sql("CREATE USER TABLE app.tiers (id BIGINT PRIMARY KEY, v TEXT)");
+  S().Sql("INSERT INTO app.tiers (id, v) VALUES (1, 'a'), (2, 'b'), (3, 'c')", "alice");
+  S().Sql("STORAGE FLUSH TABLE app.tiers");
+  // Wait for the flush job.
+  for (int i = 0; i < 100; ++i) {
+    if (S().Sql("SELECT status FROM system.jobs WHERE job_type = 'flush' ORDER BY created_at DESC LIMIT 1")
+            .find("completed") != std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  S().Sql("UPDATE app.tiers SET v = 'b2' WHERE id = 2", "alice");
+  S().Sql("INSERT INTO app.tiers (id, v) VALUES (4, 'd')", "alice");
+  auto ws = S().Connect("alice");
+  ASSERT_TRUE(ws);
+  std::string checkpoint;
+  auto rows = SubscribeAndLoad(*ws, "t", "SELECT * FROM app.tiers", "{}", &checkpoint);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(Unquote(rows[0]["v"]), "a");
+  EXPECT_EQ(Unquote(rows[2]["v"]), "b2");  // ascending _seq: the update moved it after 'c'
+  ws->Close();
+  // Away: writes, and a flush moving them to Parquet.
+  S().Sql("INSERT INTO app.tiers (id, v) VALUES (5, 'e')", "alice");
+  S().Sql("DELETE FROM app.tiers WHERE id = 1", "alice");
+  S().Sql("UPDATE app.tiers SET v = 'c2' WHERE id = 3", "alice");
+  S().Sql("STORAGE FLUSH TABLE app.tiers");
+  for (int i = 0; i < 100; ++i) {
+    if (S().Sql("SELECT count(*) FROM system.jobs WHERE job_type = 'flush' AND status = 'completed'")
+            .find("\"2\"") != std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  auto again = S().Connect("alice");
+  auto missed = SubscribeAndLoad(*again, "t", "SELECT * FROM app.tiers", R"({"from":")" + checkpoint + "\"}");
+  ASSERT_EQ(missed.size(), 3u);
+  EXPECT_EQ(Unquote(missed[0]["id"]), "5");
+  EXPECT_EQ(missed[0]["_deleted"], "false");
+  EXPECT_EQ(Unquote(missed[1]["id"]), "1");
+  EXPECT_EQ(missed[1]["_deleted"], "true");
+  EXPECT_EQ(Unquote(missed[2]["v"]), "c2");
+}
+
+// The handoff is gap-free and duplicate-free while four writers insert during the snapshot.
+TEST_F(LiveTest, NoGapNoDuplicateUnderConcurrentWriters) {
+  S().Sql("CREATE USER TABLE app.race (id BIGINT PRIMARY KEY DEFAULT SNOWFLAKE_ID(), w INT)");
+  std::string values;
+  for (int i = 0; i < 500; ++i) values += (i ? "," : "") + std::string("(0)");
+  S().Sql("INSERT INTO app.race (w) VALUES " + values, "alice");
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> writers;
+  for (int w = 1; w <= 4; ++w) {
+    writers.emplace_back([&, w] {
+      HttpClient client(S().port());
+      while (!stop.load()) {
+        client.Sql(LiveServer::Body("INSERT INTO app.race (w) VALUES (" + std::to_string(w) + ")"),
+                   BasicHeader("alice", kPassword));
+      }
+    });
+  }
+  std::this_thread::sleep_for(200ms);
+  auto ws = S().Connect("alice");
+  ASSERT_TRUE(ws);
+  std::multiset<std::string> seen;
+  auto initial = SubscribeAndLoad(*ws, "race", "SELECT id FROM app.race", R"({"batch_size":100})");
+  for (auto& row : initial) seen.insert(Unquote(row["_seq"]));
+  int64_t last_seq = 0;
+  for (auto& row : initial) last_seq = std::max<int64_t>(last_seq, std::stoll(Unquote(row["_seq"])));
+  std::this_thread::sleep_for(300ms);
+  stop.store(true);
+  for (auto& t : writers) t.join();
+  while (auto text = ws->Receive(700ms)) {
+    JsonDoc m(*text);
+    ASSERT_EQ(m.Str("/change_type"), "insert");
+    const int64_t seq = *m.Int("/seq");
+    EXPECT_GT(seq, last_seq);  // strictly increasing, all after the snapshot
+    last_seq = seq;
+    seen.insert(m.Str("/rows/0/_seq"));
+  }
+  // Every committed row exactly once.
+  std::string body = S().Sql("SELECT _seq FROM app.race ORDER BY _seq", "alice");
+  JsonDoc result(body);
+  std::multiset<std::string> expected;
+  for (auto& row : result.ArrayRows()) expected.insert(Unquote(row[0]));
+  EXPECT_GT(expected.size(), 500u);
+  EXPECT_EQ(seen, expected);
+}
+
+// ---- system.live, KILL LIVE QUERY, DROP TABLE, DROP USER, churn ----------------------------------
+
+TEST_F(LiveTest, SystemLiveListsAndKillEndsSubscriptions) {
+  S().Sql("CREATE USER TABLE app.kill_t (id BIGINT PRIMARY KEY)");
+  auto ws = S().Connect("alice");
+  ASSERT_TRUE(ws);
+  SubscribeAndLoad(*ws, "k1", "SELECT * FROM app.kill_t WHERE id > 0");
+  std::string body = S().Sql("SELECT live_id, subscription_id, namespace_id, table_name, user_id, query, status "
+                             "FROM system.live_queries WHERE subscription_id = 'k1'");
+  JsonDoc live(body);
+  ASSERT_EQ(live.ArrayRows().size(), 1u) << body;
+  const std::string live_id = Unquote(live.ArrayRows()[0][0]);
+  EXPECT_THAT(live_id, ::testing::StartsWith("alice-"));
+  EXPECT_THAT(live_id, ::testing::EndsWith("-k1"));
+  EXPECT_EQ(Unquote(live.ArrayRows()[0][3]), "kill_t");
+  EXPECT_EQ(Unquote(live.ArrayRows()[0][6]), "active");
+  // The user role cannot read system.live.
+  EXPECT_EQ(S().SqlResult("SELECT * FROM system.live", "alice").status, 403);
+  EXPECT_THAT(S().Sql("KILL LIVE QUERY '" + live_id + "'"), HasSubstr("Live query '" + live_id + "' killed"));
+  JsonDoc killed = Next(*ws);
+  EXPECT_EQ(killed.Str("/code"), "SUBSCRIPTION_KILLED");
+  EXPECT_EQ(killed.Str("/subscription_id"), "k1");
+  EXPECT_THAT(S().Sql("SELECT count(*) FROM system.live WHERE subscription_id = 'k1'"), HasSubstr("[\"0\"]"));
+  EXPECT_EQ(S().SqlResult("KILL LIVE QUERY 'nobody-x-y'").status, 400);
+  // DROP TABLE fails the table's subscriptions.
+  SubscribeAndLoad(*ws, "k2", "SELECT * FROM app.kill_t");
+  S().Sql("DROP TABLE app.kill_t");
+  JsonDoc dropped = Next(*ws);
+  EXPECT_EQ(dropped.Str("/code"), "SUBSCRIPTION_FAILED");
+  EXPECT_THAT(dropped.Str("/message"), HasSubstr("Table app.kill_t was dropped"));
+}
+
+TEST_F(LiveTest, DroppingAUserClosesTheirConnections) {
+  S().CreateUser("carol");
+  S().Sql("CREATE USER TABLE app.carol_t (id BIGINT PRIMARY KEY)");
+  auto ws = S().Connect("carol");
+  ASSERT_TRUE(ws);
+  SubscribeAndLoad(*ws, "c", "SELECT * FROM app.carol_t");
+  S().Sql("DROP USER carol");
+  EXPECT_FALSE(ws->Receive(3s).has_value());
+  EXPECT_TRUE(ws->closed());
+  EXPECT_EQ(ws->close_code(), 1008);
+  EXPECT_THAT(S().Sql("SELECT count(*) FROM system.live WHERE user_id = 'carol'"), HasSubstr("[\"0\"]"));
+}
+
+int64_t ServerRssKb(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6));
+  }
+  return 0;
+}
+
+int OpenFds(pid_t pid) {
+  int n = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec);
+       !ec && it != std::filesystem::directory_iterator(); ++it) {
+    ++n;
+  }
+  return n;
+}
+
+TEST_F(LiveTest, ChurnLeaksNothing) {
+  S().Sql("CREATE USER TABLE app.churn (id BIGINT PRIMARY KEY, v TEXT)");
+  S().Sql("INSERT INTO app.churn (id, v) VALUES (1, 'x'), (2, 'y')", "alice");
+  const pid_t pid = S().process().pid();
+  // Warm up once so that lazily created structures do not count as growth.
+  {
+    auto ws = S().Connect("alice");
+    SubscribeAndLoad(*ws, "w", "SELECT * FROM app.churn", "{}");
+  }
+  std::this_thread::sleep_for(200ms);
+  const int64_t rss_before = ServerRssKb(pid);
+  const int fds_before = OpenFds(pid);
+  for (int round = 0; round < 20; ++round) {
+    auto ws = S().Connect("alice");
+    ASSERT_TRUE(ws);
+    for (int i = 0; i < 100; ++i) {
+      const std::string id = "c" + std::to_string(i);
+      SubscribeAndLoad(*ws, id, "SELECT * FROM app.churn WHERE id > 0", i % 2 ? "{}" : "");
+      ws->SendText(R"({"type":"unsubscribe","subscription_id":")" + id + "\"}");
+      EXPECT_EQ(Next(*ws).Str("/type"), "unsubscribed");
+    }
+    // Half of the rounds end with subscriptions still open: closing the socket removes them.
+    if (round % 2) SubscribeAndLoad(*ws, "left", "SELECT * FROM app.churn");
+  }
+  // 2000 subscribe/unsubscribe cycles later: no subscription, socket or memory left behind.
+  bool empty = false;
+  for (int i = 0; i < 50 && !empty; ++i) {
+    empty = S().Sql("SELECT count(*) FROM system.live").find("[\"0\"]") != std::string::npos;
+    if (!empty) std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_TRUE(empty);
+  EXPECT_LE(OpenFds(pid), fds_before + 2);
+  const int64_t rss_after = ServerRssKb(pid);
+  EXPECT_LT(rss_after - rss_before, 16 * 1024) << "RSS grew from " << rss_before << " kB to " << rss_after << " kB";
+}
+
+// ---- limits, keepalive, slow consumers: a server with small limits ------------------------------
+
+class LiveLimitsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new LiveServer({{"KALAMDB_RATE_LIMIT_MAX_MESSAGES_PER_SEC", "20"},
+                              {"KALAMDB_RATE_LIMIT_MAX_SUBSCRIPTIONS_PER_CONNECTION", "3"},
+                              {"KALAMDB_RATE_LIMIT_MAX_SUBSCRIPTIONS_PER_USER", "4"},
+                              {"KALAMDB_WEBSOCKET_MAX_MESSAGE_SIZE", "1024"},
+                              {"KALAMDB_WEBSOCKET_AUTH_TIMEOUT_SECS", "1"},
+                              {"KALAMDB_WEBSOCKET_HEARTBEAT_INTERVAL_SECS", "1"},
+                              {"KALAMDB_WEBSOCKET_CLIENT_TIMEOUT_SECS", "2"},
+                              {"KALAMDB_WEBSOCKET_MAX_PENDING_CHANGES", "5"},
+                              {"KALAMDB_WEBSOCKET_MAX_OUTBOUND_BYTES", "200000"},
+                              {"KALAMDB_SECURITY_CORS_ALLOWED_ORIGINS", "https://app.example.com"}});
+    ASSERT_TRUE(server_->started()) << server_->process().output();
+    server_->CreateUser("alice");
+    server_->Sql("CREATE NAMESPACE app");
+    server_->Sql("CREATE USER TABLE app.t (id BIGINT PRIMARY KEY DEFAULT SNOWFLAKE_ID(), body TEXT)");
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  LiveServer& S() { return *server_; }
+  static LiveServer* server_;
+};
+
+LiveServer* LiveLimitsTest::server_ = nullptr;
+
+TEST_F(LiveLimitsTest, OriginAllowList) {
+  std::string error;
+  auto refused =
+      WsClient::Connect(S().port(), "/v1/ws", {{"Origin", "https://evil.example.com"}}, false, &error, 1s);
+  EXPECT_FALSE(refused);
+  EXPECT_THAT(error, HasSubstr("403"));
+  auto allowed = WsClient::Connect(S().port(), "/v1/ws", {{"Origin", "https://app.example.com"}}, false, &error);
+  EXPECT_TRUE(allowed) << error;
+}
+
+TEST_F(LiveLimitsTest, AuthTimeoutClosesWith1008) {
+  auto ws = WsClient::Connect(S().port());
+  ASSERT_TRUE(ws);
+  JsonDoc error = Next(*ws, 3s);
+  EXPECT_EQ(error.Str("/type"), "auth_error");
+  EXPECT_THAT(error.Str("/message"), HasSubstr("Authentication timeout - no auth message received within 1 seconds"));
+  EXPECT_FALSE(ws->Receive(3s).has_value());
+  EXPECT_EQ(ws->close_code(), 1008);
+}
+
+TEST_F(LiveLimitsTest, SilentClientIsClosedByHeartbeat) {
+  auto ws = S().Connect("alice");
+  ASSERT_TRUE(ws);
+  // A client that answers nothing (no reads: no automatic pongs) for longer than the timeout.
+  std::this_thread::sleep_for(3500ms);
+  EXPECT_FALSE(ws->Receive(2s).has_value());
+  EXPECT_TRUE(ws->closed());
+  EXPECT_EQ(ws->close_code(), 1000);
+  EXPECT_EQ(ws->close_reason(), "Heartbeat timeout");
+  // A client that keeps reading answers the pings and stays.
+  auto alive = S().Connect("alice");
+  for (int i = 0; i < 4; ++i) alive->Receive(1s);
+  EXPECT_FALSE(alive->closed());
+}
+
+TEST_F(LiveLimitsTest, SubscriptionLimits) {
+  auto a = S().Connect("alice");
+  auto b = S().Connect("alice");
+  for (int i = 0; i < 3; ++i) SubscribeAndLoad(*a, "s" + std::to_string(i), "SELECT * FROM app.t");
+  a->SendText(SubscribeMessage("s3", "SELECT * FROM app.t"));
+  EXPECT_EQ(Next(*a).Str("/code"), "SUBSCRIPTION_LIMIT_EXCEEDED");
+  SubscribeAndLoad(*b, "s0", "SELECT * FROM app.t");  // the user's 4th
+  b->SendText(SubscribeMessage("s1", "SELECT * FROM app.t"));
+  EXPECT_EQ(Next(*b).Str("/code"), "SUBSCRIPTION_LIMIT_EXCEEDED");
+  a->Close();
+  std::this_thread::sleep_for(300ms);
+  SubscribeAndLoad(*b, "s1", "SELECT * FROM app.t");  // room again after the socket closed
+}
+
+TEST_F(LiveLimitsTest, MessageSizeAndRate) {
+  auto ws = S().Connect("alice");
+  ASSERT_TRUE(ws);
+  int limited = 0;
+  for (int i = 0; i < 30; ++i) ws->SendText(R"({"type":"ping"})");
+  while (auto text = ws->Receive(500ms)) {
+    JsonDoc m(*text);
+    if (m.Str("/code") == "RATE_LIMIT_EXCEEDED") {
+      EXPECT_EQ(m.Str("/subscription_id"), "rate_limit");
+      ++limited;
+    }
+  }
+  EXPECT_GE(limited, 5);
+  std::this_thread::sleep_for(1100ms);
+  ws->SendText(R"({"type":"ping","pad":")" + std::string(2000, 'x') + "\"}");
+  EXPECT_EQ(Next(*ws).Str("/code"), "MESSAGE_TOO_LARGE");
+  EXPECT_FALSE(ws->Receive(3s).has_value());
+  EXPECT_EQ(ws->close_code(), 1009);
+}
+
+TEST_F(LiveLimitsTest, PendingChangesOverflowFailsTheSubscription) {
+  S().Sql("INSERT INTO app.t (body) VALUES ('a'), ('b')", "alice");
+  auto ws = S().Connect("alice");
+  ws->SendText(SubscribeMessage("p", "SELECT * FROM app.t", R"({"batch_size":1})"));
+  EXPECT_EQ(Next(*ws).Str("/type"), "subscription_ack");
+  EXPECT_EQ(Next(*ws).Str("/batch_control/status"), "loading");
+  // Still loading (no next_batch): more changes than max_pending_changes (5).
+  for (int i = 0; i < 7; ++i) S().Sql("INSERT INTO app.t (body) VALUES ('x')", "alice");
+  JsonDoc failed = Next(*ws);
+  EXPECT_EQ(failed.Str("/code"), "SUBSCRIPTION_FAILED");
+  ws->SendText(R"({"type":"next_batch","subscription_id":"p"})");
+  EXPECT_EQ(Next(*ws).Str("/code"), "BATCH_FETCH_FAILED");
+}
+
+TEST_F(LiveLimitsTest, SlowConsumerIsClosedAndWritersAreNotBlocked) {
+  auto slow = S().Connect("alice");
+  auto fast = S().Connect("alice");
+  SubscribeAndLoad(*slow, "s", "SELECT * FROM app.t");
+  SubscribeAndLoad(*fast, "f", "SELECT * FROM app.t");
+  constexpr int kStatements = 200;
+  constexpr int kRowsPerStatement = 10;
+  std::atomic<int> received{0};
+  std::thread reader([&] {
+    while (received.load() < kStatements * kRowsPerStatement && fast->Receive(3s)) received.fetch_add(1);
+  });
+  // The slow client never reads: ~20 MB of changes overflow the kernel's socket buffers and
+  // then its 200 KB queue, while the writer and the other client carry on.
+  const std::string body(10000, 'z');
+  std::string values;
+  for (int j = 0; j < kRowsPerStatement; ++j) values += (j ? "," : "") + std::string("('") + body + "')";
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kStatements; ++i) S().Sql("INSERT INTO app.t (body) VALUES " + values, "alice");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 20s);
+  reader.join();
+  EXPECT_EQ(received.load(), kStatements * kRowsPerStatement);  // the other client got everything
+  while (slow->Receive(1s)) {
+  }
+  EXPECT_TRUE(slow->closed());
+  EXPECT_EQ(slow->close_code(), 1008);
+  EXPECT_EQ(slow->close_reason(), "Slow consumer");
+}
+
+}  // namespace
+}  // namespace kalam::testing
