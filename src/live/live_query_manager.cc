@@ -164,12 +164,12 @@ enum class Delivery : uint8_t { kNone, kInsert, kUpdate, kDelete };
 Delivery Classify(const Subscription& sub, const tables::CommittedChange& change) {
   switch (change.kind) {
     case tables::ChangeKind::kInsert:
-      return sub.filter->Matches(*change.values, change.seq) ? Delivery::kInsert : Delivery::kNone;
+      return sub.filter.Matches(*change.values, change.seq) ? Delivery::kInsert : Delivery::kNone;
     case tables::ChangeKind::kDelete:
-      return sub.filter->Matches(*change.old_values, change.old_seq) ? Delivery::kDelete : Delivery::kNone;
+      return sub.filter.Matches(*change.old_values, change.old_seq) ? Delivery::kDelete : Delivery::kNone;
     case tables::ChangeKind::kUpdate: {
-      const bool was = sub.filter->Matches(*change.old_values, change.old_seq);
-      const bool is = sub.filter->Matches(*change.values, change.seq);
+      const bool was = sub.filter.Matches(*change.old_values, change.old_seq);
+      const bool is = sub.filter.Matches(*change.values, change.seq);
       if (was && is) return Delivery::kUpdate;
       if (is) return Delivery::kInsert;  // enters the result
       if (was) return Delivery::kDelete;  // leaves it
@@ -314,16 +314,15 @@ void LiveQueryManager::Subscribe(LiveSession& session, const SubscribeRequest& r
   }
   auto filter = RowFilter::Compile(query->where.get(), def, session.user_);
   if (!filter.ok()) return error(CodeForStatus(filter.status()), filter.status().message());
-  sub->filter = std::make_unique<RowFilter>(std::move(filter).value());
+  sub->filter = std::move(filter).value();
 
   std::shared_ptr<const store::Snapshot> snapshot;
   if (!Register(session, sub, &snapshot)) return;
   session.connection_->Send(EncodeAck(*sub, options->given));
   if (!options->given) {
     std::lock_guard lock(sub->mu);
-    for (auto& message : sub->pending) sub->connection->Send(std::move(message));
-    sub->pending.clear();
-    sub->loading = false;
+    for (auto& message : sub->load->pending) sub->connection->Send(std::move(message));
+    sub->load.reset();
     return;
   }
 
@@ -343,7 +342,7 @@ void LiveQueryManager::Subscribe(LiveSession& session, const SubscribeRequest& r
   std::vector<SeqId> seqs;
   const bool from_mode = options->from.has_value();
   for (const core::VersionedRow& row : versions) {
-    const bool matches = !row.deleted && sub->filter->Matches(row.values, row.seq);
+    const bool matches = !row.deleted && sub->filter.Matches(row.values, row.seq);
     if (!matches && !from_mode) continue;
     std::string object;
     const bool deleted = !matches;
@@ -358,8 +357,9 @@ void LiveQueryManager::Subscribe(LiveSession& session, const SubscribeRequest& r
   }
   {
     std::lock_guard lock(sub->mu);
-    sub->initial_rows = std::move(encoded);
-    sub->initial_seqs = std::move(seqs);
+    if (!sub->load) return;  // removed meanwhile
+    sub->load->rows = std::move(encoded);
+    sub->load->seqs = std::move(seqs);
   }
   SendNextPage(*sub);
 }
@@ -377,13 +377,13 @@ bool LiveQueryManager::Register(LiveSession& session, const std::shared_ptr<Subs
     }
     {
       std::lock_guard session_lock(session.mu_);
-      if (session.detached_ || !session.subscriptions_.emplace(sub->id, sub).second) {
+      if (session.detached_ || !session.subscriptions_.emplace(std::string_view(sub->id), sub).second) {
         refusal = "Subscription id '" + sub->id + "' is already in use";
         return;
       }
     }
     ++count;
-    by_live_id_[sub->live_id.str()] = sub;
+    by_live_id_[std::string_view(sub->live_id.str())] = sub;
     if (sub->indexed) {
       index_[sub->def->number][sub->scope].push_back(sub);
       indexed_.fetch_add(1, std::memory_order_relaxed);
@@ -415,47 +415,44 @@ bool LiveQueryManager::Register(LiveSession& session, const std::shared_ptr<Subs
 
 void LiveQueryManager::SendNextPage(Subscription& sub) {
   std::lock_guard lock(sub.mu);
-  if (sub.closed) return;
-  const size_t begin = sub.next_row;
-  const size_t end = std::min(sub.initial_rows.size(), begin + sub.batch_size);
-  const bool has_more = end < sub.initial_rows.size();
+  if (sub.closed || !sub.load) return;
+  Subscription::InitialLoad& load = *sub.load;
+  const size_t begin = load.next_row;
+  const size_t end = std::min(load.rows.size(), begin + sub.batch_size);
+  const bool has_more = end < load.rows.size();
   std::string out = "{\"type\":\"initial_data_batch\",\"subscription_id\":";
   AppendJsonString(sub.id, &out);
   out += ",\"rows\":[";
   for (size_t i = begin; i < end; ++i) {
     if (i > begin) out.push_back(',');
-    out += sub.initial_rows[i];
+    out += load.rows[i];
   }
-  out += "],\"batch_control\":{\"batch_num\":" + std::to_string(sub.batch_num) + ",\"has_more\":";
-  out += has_more ? (sub.batch_num == 0 ? "true,\"status\":\"loading\"" : "true,\"status\":\"loading_batch\"")
+  out += "],\"batch_control\":{\"batch_num\":" + std::to_string(load.batch_num) + ",\"has_more\":";
+  out += has_more ? (load.batch_num == 0 ? "true,\"status\":\"loading\"" : "true,\"status\":\"loading_batch\"")
                   : "false,\"status\":\"ready\"";
   out += ",\"last_seq_id\":";
-  AppendJsonQuotedInt(has_more ? sub.initial_seqs[end - 1] : sub.snapshot_seq, &out);
+  AppendJsonQuotedInt(has_more ? load.seqs[end - 1] : sub.snapshot_seq, &out);
   out += "}}";
   sub.connection->Send(std::move(out));
-  sub.next_row = end;
-  ++sub.batch_num;
+  load.next_row = end;
+  ++load.batch_num;
   if (has_more) return;
   // Ready: everything committed after S, in order, then live.
-  for (auto& message : sub.pending) sub.connection->Send(std::move(message));
-  sub.pending.clear();
-  sub.pending.shrink_to_fit();
-  sub.initial_rows = {};
-  sub.initial_seqs = {};
-  sub.loading = false;
+  for (auto& message : load.pending) sub.connection->Send(std::move(message));
+  sub.load.reset();
 }
 
 void LiveQueryManager::NextBatch(LiveSession& session, std::string_view subscription_id) {
   std::shared_ptr<Subscription> sub;
   {
     std::lock_guard lock(session.mu_);
-    auto it = session.subscriptions_.find(std::string(subscription_id));
+    auto it = session.subscriptions_.find(subscription_id);
     if (it != session.subscriptions_.end()) sub = it->second;
   }
   bool loading = false;
   if (sub) {
     std::lock_guard lock(sub->mu);
-    loading = sub->loading && !sub->closed && sub->batch_num > 0;
+    loading = sub->load && !sub->closed && sub->load->batch_num > 0;
   }
   if (!loading) {
     session.connection_->Send(EncodeError(subscription_id, LiveErrorCode::kBatchFetchFailed,
@@ -469,7 +466,7 @@ void LiveQueryManager::Unsubscribe(LiveSession& session, std::string_view subscr
   std::shared_ptr<Subscription> sub;
   {
     std::lock_guard lock(session.mu_);
-    auto it = session.subscriptions_.find(std::string(subscription_id));
+    auto it = session.subscriptions_.find(subscription_id);
     if (it != session.subscriptions_.end()) sub = it->second;
   }
   if (sub) Remove(sub);
@@ -481,9 +478,7 @@ void LiveQueryManager::Remove(const std::shared_ptr<Subscription>& sub) {
     std::lock_guard lock(sub->mu);
     if (sub->closed) return;
     sub->closed = true;
-    sub->pending = {};
-    sub->initial_rows = {};
-    sub->initial_seqs = {};
+    sub->load.reset();
   }
   if (auto session = sub->session.lock()) {
     std::lock_guard lock(session->mu_);
@@ -557,13 +552,13 @@ void LiveQueryManager::OnCommitted(const TableDefinition& def, std::string_view 
         std::string message = EncodeChange(sub, delivery, change.seq, cache->new_row, cache->old_row);
         std::lock_guard sub_lock(sub.mu);
         if (sub.closed) continue;
-        if (sub.loading) {
-          if (limits_.max_pending_changes > 0 && sub.pending.size() >= limits_.max_pending_changes) {
+        if (sub.load) {
+          if (limits_.max_pending_changes > 0 && sub.load->pending.size() >= limits_.max_pending_changes) {
             overflowed.push_back(sub_ptr);
             sub.closed = true;  // receives nothing more; Fail below removes it
             continue;
           }
-          sub.pending.push_back(std::move(message));
+          sub.load->pending.push_back(std::move(message));
         } else {
           sub.connection->Send(std::move(message));
         }
@@ -606,7 +601,7 @@ std::vector<LiveQueryRecord> LiveQueryManager::List() const {
     r.options_json = sub->options_json;
     {
       std::lock_guard lock(sub->mu);
-      r.loading = sub->loading;
+      r.loading = sub->load != nullptr;
     }
     r.created_at_us = sub->created_at_us;
     r.last_update_us = sub->last_update_us.load(std::memory_order_relaxed);

@@ -25,7 +25,7 @@ struct Subscription {
   std::shared_ptr<const TableDefinition> def;
   std::string scope;    // user id for USER/STREAM tables, "" for SHARED and system tables
   bool indexed = true;  // receives changes (system tables do not, yet)
-  std::unique_ptr<RowFilter> filter;
+  RowFilter filter;
   std::vector<int> projection;  // table column per output column; -1 = `_seq`
   std::string query;
   std::string options_json;
@@ -36,14 +36,19 @@ struct Subscription {
   std::atomic<int64_t> last_update_us{0};
   std::atomic<int64_t> changes{0};
 
+  // What exists only until the `ready` batch: kept apart so that a live subscription (the
+  // common, long-lived state) costs no more than it needs.
+  struct InitialLoad {
+    std::vector<std::string> pending;  // change messages held back until `ready`
+    std::vector<std::string> rows;     // encoded row objects, ascending `_seq`
+    std::vector<SeqId> seqs;
+    size_t next_row = 0;
+    int batch_num = 0;
+  };
+
   std::mutex mu;  // guards everything below
-  bool loading = true;
+  std::unique_ptr<InitialLoad> load = std::make_unique<InitialLoad>();  // null once live
   bool closed = false;
-  std::vector<std::string> pending;       // change messages held back until `ready`
-  std::vector<std::string> initial_rows;  // encoded row objects, ascending `_seq`
-  std::vector<SeqId> initial_seqs;
-  size_t next_row = 0;
-  int batch_num = 0;
 };
 
 }  // namespace kalam::live

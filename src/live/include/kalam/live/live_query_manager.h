@@ -43,7 +43,8 @@ class LiveSession {
   Role role_ = Role::kUser;
   std::atomic<int64_t> last_ping_at_us_{0};
   std::mutex mu_;  // guards subscriptions_, detached_
-  std::unordered_map<std::string, std::shared_ptr<Subscription>> subscriptions_;
+  // Keyed by a view of the subscription's own id (no second copy per subscription).
+  std::unordered_map<std::string_view, std::shared_ptr<Subscription>> subscriptions_;
   bool detached_ = false;
 };
 
@@ -109,7 +110,7 @@ class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirect
   std::atomic<size_t> indexed_{0};  // subscriptions in index_: Wants() is free while 0
   mutable std::shared_mutex mu_;     // guards everything below
   std::unordered_map<TableNumber, ScopeMap> index_;
-  std::unordered_map<std::string, std::shared_ptr<Subscription>> by_live_id_;
+  std::unordered_map<std::string_view, std::shared_ptr<Subscription>> by_live_id_;  // views of live_id
   std::unordered_map<std::string, size_t> per_user_;
   std::unordered_map<LiveSession*, std::weak_ptr<LiveSession>> sessions_;
 };
