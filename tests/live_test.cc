@@ -360,6 +360,31 @@ TEST_F(LiveTest, SharedTableAccessLevelsAndSystemTables) {
   EXPECT_EQ(Next(*root).Str("/code"), "INVALID_OPTIONS");
 }
 
+// ---- §5.11 SUBSCRIBE TO over HTTP ---------------------------------------------------------------
+
+TEST_F(LiveTest, SubscribeToOverHttpValidatesAndSubscribesNothing) {
+  S().Sql("CREATE USER TABLE app.http_sub (id BIGINT PRIMARY KEY, status TEXT)");
+  HttpClient client(S().port());
+  HttpResult r = client.Sql(
+      R"j({"sql":"SUBSCRIBE TO http_sub WHERE status = 'open' OPTIONS (last_rows=10, from=42)","namespace_id":"app"})j",
+      BasicHeader("alice", kPassword));
+  ASSERT_EQ(r.status, 200) << r.body;
+  JsonDoc body(r.body);
+  EXPECT_EQ(body.Raw("/results/0/schema/0/name"), "\"subscription_id\"");
+  const auto rows = body.ArrayRows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_THAT(Unquote(rows[0][0]), ::testing::StartsWith("sub-app-http_sub-"));
+  EXPECT_EQ(Unquote(rows[0][1]), "SELECT * FROM app.http_sub WHERE status = 'open'");
+  EXPECT_THAT(rows[0][2], HasSubstr("last_rows"));
+  // ws://<the request's Host>/v1/ws (this test client sends the host without a port).
+  EXPECT_EQ(Unquote(rows[0][3]), "ws://127.0.0.1/v1/ws");
+  EXPECT_THAT(S().Sql("SELECT count(*) FROM system.live WHERE table_name = 'http_sub'"), HasSubstr("[\"0\"]"));
+  // Validated as on the WebSocket.
+  EXPECT_NE(S().SqlResult("SUBSCRIBE TO app.missing", "alice").status, 200);
+  EXPECT_NE(S().SqlResult("SUBSCRIBE TO app.http_sub WHERE nope = 1", "alice").status, 200);
+  EXPECT_NE(S().SqlResult("SUBSCRIBE TO app.http_sub OPTIONS (batch_size=0)", "alice").status, 200);
+}
+
 // ---- §6.6 ack, schema, batches -----------------------------------------------------------------
 
 TEST_F(LiveTest, AckCarriesProjectedSchemaAndSnapshot) {

@@ -241,6 +241,14 @@ void ApiService::Health(const HttpRequest& request, HttpResponse& response) cons
   response.body += "}";
 }
 
+std::string ApiService::WebSocketUrl(const HttpRequest& request) const {
+  const std::string& origin = options_.public_origin;
+  if (origin.rfind("https://", 0) == 0) return "wss://" + origin.substr(8) + "/v1/ws";
+  if (origin.rfind("http://", 0) == 0) return "ws://" + origin.substr(7) + "/v1/ws";
+  if (!origin.empty()) return origin + "/v1/ws";
+  return "ws://" + std::string(request.Header("host")) + "/v1/ws";
+}
+
 bool ApiService::CheckWebSocketUpgrade(const HttpRequest& request, bool shutting_down, HttpResponse& response,
                                        std::optional<auth::Identity>* identity) {
   if (shutting_down || live_ == nullptr) {
@@ -306,6 +314,7 @@ void ApiService::Sql(const HttpRequest& request, ConnectionState& connection, Ht
   }
   core::Session& session = *connection.session;
   session.set_current_namespace(NamespaceId(sql.namespace_id));
+  session.set_live_url(WebSocketUrl(request));
   core::ExecutionOutcome result = engine_.Execute(session, sql.sql, sql.params);
   // The statement kinds cost a pass over the text: only for a line that will be written.
   const int64_t slow_ms = options_.slow_request_threshold_ms;

@@ -7,6 +7,8 @@
 #include "kalam/commons/clock.h"
 #include "kalam/commons/names.h"
 #include "flush_executor.h"
+#include "id_functions.h"
+#include "kalam/commons/json_writer.h"
 #include "row_set_result.h"
 #include "storage_executor.h"
 #include "user_executor.h"
@@ -81,9 +83,7 @@ Result<StatementResult> DdlExecutor::Run(ExecContext& ctx, const dialect::KalamS
                         [&](const dialect::DropStorageStmt& s) { return StorageExecutor(engine_).Drop(ctx, s); },
                         [&](const dialect::ShowStoragesStmt&) { return StorageExecutor(engine_).Show(ctx); },
                         [&](const dialect::KillLiveQueryStmt& s) { return KillLiveQuery(ctx, s); },
-                        [&](const dialect::SubscribeStmt&) -> Result<StatementResult> {
-                          return Status::Unsupported("Not supported yet: SUBSCRIBE TO over HTTP; subscribe on the WebSocket (/v1/ws)");
-                        },
+                        [&](const dialect::SubscribeStmt& s) { return Subscribe(ctx, s); },
                     },
                     statement);
 }
@@ -100,6 +100,51 @@ Result<StatementResult> DdlExecutor::KillLiveQuery(ExecContext& ctx, const diale
   if (killed.code() == StatusCode::kNotFound) return not_found;
   KALAM_RETURN_IF_ERROR(killed);
   return MessageResult("Live query '" + id + "' killed", 0, ctx.acting_user);
+}
+
+// SUBSCRIBE TO over HTTP (PROTOCOL.md §5.11): validated as the WebSocket would, nothing
+// subscribed; the answer says what to send to the WebSocket.
+Result<StatementResult> DdlExecutor::Subscribe(ExecContext& ctx, const dialect::SubscribeStmt& s) {
+  const NamespaceId ns = s.table.namespace_id.value_or(ctx.session.current_namespace());
+  const TableId id{ns, s.table.table_name};
+  std::string select = "SELECT * FROM " + id.ToString();
+  if (!s.where_text.empty()) select += " WHERE " + s.where_text;
+  std::string options = "{";
+  std::string options_sql;
+  for (const auto& [name, value] : s.options) {
+    if (options.size() > 1) options += ",";
+    AppendJsonString(name, &options);
+    options += ":";
+    // Numbers stay numbers; `from` is a _seq (BIGINT), so it is a string (PROTOCOL.md §4).
+    const bool numeric = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
+    if (numeric && name != "from" && name != "from_seq_id") {
+      options += value;
+    } else {
+      AppendJsonString(value, &options);
+    }
+    options_sql += (options_sql.empty() ? "" : ", ") + name + "=";
+    if (numeric) {
+      options_sql += value;
+    } else {
+      options_sql += "'";
+      for (char c : value) options_sql += c == '\'' ? std::string("''") : std::string(1, c);
+      options_sql += "'";
+    }
+  }
+  options += "}";
+  if (engine_.live == nullptr) return Status::Unsupported("Not supported yet: live queries are not enabled");
+  std::string check = "SUBSCRIBE TO " + id.ToString();
+  if (!s.where_text.empty()) check += " WHERE " + s.where_text;
+  if (s.options_given) check += " OPTIONS (" + options_sql + ")";
+  KALAM_RETURN_IF_ERROR(engine_.live->ValidateSubscription(check, ctx.acting_user, ctx.acting_role));
+  system::RowSet rows;
+  const DataType text{TypeKind::kText};
+  rows.columns = {{"subscription_id", text}, {"sql", text}, {"options", DataType{TypeKind::kJson}}, {"ws_url", text},
+                  {"message", text}};
+  rows.rows.push_back({"sub-" + ns.str() + "-" + id.table_name.str() + "-" + NewUuidV7(), select, options,
+                       ctx.session.live_url(),
+                       std::string("Subscription validated; open ws_url and send a subscribe message with this sql")});
+  return RowSetToResult(rows, ctx.acting_user);
 }
 
 Result<StatementResult> DdlExecutor::CreateNamespace(ExecContext& ctx, const dialect::CreateNamespaceStmt& s) {

@@ -21,6 +21,7 @@ class DdlExecutor {
   static Status Precheck(Role role, const dialect::KalamStatement& statement);
 
  private:
+  Result<StatementResult> Subscribe(ExecContext& ctx, const dialect::SubscribeStmt& s);
   Result<StatementResult> KillLiveQuery(ExecContext& ctx, const dialect::KillLiveQueryStmt& s);
   Result<StatementResult> CreateNamespace(ExecContext& ctx, const dialect::CreateNamespaceStmt& s);
   Result<StatementResult> DropNamespace(ExecContext& ctx, const dialect::DropNamespaceStmt& s);

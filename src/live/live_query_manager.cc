@@ -211,6 +211,80 @@ std::string EncodeChange(const Subscription& sub, Delivery delivery, SeqId seq, 
   return out;
 }
 
+struct LiveError {
+  LiveErrorCode code;
+  std::string message;
+};
+
+// A subscription checked but not yet registered: SQL, options, table, permission, projection
+// and filter. `error` is set when any check failed.
+struct Prepared {
+  std::shared_ptr<Subscription> sub;
+  SubscriptionOptions options;
+  bool is_system = false;
+  std::optional<LiveError> error;
+};
+
+Prepared Failed(LiveErrorCode code, std::string message) {
+  Prepared out;
+  out.error = LiveError{code, std::move(message)};
+  return out;
+}
+
+Prepared Prepare(core::Engine& engine, const SubscribeRequest& request, const UserId& user, Role role) {
+  auto query = ParseSubscriptionQuery(request.sql);
+  if (!query.ok()) return Failed(CodeForStatus(query.status()), query.status().message());
+  auto options = MergeOptions(request, *query);
+  if (!options.ok()) return Failed(LiveErrorCode::kInvalidOptions, options.status().message());
+
+  Prepared out;
+  auto& sub = out.sub;
+  sub = std::make_shared<Subscription>();
+  sub->id = request.id;
+  sub->user = user;
+  sub->query = request.sql;
+  sub->options_json = OptionsJson(*options);
+  sub->created_at_us = NowMicros();
+  sub->batch_size = static_cast<size_t>(options->batch_size);
+  out.is_system = query->table.namespace_id.str() == kSystemNamespace;
+  if (out.is_system) {
+    Status allowed = auth::CheckSystemTableRead(role, query->table.table_name.str());
+    if (!allowed.ok()) return Failed(LiveErrorCode::kUnauthorized, allowed.message());
+    if (options->from) return Failed(LiveErrorCode::kInvalidOptions, "from is not allowed on system tables");
+    auto def = SystemTableDefinition(engine, query->table.table_name.str());
+    if (!def.ok()) return Failed(CodeForStatus(def.status()), def.status().message());
+    sub->def = std::move(def).value();
+    sub->indexed = false;
+  } else {
+    auto def = engine.FindReadableTable(query->table, role);
+    if (!def.ok()) return Failed(CodeForStatus(def.status()), def.status().message());
+    sub->def = std::move(def).value();
+    sub->scope = sub->def->type == TableType::kShared ? std::string() : user.str();
+  }
+  const TableDefinition& def = *sub->def;
+  if (query->columns.empty()) {
+    for (size_t c = 0; c < def.columns.size(); ++c) sub->projection.push_back(static_cast<int>(c));
+  } else {
+    for (const std::string& name : query->columns) {
+      if (name == kSeqColumn) {
+        sub->projection.push_back(-1);
+        continue;
+      }
+      auto column = def.FindColumn(name);
+      if (!column) return Failed(LiveErrorCode::kInvalidSql, "Column '" + name + "' does not exist");
+      sub->projection.push_back(static_cast<int>(*column));
+    }
+  }
+  if (std::find(sub->projection.begin(), sub->projection.end(), -1) == sub->projection.end()) {
+    sub->projection.push_back(-1);
+  }
+  auto filter = RowFilter::Compile(query->where.get(), def, user);
+  if (!filter.ok()) return Failed(CodeForStatus(filter.status()), filter.status().message());
+  sub->filter = std::move(filter).value();
+  out.options = std::move(options).value();
+  return out;
+}
+
 }  // namespace
 
 LiveQueryManager::LiveQueryManager(core::Engine& engine, LiveLimits limits) : engine_(engine), limits_(limits) {}
@@ -266,60 +340,19 @@ void LiveQueryManager::Subscribe(LiveSession& session, const SubscribeRequest& r
                        " subscriptions per connection");
     }
   }
-  auto query = ParseSubscriptionQuery(request.sql);
-  if (!query.ok()) return error(CodeForStatus(query.status()), query.status().message());
-  auto options = MergeOptions(request, *query);
-  if (!options.ok()) return error(LiveErrorCode::kInvalidOptions, options.status().message());
-
-  auto sub = std::make_shared<Subscription>();
-  sub->id = request.id;
+  Prepared prepared = Prepare(engine_, request, session.user_, session.role_);
+  if (prepared.error) return error(prepared.error->code, prepared.error->message);
+  std::shared_ptr<Subscription> sub = std::move(prepared.sub);
+  const SubscriptionOptions& options = prepared.options;
+  const bool is_system = prepared.is_system;
+  const TableDefinition& def = *sub->def;
   sub->live_id = LiveQueryId(session.user_.str() + "-" + session.connection_id_ + "-" + request.id);
   sub->connection = session.connection_;
-  sub->user = session.user_;
-  sub->query = request.sql;
-  sub->options_json = OptionsJson(*options);
-  sub->created_at_us = NowMicros();
-  sub->batch_size = static_cast<size_t>(options->batch_size);
-  const bool is_system = query->table.namespace_id.str() == kSystemNamespace;
-  if (is_system) {
-    Status allowed = auth::CheckSystemTableRead(session.role_, query->table.table_name.str());
-    if (!allowed.ok()) return error(LiveErrorCode::kUnauthorized, allowed.message());
-    if (options->from) return error(LiveErrorCode::kInvalidOptions, "from is not allowed on system tables");
-    auto def = SystemTableDefinition(engine_, query->table.table_name.str());
-    if (!def.ok()) return error(CodeForStatus(def.status()), def.status().message());
-    sub->def = std::move(def).value();
-    sub->indexed = false;
-  } else {
-    auto def = engine_.FindReadableTable(query->table, session.role_);
-    if (!def.ok()) return error(CodeForStatus(def.status()), def.status().message());
-    sub->def = std::move(def).value();
-    sub->scope = sub->def->type == TableType::kShared ? std::string() : session.user_.str();
-  }
-  const TableDefinition& def = *sub->def;
-  if (query->columns.empty()) {
-    for (size_t c = 0; c < def.columns.size(); ++c) sub->projection.push_back(static_cast<int>(c));
-  } else {
-    for (const std::string& name : query->columns) {
-      if (name == kSeqColumn) {
-        sub->projection.push_back(-1);
-        continue;
-      }
-      auto column = def.FindColumn(name);
-      if (!column) return error(LiveErrorCode::kInvalidSql, "Column '" + name + "' does not exist");
-      sub->projection.push_back(static_cast<int>(*column));
-    }
-  }
-  if (std::find(sub->projection.begin(), sub->projection.end(), -1) == sub->projection.end()) {
-    sub->projection.push_back(-1);
-  }
-  auto filter = RowFilter::Compile(query->where.get(), def, session.user_);
-  if (!filter.ok()) return error(CodeForStatus(filter.status()), filter.status().message());
-  sub->filter = std::move(filter).value();
 
   std::shared_ptr<const store::Snapshot> snapshot;
   if (!Register(session, sub, &snapshot)) return;
-  session.connection_->Send(EncodeAck(*sub, options->given));
-  if (!options->given) {
+  session.connection_->Send(EncodeAck(*sub, options.given));
+  if (!options.given) {
     std::lock_guard lock(sub->mu);
     for (auto& message : sub->load->pending) sub->connection->Send(std::move(message));
     sub->load.reset();
@@ -333,14 +366,14 @@ void LiveQueryManager::Subscribe(LiveSession& session, const SubscribeRequest& r
     if (!rows.ok()) return Fail(sub, LiveErrorCode::kSubscriptionFailed, rows.status().message());
     versions = std::move(rows).value();
   } else {
-    auto rows = engine_.ReadVersionsAsOf(sub->def, sub->scope, snapshot, sub->snapshot_seq, options->from.value_or(0));
+    auto rows = engine_.ReadVersionsAsOf(sub->def, sub->scope, snapshot, sub->snapshot_seq, options.from.value_or(0));
     if (!rows.ok()) return Fail(sub, LiveErrorCode::kSubscriptionFailed, rows.status().message());
     versions = std::move(rows).value();
   }
   snapshot.reset();
   std::vector<std::string> encoded;
   std::vector<SeqId> seqs;
-  const bool from_mode = options->from.has_value();
+  const bool from_mode = options.from.has_value();
   for (const core::VersionedRow& row : versions) {
     const bool matches = !row.deleted && sub->filter.Matches(row.values, row.seq);
     if (!matches && !from_mode) continue;
@@ -350,8 +383,8 @@ void LiveQueryManager::Subscribe(LiveSession& session, const SubscribeRequest& r
     encoded.push_back(std::move(object));
     seqs.push_back(row.seq);
   }
-  if (options->last_rows && !from_mode && encoded.size() > static_cast<size_t>(*options->last_rows)) {
-    const size_t drop = encoded.size() - static_cast<size_t>(*options->last_rows);
+  if (options.last_rows && !from_mode && encoded.size() > static_cast<size_t>(*options.last_rows)) {
+    const size_t drop = encoded.size() - static_cast<size_t>(*options.last_rows);
     encoded.erase(encoded.begin(), encoded.begin() + static_cast<std::ptrdiff_t>(drop));
     seqs.erase(seqs.begin(), seqs.begin() + static_cast<std::ptrdiff_t>(drop));
   }
@@ -611,6 +644,21 @@ std::vector<LiveQueryRecord> LiveQueryManager::List() const {
   std::sort(out.begin(), out.end(),
             [](const LiveQueryRecord& a, const LiveQueryRecord& b) { return a.live_id < b.live_id; });
   return out;
+}
+
+Status LiveQueryManager::ValidateSubscription(std::string_view sql, const UserId& user, Role role) {
+  SubscribeRequest request;
+  request.id = "http";
+  request.sql = std::string(sql);
+  Prepared prepared = Prepare(engine_, request, user, role);
+  if (!prepared.error) return Status::Ok();
+  std::string message = std::move(prepared.error->message);
+  switch (prepared.error->code) {
+    case LiveErrorCode::kNotFound: return Status::NotFound(std::move(message));
+    case LiveErrorCode::kUnauthorized: return Status::PermissionDenied(std::move(message));
+    case LiveErrorCode::kUnsupported: return Status::Unsupported(std::move(message));
+    default: return Status::InvalidArgument(std::move(message));
+  }
 }
 
 size_t LiveQueryManager::ActiveCount() const {

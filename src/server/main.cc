@@ -121,6 +121,8 @@ Result<kalam::api::ApiOptions> MakeApiOptions(const ServerConfig& config) {
   options.websocket.compression = ws.compression;
   options.websocket.max_outbound_bytes = static_cast<size_t>(ws.max_outbound_bytes);
   options.websocket.max_messages_per_sec = Limit(rate.max_messages_per_sec);
+  options.public_origin = config.server.public_origin;
+  while (!options.public_origin.empty() && options.public_origin.back() == '/') options.public_origin.pop_back();
   return options;
 }
 

@@ -43,6 +43,7 @@ struct ApiOptions {
   bool allow_remote_setup = false;                // auth.allow_remote_setup
   int64_t slow_request_threshold_ms = 1200;       // logging.slow_query_threshold_ms; 0 = off
   WebSocketOptions websocket;
+  std::string public_origin;  // server.public_origin: the base of SUBSCRIBE TO's ws_url
 };
 
 // The HTTP routes of PROTOCOL.md §1-3: health, the SQL endpoint and the auth routes, with
@@ -82,6 +83,9 @@ class ApiService {
   bool CheckWebSocketUpgrade(const HttpRequest& request, bool shutting_down, HttpResponse& response,
                              std::optional<auth::Identity>* identity);
   static bool IsWebSocketPath(std::string_view path) { return path == "/v1/ws" || path == "/ws"; }
+  // The WebSocket URL clients are pointed to (PROTOCOL.md §5.11): server.public_origin with a
+  // ws/wss scheme, else ws://<Host>/v1/ws.
+  std::string WebSocketUrl(const HttpRequest& request) const;
 
   // Live queries behind the WebSocket route; null answers the route with 503.
   void SetLiveQueries(live::LiveQueryManager* live) { live_ = live; }

@@ -1,10 +1,12 @@
 #pragma once
 
 #include <cstddef>
+#include <string_view>
 #include <vector>
 
 #include "kalam/commons/ids.h"
 #include "kalam/commons/live_query_record.h"
+#include "kalam/commons/role.h"
 #include "kalam/commons/status.h"
 
 namespace kalam {
@@ -18,6 +20,10 @@ class LiveQueryDirectory {
 
   virtual std::vector<LiveQueryRecord> List() const = 0;
   virtual size_t ActiveCount() const = 0;
+  // Checks a subscription's SQL as a WebSocket subscribe would (PROTOCOL.md §6.4) without
+  // subscribing: SUBSCRIBE TO over HTTP (§5.11). NotFound, PermissionDenied, Unsupported or
+  // InvalidArgument.
+  virtual Status ValidateSubscription(std::string_view sql, const UserId& user, Role role) = 0;
   // Ends the subscription (its client gets SUBSCRIPTION_KILLED). NotFound when there is none.
   virtual Status Kill(const LiveQueryId& id) = 0;
 

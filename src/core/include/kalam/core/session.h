@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "kalam/commons/ids.h"
 #include "kalam/commons/role.h"
@@ -27,6 +28,10 @@ class Session {
   Role role() const { return role_; }
   const NamespaceId& current_namespace() const { return current_namespace_; }
   void set_current_namespace(NamespaceId ns) { current_namespace_ = std::move(ns); }
+  // The WebSocket URL that SUBSCRIBE TO reports (PROTOCOL.md §5.11); the transport sets it per
+  // request from server.public_origin or the request's Host.
+  const std::string& live_url() const { return live_url_; }
+  void set_live_url(std::string url) { live_url_ = std::move(url); }
 
  private:
   friend class Engine;
@@ -36,6 +41,7 @@ class Session {
   UserId user_id_;
   Role role_;
   NamespaceId current_namespace_{"default"};
+  std::string live_url_;
   std::unique_ptr<duckdb::Connection> connection_;
   QueryState* state_;
 };

@@ -83,6 +83,7 @@ class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirect
   // LiveQueryDirectory
   std::vector<LiveQueryRecord> List() const override;
   size_t ActiveCount() const override;
+  Status ValidateSubscription(std::string_view sql, const UserId& user, Role role) override;
   Status Kill(const LiveQueryId& id) override;
   void OnTableDropped(const TableId& table) override;
   void OnUserDropped(const UserId& user) override;
