@@ -151,7 +151,9 @@ class LiveTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     // Message rate off here: the churn test sends thousands of messages on one connection.
+    // Query rate off too: four writers run as one user in the handoff test.
     server_ = new LiveServer({{"KALAMDB_RATE_LIMIT_MAX_MESSAGES_PER_SEC", "0"},
+                              {"KALAMDB_RATE_LIMIT_MAX_QUERIES_PER_SEC", "0"},
                               {"KALAMDB_RATE_LIMIT_MAX_SUBSCRIPTIONS_PER_USER", "1000"}});
     ASSERT_TRUE(server_->started()) << server_->process().output();
     server_->CreateUser("alice");
@@ -307,6 +309,9 @@ TEST_F(LiveTest, SubscribeErrors) {
       {"e16", "SELECT * FROM app.err_t", R"({"from":"abc"})", "INVALID_OPTIONS", "e16"},
       {"e17", "SELECT * FROM system.users", "", "UNAUTHORIZED", "e17"},
       {"e18", "SUBSCRIBE TO app.err_t OPTIONS (bogus=1)", "", "INVALID_OPTIONS", "e18"},
+      {"e19", "SUBSCRIBE TO app.err_t WHERE id = 1 ORDER BY id", "", "UNSUPPORTED", "e19"},
+      {"e20", "SUBSCRIBE TO app.err_t WHERE id = 1 UNION SELECT 1", "", "UNSUPPORTED", "e20"},
+      {"e21", "SELECT * FROM app.err_t", R"({"batch_size":1e300})", "INVALID_OPTIONS", "e21"},
   };
   for (const Case& c : cases) {
     ws->SendText(SubscribeMessage(c.id, c.sql, c.options));
@@ -699,6 +704,10 @@ TEST_F(LiveTest, SystemLiveListsAndKillEndsSubscriptions) {
   EXPECT_EQ(Unquote(live.ArrayRows()[0][6]), "active");
   // The user role cannot read system.live.
   EXPECT_EQ(S().SqlResult("SELECT * FROM system.live", "alice").status, 403);
+  // Another user cannot kill it (nor learn that it exists); its owner or an admin can.
+  HttpResult foreign = S().SqlResult("KILL LIVE QUERY '" + live_id + "'", "bob");
+  EXPECT_EQ(foreign.status, 400) << foreign.body;
+  EXPECT_THAT(foreign.body, ::testing::Not(HasSubstr("killed")));
   EXPECT_THAT(S().Sql("KILL LIVE QUERY '" + live_id + "'"), HasSubstr("Live query '" + live_id + "' killed"));
   JsonDoc killed = Next(*ws);
   EXPECT_EQ(killed.Str("/code"), "SUBSCRIPTION_KILLED");
@@ -874,7 +883,7 @@ TEST_F(LiveLimitsTest, MessageSizeAndRate) {
   }
   EXPECT_GE(limited, 5);
   std::this_thread::sleep_for(1100ms);
-  ws->SendText(R"({"type":"ping","pad":")" + std::string(2000, 'x') + "\"}");
+  ws->SendText(R"({"type":"ping","pad":")" + std::string(5000, 'x') + "\"}");
   EXPECT_EQ(Next(*ws).Str("/code"), "MESSAGE_TOO_LARGE");
   EXPECT_FALSE(ws->Receive(3s).has_value());
   EXPECT_EQ(ws->close_code(), 1009);

@@ -326,6 +326,13 @@ void HttpServer::Stop() {
   for (auto& t : impl_->io_threads) {
     if (t.joinable()) t.join();
   }
+  // WebSockets that did not finish their closing handshake in time.
+  {
+    std::lock_guard lock(impl_->ws_mu);
+    for (auto& [raw, weak] : impl_->ws_sessions) {
+      if (auto session = weak.lock()) session->Abandon();
+    }
+  }
   {
     std::lock_guard lock(impl_->mu);
     impl_->stopped = true;

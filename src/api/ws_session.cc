@@ -1,6 +1,7 @@
 #include "ws_session.h"
 
 #include <simdjson.h>
+#include <cmath>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -27,6 +28,7 @@ constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 // How long the closing handshake may take before the socket is dropped.
 constexpr auto kCloseTimeout = std::chrono::seconds(2);
 constexpr uint16_t kPolicyViolation = 1008;
+constexpr size_t kReadChunk = 64 * 1024;
 
 websocket::close_reason MakeCloseReason(uint16_t code, std::string_view reason) {
   websocket::close_reason out;
@@ -45,7 +47,8 @@ bool OptionText(simdjson::dom::element value, std::optional<std::string>* out) {
     case simdjson::dom::element_type::DOUBLE: {
       // 1000.0 is still an integer in JSON's eyes; 1.5 is not (rejected by the range check).
       const double d = double(value);
-      *out = d == static_cast<double>(static_cast<int64_t>(d)) ? std::to_string(static_cast<int64_t>(d)) : "x";
+      const bool integral = std::isfinite(d) && std::fabs(d) < 9.0e18 && d == std::trunc(d);
+      *out = integral ? std::to_string(static_cast<int64_t>(d)) : "x";
       return true;
     }
     default: return false;
@@ -131,9 +134,9 @@ asio::awaitable<void> WsSession::Run(beast::http::request<beast::http::string_bo
   ws_.set_option(timeouts);
   ws_.set_option(websocket::stream_base::decorator(
       [](websocket::response_type& res) { res.set(beast::http::field::server, "kalamdb"); }));
-  // A frame is read whole before its size is checked against max_message_size (so the client
-  // gets MESSAGE_TOO_LARGE first); this only bounds what one frame may cost.
-  ws_.read_message_max(options_.max_message_size * 2 + 1024);
+  // Messages are read in pieces and their size checked as they grow (so the client gets
+  // MESSAGE_TOO_LARGE before the close); Beast's own limit would close first, so it is off.
+  ws_.read_message_max(0);
   ws_.auto_fragment(false);
   ws_.text(true);
   ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
@@ -160,15 +163,14 @@ asio::awaitable<void> WsSession::ReadLoop() {
   beast::flat_buffer buffer;
   while (true) {
     buffer.clear();
-    auto [ec, bytes] = co_await ws_.async_read(buffer, kUseTuple);
-    if (ec == websocket::error::message_too_big) {
-      Send(live::EncodeError("protocol", LiveErrorCode::kMessageTooLarge, "Message exceeds the size limit"));
-      Close(1009, "Message too big");
-      break;
-    }
+    beast::error_code ec;
+    do {
+      auto [read_ec, n] = co_await ws_.async_read_some(buffer, kReadChunk, kUseTuple);
+      ec = read_ec;
+    } while (!ec && buffer.size() <= options_.max_message_size && !ws_.is_message_done());
     if (ec) break;
     last_activity_ = Clock::now();
-    if (bytes > options_.max_message_size) {
+    if (buffer.size() > options_.max_message_size) {
       Send(live::EncodeError("protocol", LiveErrorCode::kMessageTooLarge,
                              "Message exceeds " + std::to_string(options_.max_message_size) + " bytes"));
       Close(1009, "Message too big");
@@ -191,7 +193,13 @@ asio::awaitable<void> WsSession::ReadLoop() {
       continue;
     }
     const auto data = buffer.cdata();
-    HandleMessage(std::string_view(static_cast<const char*>(data.data()), data.size()));
+    try {
+      HandleMessage(std::string_view(static_cast<const char*>(data.data()), data.size()));
+    } catch (const std::exception& e) {
+      // Nothing may escape the read loop: it would stop reading without closing.
+      spdlog::warn("ws connection={} message failed: {}", connection_id_, LogSafe(e.what()));
+      Send(live::EncodeError("protocol", LiveErrorCode::kProtocol, "The message could not be processed"));
+    }
   }
   // Reading is over (peer closed, error, or our close completed): nothing more goes out.
   if (live_) {
@@ -227,7 +235,10 @@ asio::awaitable<void> WsSession::WriteLoop() {
       continue;
     }
     for (std::string& message : batch) {
+      // A peer that stops reading must not hold this loop (and its queue) forever.
+      beast::get_lowest_layer(ws_).expires_after(WriteTimeout());
       auto [ec, n] = co_await ws_.async_write(asio::buffer(message), kUseTuple);
+      beast::get_lowest_layer(ws_).expires_never();
       {
         std::lock_guard lock(out_mu_);
         out_bytes_ -= std::min(out_bytes_, message.size());
@@ -240,8 +251,14 @@ asio::awaitable<void> WsSession::WriteLoop() {
     }
     batch.clear();
     if (ping) {
+      beast::get_lowest_layer(ws_).expires_after(WriteTimeout());
       auto [ec] = co_await ws_.async_ping({}, kUseTuple);
-      if (ec) co_return;
+      beast::get_lowest_layer(ws_).expires_never();
+      if (ec) {
+        beast::error_code ignored;
+        beast::get_lowest_layer(ws_).socket().close(ignored);
+        co_return;
+      }
     }
     if (close) {
       beast::get_lowest_layer(ws_).expires_after(kCloseTimeout);
@@ -283,7 +300,8 @@ asio::awaitable<void> WsSession::TimerLoop() {
       WakeWriter();
       next_ping = now + heartbeat;
     }
-    auto wake_at = std::min(next_ping, last_activity_ + client_timeout);
+    auto wake_at = next_ping;
+    if (options_.client_timeout_secs > 0) wake_at = std::min(wake_at, last_activity_ + client_timeout);
     if (!identity_) wake_at = std::min(wake_at, started_ + auth_timeout);
     ticks_.expires_at(std::max(wake_at, Clock::now() + std::chrono::milliseconds(5)));
     auto [ec] = co_await ticks_.async_wait(kUseTuple);
@@ -373,6 +391,7 @@ bool WsSession::Send(std::string message) {
       close_ = MakeCloseReason(kPolicyViolation, "Slow consumer");
       wake = !std::exchange(wake_posted_, true);
       accepted = false;
+      ArmCloseDeadline();
     } else {
       out_bytes_ += message.size();
       out_.push_back(std::move(message));
@@ -390,7 +409,25 @@ void WsSession::Close(uint16_t code, std::string reason) {
     closing_ = true;
     close_ = MakeCloseReason(code, reason);
   }
+  ArmCloseDeadline();
   WakeWriter();
+}
+
+void WsSession::ArmCloseDeadline() {
+  // A write stuck on a peer that does not read would hold the close frame back forever.
+  asio::post(strand_, [self = shared_from_this()] { beast::get_lowest_layer(self->ws_).expires_after(kCloseTimeout); });
+}
+
+std::chrono::seconds WsSession::WriteTimeout() const {
+  // Longer than a heartbeat round, so a live client is never cut off by it.
+  return std::chrono::seconds(std::max<uint32_t>(30, 2 * options_.heartbeat_interval_secs + options_.client_timeout_secs));
+}
+
+void WsSession::Abandon() {
+  if (live_) {
+    if (auto* manager = service_.live()) manager->Detach(*live_);
+    live_.reset();
+  }
 }
 
 void WsSession::WakeWriter() {

@@ -53,6 +53,9 @@ class WsSession final : public live::LiveConnection, public std::enable_shared_f
 
   bool Send(std::string message) override;
   void Close(uint16_t code, std::string reason) override;
+  // After the I/O threads have stopped: leaves the live-query module (its subscriptions go),
+  // breaking the session's reference cycle with it. Not thread-safe; only then.
+  void Abandon();
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -68,6 +71,8 @@ class WsSession final : public live::LiveConnection, public std::enable_shared_f
   void Authenticate(const auth::AuthOutcome& outcome);
   void Authenticated(const auth::Identity& identity);
   void WakeWriter();
+  void ArmCloseDeadline();
+  std::chrono::seconds WriteTimeout() const;
   void Finish();
 
   Strand strand_;

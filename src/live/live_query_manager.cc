@@ -19,7 +19,6 @@ namespace {
 
 constexpr size_t kMaxSubscriptionIdLength = 128;
 constexpr int64_t kMaxBatchSize = 10000;
-constexpr int64_t kDefaultBatchSize = 1000;
 
 bool ValidSubscriptionId(std::string_view id) {
   if (id.empty() || id.size() > kMaxSubscriptionIdLength) return false;
@@ -46,13 +45,6 @@ LiveErrorCode CodeForStatus(const Status& status) {
   }
 }
 
-// The merged options of PROTOCOL.md §6.4: SQL OPTIONS first, JSON options win per key.
-struct SubscriptionOptions {
-  bool given = false;
-  int64_t batch_size = kDefaultBatchSize;
-  std::optional<int64_t> last_rows;
-  std::optional<SeqId> from;
-};
 
 Result<SubscriptionOptions> MergeOptions(const SubscribeRequest& request, const SubscriptionQuery& query) {
   if (request.options_malformed) return Status::InvalidArgument("options must be an object of numbers or strings");
@@ -231,9 +223,11 @@ Prepared Failed(LiveErrorCode code, std::string message) {
   return out;
 }
 
-Prepared Prepare(core::Engine& engine, const SubscribeRequest& request, const UserId& user, Role role) {
-  auto query = ParseSubscriptionQuery(request.sql);
-  if (!query.ok()) return Failed(CodeForStatus(query.status()), query.status().message());
+Prepared Prepare(core::Engine& engine, SubscriptionQueryCache& queries, const SubscribeRequest& request,
+                 const UserId& user, Role role) {
+  auto parsed = queries.Get(request.sql);
+  if (!parsed.ok()) return Failed(CodeForStatus(parsed.status()), parsed.status().message());
+  const std::shared_ptr<const SubscriptionQuery>& query = *parsed;
   auto options = MergeOptions(request, *query);
   if (!options.ok()) return Failed(LiveErrorCode::kInvalidOptions, options.status().message());
 
@@ -242,7 +236,7 @@ Prepared Prepare(core::Engine& engine, const SubscribeRequest& request, const Us
   sub = std::make_shared<Subscription>();
   sub->id = request.id;
   sub->user = user;
-  sub->query = request.sql;
+  sub->query = query;
   sub->options_json = OptionsJson(*options);
   sub->created_at_us = NowMicros();
   sub->batch_size = static_cast<size_t>(options->batch_size);
@@ -255,11 +249,12 @@ Prepared Prepare(core::Engine& engine, const SubscribeRequest& request, const Us
     if (!def.ok()) return Failed(CodeForStatus(def.status()), def.status().message());
     sub->def = std::move(def).value();
     sub->indexed = false;
+    sub->shared_scope = true;
   } else {
     auto def = engine.FindReadableTable(query->table, role);
     if (!def.ok()) return Failed(CodeForStatus(def.status()), def.status().message());
     sub->def = std::move(def).value();
-    sub->scope = sub->def->type == TableType::kShared ? std::string() : user.str();
+    sub->shared_scope = sub->def->type == TableType::kShared;
   }
   const TableDefinition& def = *sub->def;
   if (query->columns.empty()) {
@@ -287,7 +282,8 @@ Prepared Prepare(core::Engine& engine, const SubscribeRequest& request, const Us
 
 }  // namespace
 
-LiveQueryManager::LiveQueryManager(core::Engine& engine, LiveLimits limits) : engine_(engine), limits_(limits) {}
+LiveQueryManager::LiveQueryManager(core::Engine& engine, LiveLimits limits)
+    : engine_(engine), limits_(limits), queries_(std::make_unique<SubscriptionQueryCache>()) {}
 
 LiveQueryManager::~LiveQueryManager() = default;
 
@@ -340,24 +336,38 @@ void LiveQueryManager::Subscribe(LiveSession& session, const SubscribeRequest& r
                        " subscriptions per connection");
     }
   }
-  Prepared prepared = Prepare(engine_, request, session.user_, session.role_);
+  Prepared prepared = Prepare(engine_, *queries_, request, session.user_, session.role_);
   if (prepared.error) return error(prepared.error->code, prepared.error->message);
   std::shared_ptr<Subscription> sub = std::move(prepared.sub);
   const SubscriptionOptions& options = prepared.options;
   const bool is_system = prepared.is_system;
-  const TableDefinition& def = *sub->def;
   sub->live_id = LiveQueryId(session.user_.str() + "-" + session.connection_id_ + "-" + request.id);
   sub->connection = session.connection_;
 
   std::shared_ptr<const store::Snapshot> snapshot;
   if (!Register(session, sub, &snapshot)) return;
-  session.connection_->Send(EncodeAck(*sub, options.given));
-  if (!options.given) {
+  {
+    // The ack goes first: a change, KILL or DROP arriving meanwhile waits for this lock.
     std::lock_guard lock(sub->mu);
-    for (auto& message : sub->load->pending) sub->connection->Send(std::move(message));
-    sub->load.reset();
-    return;
+    if (sub->closed || !sub->load) return;
+    sub->connection->Send(EncodeAck(*sub, options.given));
+    if (!options.given) {
+      for (auto& message : sub->load->pending) sub->connection->Send(std::move(message));
+      sub->load.reset();
+      return;
+    }
   }
+  try {
+    LoadInitialData(sub, options, is_system, std::move(snapshot));
+  } catch (const std::exception& e) {
+    // DuckDB reports some failures (a Parquet file removed underneath) by throwing.
+    Fail(sub, LiveErrorCode::kSubscriptionFailed, std::string("Initial data failed: ") + e.what());
+  }
+}
+
+void LiveQueryManager::LoadInitialData(const std::shared_ptr<Subscription>& sub, const SubscriptionOptions& options,
+                                       bool is_system, std::shared_ptr<const store::Snapshot> snapshot) {
+  const TableDefinition& def = *sub->def;
 
   // Initial data as of S (PROTOCOL.md §6.5).
   std::vector<core::VersionedRow> versions;
@@ -366,7 +376,7 @@ void LiveQueryManager::Subscribe(LiveSession& session, const SubscribeRequest& r
     if (!rows.ok()) return Fail(sub, LiveErrorCode::kSubscriptionFailed, rows.status().message());
     versions = std::move(rows).value();
   } else {
-    auto rows = engine_.ReadVersionsAsOf(sub->def, sub->scope, snapshot, sub->snapshot_seq, options.from.value_or(0));
+    auto rows = engine_.ReadVersionsAsOf(sub->def, sub->scope(), snapshot, sub->snapshot_seq, options.from.value_or(0));
     if (!rows.ok()) return Fail(sub, LiveErrorCode::kSubscriptionFailed, rows.status().message());
     versions = std::move(rows).value();
   }
@@ -400,25 +410,44 @@ void LiveQueryManager::Subscribe(LiveSession& session, const SubscribeRequest& r
 bool LiveQueryManager::Register(LiveSession& session, const std::shared_ptr<Subscription>& sub,
                                 std::shared_ptr<const store::Snapshot>* snapshot) {
   bool registered = false;
+  LiveErrorCode refusal_code = LiveErrorCode::kSubscriptionLimitExceeded;
   std::string refusal;
   auto insert = [&] {
     std::unique_lock lock(mu_);
-    size_t& count = per_user_[session.user_.str()];
-    if (limits_.max_subscriptions_per_user > 0 && count >= limits_.max_subscriptions_per_user) {
+    // DROP TABLE may have run since the table was resolved: it fails the subscriptions it
+    // finds under this lock, so one registered after it must see the table gone.
+    if (sub->indexed) {
+      auto current = engine_.FindReadableTable(sub->def->id, session.role_);
+      if (!current.ok() || (*current)->number != sub->def->number) {
+        refusal_code = LiveErrorCode::kNotFound;
+        refusal = "Table '" + sub->def->id.ToString() + "' does not exist";
+        return;
+      }
+    }
+    auto count = per_user_.find(session.user_.str());
+    if (limits_.max_subscriptions_per_user > 0 && count != per_user_.end() &&
+        count->second >= limits_.max_subscriptions_per_user) {
       refusal = "At most " + std::to_string(limits_.max_subscriptions_per_user) + " subscriptions per user";
+      return;
+    }
+    if (by_live_id_.count(sub->live_id.str())) {
+      // User ids may contain '-', so two (user, connection, id) triples can spell one live id.
+      refusal_code = LiveErrorCode::kInvalidSubscriptionId;
+      refusal = "Subscription id '" + sub->id + "' is already in use";
       return;
     }
     {
       std::lock_guard session_lock(session.mu_);
       if (session.detached_ || !session.subscriptions_.emplace(std::string_view(sub->id), sub).second) {
+        refusal_code = LiveErrorCode::kInvalidSubscriptionId;
         refusal = "Subscription id '" + sub->id + "' is already in use";
         return;
       }
     }
-    ++count;
-    by_live_id_[std::string_view(sub->live_id.str())] = sub;
+    ++per_user_[session.user_.str()];
+    by_live_id_.emplace(std::string_view(sub->live_id.str()), sub);
     if (sub->indexed) {
-      index_[sub->def->number][sub->scope].push_back(sub);
+      index_[sub->def->number][sub->scope()].push_back(sub);
       indexed_.fetch_add(1, std::memory_order_relaxed);
     }
     registered = true;
@@ -440,9 +469,7 @@ bool LiveQueryManager::Register(LiveSession& session, const std::shared_ptr<Subs
   } else {
     insert();
   }
-  if (!registered) {
-    session.connection_->Send(EncodeError(sub->id, LiveErrorCode::kSubscriptionLimitExceeded, refusal));
-  }
+  if (!registered) session.connection_->Send(EncodeError(sub->id, refusal_code, refusal));
   return registered;
 }
 
@@ -506,13 +533,18 @@ void LiveQueryManager::Unsubscribe(LiveSession& session, std::string_view subscr
   session.connection_->Send(EncodeUnsubscribed(subscription_id));
 }
 
-void LiveQueryManager::Remove(const std::shared_ptr<Subscription>& sub) {
+bool LiveQueryManager::Remove(const std::shared_ptr<Subscription>& sub) {
   {
     std::lock_guard lock(sub->mu);
-    if (sub->closed) return;
+    if (sub->closed) return false;
     sub->closed = true;
     sub->load.reset();
   }
+  Unregister(sub);
+  return true;
+}
+
+void LiveQueryManager::Unregister(const std::shared_ptr<Subscription>& sub) {
   if (auto session = sub->session.lock()) {
     std::lock_guard lock(session->mu_);
     auto it = session->subscriptions_.find(sub->id);
@@ -527,7 +559,7 @@ void LiveQueryManager::Remove(const std::shared_ptr<Subscription>& sub) {
   if (!sub->indexed) return;
   auto table = index_.find(sub->def->number);
   if (table == index_.end()) return;
-  auto scope = table->second.find(sub->scope);
+  auto scope = table->second.find(sub->scope());
   if (scope == table->second.end()) return;
   auto& list = scope->second;
   list.erase(std::remove(list.begin(), list.end(), sub), list.end());
@@ -537,8 +569,7 @@ void LiveQueryManager::Remove(const std::shared_ptr<Subscription>& sub) {
 }
 
 void LiveQueryManager::Fail(const std::shared_ptr<Subscription>& sub, LiveErrorCode code, std::string_view message) {
-  Remove(sub);
-  sub->connection->Send(EncodeError(sub->id, code, message));
+  if (Remove(sub)) sub->connection->Send(EncodeError(sub->id, code, message));
 }
 
 bool LiveQueryManager::Wants(TableNumber table, std::string_view scope) const {
@@ -550,7 +581,8 @@ bool LiveQueryManager::Wants(TableNumber table, std::string_view scope) const {
 
 void LiveQueryManager::OnCommitted(const TableDefinition& def, std::string_view scope,
                                    std::span<const tables::CommittedChange> changes) {
-  std::vector<std::shared_ptr<Subscription>> overflowed;
+  // Subscriptions that end here (closed under their lock; unregistered once mu_ is free).
+  std::vector<std::pair<std::shared_ptr<Subscription>, std::string>> ended;
   {
     std::shared_lock lock(mu_);
     auto table = index_.find(def.number);
@@ -564,8 +596,16 @@ void LiveQueryManager::OnCommitted(const TableDefinition& def, std::string_view 
       caches.clear();
       for (const auto& sub_ptr : subs) {
         Subscription& sub = *sub_ptr;
-        // A subscription made under an older schema never sees rows of a newer one.
-        if (sub.def->schema_version != def.schema_version) continue;
+        // A subscription made under another schema cannot read these rows: it ends (§6.7).
+        if (sub.def->schema_version != def.schema_version) {
+          std::lock_guard sub_lock(sub.mu);
+          if (!sub.closed) {
+            sub.closed = true;
+            sub.load.reset();
+            ended.push_back({sub_ptr, "Schema changed; resubscribe"});
+          }
+          continue;
+        }
         const Delivery delivery = Classify(sub, change);
         if (delivery == Delivery::kNone) continue;
         RowCache* cache = nullptr;
@@ -587,8 +627,10 @@ void LiveQueryManager::OnCommitted(const TableDefinition& def, std::string_view 
         if (sub.closed) continue;
         if (sub.load) {
           if (limits_.max_pending_changes > 0 && sub.load->pending.size() >= limits_.max_pending_changes) {
-            overflowed.push_back(sub_ptr);
-            sub.closed = true;  // receives nothing more; Fail below removes it
+            sub.closed = true;  // receives nothing more; unregistered below
+            sub.load.reset();
+            ended.push_back({sub_ptr, "More than " + std::to_string(limits_.max_pending_changes) +
+                                          " changes arrived while initial data was loading; resubscribe with from"});
             continue;
           }
           sub.load->pending.push_back(std::move(message));
@@ -600,14 +642,9 @@ void LiveQueryManager::OnCommitted(const TableDefinition& def, std::string_view 
       }
     }
   }
-  for (const auto& sub : overflowed) {
-    {
-      std::lock_guard lock(sub->mu);
-      sub->closed = false;  // let Remove do its full cleanup
-    }
-    Fail(sub, LiveErrorCode::kSubscriptionFailed,
-         "More than " + std::to_string(limits_.max_pending_changes) +
-             " changes arrived while initial data was loading; resubscribe with from");
+  for (const auto& [sub, message] : ended) {
+    Unregister(sub);
+    sub->connection->Send(EncodeError(sub->id, LiveErrorCode::kSubscriptionFailed, message));
   }
 }
 
@@ -630,7 +667,7 @@ std::vector<LiveQueryRecord> LiveQueryManager::List() const {
       r.connection_id = session->connection_id_;
       r.last_ping_at_us = session->last_ping_at_us_.load(std::memory_order_relaxed);
     }
-    r.query = sub->query;
+    r.query = sub->query->sql;
     r.options_json = sub->options_json;
     {
       std::lock_guard lock(sub->mu);
@@ -650,7 +687,7 @@ Status LiveQueryManager::ValidateSubscription(std::string_view sql, const UserId
   SubscribeRequest request;
   request.id = "http";
   request.sql = std::string(sql);
-  Prepared prepared = Prepare(engine_, request, user, role);
+  Prepared prepared = Prepare(engine_, *queries_, request, user, role);
   if (!prepared.error) return Status::Ok();
   std::string message = std::move(prepared.error->message);
   switch (prepared.error->code) {
@@ -666,14 +703,17 @@ size_t LiveQueryManager::ActiveCount() const {
   return by_live_id_.size();
 }
 
-Status LiveQueryManager::Kill(const LiveQueryId& id) {
+Status LiveQueryManager::Kill(const LiveQueryId& id, const UserId& requester, Role requester_role) {
   std::shared_ptr<Subscription> sub;
   {
     std::shared_lock lock(mu_);
     auto it = by_live_id_.find(id.str());
     if (it != by_live_id_.end()) sub = it->second;
   }
-  if (!sub) return Status::NotFound("Live query '" + id.str() + "' not found");
+  // Others' live queries are not even confirmed to exist for a non-admin.
+  if (!sub || (!IsAdmin(requester_role) && sub->user != requester)) {
+    return Status::NotFound("Live query '" + id.str() + "' not found");
+  }
   Fail(sub, LiveErrorCode::kSubscriptionKilled, "Live query '" + id.str() + "' was killed");
   return Status::Ok();
 }

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,8 +12,17 @@
 #include "kalam/live/live_connection.h"
 #include "kalam/live/live_query_manager.h"
 #include "kalam/live/row_filter.h"
+#include "subscription_query.h"
 
 namespace kalam::live {
+
+// The merged options of PROTOCOL.md §6.4: SQL OPTIONS first, JSON options win per key.
+struct SubscriptionOptions {
+  bool given = false;
+  int64_t batch_size = 1000;  // the default of PROTOCOL.md §6.3
+  std::optional<int64_t> last_rows;
+  std::optional<SeqId> from;
+};
 
 // One live subscription: what it reads, how it filters and projects, and where its messages
 // go. The immutable part is set before it is registered; `mu` guards the delivery state.
@@ -23,15 +33,22 @@ struct Subscription {
   UserId user;  // the subscriber
   std::shared_ptr<LiveConnection> connection;
   std::shared_ptr<const TableDefinition> def;
-  std::string scope;    // user id for USER/STREAM tables, "" for SHARED and system tables
+  bool shared_scope = false;  // SHARED and system tables: one scope for every user
   bool indexed = true;  // receives changes (system tables do not, yet)
   RowFilter filter;
   std::vector<int> projection;  // table column per output column; -1 = `_seq`
-  std::string query;
+  std::shared_ptr<const SubscriptionQuery> query;  // shared with other subscriptions of the same text
   std::string options_json;
   int64_t created_at_us = 0;
   size_t batch_size = 1000;
   SeqId snapshot_seq = 0;  // S: initial data as of here, changes after it
+
+  // The hot tier's scope this subscription reads: the user id for USER and STREAM tables,
+  // "" for SHARED tables.
+  const std::string& scope() const {
+    static const std::string kShared;
+    return shared_scope ? kShared : user.str();
+  }
 
   std::atomic<int64_t> last_update_us{0};
   std::atomic<int64_t> changes{0};

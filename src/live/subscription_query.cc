@@ -17,6 +17,15 @@ Status Unsupported(std::string_view what) {
   return Status::Unsupported("Subscriptions do not support " + std::string(what));
 }
 
+std::string QuoteIdent(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
 Status Unqualified() { return Status::InvalidArgument("Table must be namespace-qualified"); }
 
 // Parses `SELECT ...` text with DuckDB's parser; errors become InvalidArgument.
@@ -85,20 +94,39 @@ Result<SubscriptionQuery> ParseSubscriptionQuery(std::string_view sql) {
   const dialect::StatementClass kind = dialect::ClassifyStatement(sql);
   if (kind == dialect::StatementClass::kStandard) {
     KALAM_ASSIGN_OR_RETURN(auto select, ParseSelect(std::string(sql)));
-    return FromSelect(*select);
+    KALAM_ASSIGN_OR_RETURN(SubscriptionQuery query, FromSelect(*select));
+    query.sql = std::string(sql);
+    return query;
   }
   KALAM_ASSIGN_OR_RETURN(dialect::KalamStatement statement, dialect::ParseKalamStatement(sql));
   auto* subscribe = std::get_if<dialect::SubscribeStmt>(&statement);
   if (subscribe == nullptr) return Status::InvalidArgument("Expected a SELECT or SUBSCRIBE TO statement");
   if (!subscribe->table.namespace_id) return Unqualified();
-  SubscriptionQuery query;
-  query.table = TableId{*subscribe->table.namespace_id, subscribe->table.table_name};
-  if (!subscribe->where_text.empty()) {
-    KALAM_ASSIGN_OR_RETURN(auto select, ParseSelect("SELECT * FROM t WHERE " + subscribe->where_text));
-    query.where = std::move(select->node->Cast<duckdb::SelectNode>().where_clause);
-  }
+  // The condition goes through the same checks as the SELECT form: text such as
+  // `a = 1 ORDER BY b` or `a = 1 UNION SELECT 1` must not slip in behind the WHERE.
+  const TableId table{*subscribe->table.namespace_id, subscribe->table.table_name};
+  std::string select = "SELECT * FROM " + QuoteIdent(table.namespace_id.str()) + "." + QuoteIdent(table.table_name.str());
+  if (!subscribe->where_text.empty()) select += " WHERE " + subscribe->where_text;
+  KALAM_ASSIGN_OR_RETURN(auto parsed, ParseSelect(select));
+  KALAM_ASSIGN_OR_RETURN(SubscriptionQuery query, FromSelect(*parsed));
+  if (query.table != table) return Status::InvalidArgument("Invalid condition in SUBSCRIBE TO");
+  query.sql = std::string(sql);
   query.options_given = subscribe->options_given;
   query.options = subscribe->options;
+  return query;
+}
+
+Result<std::shared_ptr<const SubscriptionQuery>> SubscriptionQueryCache::Get(std::string_view sql) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(std::string(sql));
+    if (it != entries_.end()) return it->second;
+  }
+  KALAM_ASSIGN_OR_RETURN(SubscriptionQuery parsed, ParseSubscriptionQuery(sql));
+  auto query = std::make_shared<const SubscriptionQuery>(std::move(parsed));
+  std::lock_guard lock(mu_);
+  if (entries_.size() >= kMaxEntries) entries_.clear();
+  entries_.emplace(query->sql, query);
   return query;
 }
 

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -15,6 +18,7 @@ namespace kalam::live {
 //   SELECT <col>[, <col>...] | * FROM ns.t [WHERE expr]
 //   SUBSCRIBE TO ns.t [WHERE expr] [OPTIONS (last_rows=N, batch_size=N, from=SEQ)]
 struct SubscriptionQuery {
+  std::string sql;  // as the client sent it
   TableId table;
   std::vector<std::string> columns;  // lowercase, as listed; empty for `*`
   duckdb::unique_ptr<duckdb::ParsedExpression> where;  // null without WHERE
@@ -26,5 +30,19 @@ struct SubscriptionQuery {
 // Unsupported for joins, grouping, ordering, limits, WITH, set operations and projections
 // that are not plain columns (UNSUPPORTED).
 Result<SubscriptionQuery> ParseSubscriptionQuery(std::string_view sql);
+
+// Parsed subscription SQL by text, shared by every subscription with the same text (clients
+// subscribe to a few queries many times: parsing would otherwise dominate a subscribe's time
+// and leave its transient allocations between the long-lived ones). Bounded: when full it
+// starts over. Failures are not kept. Thread-safe; entries are immutable.
+class SubscriptionQueryCache {
+ public:
+  Result<std::shared_ptr<const SubscriptionQuery>> Get(std::string_view sql);
+
+ private:
+  static constexpr size_t kMaxEntries = 1024;
+  std::mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<const SubscriptionQuery>> entries_;
+};
 
 }  // namespace kalam::live

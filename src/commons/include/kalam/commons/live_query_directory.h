@@ -24,8 +24,9 @@ class LiveQueryDirectory {
   // subscribing: SUBSCRIBE TO over HTTP (§5.11). NotFound, PermissionDenied, Unsupported or
   // InvalidArgument.
   virtual Status ValidateSubscription(std::string_view sql, const UserId& user, Role role) = 0;
-  // Ends the subscription (its client gets SUBSCRIPTION_KILLED). NotFound when there is none.
-  virtual Status Kill(const LiveQueryId& id) = 0;
+  // Ends the subscription (its client gets SUBSCRIPTION_KILLED) if `requester` owns it or is an
+  // admin. NotFound when there is none, or none the requester may see.
+  virtual Status Kill(const LiveQueryId& id, const UserId& requester, Role requester_role) = 0;
 
   // The table is gone: its subscriptions fail and are removed.
   virtual void OnTableDropped(const TableId& table) = 0;

@@ -24,6 +24,8 @@
 namespace kalam::live {
 
 struct Subscription;
+struct SubscriptionOptions;
+class SubscriptionQueryCache;
 
 // One authenticated client connection's share of the live-query module. Made by
 // LiveQueryManager::Attach; the transport passes it back with every client message.
@@ -84,7 +86,7 @@ class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirect
   std::vector<LiveQueryRecord> List() const override;
   size_t ActiveCount() const override;
   Status ValidateSubscription(std::string_view sql, const UserId& user, Role role) override;
-  Status Kill(const LiveQueryId& id) override;
+  Status Kill(const LiveQueryId& id, const UserId& requester, Role requester_role) override;
   void OnTableDropped(const TableId& table) override;
   void OnUserDropped(const UserId& user) override;
 
@@ -100,14 +102,22 @@ class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirect
   // sent) when a limit was reached meanwhile.
   bool Register(LiveSession& session, const std::shared_ptr<Subscription>& sub,
                 std::shared_ptr<const store::Snapshot>* snapshot);
-  // Takes the subscription out of the index and the session; it receives nothing afterwards.
-  void Remove(const std::shared_ptr<Subscription>& sub);
+  // Closes the subscription (it receives nothing afterwards) and takes it out of the index
+  // and the session. False when it was already closed.
+  bool Remove(const std::shared_ptr<Subscription>& sub);
+  // The second half of Remove, for a subscription already closed under its lock.
+  void Unregister(const std::shared_ptr<Subscription>& sub);
+  // Reads, filters, encodes and pages out the initial data as of the subscription's S.
+  void LoadInitialData(const std::shared_ptr<Subscription>& sub, const SubscriptionOptions& options,
+                       bool is_system, std::shared_ptr<const store::Snapshot> snapshot);
   // Sends the next page of initial data; after the last, the buffered changes, and goes live.
   void SendNextPage(Subscription& sub);
+  // Remove, then the error to the client (only when this call removed it).
   void Fail(const std::shared_ptr<Subscription>& sub, LiveErrorCode code, std::string_view message);
 
   core::Engine& engine_;
   const LiveLimits limits_;
+  std::unique_ptr<SubscriptionQueryCache> queries_;
   std::atomic<size_t> indexed_{0};  // subscriptions in index_: Wants() is free while 0
   mutable std::shared_mutex mu_;     // guards everything below
   std::unordered_map<TableNumber, ScopeMap> index_;
