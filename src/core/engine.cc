@@ -283,10 +283,19 @@ Result<std::vector<VersionedRow>> Engine::ReadVersionsAsOf(const std::shared_ptr
   return core::ReadVersionsAsOf(*ctx_, def, scope, snapshot, as_of, after);
 }
 
-Result<system::RowSet> Engine::ReadSystemTable(std::string_view name) {
+Result<std::vector<VersionedRow>> Engine::ReadSystemTable(std::string_view name) {
   if (name == "live_queries") name = "live";
   if (!system::SystemTables::Exists(name)) return Status::NotFound("Table 'system." + std::string(name) + "' does not exist");
-  return BuildSystemRowSet(*ctx_, name);
+  KALAM_ASSIGN_OR_RETURN(system::RowSet rows, BuildSystemRowSet(*ctx_, name));
+  std::vector<VersionedRow> out;
+  out.reserve(rows.rows.size());
+  for (const auto& row : rows.rows) {
+    VersionedRow version;
+    version.values.reserve(row.size());
+    for (size_t c = 0; c < row.size(); ++c) version.values.push_back(CellToValue(row[c], rows.columns[c].type));
+    out.push_back(std::move(version));
+  }
+  return out;
 }
 
 store::StorageBackend& Engine::backend() { return *ctx_->backend; }

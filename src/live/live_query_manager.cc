@@ -245,7 +245,7 @@ Prepared Prepare(core::Engine& engine, SubscriptionQueryCache& queries, const Su
     Status allowed = auth::CheckSystemTableRead(role, query->table.table_name.str());
     if (!allowed.ok()) return Failed(LiveErrorCode::kUnauthorized, allowed.message());
     if (options->from) return Failed(LiveErrorCode::kInvalidOptions, "from is not allowed on system tables");
-    auto def = SystemTableDefinition(engine, query->table.table_name.str());
+    auto def = SystemTableDefinition(query->table.table_name.str());
     if (!def.ok()) return Failed(CodeForStatus(def.status()), def.status().message());
     sub->def = std::move(def).value();
     sub->indexed = false;

@@ -17,7 +17,6 @@
 #include "kalam/core/statement_result.h"
 #include "kalam/core/versioned_row.h"
 #include "kalam/store/storage_backend.h"
-#include "kalam/system/row_set.h"
 #include "kalam/tables/change_sink.h"
 
 namespace kalam::core {
@@ -108,8 +107,9 @@ class Engine {
                                                      const std::string& scope,
                                                      const std::shared_ptr<const store::Snapshot>& snapshot,
                                                      SeqId as_of, SeqId after);
-  // The rows of system table `name` (lowercase, without "system."); the caller checks the role.
-  Result<system::RowSet> ReadSystemTable(std::string_view name);
+  // The rows of system table `name` (lowercase, without "system."), one value per column of
+  // SystemTables::Columns(name), `_seq` 0; the caller checks the role.
+  Result<std::vector<VersionedRow>> ReadSystemTable(std::string_view name);
 
  private:
   explicit Engine(std::unique_ptr<EngineContext> ctx);
