@@ -99,7 +99,7 @@ void AppendRowObject(const Subscription& sub, const std::vector<duckdb::Value>& 
                      const bool* deleted, std::string* out) {
   out->push_back('{');
   bool first = true;
-  for (const int column : sub.projection) {
+  for (const int column : *sub.projection) {
     if (!first) out->push_back(',');
     first = false;
     if (column < 0) {
@@ -120,16 +120,16 @@ void AppendRowObject(const Subscription& sub, const std::vector<duckdb::Value>& 
 
 std::string EncodeAck(const Subscription& sub, bool options_given) {
   std::string out = "{\"type\":\"subscription_ack\",\"subscription_id\":";
-  AppendJsonString(sub.id, &out);
+  AppendJsonString(sub.id(), &out);
   out += ",\"total_rows\":0,\"batch_control\":{\"batch_num\":0,\"has_more\":";
   out += options_given ? "true,\"status\":\"loading\"" : "false,\"status\":\"ready\"";
   out += ",\"last_seq_id\":";
   AppendJsonQuotedInt(sub.snapshot_seq, &out);
   out += "},\"schema\":[";
   const auto pk = sub.def->PrimaryKeyIndex();
-  for (size_t i = 0; i < sub.projection.size(); ++i) {
+  for (size_t i = 0; i < sub.projection->size(); ++i) {
     if (i) out.push_back(',');
-    const int column = sub.projection[i];
+    const int column = (*sub.projection)[i];
     const bool is_seq = column < 0;
     const ColumnDefinition* def = is_seq ? nullptr : &sub.def->columns[column];
     out += "{\"name\":";
@@ -181,9 +181,9 @@ struct RowCache {
 std::string EncodeChange(const Subscription& sub, Delivery delivery, SeqId seq, const std::string& new_row,
                          const std::string& old_row) {
   std::string out;
-  out.reserve(96 + sub.id.size() + new_row.size() + old_row.size());
+  out.reserve(96 + sub.id_length + new_row.size() + old_row.size());
   out += "{\"type\":\"change\",\"subscription_id\":";
-  AppendJsonString(sub.id, &out);
+  AppendJsonString(sub.id(), &out);
   out += delivery == Delivery::kInsert ? ",\"change_type\":\"insert\""
          : delivery == Delivery::kUpdate ? ",\"change_type\":\"update\""
                                          : ",\"change_type\":\"delete\"";
@@ -223,8 +223,9 @@ Prepared Failed(LiveErrorCode code, std::string message) {
   return out;
 }
 
-Prepared Prepare(core::Engine& engine, SubscriptionQueryCache& queries, const SubscribeRequest& request,
-                 const UserId& user, Role role) {
+Prepared Prepare(core::Engine& engine, SubscriptionQueryCache& queries, ProjectionPool& projections,
+                 const SubscribeRequest& request,
+                 const UserId& user, Role role, std::string_view connection_id) {
   auto parsed = queries.Get(request.sql);
   if (!parsed.ok()) return Failed(CodeForStatus(parsed.status()), parsed.status().message());
   const std::shared_ptr<const SubscriptionQuery>& query = *parsed;
@@ -234,12 +235,11 @@ Prepared Prepare(core::Engine& engine, SubscriptionQueryCache& queries, const Su
   Prepared out;
   auto& sub = out.sub;
   sub = std::make_shared<Subscription>();
-  sub->id = request.id;
-  sub->user = user;
+  sub->SetIdentity(user.str(), connection_id, request.id);
   sub->query = query;
   sub->options_json = OptionsJson(*options);
   sub->created_at_us = NowMicros();
-  sub->batch_size = static_cast<size_t>(options->batch_size);
+  sub->batch_size = static_cast<uint32_t>(options->batch_size);
   out.is_system = query->table.namespace_id.str() == kSystemNamespace;
   if (out.is_system) {
     Status allowed = auth::CheckSystemTableRead(role, query->table.table_name.str());
@@ -257,22 +257,22 @@ Prepared Prepare(core::Engine& engine, SubscriptionQueryCache& queries, const Su
     sub->shared_scope = sub->def->type == TableType::kShared;
   }
   const TableDefinition& def = *sub->def;
+  std::vector<int> projection;
   if (query->columns.empty()) {
-    for (size_t c = 0; c < def.columns.size(); ++c) sub->projection.push_back(static_cast<int>(c));
+    for (size_t c = 0; c < def.columns.size(); ++c) projection.push_back(static_cast<int>(c));
   } else {
     for (const std::string& name : query->columns) {
       if (name == kSeqColumn) {
-        sub->projection.push_back(-1);
+        projection.push_back(-1);
         continue;
       }
       auto column = def.FindColumn(name);
       if (!column) return Failed(LiveErrorCode::kInvalidSql, "Column '" + name + "' does not exist");
-      sub->projection.push_back(static_cast<int>(*column));
+      projection.push_back(static_cast<int>(*column));
     }
   }
-  if (std::find(sub->projection.begin(), sub->projection.end(), -1) == sub->projection.end()) {
-    sub->projection.push_back(-1);
-  }
+  if (std::find(projection.begin(), projection.end(), -1) == projection.end()) projection.push_back(-1);
+  sub->projection = projections.Intern(std::move(projection));
   auto filter = RowFilter::Compile(query->where.get(), def, user);
   if (!filter.ok()) return Failed(CodeForStatus(filter.status()), filter.status().message());
   sub->filter = std::move(filter).value();
@@ -283,7 +283,10 @@ Prepared Prepare(core::Engine& engine, SubscriptionQueryCache& queries, const Su
 }  // namespace
 
 LiveQueryManager::LiveQueryManager(core::Engine& engine, LiveLimits limits)
-    : engine_(engine), limits_(limits), queries_(std::make_unique<SubscriptionQueryCache>()) {}
+    : engine_(engine),
+      limits_(limits),
+      queries_(std::make_unique<SubscriptionQueryCache>()),
+      projections_(std::make_unique<ProjectionPool>()) {}
 
 LiveQueryManager::~LiveQueryManager() = default;
 
@@ -336,12 +339,11 @@ void LiveQueryManager::Subscribe(LiveSession& session, const SubscribeRequest& r
                        " subscriptions per connection");
     }
   }
-  Prepared prepared = Prepare(engine_, *queries_, request, session.user_, session.role_);
+  Prepared prepared = Prepare(engine_, *queries_, *projections_, request, session.user_, session.role_, session.connection_id_);
   if (prepared.error) return error(prepared.error->code, prepared.error->message);
   std::shared_ptr<Subscription> sub = std::move(prepared.sub);
   const SubscriptionOptions& options = prepared.options;
   const bool is_system = prepared.is_system;
-  sub->live_id = LiveQueryId(session.user_.str() + "-" + session.connection_id_ + "-" + request.id);
   sub->connection = session.connection_;
 
   std::shared_ptr<const store::Snapshot> snapshot;
@@ -376,7 +378,7 @@ void LiveQueryManager::LoadInitialData(const std::shared_ptr<Subscription>& sub,
     if (!rows.ok()) return Fail(sub, LiveErrorCode::kSubscriptionFailed, rows.status().message());
     versions = std::move(rows).value();
   } else {
-    auto rows = engine_.ReadVersionsAsOf(sub->def, sub->scope(), snapshot, sub->snapshot_seq, options.from.value_or(0));
+    auto rows = engine_.ReadVersionsAsOf(sub->def, std::string(sub->scope()), snapshot, sub->snapshot_seq, options.from.value_or(0));
     if (!rows.ok()) return Fail(sub, LiveErrorCode::kSubscriptionFailed, rows.status().message());
     versions = std::move(rows).value();
   }
@@ -424,30 +426,25 @@ bool LiveQueryManager::Register(LiveSession& session, const std::shared_ptr<Subs
         return;
       }
     }
-    auto count = per_user_.find(session.user_.str());
+    auto count = per_user_.find(std::string_view(session.user_.str()));
     if (limits_.max_subscriptions_per_user > 0 && count != per_user_.end() &&
         count->second >= limits_.max_subscriptions_per_user) {
       refusal = "At most " + std::to_string(limits_.max_subscriptions_per_user) + " subscriptions per user";
       return;
     }
-    if (by_live_id_.count(sub->live_id.str())) {
-      // User ids may contain '-', so two (user, connection, id) triples can spell one live id.
-      refusal_code = LiveErrorCode::kInvalidSubscriptionId;
-      refusal = "Subscription id '" + sub->id + "' is already in use";
-      return;
-    }
     {
       std::lock_guard session_lock(session.mu_);
-      if (session.detached_ || !session.subscriptions_.emplace(std::string_view(sub->id), sub).second) {
+      if (session.detached_ || !session.subscriptions_.emplace(sub->id(), sub).second) {
         refusal_code = LiveErrorCode::kInvalidSubscriptionId;
-        refusal = "Subscription id '" + sub->id + "' is already in use";
+        refusal = "Subscription id '" + std::string(sub->id()) + "' is already in use";
         return;
       }
     }
     ++per_user_[session.user_.str()];
-    by_live_id_.emplace(std::string_view(sub->live_id.str()), sub);
+    active_.fetch_add(1, std::memory_order_relaxed);
+    sub->registered = true;
     if (sub->indexed) {
-      index_[sub->def->number][sub->scope()].push_back(sub);
+      index_[sub->def->number][std::string(sub->scope())].push_back(sub);
       indexed_.fetch_add(1, std::memory_order_relaxed);
     }
     registered = true;
@@ -469,7 +466,7 @@ bool LiveQueryManager::Register(LiveSession& session, const std::shared_ptr<Subs
   } else {
     insert();
   }
-  if (!registered) session.connection_->Send(EncodeError(sub->id, refusal_code, refusal));
+  if (!registered) session.connection_->Send(EncodeError(sub->id(), refusal_code, refusal));
   return registered;
 }
 
@@ -481,7 +478,7 @@ void LiveQueryManager::SendNextPage(Subscription& sub) {
   const size_t end = std::min(load.rows.size(), begin + sub.batch_size);
   const bool has_more = end < load.rows.size();
   std::string out = "{\"type\":\"initial_data_batch\",\"subscription_id\":";
-  AppendJsonString(sub.id, &out);
+  AppendJsonString(sub.id(), &out);
   out += ",\"rows\":[";
   for (size_t i = begin; i < end; ++i) {
     if (i > begin) out.push_back(',');
@@ -547,14 +544,14 @@ bool LiveQueryManager::Remove(const std::shared_ptr<Subscription>& sub) {
 void LiveQueryManager::Unregister(const std::shared_ptr<Subscription>& sub) {
   if (auto session = sub->session.lock()) {
     std::lock_guard lock(session->mu_);
-    auto it = session->subscriptions_.find(sub->id);
+    auto it = session->subscriptions_.find(sub->id());
     if (it != session->subscriptions_.end() && it->second == sub) session->subscriptions_.erase(it);
   }
   std::unique_lock lock(mu_);
-  auto live = by_live_id_.find(sub->live_id.str());
-  if (live == by_live_id_.end() || live->second != sub) return;
-  by_live_id_.erase(live);
-  auto count = per_user_.find(sub->user.str());
+  if (!sub->registered) return;
+  sub->registered = false;
+  active_.fetch_sub(1, std::memory_order_relaxed);
+  auto count = per_user_.find(sub->user());
   if (count != per_user_.end() && --count->second == 0) per_user_.erase(count);
   if (!sub->indexed) return;
   auto table = index_.find(sub->def->number);
@@ -569,7 +566,7 @@ void LiveQueryManager::Unregister(const std::shared_ptr<Subscription>& sub) {
 }
 
 void LiveQueryManager::Fail(const std::shared_ptr<Subscription>& sub, LiveErrorCode code, std::string_view message) {
-  if (Remove(sub)) sub->connection->Send(EncodeError(sub->id, code, message));
+  if (Remove(sub)) sub->connection->Send(EncodeError(sub->id(), code, message));
 }
 
 bool LiveQueryManager::Wants(TableNumber table, std::string_view scope) const {
@@ -610,10 +607,10 @@ void LiveQueryManager::OnCommitted(const TableDefinition& def, std::string_view 
         if (delivery == Delivery::kNone) continue;
         RowCache* cache = nullptr;
         for (RowCache& c : caches) {
-          if (*c.projection == sub.projection) cache = &c;
+          if (c.projection == sub.projection.get()) cache = &c;  // pooled: equal means same
         }
         if (cache == nullptr) {
-          caches.push_back(RowCache{&sub.projection, {}, {}});
+          caches.push_back(RowCache{sub.projection.get(), {}, {}});
           cache = &caches.back();
         }
         if (delivery != Delivery::kDelete && cache->new_row.empty()) {
@@ -644,25 +641,33 @@ void LiveQueryManager::OnCommitted(const TableDefinition& def, std::string_view 
   }
   for (const auto& [sub, message] : ended) {
     Unregister(sub);
-    sub->connection->Send(EncodeError(sub->id, LiveErrorCode::kSubscriptionFailed, message));
+    sub->connection->Send(EncodeError(sub->id(), LiveErrorCode::kSubscriptionFailed, message));
   }
 }
 
-std::vector<LiveQueryRecord> LiveQueryManager::List() const {
+std::vector<std::shared_ptr<Subscription>> LiveQueryManager::AllSubscriptions() const {
   std::vector<std::shared_ptr<Subscription>> subs;
-  {
-    std::shared_lock lock(mu_);
-    subs.reserve(by_live_id_.size());
-    for (const auto& [id, sub] : by_live_id_) subs.push_back(sub);
+  std::shared_lock lock(mu_);
+  subs.reserve(active_.load(std::memory_order_relaxed));
+  for (const auto& [raw, weak] : sessions_) {
+    auto session = weak.lock();
+    if (!session) continue;
+    std::lock_guard session_lock(session->mu_);
+    for (const auto& [id, sub] : session->subscriptions_) subs.push_back(sub);
   }
+  return subs;
+}
+
+std::vector<LiveQueryRecord> LiveQueryManager::List() const {
+  std::vector<std::shared_ptr<Subscription>> subs = AllSubscriptions();
   std::vector<LiveQueryRecord> out;
   out.reserve(subs.size());
   for (const auto& sub : subs) {
     LiveQueryRecord r;
-    r.live_id = sub->live_id;
-    r.subscription_id = sub->id;
+    r.live_id = LiveQueryId(sub->live_id);
+    r.subscription_id = std::string(sub->id());
     r.table = sub->def->id;
-    r.user_id = sub->user;
+    r.user_id = UserId(std::string(sub->user()));
     if (auto session = sub->session.lock()) {
       r.connection_id = session->connection_id_;
       r.last_ping_at_us = session->last_ping_at_us_.load(std::memory_order_relaxed);
@@ -687,7 +692,7 @@ Status LiveQueryManager::ValidateSubscription(std::string_view sql, const UserId
   SubscribeRequest request;
   request.id = "http";
   request.sql = std::string(sql);
-  Prepared prepared = Prepare(engine_, *queries_, request, user, role);
+  Prepared prepared = Prepare(engine_, *queries_, *projections_, request, user, role, "http");
   if (!prepared.error) return Status::Ok();
   std::string message = std::move(prepared.error->message);
   switch (prepared.error->code) {
@@ -698,20 +703,20 @@ Status LiveQueryManager::ValidateSubscription(std::string_view sql, const UserId
   }
 }
 
-size_t LiveQueryManager::ActiveCount() const {
-  std::shared_lock lock(mu_);
-  return by_live_id_.size();
-}
+size_t LiveQueryManager::ActiveCount() const { return active_.load(std::memory_order_relaxed); }
 
 Status LiveQueryManager::Kill(const LiveQueryId& id, const UserId& requester, Role requester_role) {
+  // A rare admin statement: a scan is fine. User ids may contain '-', so two subscriptions
+  // can spell one live id; only one the requester may kill is taken.
   std::shared_ptr<Subscription> sub;
-  {
-    std::shared_lock lock(mu_);
-    auto it = by_live_id_.find(id.str());
-    if (it != by_live_id_.end()) sub = it->second;
+  for (auto& candidate : AllSubscriptions()) {
+    if (candidate->live_id == id.str() && (IsAdmin(requester_role) || candidate->user() == requester.str())) {
+      sub = std::move(candidate);
+      break;
+    }
   }
   // Others' live queries are not even confirmed to exist for a non-admin.
-  if (!sub || (!IsAdmin(requester_role) && sub->user != requester)) {
+  if (!sub) {
     return Status::NotFound("Live query '" + id.str() + "' not found");
   }
   Fail(sub, LiveErrorCode::kSubscriptionKilled, "Live query '" + id.str() + "' was killed");
@@ -719,14 +724,8 @@ Status LiveQueryManager::Kill(const LiveQueryId& id, const UserId& requester, Ro
 }
 
 void LiveQueryManager::OnTableDropped(const TableId& table) {
-  std::vector<std::shared_ptr<Subscription>> subs;
-  {
-    std::shared_lock lock(mu_);
-    for (const auto& [id, sub] : by_live_id_) {
-      if (sub->def->id == table) subs.push_back(sub);
-    }
-  }
-  for (const auto& sub : subs) {
+  for (const auto& sub : AllSubscriptions()) {
+    if (sub->def->id != table) continue;
     Fail(sub, LiveErrorCode::kSubscriptionFailed, "Table " + table.ToString() + " was dropped");
   }
 }

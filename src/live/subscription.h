@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,31 +25,65 @@ struct SubscriptionOptions {
   std::optional<SeqId> from;
 };
 
+// One copy of each distinct projection. Projections are few and shared by many
+// subscriptions. Thread-safe.
+class ProjectionPool {
+ public:
+  std::shared_ptr<const std::vector<int>> Intern(std::vector<int> projection) {
+    std::lock_guard lock(mu_);
+    auto& slot = entries_[projection];
+    if (auto shared = slot.lock()) return shared;
+    auto made = std::make_shared<const std::vector<int>>(std::move(projection));
+    slot = made;
+    if (entries_.size() > 2 * live_after_sweep_ + 64) Sweep();
+    return made;
+  }
+
+ private:
+  void Sweep() {
+    std::erase_if(entries_, [](const auto& entry) { return entry.second.expired(); });
+    live_after_sweep_ = entries_.size();
+  }
+  std::mutex mu_;
+  std::map<std::vector<int>, std::weak_ptr<const std::vector<int>>> entries_;
+  size_t live_after_sweep_ = 0;
+};
+
 // One live subscription: what it reads, how it filters and projects, and where its messages
 // go. The immutable part is set before it is registered; `mu` guards the delivery state.
 struct Subscription {
-  std::string id;  // the client's subscription id
-  LiveQueryId live_id;
+  // "<user>-<connection id>-<subscription id>": system.live's id, and the storage of the
+  // subscriber's id and the client's subscription id (views into it).
+  std::string live_id;
+  uint16_t user_length = 0;
+  uint16_t id_length = 0;
   std::weak_ptr<LiveSession> session;
-  UserId user;  // the subscriber
   std::shared_ptr<LiveConnection> connection;
   std::shared_ptr<const TableDefinition> def;
   bool shared_scope = false;  // SHARED and system tables: one scope for every user
   bool indexed = true;  // receives changes (system tables do not, yet)
   RowFilter filter;
-  std::vector<int> projection;  // table column per output column; -1 = `_seq`
+  // Table column per output column; -1 = `_seq`. Pooled: subscriptions with equal
+  // projections share one (and one encoded row per change).
+  std::shared_ptr<const std::vector<int>> projection;
   std::shared_ptr<const SubscriptionQuery> query;  // shared with other subscriptions of the same text
   std::string options_json;
   int64_t created_at_us = 0;
-  size_t batch_size = 1000;
+  uint32_t batch_size = 1000;
   SeqId snapshot_seq = 0;  // S: initial data as of here, changes after it
+
+  void SetIdentity(std::string_view user_id, std::string_view connection_id, std::string_view subscription_id) {
+    live_id.reserve(user_id.size() + connection_id.size() + subscription_id.size() + 2);
+    live_id.assign(user_id).append("-").append(connection_id).append("-").append(subscription_id);
+    user_length = static_cast<uint16_t>(user_id.size());
+    id_length = static_cast<uint16_t>(subscription_id.size());
+  }
+  std::string_view user() const { return std::string_view(live_id).substr(0, user_length); }
+  std::string_view id() const { return std::string_view(live_id).substr(live_id.size() - id_length); }
 
   // The hot tier's scope this subscription reads: the user id for USER and STREAM tables,
   // "" for SHARED tables.
-  const std::string& scope() const {
-    static const std::string kShared;
-    return shared_scope ? kShared : user.str();
-  }
+  std::string_view scope() const { return shared_scope ? std::string_view() : user(); }
 
   std::atomic<int64_t> last_update_us{0};
   std::atomic<int64_t> changes{0};
@@ -62,6 +97,8 @@ struct Subscription {
     size_t next_row = 0;
     int batch_num = 0;
   };
+
+  bool registered = false;  // in the manager's index and counts; guarded by the manager's mu_
 
   std::mutex mu;  // guards everything below
   std::unique_ptr<InitialLoad> load = std::make_unique<InitialLoad>();  // null once live

@@ -119,7 +119,7 @@ Result<SubscriptionQuery> ParseSubscriptionQuery(std::string_view sql) {
 Result<std::shared_ptr<const SubscriptionQuery>> SubscriptionQueryCache::Get(std::string_view sql) {
   {
     std::lock_guard lock(mu_);
-    auto it = entries_.find(std::string(sql));
+    auto it = entries_.find(sql);
     if (it != entries_.end()) return it->second;
   }
   KALAM_ASSIGN_OR_RETURN(SubscriptionQuery parsed, ParseSubscriptionQuery(sql));

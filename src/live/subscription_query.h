@@ -41,8 +41,12 @@ class SubscriptionQueryCache {
 
  private:
   static constexpr size_t kMaxEntries = 1024;
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
+  };
   std::mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<const SubscriptionQuery>> entries_;
+  std::unordered_map<std::string, std::shared_ptr<const SubscriptionQuery>, TextHash, std::equal_to<>> entries_;
 };
 
 }  // namespace kalam::live

@@ -26,6 +26,7 @@ namespace kalam::live {
 struct Subscription;
 struct SubscriptionOptions;
 class SubscriptionQueryCache;
+class ProjectionPool;
 
 // One authenticated client connection's share of the live-query module. Made by
 // LiveQueryManager::Attach; the transport passes it back with every client message.
@@ -114,15 +115,18 @@ class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirect
   void SendNextPage(Subscription& sub);
   // Remove, then the error to the client (only when this call removed it).
   void Fail(const std::shared_ptr<Subscription>& sub, LiveErrorCode code, std::string_view message);
+  // Every registered subscription (system.live, KILL, DROP TABLE: rare, so a scan is fine).
+  std::vector<std::shared_ptr<Subscription>> AllSubscriptions() const;
 
   core::Engine& engine_;
   const LiveLimits limits_;
   std::unique_ptr<SubscriptionQueryCache> queries_;
+  std::unique_ptr<ProjectionPool> projections_;
   std::atomic<size_t> indexed_{0};  // subscriptions in index_: Wants() is free while 0
+  std::atomic<size_t> active_{0};   // registered subscriptions (system.stats, reservations)
   mutable std::shared_mutex mu_;     // guards everything below
   std::unordered_map<TableNumber, ScopeMap> index_;
-  std::unordered_map<std::string_view, std::shared_ptr<Subscription>> by_live_id_;  // views of live_id
-  std::unordered_map<std::string, size_t> per_user_;
+  std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> per_user_;
   std::unordered_map<LiveSession*, std::weak_ptr<LiveSession>> sessions_;
 };
 
