@@ -931,5 +931,16 @@ TEST_F(LiveLimitsTest, SlowConsumerIsClosedAndWritersAreNotBlocked) {
   EXPECT_EQ(slow->close_reason(), "Slow consumer");
 }
 
+TEST(LiveShutdownTest, ShutdownClosesWebSocketsWith1001) {
+  LiveServer server;
+  ASSERT_TRUE(server.started()) << server.process().output();
+  auto ws = server.Connect("root");
+  ASSERT_TRUE(ws);
+  EXPECT_EQ(server.process().Stop(), 0);
+  EXPECT_FALSE(ws->Receive(3s).has_value());
+  EXPECT_TRUE(ws->closed());
+  EXPECT_EQ(ws->close_code(), 1001);
+}
+
 }  // namespace
 }  // namespace kalam::testing

@@ -383,7 +383,8 @@ bool WsSession::Send(std::string message) {
   {
     std::lock_guard lock(out_mu_);
     if (closing_) return false;
-    if (out_bytes_ + message.size() > options_.max_outbound_bytes) {
+    // One message alone never trips the bound (a large page to a client that keeps up).
+    if (out_bytes_ > 0 && out_bytes_ + message.size() > options_.max_outbound_bytes) {
       // A slow consumer: drop what it has not read and close; it resumes with `from`.
       out_.clear();
       out_bytes_ = 0;
