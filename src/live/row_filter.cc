@@ -211,42 +211,20 @@ constexpr double kPow10Double[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7
                                    1e26, 1e27, 1e28, 1e29, 1e30, 1e31, 1e32, 1e33, 1e34, 1e35, 1e36, 1e37, 1e38};
 
 Datum Null() { return Datum{}; }
-Datum Bool(bool v) {
+// A non-null datum with one member set (the union's other members stay unset).
+template <typename T>
+Datum Make(T Datum::*member, T v) {
   Datum d;
   d.null = false;
-  d.b = v;
+  d.*member = v;
   return d;
 }
-Datum Int(int64_t v) {
-  Datum d;
-  d.null = false;
-  d.i = v;
-  return d;
-}
-Datum Double(double v) {
-  Datum d;
-  d.null = false;
-  d.d = v;
-  return d;
-}
-Datum Wide(Int128 v) {
-  Datum d;
-  d.null = false;
-  d.h = v;
-  return d;
-}
-Datum Interval(IntervalValue v) {
-  Datum d;
-  d.null = false;
-  d.iv = v;
-  return d;
-}
-Datum Text(std::string_view v) {
-  Datum d;
-  d.null = false;
-  d.s = v;
-  return d;
-}
+Datum Bool(bool v) { return Make(&Datum::b, v); }
+Datum Int(int64_t v) { return Make(&Datum::i, v); }
+Datum Double(double v) { return Make(&Datum::d, v); }
+Datum Wide(Int128 v) { return Make(&Datum::h, v); }
+Datum Interval(IntervalValue v) { return Make(&Datum::iv, v); }
+Datum Text(std::string_view v) { return Make(&Datum::s, v); }
 
 Int128 FromHugeint(duckdb::hugeint_t h) {
   return static_cast<Int128>((static_cast<unsigned __int128>(static_cast<uint64_t>(h.upper)) << 64) | h.lower);
