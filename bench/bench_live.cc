@@ -53,6 +53,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <simdjson.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -66,7 +67,6 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/stream.hpp>
-#include <simdjson.h>
 
 #include <algorithm>
 #include <atomic>
@@ -161,44 +161,79 @@ Options ParseOptions(int argc, char** argv) {
     if (arg == "--mode") {
       const std::string m = value();
       o.mode_set = true;
-      if (m == "latency") o.mode = Mode::kLatency;
-      else if (m == "fanout") o.mode = Mode::kFanout;
-      else if (m == "idle") o.mode = Mode::kIdle;
-      else if (m == "initial") o.mode = Mode::kInitial;
-      else if (m == "resume") o.mode = Mode::kResume;
-      else Usage("--mode must be latency, fanout, idle, initial or resume");
-    } else if (arg == "--host") o.host = value();
-    else if (arg == "--port") o.port = int_value();
-    else if (arg == "--user") o.user = value();
-    else if (arg == "--password") o.password = value();
-    else if (arg == "--server-pid") o.server_pid = int_value();
-    else if (arg == "--io-threads") o.io_threads = int_value();
-    else if (arg == "--setup-threads") o.setup_threads = int_value();
-    else if (arg == "--msg-rate") o.msg_rate = double_value();
-    else if (arg == "--user-prefix") o.user_prefix = value();
-    else if (arg == "--users") o.users = int_value();
-    else if (arg == "--rate") o.rate = double_value();
-    else if (arg == "--duration") o.duration_s = double_value();
-    else if (arg == "--warmup") o.warmup_s = double_value();
-    else if (arg == "--http-conns") o.http_conns = int_value();
-    else if (arg == "--drain") o.drain_s = double_value();
-    else if (arg == "--subs") o.subs = int_value();
-    else if (arg == "--conns") o.conns = int_value();
-    else if (arg == "--inserts") o.inserts = int_value();
-    else if (arg == "--interval") o.interval_s = double_value();
-    else if (arg == "--subs-per-conn") o.subs_per_conn = int_value();
-    else if (arg == "--hold") o.hold_s = double_value();
-    else if (arg == "--rows") o.rows = int_value();
-    else if (arg == "--batch-size") o.batch_size = int_value();
-    else if (arg == "--reps") o.reps = int_value();
-    else if (arg == "--body-bytes") o.body_bytes = int_value();
-    else if (arg == "--help" || arg == "-h") Usage(nullptr);
-    else Usage(("unknown option " + std::string(arg)).c_str());
+      if (m == "latency")
+        o.mode = Mode::kLatency;
+      else if (m == "fanout")
+        o.mode = Mode::kFanout;
+      else if (m == "idle")
+        o.mode = Mode::kIdle;
+      else if (m == "initial")
+        o.mode = Mode::kInitial;
+      else if (m == "resume")
+        o.mode = Mode::kResume;
+      else
+        Usage("--mode must be latency, fanout, idle, initial or resume");
+    } else if (arg == "--host")
+      o.host = value();
+    else if (arg == "--port")
+      o.port = int_value();
+    else if (arg == "--user")
+      o.user = value();
+    else if (arg == "--password")
+      o.password = value();
+    else if (arg == "--server-pid")
+      o.server_pid = int_value();
+    else if (arg == "--io-threads")
+      o.io_threads = int_value();
+    else if (arg == "--setup-threads")
+      o.setup_threads = int_value();
+    else if (arg == "--msg-rate")
+      o.msg_rate = double_value();
+    else if (arg == "--user-prefix")
+      o.user_prefix = value();
+    else if (arg == "--users")
+      o.users = int_value();
+    else if (arg == "--rate")
+      o.rate = double_value();
+    else if (arg == "--duration")
+      o.duration_s = double_value();
+    else if (arg == "--warmup")
+      o.warmup_s = double_value();
+    else if (arg == "--http-conns")
+      o.http_conns = int_value();
+    else if (arg == "--drain")
+      o.drain_s = double_value();
+    else if (arg == "--subs")
+      o.subs = int_value();
+    else if (arg == "--conns")
+      o.conns = int_value();
+    else if (arg == "--inserts")
+      o.inserts = int_value();
+    else if (arg == "--interval")
+      o.interval_s = double_value();
+    else if (arg == "--subs-per-conn")
+      o.subs_per_conn = int_value();
+    else if (arg == "--hold")
+      o.hold_s = double_value();
+    else if (arg == "--rows")
+      o.rows = int_value();
+    else if (arg == "--batch-size")
+      o.batch_size = int_value();
+    else if (arg == "--reps")
+      o.reps = int_value();
+    else if (arg == "--body-bytes")
+      o.body_bytes = int_value();
+    else if (arg == "--help" || arg == "-h")
+      Usage(nullptr);
+    else
+      Usage(("unknown option " + std::string(arg)).c_str());
   }
   if (!o.mode_set) Usage("--mode is required");
   if (o.port <= 0 || o.port > 65535) Usage("--port is required");
-  if (o.io_threads < 1 || o.setup_threads < 1 || o.msg_rate < 0) Usage("bad --io-threads, --setup-threads or --msg-rate");
-  if (o.user_prefix.empty() || o.user_prefix.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
+  if (o.io_threads < 1 || o.setup_threads < 1 || o.msg_rate < 0)
+    Usage("bad --io-threads, --setup-threads or --msg-rate");
+  if (o.user_prefix.empty() ||
+      o.user_prefix.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
     Usage("--user-prefix must be [a-z0-9_]+");
   }
   switch (o.mode) {
@@ -352,8 +387,8 @@ int64_t Percentile(const std::vector<int64_t>& sorted, double p) {
 
 void PrintLatencies(const char* label, std::vector<int64_t> us) {
   std::sort(us.begin(), us.end());
-  printf("   %s us (n=%zu): p50 %" PRId64 "  p90 %" PRId64 "  p99 %" PRId64 "  p99.9 %" PRId64 "  max %" PRId64 "\n", label,
-         us.size(), Percentile(us, 50), Percentile(us, 90), Percentile(us, 99), Percentile(us, 99.9),
+  printf("   %s us (n=%zu): p50 %" PRId64 "  p90 %" PRId64 "  p99 %" PRId64 "  p99.9 %" PRId64 "  max %" PRId64 "\n",
+         label, us.size(), Percentile(us, 50), Percentile(us, 90), Percentile(us, 99), Percentile(us, 99.9),
          us.empty() ? 0 : us.back());
 }
 
@@ -462,8 +497,8 @@ class SqlClient {
 bool Must(SqlClient& sql, const std::string& text, std::string* body = nullptr) {
   const SqlResponse r = sql.Run(text);
   if (r.status != 200) {
-    fprintf(stderr, "bench_live: setup failed: %.300s%s\n  -> HTTP %d %s\n", text.c_str(), text.size() > 300 ? "..." : "",
-            r.status, r.body.substr(0, 2000).c_str());
+    fprintf(stderr, "bench_live: setup failed: %.300s%s\n  -> HTTP %d %s\n", text.c_str(),
+            text.size() > 300 ? "..." : "", r.status, r.body.substr(0, 2000).c_str());
     return false;
   }
   if (body) *body = r.body;
@@ -545,7 +580,8 @@ std::unique_ptr<WsStream> OpenWs(const net::any_io_executor& executor, const Opt
     ws->handshake(res, o.host + ":" + std::to_string(o.port), "/v1/ws", ec);
     if (ec) {
       const unsigned status = res.result_int();
-      *error = status ? "upgrade refused: HTTP " + std::to_string(status) + " " + res.body() : "handshake: " + ec.message();
+      *error =
+          status ? "upgrade refused: HTTP " + std::to_string(status) + " " + res.body() : "handshake: " + ec.message();
       if ((status == 429 || status == 503) && attempt < max_attempts) {
         std::this_thread::sleep_for(std::chrono::seconds(1));
         continue;
@@ -589,8 +625,8 @@ class LiveConn : public std::enable_shared_from_this<LiveConn> {
 
   int index() const { return index_; }
   bool closed() const { return closed_.load(); }
-  int64_t base = 0;   // mode data: global index of this connection's first subscription
-  int subs = 0;       // mode data: subscriptions on this connection
+  int64_t base = 0;  // mode data: global index of this connection's first subscription
+  int subs = 0;      // mode data: subscriptions on this connection
 
   void Start() {
     net::post(ws_->get_executor(), [self = shared_from_this()] { self->DoRead(); });
@@ -612,16 +648,15 @@ class LiveConn : public std::enable_shared_from_this<LiveConn> {
   }
 
  private:
-  void DoRead() {
-    ws_->async_read(buffer_, beast::bind_front_handler(&LiveConn::OnRead, shared_from_this()));
-  }
+  void DoRead() { ws_->async_read(buffer_, beast::bind_front_handler(&LiveConn::OnRead, shared_from_this())); }
   void OnRead(beast::error_code ec, size_t) {
     const auto arrival = Clock::now();
     if (ec) {
       closed_ = true;
       const auto& reason = ws_->reason();
       const int code = reason.code ? static_cast<int>(reason.code) : (closing_ ? 1000 : 1006);
-      sink_->OnClosed(*this, code, reason.code ? std::string(reason.reason.data(), reason.reason.size()) : ec.message());
+      sink_->OnClosed(*this, code,
+                      reason.code ? std::string(reason.reason.data(), reason.reason.size()) : ec.message());
       return;
     }
     const auto data = buffer_.cdata();
@@ -892,7 +927,9 @@ int RunLatency(const Options& o) {
   std::vector<std::shared_ptr<LiveConn>> conns;
   if (!OpenAll(o, pool, sink_ptr, names, &conns)) return 1;
   for (auto& c : conns) c->subs = 1;
-  SendSubscribes(o, conns, [](const LiveConn&, int) { return SubscribeMessage("live", std::string("SELECT * FROM ") + kLiveTable); });
+  SendSubscribes(o, conns, [](const LiveConn&, int) {
+    return SubscribeMessage("live", std::string("SELECT * FROM ") + kLiveTable);
+  });
   if (!WaitForAcks(sink, o.users, std::chrono::seconds(120), nullptr)) return 1;
   printf("   setup: %d subscription(s) ready\n", o.users);
 
@@ -918,8 +955,9 @@ int RunLatency(const Options& o) {
         if (actual - scheduled > std::chrono::milliseconds(1)) ++late_sends;
         if (scheduled >= window_start) send_lags[j].push_back(MicrosBetween(scheduled, actual));
         const std::string user = UserName(o, static_cast<int>(k % o.users));
-        const std::string stmt = "EXECUTE AS USER '" + user + "' (INSERT INTO " + kLiveTable + " (body, sent_us) VALUES ('" +
-                                 std::to_string(k) + ":" + std::to_string(SteadyMicros(actual)) + "', " +
+        const std::string stmt = "EXECUTE AS USER '" + user + "' (INSERT INTO " + kLiveTable +
+                                 " (body, sent_us) VALUES ('" + std::to_string(k) + ":" +
+                                 std::to_string(SteadyMicros(actual)) + "', " +
                                  std::to_string(SteadyMicros(scheduled)) + "))";
         ++sent;
         const SqlResponse r = client.Run(stmt);
@@ -964,8 +1002,8 @@ int RunLatency(const Options& o) {
       actual.push_back(sink.actual_latency(k));
     }
   }
-  printf("   inserts: sent %" PRId64 ", acknowledged %" PRId64 ", failed %" PRId64 " (%" PRId64 " x 429)\n", sent.load(),
-         ok.load(), failed.load(), http_429.load());
+  printf("   inserts: sent %" PRId64 ", acknowledged %" PRId64 ", failed %" PRId64 " (%" PRId64 " x 429)\n",
+         sent.load(), ok.load(), failed.load(), http_429.load());
   printf("   changes: received %" PRId64 ", lost %" PRId64 " (%" PRId64 " in the window), duplicates %" PRId64
          ", misrouted %" PRId64 ", received without ack %" PRId64 ", unexpected %" PRId64 "\n",
          sink.received.load(), lost, lost_in_window, sink.duplicates.load(), sink.misrouted.load(), unacked_received,
@@ -980,11 +1018,14 @@ int RunLatency(const Options& o) {
   const double window_inserts = static_cast<double>(sched.size() + lost_in_window);
   if (server_cpu_0 && server_cpu_1 && window_inserts > 0) {
     const double cpu_us = static_cast<double>(*server_cpu_1 - *server_cpu_0);
-    printf("   server CPU %.1f us/insert+delivery (%.2f cores busy)\n", cpu_us / window_inserts, cpu_us / 1e6 / o.duration_s);
+    printf("   server CPU %.1f us/insert+delivery (%.2f cores busy)\n", cpu_us / window_inserts,
+           cpu_us / 1e6 / o.duration_s);
   }
   printf("   client CPU %.2f cores busy\n", (client_cpu_1 - client_cpu_0) / 1e6 / o.duration_s);
   if (!first_error.empty()) printf("   first insert error: %s\n", first_error.c_str());
-  if (http_429 > 0) printf("   hint: 429 = per-user query rate of root; start the server with KALAMDB_RATE_LIMIT_MAX_QUERIES_PER_SEC=0\n");
+  if (http_429 > 0)
+    printf(
+        "   hint: 429 = per-user query rate of root; start the server with KALAMDB_RATE_LIMIT_MAX_QUERIES_PER_SEC=0\n");
   const std::string problem = sink.first_problem();
   if (!problem.empty()) printf("   first problem: %s\n", problem.c_str());
   const bool good = failed == 0 && lost == 0 && sink.duplicates == 0 && sink.misrouted == 0 && sink.errors == 0 &&
@@ -999,7 +1040,11 @@ int RunLatency(const Options& o) {
 class FanoutSink : public CountingSink {
  public:
   FanoutSink(int64_t subs, int inserts)
-      : subs_(subs), inserts_(inserts), seen_(static_cast<size_t>(subs * inserts)), counts_(inserts), first_(inserts),
+      : subs_(subs),
+        inserts_(inserts),
+        seen_(static_cast<size_t>(subs * inserts)),
+        counts_(inserts),
+        first_(inserts),
         last_(inserts) {
     for (int i = 0; i < inserts; ++i) {
       first_[i] = INT64_MAX;
@@ -1087,7 +1132,8 @@ int RunFanout(const Options& o) {
   });
   Clock::time_point subs_done;
   if (!WaitForAcks(sink, o.subs, std::chrono::seconds(300), &subs_done)) return 1;
-  printf("   setup: %d subscription(s) ready in %.2f s\n", o.subs, std::chrono::duration<double>(subs_done - sub_start).count());
+  printf("   setup: %d subscription(s) ready in %.2f s\n", o.subs,
+         std::chrono::duration<double>(subs_done - sub_start).count());
 
   // Idle baseline of the server's CPU (heartbeats and the like) over one second.
   const auto idle_cpu_0 = ProcessCpuMicros(o.server_pid);
@@ -1111,7 +1157,8 @@ int RunFanout(const Options& o) {
       break;
     }
     const auto deadline = sent_at[i] + std::chrono::seconds(30);
-    while (sink.count(i) < o.subs && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::microseconds(200));
+    while (sink.count(i) < o.subs && Clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
     const int64_t got = sink.count(i);
     const int64_t t0 = SteadyMicros(sent_at[i]);
     const int64_t first = got ? sink.first_us(i) - t0 : -1;
@@ -1135,18 +1182,22 @@ int RunFanout(const Options& o) {
   int64_t sum_all = 0;
   for (int64_t v : all_us) sum_all += v;
   const int64_t delivered = sink.delivered.load();
-  if (sum_all > 0) printf("   delivery rate %.0f msg/s (S / time-to-all, averaged over inserts)\n", all_us.size() * double(o.subs) * 1e6 / sum_all);
+  if (sum_all > 0)
+    printf("   delivery rate %.0f msg/s (S / time-to-all, averaged over inserts)\n",
+           all_us.size() * double(o.subs) * 1e6 / sum_all);
   printf("   delivered %" PRId64 " of %" PRId64 ", duplicates %" PRId64 ", errors %" PRId64 ", unexpected %" PRId64
          ", closed connections %" PRId64 "\n",
-         delivered, int64_t(o.subs) * o.inserts, sink.duplicates.load(), sink.errors.load(), sink.unexpected.load(), closes);
+         delivered, int64_t(o.subs) * o.inserts, sink.duplicates.load(), sink.errors.load(), sink.unexpected.load(),
+         closes);
   const double elapsed_s = std::chrono::duration<double>(t_end - t_begin).count();
   if (server_cpu_0 && server_cpu_1 && delivered > 0) {
     const double cpu_s = (*server_cpu_1 - *server_cpu_0) / 1e6;
     const double idle_per_s = idle_cpu_0 && idle_cpu_1 ? (*idle_cpu_1 - *idle_cpu_0) / 1e6 : 0;
     const double net_s = std::max(1e-9, cpu_s - idle_per_s * elapsed_s);
-    printf("   server CPU %.3f s over %.1f s (idle baseline %.3f cores): %.0f delivered msg per server CPU-second "
-           "(%.0f net of the idle baseline)\n",
-           cpu_s, elapsed_s, idle_per_s, delivered / std::max(1e-9, cpu_s), delivered / net_s);
+    printf(
+        "   server CPU %.3f s over %.1f s (idle baseline %.3f cores): %.0f delivered msg per server CPU-second "
+        "(%.0f net of the idle baseline)\n",
+        cpu_s, elapsed_s, idle_per_s, delivered / std::max(1e-9, cpu_s), delivered / net_s);
   } else if (o.server_pid) {
     printf("   server CPU: /proc/%d/stat not readable\n", o.server_pid);
   }
@@ -1196,8 +1247,10 @@ int RunIdle(const Options& o) {
          o.msg_rate > 0 ? " (client paced: see --msg-rate)" : "");
   if (rss_0 && rss_1 && rss_2 && rss_3) {
     const double mib = 1024.0 * 1024.0;
-    printf("   server RSS: before %.1f MiB, %d connections %.1f MiB, + subscriptions %.1f MiB, after %.0f s idle %.1f MiB\n",
-           *rss_0 / mib, o.conns, *rss_1 / mib, *rss_2 / mib, o.hold_s, *rss_3 / mib);
+    printf(
+        "   server RSS: before %.1f MiB, %d connections %.1f MiB, + subscriptions %.1f MiB, after %.0f s idle %.1f "
+        "MiB\n",
+        *rss_0 / mib, o.conns, *rss_1 / mib, *rss_2 / mib, o.hold_s, *rss_3 / mib);
     printf("   per connection %.0f bytes; per subscription %.0f bytes\n", double(*rss_1 - *rss_0) / o.conns,
            total ? double(*rss_2 - *rss_1) / total : 0.0);
   } else if (o.server_pid) {
@@ -1208,7 +1261,8 @@ int RunIdle(const Options& o) {
   if (cpu_hold_0 && cpu_hold_1 && o.hold_s > 0) {
     printf("   server CPU while idle: %.3f cores\n", (*cpu_hold_1 - *cpu_hold_0) / 1e6 / o.hold_s);
   }
-  printf("   connections closed by the server during the run: %" PRId64 "; errors %" PRId64 ", unexpected %" PRId64 "\n",
+  printf("   connections closed by the server during the run: %" PRId64 "; errors %" PRId64 ", unexpected %" PRId64
+         "\n",
          closes, sink.errors.load(), sink.unexpected.load());
   const std::string problem = sink.first_problem();
   if (!problem.empty()) printf("   first problem: %s\n", problem.c_str());
@@ -1275,8 +1329,9 @@ struct LoadResult {
 
 // Sends a subscribe on `conn` and reads until the `ready` batch (asking for each next batch).
 // `expected_messages` = subscribe + next_batch requests it will take (reserved in the pacer).
-LoadResult SubscribeAndLoad(LiveConn& conn, QueueSink& sink, Pacer& pacer, const std::string& id, const std::string& sql,
-                            const std::string& options_json, int expected_messages, Clock::time_point* sent_at) {
+LoadResult SubscribeAndLoad(LiveConn& conn, QueueSink& sink, Pacer& pacer, const std::string& id,
+                            const std::string& sql, const std::string& options_json, int expected_messages,
+                            Clock::time_point* sent_at) {
   LoadResult result;
   pacer.Wait(expected_messages);
   *sent_at = Clock::now();
@@ -1297,7 +1352,8 @@ LoadResult SubscribeAndLoad(LiveConn& conn, QueueSink& sink, Pacer& pacer, const
     }
     const auto control = (*msg)["batch_control"];
     const std::string_view status = control.error() ? std::string_view() : StrField(control.value_unsafe(), "status");
-    const std::string_view last = control.error() ? std::string_view() : StrField(control.value_unsafe(), "last_seq_id");
+    const std::string_view last =
+        control.error() ? std::string_view() : StrField(control.value_unsafe(), "last_seq_id");
     if (type == "subscription_ack") {
       result.ack_last_seq = std::string(last);
       if (!expect_batches) {
@@ -1324,7 +1380,8 @@ LoadResult SubscribeAndLoad(LiveConn& conn, QueueSink& sink, Pacer& pacer, const
     }
     const std::string last_seq(last);  // `last` points into the parser, which Parse reuses
     pacer.Wait();
-    conn.Send("{\"type\":\"next_batch\",\"subscription_id\":" + JsonQuote(id) + ",\"last_seq_id\":" + JsonQuote(last_seq) + "}");
+    conn.Send("{\"type\":\"next_batch\",\"subscription_id\":" + JsonQuote(id) +
+              ",\"last_seq_id\":" + JsonQuote(last_seq) + "}");
   }
 }
 
@@ -1339,7 +1396,8 @@ bool Unsubscribe(LiveConn& conn, QueueSink& sink, Pacer& pacer, const std::strin
   }
 }
 
-std::shared_ptr<LiveConn> OpenOne(const Options& o, IoPool& pool, const std::shared_ptr<Sink>& sink, const std::string& user) {
+std::shared_ptr<LiveConn> OpenOne(const Options& o, IoPool& pool, const std::shared_ptr<Sink>& sink,
+                                  const std::string& user) {
   std::string error;
   auto ws = OpenWs(pool.NewStrand(), o, user, UserPassword(user), &error);
   if (!ws) {
@@ -1367,7 +1425,8 @@ std::string BatchOptions(const Options& o, const std::string& from = "") {
 }
 
 int RunInitial(const Options& o) {
-  printf("== bench_live mode=initial rows=%d batch-size=%d reps=%d body-bytes=%d\n", o.rows, o.batch_size, o.reps, o.body_bytes);
+  printf("== bench_live mode=initial rows=%d batch-size=%d reps=%d body-bytes=%d\n", o.rows, o.batch_size, o.reps,
+         o.body_bytes);
   SqlClient sql(o);
   const std::string user = UserName(o, 0);
   if (!Must(sql, "CREATE NAMESPACE IF NOT EXISTS bench; DROP TABLE IF EXISTS " + std::string(kInitialTable) + "; " +
@@ -1416,7 +1475,8 @@ int RunInitial(const Options& o) {
 }
 
 int RunResume(const Options& o) {
-  printf("== bench_live mode=resume rows=%d batch-size=%d reps=%d body-bytes=%d\n", o.rows, o.batch_size, o.reps, o.body_bytes);
+  printf("== bench_live mode=resume rows=%d batch-size=%d reps=%d body-bytes=%d\n", o.rows, o.batch_size, o.reps,
+         o.body_bytes);
   SqlClient sql(o);
   const std::string user = UserName(o, 0);
   if (!Must(sql, "CREATE NAMESPACE IF NOT EXISTS bench; DROP TABLE IF EXISTS " + std::string(kResumeTable) + "; " +
@@ -1461,8 +1521,8 @@ int RunResume(const Options& o) {
     if (!conn) return 1;
     Pacer pacer(o.msg_rate);
     Clock::time_point sent_at;
-    const LoadResult r = SubscribeAndLoad(*conn, sink, pacer, "s", select, BatchOptions(o, checkpoint), MessagesToLoad(o),
-                                          &sent_at);
+    const LoadResult r =
+        SubscribeAndLoad(*conn, sink, pacer, "s", select, BatchOptions(o, checkpoint), MessagesToLoad(o), &sent_at);
     if (!r.ok) {
       ok = false;
     } else {

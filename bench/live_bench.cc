@@ -75,7 +75,8 @@ void BM_HeapPerSubscription(benchmark::State& state) {
     std::vector<std::shared_ptr<kalam::live::LiveSession>> sessions;
     for (int c = 0; c < kConnections; ++c) {
       conns.push_back(std::make_shared<CountingConnection>());
-      sessions.push_back(ldb.live.Attach(conns.back(), "c" + std::to_string(c), UserId("u" + std::to_string(c)), Role::kUser));
+      sessions.push_back(
+          ldb.live.Attach(conns.back(), "c" + std::to_string(c), UserId("u" + std::to_string(c)), Role::kUser));
     }
     malloc_trim(0);
     const size_t before = mallinfo2().uordblks;
@@ -99,7 +100,8 @@ void BM_NotifyOneOfManyUsers(benchmark::State& state) {
   std::vector<std::shared_ptr<kalam::live::LiveSession>> sessions;
   for (int u = 0; u < users; ++u) {
     conns.push_back(std::make_shared<CountingConnection>());
-    sessions.push_back(ldb.live.Attach(conns.back(), "c" + std::to_string(u), UserId("u" + std::to_string(u)), Role::kUser));
+    sessions.push_back(
+        ldb.live.Attach(conns.back(), "c" + std::to_string(u), UserId("u" + std::to_string(u)), Role::kUser));
     ldb.live.Subscribe(*sessions.back(), Request("s", "SELECT * FROM app.msgs WHERE n >= 0"));
   }
   auto writer = ldb.db.engine->CreateSession(UserId("u0"), Role::kUser);

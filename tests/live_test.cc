@@ -176,22 +176,24 @@ LiveServer* LiveTest::server_ = nullptr;
 
 TEST_F(LiveTest, AuthByHeaderSendsAuthSuccessFirst) {
   std::string error;
-  auto ws = WsClient::Connect(S().port(), "/v1/ws", {{"Authorization", BasicHeader("alice", kPassword)}}, false, &error);
+  auto ws =
+      WsClient::Connect(S().port(), "/v1/ws", {{"Authorization", BasicHeader("alice", kPassword)}}, false, &error);
   ASSERT_TRUE(ws) << error;
   JsonDoc first = Next(*ws);
   EXPECT_EQ(first.Str("/type"), "auth_success");
   EXPECT_EQ(first.Str("/user"), "alice");
   EXPECT_EQ(first.Str("/role"), "user");
   // The /ws alias serves the same protocol.
-  auto alias = WsClient::Connect(S().port(), "/ws", {{"Authorization", BasicHeader("alice", kPassword)}}, false, &error);
+  auto alias =
+      WsClient::Connect(S().port(), "/ws", {{"Authorization", BasicHeader("alice", kPassword)}}, false, &error);
   ASSERT_TRUE(alias) << error;
   EXPECT_EQ(Next(*alias).Str("/type"), "auth_success");
 }
 
 TEST_F(LiveTest, BadHeaderIsRefusedBeforeUpgrade) {
   std::string error;
-  auto ws = WsClient::Connect(S().port(), "/v1/ws", {{"Authorization", BasicHeader("alice", "wrong")}}, false, &error,
-                              1s);
+  auto ws =
+      WsClient::Connect(S().port(), "/v1/ws", {{"Authorization", BasicHeader("alice", "wrong")}}, false, &error, 1s);
   EXPECT_FALSE(ws);
   EXPECT_THAT(error, HasSubstr("401"));
   EXPECT_THAT(error, HasSubstr("INVALID_CREDENTIALS"));
@@ -405,10 +407,9 @@ TEST_F(LiveTest, AckCarriesProjectedSchemaAndSnapshot) {
   EXPECT_EQ(ack.Bool("/batch_control/has_more"), false);
   EXPECT_EQ(ack.Str("/batch_control/status"), "ready");
   EXPECT_FALSE(ack.Str("/batch_control/last_seq_id").empty());  // a string (BIGINT rule)
-  EXPECT_EQ(ack.Raw("/schema"),
-            R"([{"name":"id","data_type":"BigInt","index":0,"flags":["pk","nn","uq"]},)"
-            R"({"name":"status","data_type":"Text","index":1,"flags":["nn"]},)"
-            R"({"name":"_seq","data_type":"BigInt","index":2,"flags":["nn"]}])");
+  EXPECT_EQ(ack.Raw("/schema"), R"([{"name":"id","data_type":"BigInt","index":0,"flags":["pk","nn","uq"]},)"
+                                R"({"name":"status","data_type":"Text","index":1,"flags":["nn"]},)"
+                                R"({"name":"_seq","data_type":"BigInt","index":2,"flags":["nn"]}])");
   Quiet(*ws);  // no options: no initial data
   // With options: loading ack, then batch 0 (empty and ready here).
   ws->SendText(SubscribeMessage("a2", "SUBSCRIBE TO app.ack_t"));
@@ -427,7 +428,8 @@ TEST_F(LiveTest, AckCarriesProjectedSchemaAndSnapshot) {
 TEST_F(LiveTest, InitialDataModesAndPaging) {
   S().Sql("CREATE USER TABLE app.init_t (id BIGINT PRIMARY KEY, n INT)");
   std::string values;
-  for (int i = 1; i <= 25; ++i) values += (i > 1 ? "," : "") + std::string("(") + std::to_string(i) + "," + std::to_string(i % 5) + ")";
+  for (int i = 1; i <= 25; ++i)
+    values += (i > 1 ? "," : "") + std::string("(") + std::to_string(i) + "," + std::to_string(i % 5) + ")";
   S().Sql("INSERT INTO app.init_t (id, n) VALUES " + values, "alice");
   S().Sql("DELETE FROM app.init_t WHERE id = 3", "alice");
   auto ws = S().Connect("alice");
@@ -442,7 +444,8 @@ TEST_F(LiveTest, InitialDataModesAndPaging) {
   EXPECT_EQ(b0.Size("/rows"), 8u);
   EXPECT_EQ(b0.Str("/batch_control/last_seq_id"), Unquote(b0.Rows()[7]["_seq"]));
   Quiet(*ws);  // the next page waits for next_batch
-  ws->SendText(R"({"type":"next_batch","subscription_id":"all","last_seq_id":")" + b0.Str("/batch_control/last_seq_id") + "\"}");
+  ws->SendText(R"({"type":"next_batch","subscription_id":"all","last_seq_id":")" +
+               b0.Str("/batch_control/last_seq_id") + "\"}");
   JsonDoc b1 = Next(*ws);
   EXPECT_EQ(b1.Str("/batch_control/status"), "loading_batch");
   EXPECT_EQ(b1.Int("/batch_control/batch_num"), 1);
@@ -467,12 +470,12 @@ TEST_F(LiveTest, InitialDataModesAndPaging) {
   // from: rows changed after F, with _deleted markers for deleted or non-matching ones.
   std::string checkpoint;
   SubscribeAndLoad(*ws, "cp", "SELECT id FROM app.init_t", "", &checkpoint);
-  S().Sql("UPDATE app.init_t SET n = 0 WHERE id = 1", "alice");     // leaves n <> 0
-  S().Sql("DELETE FROM app.init_t WHERE id = 2", "alice");          // deleted
+  S().Sql("UPDATE app.init_t SET n = 0 WHERE id = 1", "alice");       // leaves n <> 0
+  S().Sql("DELETE FROM app.init_t WHERE id = 2", "alice");            // deleted
   S().Sql("INSERT INTO app.init_t (id, n) VALUES (30, 4)", "alice");  // new
   auto ws2 = S().Connect("alice");
-  auto resumed = SubscribeAndLoad(*ws2, "r", "SELECT id, n FROM app.init_t WHERE n <> 0",
-                                  R"({"from":")" + checkpoint + "\"}");
+  auto resumed =
+      SubscribeAndLoad(*ws2, "r", "SELECT id, n FROM app.init_t WHERE n <> 0", R"({"from":")" + checkpoint + "\"}");
   ASSERT_EQ(resumed.size(), 3u);
   EXPECT_EQ(Unquote(resumed[0]["id"]), "1");
   EXPECT_EQ(resumed[0]["_deleted"], "true");
@@ -625,8 +628,8 @@ TEST_F(LiveTest, InitialDataAcrossHotAndColdAndResumeAfterFlush) {
   S().Sql("UPDATE app.tiers SET v = 'c2' WHERE id = 3", "alice");
   S().Sql("STORAGE FLUSH TABLE app.tiers");
   for (int i = 0; i < 100; ++i) {
-    if (S().Sql("SELECT count(*) FROM system.jobs WHERE job_type = 'flush' AND status = 'completed'")
-            .find("\"2\"") != std::string::npos) {
+    if (S().Sql("SELECT count(*) FROM system.jobs WHERE job_type = 'flush' AND status = 'completed'").find("\"2\"") !=
+        std::string::npos) {
       break;
     }
     std::this_thread::sleep_for(50ms);
@@ -693,8 +696,9 @@ TEST_F(LiveTest, SystemLiveListsAndKillEndsSubscriptions) {
   auto ws = S().Connect("alice");
   ASSERT_TRUE(ws);
   SubscribeAndLoad(*ws, "k1", "SELECT * FROM app.kill_t WHERE id > 0");
-  std::string body = S().Sql("SELECT live_id, subscription_id, namespace_id, table_name, user_id, query, status "
-                             "FROM system.live_queries WHERE subscription_id = 'k1'");
+  std::string body = S().Sql(
+      "SELECT live_id, subscription_id, namespace_id, table_name, user_id, query, status "
+      "FROM system.live_queries WHERE subscription_id = 'k1'");
   JsonDoc live(body);
   ASSERT_EQ(live.ArrayRows().size(), 1u) << body;
   const std::string live_id = Unquote(live.ArrayRows()[0][0]);
@@ -822,8 +826,7 @@ LiveServer* LiveLimitsTest::server_ = nullptr;
 
 TEST_F(LiveLimitsTest, OriginAllowList) {
   std::string error;
-  auto refused =
-      WsClient::Connect(S().port(), "/v1/ws", {{"Origin", "https://evil.example.com"}}, false, &error, 1s);
+  auto refused = WsClient::Connect(S().port(), "/v1/ws", {{"Origin", "https://evil.example.com"}}, false, &error, 1s);
   EXPECT_FALSE(refused);
   EXPECT_THAT(error, HasSubstr("403"));
   auto allowed = WsClient::Connect(S().port(), "/v1/ws", {{"Origin", "https://app.example.com"}}, false, &error);

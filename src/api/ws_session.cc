@@ -1,8 +1,8 @@
 #include "ws_session.h"
 
 #include <simdjson.h>
-#include <cmath>
 #include <spdlog/spdlog.h>
+#include <cmath>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_executor.hpp>
@@ -116,9 +116,10 @@ void WsSession::Start(beast::http::request<beast::http::string_body> request, st
                       std::function<void()> on_finished) {
   on_finished_ = std::move(on_finished);
   // Run only starts the loops; it finishes the session itself only when the handshake failed.
-  asio::co_spawn(strand_, Run(std::move(request), std::move(identity)), [self = shared_from_this()](std::exception_ptr) {
-    if (self->loops_ == 0) self->Finish();
-  });
+  asio::co_spawn(strand_, Run(std::move(request), std::move(identity)),
+                 [self = shared_from_this()](std::exception_ptr) {
+                   if (self->loops_ == 0) self->Finish();
+                 });
 }
 
 asio::awaitable<void> WsSession::Run(beast::http::request<beast::http::string_body> request,
@@ -327,8 +328,8 @@ void WsSession::HandleMessage(std::string_view text) {
     if (method == "jwt") {
       Authenticate(service_.auth().AuthenticateToken(StringMember(message, "token"), auth::TokenType::kAccess, now_us));
     } else if (method == "basic") {
-      Authenticate(service_.auth().AuthenticatePassword(StringMember(message, "user"), StringMember(message, "password"),
-                                                        peer_ip_, now_us));
+      Authenticate(service_.auth().AuthenticatePassword(StringMember(message, "user"),
+                                                        StringMember(message, "password"), peer_ip_, now_us));
     } else {
       Authenticate(auth::AuthError{auth::AuthFailure::kInvalidCredentials, "Invalid credentials"});
     }
@@ -421,7 +422,8 @@ void WsSession::ArmCloseDeadline() {
 
 std::chrono::seconds WsSession::WriteTimeout() const {
   // Longer than a heartbeat round, so a live client is never cut off by it.
-  return std::chrono::seconds(std::max<uint32_t>(30, 2 * options_.heartbeat_interval_secs + options_.client_timeout_secs));
+  return std::chrono::seconds(
+      std::max<uint32_t>(30, 2 * options_.heartbeat_interval_secs + options_.client_timeout_secs));
 }
 
 void WsSession::Abandon() {

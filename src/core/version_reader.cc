@@ -49,7 +49,8 @@ void AppendRows(duckdb::DataChunk& chunk, size_t ncols, const std::unordered_set
 
 }  // namespace
 
-Result<std::vector<VersionedRow>> ReadVersionsAsOf(EngineContext& engine, const std::shared_ptr<const TableDefinition>& def,
+Result<std::vector<VersionedRow>> ReadVersionsAsOf(EngineContext& engine,
+                                                   const std::shared_ptr<const TableDefinition>& def,
                                                    const std::string& scope,
                                                    const std::shared_ptr<const store::Snapshot>& snapshot, SeqId as_of,
                                                    SeqId after) {

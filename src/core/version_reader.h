@@ -21,7 +21,8 @@ struct EngineContext;
 // `as_of` before it picks the newest per identity, and the hot read ignores the flush
 // watermark (a version the snapshot holds may have been superseded, and so never flushed,
 // by the time a later flush ran).
-Result<std::vector<VersionedRow>> ReadVersionsAsOf(EngineContext& engine, const std::shared_ptr<const TableDefinition>& def,
+Result<std::vector<VersionedRow>> ReadVersionsAsOf(EngineContext& engine,
+                                                   const std::shared_ptr<const TableDefinition>& def,
                                                    const std::string& scope,
                                                    const std::shared_ptr<const store::Snapshot>& snapshot, SeqId as_of,
                                                    SeqId after);

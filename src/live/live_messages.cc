@@ -35,14 +35,27 @@ std::string EncodeError(std::string_view subscription_id, LiveErrorCode code, st
 
 std::string EncodeUnsubscribed(std::string_view subscription_id) {
   std::string out;
-  JsonWriter(&out).StartObject().Key("type").String("unsubscribed").Key("subscription_id").String(subscription_id).EndObject();
+  JsonWriter(&out)
+      .StartObject()
+      .Key("type")
+      .String("unsubscribed")
+      .Key("subscription_id")
+      .String(subscription_id)
+      .EndObject();
   return out;
 }
 
 std::string EncodeAuthSuccess(const UserId& user, Role role) {
   std::string out;
-  JsonWriter(&out).StartObject().Key("type").String("auth_success").Key("user").String(user.str()).Key("role").String(
-      RoleName(role)).EndObject();
+  JsonWriter(&out)
+      .StartObject()
+      .Key("type")
+      .String("auth_success")
+      .Key("user")
+      .String(user.str())
+      .Key("role")
+      .String(RoleName(role))
+      .EndObject();
   return out;
 }
 

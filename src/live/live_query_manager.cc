@@ -45,7 +45,6 @@ LiveErrorCode CodeForStatus(const Status& status) {
   }
 }
 
-
 Result<SubscriptionOptions> MergeOptions(const SubscribeRequest& request, const SubscriptionQuery& query) {
   if (request.options_malformed) return Status::InvalidArgument("options must be an object of numbers or strings");
   std::optional<std::string> batch_size, last_rows, from;
@@ -95,8 +94,8 @@ std::string OptionsJson(const SubscriptionOptions& options) {
 }
 
 // `{"col":value,...,"_seq":"N"[,"_deleted":b]}` for one version, in projection order.
-void AppendRowObject(const Subscription& sub, const std::vector<duckdb::Value>& values, SeqId seq,
-                     const bool* deleted, std::string* out) {
+void AppendRowObject(const Subscription& sub, const std::vector<duckdb::Value>& values, SeqId seq, const bool* deleted,
+                     std::string* out) {
   out->push_back('{');
   bool first = true;
   for (const int column : *sub.projection) {
@@ -163,7 +162,7 @@ Delivery Classify(const Subscription& sub, const tables::CommittedChange& change
       const bool was = sub.filter.Matches(*change.old_values, change.old_seq);
       const bool is = sub.filter.Matches(*change.values, change.seq);
       if (was && is) return Delivery::kUpdate;
-      if (is) return Delivery::kInsert;  // enters the result
+      if (is) return Delivery::kInsert;   // enters the result
       if (was) return Delivery::kDelete;  // leaves it
       return Delivery::kNone;
     }
@@ -184,7 +183,7 @@ std::string EncodeChange(const Subscription& sub, Delivery delivery, SeqId seq, 
   out.reserve(96 + sub.id_length + new_row.size() + old_row.size());
   out += "{\"type\":\"change\",\"subscription_id\":";
   AppendJsonString(sub.id(), &out);
-  out += delivery == Delivery::kInsert ? ",\"change_type\":\"insert\""
+  out += delivery == Delivery::kInsert   ? ",\"change_type\":\"insert\""
          : delivery == Delivery::kUpdate ? ",\"change_type\":\"update\""
                                          : ",\"change_type\":\"delete\"";
   out += ",\"seq\":";
@@ -224,8 +223,7 @@ Prepared Failed(LiveErrorCode code, std::string message) {
 }
 
 Prepared Prepare(core::Engine& engine, SubscriptionQueryCache& queries, ProjectionPool& projections,
-                 const SubscribeRequest& request,
-                 const UserId& user, Role role, std::string_view connection_id) {
+                 const SubscribeRequest& request, const UserId& user, Role role, std::string_view connection_id) {
   auto parsed = queries.Get(request.sql);
   if (!parsed.ok()) return Failed(CodeForStatus(parsed.status()), parsed.status().message());
   const std::shared_ptr<const SubscriptionQuery>& query = *parsed;
@@ -324,8 +322,7 @@ void LiveQueryManager::Subscribe(LiveSession& session, const SubscribeRequest& r
     return;
   }
   if (!ValidSubscriptionId(request.id)) {
-    return error(LiveErrorCode::kInvalidSubscriptionId,
-                 "Subscription id must be 1..128 characters of [A-Za-z0-9_.:-]");
+    return error(LiveErrorCode::kInvalidSubscriptionId, "Subscription id must be 1..128 characters of [A-Za-z0-9_.:-]");
   }
   {
     std::lock_guard lock(session.mu_);
@@ -334,12 +331,13 @@ void LiveQueryManager::Subscribe(LiveSession& session, const SubscribeRequest& r
     }
     if (limits_.max_subscriptions_per_connection > 0 &&
         session.subscriptions_.size() >= limits_.max_subscriptions_per_connection) {
-      return error(LiveErrorCode::kSubscriptionLimitExceeded,
-                   "At most " + std::to_string(limits_.max_subscriptions_per_connection) +
-                       " subscriptions per connection");
+      return error(
+          LiveErrorCode::kSubscriptionLimitExceeded,
+          "At most " + std::to_string(limits_.max_subscriptions_per_connection) + " subscriptions per connection");
     }
   }
-  Prepared prepared = Prepare(engine_, *queries_, *projections_, request, session.user_, session.role_, session.connection_id_);
+  Prepared prepared =
+      Prepare(engine_, *queries_, *projections_, request, session.user_, session.role_, session.connection_id_);
   if (prepared.error) return error(prepared.error->code, prepared.error->message);
   std::shared_ptr<Subscription> sub = std::move(prepared.sub);
   const SubscriptionOptions& options = prepared.options;
@@ -378,27 +376,28 @@ void LiveQueryManager::LoadInitialData(const std::shared_ptr<Subscription>& sub,
     if (!rows.ok()) return Fail(sub, LiveErrorCode::kSubscriptionFailed, rows.status().message());
     versions = std::move(rows).value();
   } else {
-    auto rows = engine_.ReadVersionsAsOf(sub->def, std::string(sub->scope()), snapshot, sub->snapshot_seq, options.from.value_or(0));
+    auto rows = engine_.ReadVersionsAsOf(sub->def, std::string(sub->scope()), snapshot, sub->snapshot_seq,
+                                         options.from.value_or(0));
     if (!rows.ok()) return Fail(sub, LiveErrorCode::kSubscriptionFailed, rows.status().message());
     versions = std::move(rows).value();
   }
   snapshot.reset();
-  std::vector<std::string> encoded;
-  std::vector<SeqId> seqs;
+  // The rows to send (with whether each still matches), then only those are encoded.
   const bool from_mode = options.from.has_value();
+  std::vector<std::pair<const core::VersionedRow*, bool>> kept;
   for (const core::VersionedRow& row : versions) {
     const bool matches = !row.deleted && sub->filter.Matches(row.values, row.seq);
-    if (!matches && !from_mode) continue;
-    std::string object;
-    const bool deleted = !matches;
-    AppendRowObject(*sub, row.values, row.seq, from_mode ? &deleted : nullptr, &object);
-    encoded.push_back(std::move(object));
-    seqs.push_back(row.seq);
+    if (matches || from_mode) kept.emplace_back(&row, matches);
   }
-  if (options.last_rows && !from_mode && encoded.size() > static_cast<size_t>(*options.last_rows)) {
-    const size_t drop = encoded.size() - static_cast<size_t>(*options.last_rows);
-    encoded.erase(encoded.begin(), encoded.begin() + static_cast<std::ptrdiff_t>(drop));
-    seqs.erase(seqs.begin(), seqs.begin() + static_cast<std::ptrdiff_t>(drop));
+  if (options.last_rows && !from_mode && kept.size() > static_cast<size_t>(*options.last_rows)) {
+    kept.erase(kept.begin(), kept.end() - static_cast<std::ptrdiff_t>(*options.last_rows));
+  }
+  std::vector<std::string> encoded(kept.size());
+  std::vector<SeqId> seqs(kept.size());
+  for (size_t i = 0; i < kept.size(); ++i) {
+    const bool deleted = !kept[i].second;
+    AppendRowObject(*sub, kept[i].first->values, kept[i].first->seq, from_mode ? &deleted : nullptr, &encoded[i]);
+    seqs[i] = kept[i].first->seq;
   }
   {
     std::lock_guard lock(sub->mu);

@@ -84,9 +84,8 @@ class LiveQueryManagerTest : public ::testing::Test {
 };
 
 TEST_F(LiveQueryManagerTest, OnlyWatchedScopesAreWanted) {
-  const TableNumber number = engine_->FindReadableTable(TableId{NamespaceId("app"), TableName("t")}, Role::kUser)
-                                 .value()
-                                 ->number;
+  const TableNumber number =
+      engine_->FindReadableTable(TableId{NamespaceId("app"), TableName("t")}, Role::kUser).value()->number;
   EXPECT_FALSE(live_->Wants(number, "alice"));
   Subscribe("s", "SELECT * FROM app.t");
   EXPECT_TRUE(live_->Wants(number, "alice"));

@@ -61,7 +61,7 @@ struct Subscription {
   std::shared_ptr<LiveConnection> connection;
   std::shared_ptr<const TableDefinition> def;
   bool shared_scope = false;  // SHARED and system tables: one scope for every user
-  bool indexed = true;  // receives changes (system tables do not, yet)
+  bool indexed = true;        // receives changes (system tables do not, yet)
   RowFilter filter;
   // Table column per output column; -1 = `_seq`. Pooled: subscriptions with equal
   // projections share one (and one encoded row per change).
@@ -100,7 +100,7 @@ struct Subscription {
 
   bool registered = false;  // in the manager's index and counts; guarded by the manager's mu_
 
-  std::mutex mu;  // guards everything below
+  std::mutex mu;                                                        // guards everything below
   std::unique_ptr<InitialLoad> load = std::make_unique<InitialLoad>();  // null once live
   bool closed = false;
 };

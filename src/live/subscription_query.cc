@@ -105,7 +105,8 @@ Result<SubscriptionQuery> ParseSubscriptionQuery(std::string_view sql) {
   // The condition goes through the same checks as the SELECT form: text such as
   // `a = 1 ORDER BY b` or `a = 1 UNION SELECT 1` must not slip in behind the WHERE.
   const TableId table{*subscribe->table.namespace_id, subscribe->table.table_name};
-  std::string select = "SELECT * FROM " + QuoteIdent(table.namespace_id.str()) + "." + QuoteIdent(table.table_name.str());
+  std::string select =
+      "SELECT * FROM " + QuoteIdent(table.namespace_id.str()) + "." + QuoteIdent(table.table_name.str());
   if (!subscribe->where_text.empty()) select += " WHERE " + subscribe->where_text;
   KALAM_ASSIGN_OR_RETURN(auto parsed, ParseSelect(select));
   KALAM_ASSIGN_OR_RETURN(SubscriptionQuery query, FromSelect(*parsed));

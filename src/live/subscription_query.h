@@ -3,8 +3,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -20,7 +20,7 @@ namespace kalam::live {
 struct SubscriptionQuery {
   std::string sql;  // as the client sent it
   TableId table;
-  std::vector<std::string> columns;  // lowercase, as listed; empty for `*`
+  std::vector<std::string> columns;                    // lowercase, as listed; empty for `*`
   duckdb::unique_ptr<duckdb::ParsedExpression> where;  // null without WHERE
   bool options_given = false;                          // SUBSCRIBE TO ... OPTIONS (...)
   std::vector<std::pair<std::string, std::string>> options;

@@ -118,7 +118,8 @@ class WsClient {
                                              std::vector<std::string>* skipped = nullptr) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       auto message = Receive(left.count() > 0 ? left : std::chrono::milliseconds(0));
       if (!message) return std::nullopt;
       if (match(*message)) return message;

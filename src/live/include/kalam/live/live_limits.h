@@ -8,9 +8,9 @@ namespace kalam::live {
 // `[rate_limit]` and `[websocket]` settings the live-query module enforces (PROTOCOL.md §9).
 // 0 disables a limit.
 struct LiveLimits {
-  uint32_t max_subscriptions_per_user = 100;        // across the user's connections
+  uint32_t max_subscriptions_per_user = 100;  // across the user's connections
   uint32_t max_subscriptions_per_connection = 100;
-  size_t max_pending_changes = 100000;              // buffered while initial data is paged
+  size_t max_pending_changes = 100000;  // buffered while initial data is paged
 };
 
 }  // namespace kalam::live

@@ -96,8 +96,8 @@ class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirect
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
-  using ScopeMap = std::unordered_map<std::string, std::vector<std::shared_ptr<Subscription>>, StringHash,
-                                      std::equal_to<>>;
+  using ScopeMap =
+      std::unordered_map<std::string, std::vector<std::shared_ptr<Subscription>>, StringHash, std::equal_to<>>;
 
   // Registers `sub` at a commit point (its snapshot) and in the session; false (and an error
   // sent) when a limit was reached meanwhile.
@@ -109,8 +109,8 @@ class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirect
   // The second half of Remove, for a subscription already closed under its lock.
   void Unregister(const std::shared_ptr<Subscription>& sub);
   // Reads, filters, encodes and pages out the initial data as of the subscription's S.
-  void LoadInitialData(const std::shared_ptr<Subscription>& sub, const SubscriptionOptions& options,
-                       bool is_system, std::shared_ptr<const store::Snapshot> snapshot);
+  void LoadInitialData(const std::shared_ptr<Subscription>& sub, const SubscriptionOptions& options, bool is_system,
+                       std::shared_ptr<const store::Snapshot> snapshot);
   // Sends the next page of initial data; after the last, the buffered changes, and goes live.
   void SendNextPage(Subscription& sub);
   // Remove, then the error to the client (only when this call removed it).
@@ -124,7 +124,7 @@ class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirect
   std::unique_ptr<ProjectionPool> projections_;
   std::atomic<size_t> indexed_{0};  // subscriptions in index_: Wants() is free while 0
   std::atomic<size_t> active_{0};   // registered subscriptions (system.stats, reservations)
-  mutable std::shared_mutex mu_;     // guards everything below
+  mutable std::shared_mutex mu_;    // guards everything below
   std::unordered_map<TableNumber, ScopeMap> index_;
   std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> per_user_;
   std::unordered_map<LiveSession*, std::weak_ptr<LiveSession>> sessions_;

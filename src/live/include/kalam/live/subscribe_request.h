@@ -11,7 +11,7 @@ namespace kalam::live {
 struct SubscribeRequest {
   std::string id;
   std::string sql;
-  bool options_given = false;  // a JSON `options` object was present (even `{}`)
+  bool options_given = false;      // a JSON `options` object was present (even `{}`)
   bool options_malformed = false;  // `options` was not an object, or a value was not a number or string
   std::optional<std::string> batch_size;
   std::optional<std::string> last_rows;

@@ -17,9 +17,9 @@ enum class ChangeKind : uint8_t { kInsert, kUpdate, kDelete };
 // that receives them.
 struct CommittedChange {
   ChangeKind kind = ChangeKind::kInsert;
-  SeqId seq = 0;                                        // the new version or the tombstone
-  const std::vector<duckdb::Value>* values = nullptr;   // insert, update: the new version
-  SeqId old_seq = 0;                                    // update, delete: the version replaced
+  SeqId seq = 0;                                       // the new version or the tombstone
+  const std::vector<duckdb::Value>* values = nullptr;  // insert, update: the new version
+  SeqId old_seq = 0;                                   // update, delete: the version replaced
   const std::vector<duckdb::Value>* old_values = nullptr;
 };
 
