@@ -577,23 +577,70 @@ bool LiveQueryManager::Wants(TableNumber table, std::string_view scope) const {
 
 void LiveQueryManager::OnCommitted(const TableDefinition& def, std::string_view scope,
                                    std::span<const tables::CommittedChange> changes) {
+  // Under the table store's write lock: only take a copy, in commit order.
+  CommittedBatch batch;
+  batch.table = def.number;
+  batch.schema_version = def.schema_version;
+  batch.scope = std::string(scope);
+  batch.changes.reserve(changes.size());
+  for (const tables::CommittedChange& c : changes) {
+    OwnedChange owned;
+    owned.kind = c.kind;
+    owned.seq = c.seq;
+    owned.old_seq = c.old_seq;
+    if (c.values) owned.values = *c.values;
+    if (c.old_values) owned.old_values = *c.old_values;
+    batch.changes.push_back(std::move(owned));
+  }
+  std::lock_guard lock(queue_mu_);
+  queue_.push_back(std::move(batch));
+}
+
+void LiveQueryManager::Deliver() {
+  // Whoever holds dispatch_mu_ delivers every queued batch, in order; a writer that finds it
+  // taken leaves its batch to that thread. After letting go, the queue is checked again, so a
+  // batch queued just before the release is never stranded.
+  while (true) {
+    {
+      std::unique_lock dispatch(dispatch_mu_, std::try_to_lock);
+      if (!dispatch.owns_lock()) return;
+      while (true) {
+        CommittedBatch batch;
+        {
+          std::lock_guard lock(queue_mu_);
+          if (queue_.empty()) break;
+          batch = std::move(queue_.front());
+          queue_.pop_front();
+        }
+        DeliverBatch(batch);
+      }
+    }
+    std::lock_guard lock(queue_mu_);
+    if (queue_.empty()) return;
+  }
+}
+
+void LiveQueryManager::DeliverBatch(const CommittedBatch& batch) {
   // Subscriptions that end here (closed under their lock; unregistered once mu_ is free).
   std::vector<std::pair<std::shared_ptr<Subscription>, std::string>> ended;
   {
     std::shared_lock lock(mu_);
-    auto table = index_.find(def.number);
+    auto table = index_.find(batch.table);
     if (table == index_.end()) return;
-    auto found = table->second.find(scope);
+    auto found = table->second.find(batch.scope);
     if (found == table->second.end()) return;
     const auto& subs = found->second;
     std::vector<RowCache> caches;
     const int64_t now_us = NowMicros();
-    for (const tables::CommittedChange& change : changes) {
+    for (const OwnedChange& owned : batch.changes) {
+      const tables::CommittedChange change{owned.kind, owned.seq, &owned.values, owned.old_seq, &owned.old_values};
       caches.clear();
       for (const auto& sub_ptr : subs) {
         Subscription& sub = *sub_ptr;
+        // Registered after this change committed: its initial data already holds it.
+        if (change.seq <= sub.snapshot_seq) continue;
         // A subscription made under another schema cannot read these rows: it ends (§6.7).
-        if (sub.def->schema_version != def.schema_version) {
+        if (sub.def->schema_version != batch.schema_version) {
           std::lock_guard sub_lock(sub.mu);
           if (!sub.closed) {
             sub.closed = true;

@@ -76,7 +76,7 @@ Result<std::vector<SeqId>> TableStore::Insert(const TableDefinition& def, std::s
   std::vector<SeqId> seqs;
   seqs.reserve(rows.size());
   std::string row_bytes;
-  std::lock_guard lock(write_mu_);
+  std::unique_lock lock(write_mu_);
   std::unordered_set<std::string> batch_keys;
   for (const auto& values : rows) {
     std::string index_key;
@@ -118,6 +118,8 @@ Result<std::vector<SeqId>> TableStore::Insert(const TableDefinition& def, std::s
       changes[i].values = &rows[i];
     }
     sink->OnCommitted(def, scope, changes);
+    lock.unlock();
+    sink->Deliver();
   }
   return seqs;
 }
@@ -134,7 +136,7 @@ Result<size_t> TableStore::WriteVersions(const TableDefinition& def, std::string
   std::string row_bytes;
   size_t written = 0;
   SeqId last = 0;
-  std::lock_guard lock(write_mu_);
+  std::unique_lock lock(write_mu_);
   ChangeSink* sink = sink_.load(std::memory_order_acquire);
   const bool publish = sink != nullptr && sink->Wants(def.number, scope);
   struct Written {
@@ -198,6 +200,8 @@ Result<size_t> TableStore::WriteVersions(const TableDefinition& def, std::string
       if (!deleted) c.values = &change.values;
     }
     sink->OnCommitted(def, scope, out);
+    lock.unlock();
+    sink->Deliver();
   }
   return written;
 }

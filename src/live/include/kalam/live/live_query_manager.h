@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -58,8 +59,10 @@ class LiveSession {
 // the last page exactly once; change fan-out into each connection's outbound queue.
 //
 // Writers call OnCommitted on their own thread while the table store holds its write lock, so
-// changes arrive in `_seq` order; delivery only encodes and queues (LiveConnection::Send never
-// blocks), so a slow client never slows a writer. Thread-safe.
+// changes are taken in `_seq` order; Deliver, right after the lock is released, encodes and
+// queues them per connection (LiveConnection::Send never blocks) in that order, one delivering
+// thread at a time. So fan-out never holds other writers' commits back, and a slow client
+// never slows a writer. Thread-safe.
 class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirectory {
  public:
   // `engine` must outlive the manager; the caller wires it with Engine::SetLiveQueries.
@@ -82,6 +85,7 @@ class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirect
   bool Wants(TableNumber table, std::string_view scope) const override;
   void OnCommitted(const TableDefinition& def, std::string_view scope,
                    std::span<const tables::CommittedChange> changes) override;
+  void Deliver() override;
 
   // LiveQueryDirectory
   std::vector<LiveQueryRecord> List() const override;
@@ -98,6 +102,22 @@ class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirect
   };
   using ScopeMap =
       std::unordered_map<std::string, std::vector<std::shared_ptr<Subscription>>, StringHash, std::equal_to<>>;
+
+  // One committed batch, copied out of the write path (OnCommitted) for delivery (Deliver).
+  struct OwnedChange {
+    tables::ChangeKind kind = tables::ChangeKind::kInsert;
+    SeqId seq = 0;
+    SeqId old_seq = 0;
+    std::vector<duckdb::Value> values;
+    std::vector<duckdb::Value> old_values;
+  };
+  struct CommittedBatch {
+    TableNumber table = 0;
+    uint32_t schema_version = 0;
+    std::string scope;
+    std::vector<OwnedChange> changes;
+  };
+  void DeliverBatch(const CommittedBatch& batch);
 
   // Registers `sub` at a commit point (its snapshot) and in the session; false (and an error
   // sent) when a limit was reached meanwhile.
@@ -124,7 +144,10 @@ class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirect
   std::unique_ptr<ProjectionPool> projections_;
   std::atomic<size_t> indexed_{0};  // subscriptions in index_: Wants() is free while 0
   std::atomic<size_t> active_{0};   // registered subscriptions (system.stats, reservations)
-  mutable std::shared_mutex mu_;    // guards everything below
+  std::mutex queue_mu_;               // guards queue_
+  std::deque<CommittedBatch> queue_;  // committed, not yet delivered; commit order
+  std::mutex dispatch_mu_;            // held by the one thread delivering queue_
+  mutable std::shared_mutex mu_;      // guards everything below
   std::unordered_map<TableNumber, ScopeMap> index_;
   std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> per_user_;
   std::unordered_map<LiveSession*, std::weak_ptr<LiveSession>> sessions_;

@@ -27,10 +27,12 @@ struct CommittedChange {
 // the write path can call upward without depending on the live module (ARCHITECTURE.md: the
 // interface would sit in `commons`, but rows are DuckDB values, which `commons` never names).
 //
-// The table store calls both methods while it holds its write lock, right after the batch
-// committed: calls arrive in commit (`_seq`) order, and a subscriber that registers under the
-// same lock (TableStore::AtCommitPoint) sees every later change exactly once. Implementations
-// must therefore be quick and must never block on a client.
+// The table store calls Wants and OnCommitted while it holds its write lock, right after the
+// batch committed: calls arrive in commit (`_seq`) order, and a subscriber that registers under
+// the same lock (TableStore::AtCommitPoint) can tell every later change from the earlier ones.
+// OnCommitted must therefore be quick (take the changes, no fan-out); the store then releases
+// the lock and calls Deliver on the same thread, where the sink does the real work in commit
+// order, without holding every other writer back.
 class ChangeSink {
  public:
   virtual ~ChangeSink() = default;
@@ -40,6 +42,9 @@ class ChangeSink {
   // The changes of one committed batch, in ascending `seq`.
   virtual void OnCommitted(const TableDefinition& def, std::string_view scope,
                            std::span<const CommittedChange> changes) = 0;
+  // After OnCommitted, outside the write lock: deliver what was taken (any thread's batches,
+  // in commit order).
+  virtual void Deliver() = 0;
 };
 
 }  // namespace kalam::tables
