@@ -706,6 +706,8 @@ TEST_F(LiveTest, SystemLiveListsAndKillEndsSubscriptions) {
   EXPECT_THAT(live_id, ::testing::EndsWith("-k1"));
   EXPECT_EQ(Unquote(live.ArrayRows()[0][3]), "kill_t");
   EXPECT_EQ(Unquote(live.ArrayRows()[0][6]), "active");
+  const std::string stats = S().Sql("SELECT metric_value FROM system.stats WHERE metric_name = 'active_subscriptions'");
+  EXPECT_THAT(stats, ::testing::Not(HasSubstr("[\"0\"]"))) << stats;
   // The user role cannot read system.live.
   EXPECT_EQ(S().SqlResult("SELECT * FROM system.live", "alice").status, 403);
   // Another user cannot kill it (nor learn that it exists); its owner or an admin can.

@@ -531,7 +531,10 @@ Result<system::RowSet> BuildSystemRowSet(EngineContext& engine, std::string_view
       }
     }
     stats.version = KALAMDB_VERSION;
-    if (engine.live != nullptr) stats.active_subscriptions = static_cast<int64_t>(engine.live->ActiveCount());
+    if (engine.live != nullptr) {
+      stats.active_subscriptions = static_cast<int64_t>(engine.live->ActiveCount());
+      stats.active_connections = static_cast<int64_t>(engine.live->ConnectionCount());
+    }
     stats.uptime_seconds = std::chrono::duration_cast<std::chrono::seconds>(
                                std::chrono::steady_clock::now() - engine.started)
                                .count();

@@ -751,6 +751,11 @@ Status LiveQueryManager::ValidateSubscription(std::string_view sql, const UserId
 
 size_t LiveQueryManager::ActiveCount() const { return active_.load(std::memory_order_relaxed); }
 
+size_t LiveQueryManager::ConnectionCount() const {
+  std::shared_lock lock(mu_);
+  return sessions_.size();
+}
+
 Status LiveQueryManager::Kill(const LiveQueryId& id, const UserId& requester, Role requester_role) {
   // A rare admin statement: a scan is fine. User ids may contain '-', so two subscriptions
   // can spell one live id; only one the requester may kill is taken.

@@ -20,6 +20,8 @@ class LiveQueryDirectory {
 
   virtual std::vector<LiveQueryRecord> List() const = 0;
   virtual size_t ActiveCount() const = 0;
+  // Authenticated live connections (system.stats `active_connections`).
+  virtual size_t ConnectionCount() const = 0;
   // Checks a subscription's SQL as a WebSocket subscribe would (PROTOCOL.md §6.4) without
   // subscribing: SUBSCRIBE TO over HTTP (§5.11). NotFound, PermissionDenied, Unsupported or
   // InvalidArgument.

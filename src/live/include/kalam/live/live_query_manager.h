@@ -90,6 +90,7 @@ class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirect
   // LiveQueryDirectory
   std::vector<LiveQueryRecord> List() const override;
   size_t ActiveCount() const override;
+  size_t ConnectionCount() const override;
   Status ValidateSubscription(std::string_view sql, const UserId& user, Role role) override;
   Status Kill(const LiveQueryId& id, const UserId& requester, Role requester_role) override;
   void OnTableDropped(const TableId& table) override;
