@@ -110,6 +110,7 @@ void BM_NotifyOneOfManyUsers(benchmark::State& state) {
   auto writer = ldb.db.engine->CreateSession(UserId("u0"), Role::kUser);
   const std::string sql = "INSERT INTO app.msgs (body, n) VALUES ('hello', 1)";
   for (auto _ : state) ldb.db.Must(sql, writer.get());
+  ldb.live.WaitForDeliveries();
   state.SetItemsProcessed(state.iterations());
   if (!conns.empty()) state.counters["delivered"] = static_cast<double>(conns[0]->messages.load());
   for (auto& s : sessions) ldb.live.Detach(*s);

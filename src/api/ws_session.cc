@@ -108,7 +108,9 @@ WsSession::WsSession(Strand strand, asio::ip::tcp::socket socket, ApiService& se
       peer_ip_(std::move(peer_ip)),
       slot_(std::move(slot)),
       wake_(strand),
-      ticks_(strand) {}
+      ticks_(strand),
+      write_deadline_(strand),
+      close_deadline_(strand) {}
 
 WsSession::~WsSession() = default;
 
@@ -237,9 +239,9 @@ asio::awaitable<void> WsSession::WriteLoop() {
     }
     for (std::string& message : batch) {
       // A peer that stops reading must not hold this loop (and its queue) forever.
-      beast::get_lowest_layer(ws_).expires_after(WriteTimeout());
+      ArmWriteDeadline();
       auto [ec, n] = co_await ws_.async_write(asio::buffer(message), kUseTuple);
-      beast::get_lowest_layer(ws_).expires_never();
+      write_deadline_.cancel();
       {
         std::lock_guard lock(out_mu_);
         out_bytes_ -= std::min(out_bytes_, message.size());
@@ -252,9 +254,9 @@ asio::awaitable<void> WsSession::WriteLoop() {
     }
     batch.clear();
     if (ping) {
-      beast::get_lowest_layer(ws_).expires_after(WriteTimeout());
+      ArmWriteDeadline();
       auto [ec] = co_await ws_.async_ping({}, kUseTuple);
-      beast::get_lowest_layer(ws_).expires_never();
+      write_deadline_.cancel();
       if (ec) {
         beast::error_code ignored;
         beast::get_lowest_layer(ws_).socket().close(ignored);
@@ -262,7 +264,7 @@ asio::awaitable<void> WsSession::WriteLoop() {
       }
     }
     if (close) {
-      beast::get_lowest_layer(ws_).expires_after(kCloseTimeout);
+      // Beast bounds the closing handshake (handshake_timeout); close_deadline_ bounds the rest.
       co_await ws_.async_close(*close, kUseTuple);
       beast::error_code ignored;
       beast::get_lowest_layer(ws_).socket().close(ignored);
@@ -416,8 +418,28 @@ void WsSession::Close(uint16_t code, std::string reason) {
 }
 
 void WsSession::ArmCloseDeadline() {
-  // A write stuck on a peer that does not read would hold the close frame back forever.
-  asio::post(strand_, [self = shared_from_this()] { beast::get_lowest_layer(self->ws_).expires_after(kCloseTimeout); });
+  // A write stuck on a peer that does not read would hold the close frame back forever. Our
+  // own timers, not the stream's expiry: Beast's expiry applies only to operations started
+  // after it is set, and would linger on the read side.
+  asio::post(strand_, [self = shared_from_this()] {
+    if (self->close_deadline_armed_) return;
+    self->close_deadline_armed_ = true;
+    self->close_deadline_.expires_after(kCloseTimeout);
+    self->close_deadline_.async_wait([self](beast::error_code ec) {
+      if (ec) return;
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->ws_).socket().close(ignored);
+    });
+  });
+}
+
+void WsSession::ArmWriteDeadline() {
+  write_deadline_.expires_after(WriteTimeout());
+  write_deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec) return;  // cancelled: the write finished
+    beast::error_code ignored;
+    beast::get_lowest_layer(self->ws_).socket().close(ignored);
+  });
 }
 
 std::chrono::seconds WsSession::WriteTimeout() const {
@@ -440,6 +462,8 @@ void WsSession::WakeWriter() {
 void WsSession::Finish() {
   if (finished_) return;
   finished_ = true;
+  write_deadline_.cancel();
+  close_deadline_.cancel();
   if (live_) {
     if (auto* manager = service_.live()) manager->Detach(*live_);
     live_.reset();

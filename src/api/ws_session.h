@@ -72,6 +72,7 @@ class WsSession final : public live::LiveConnection, public std::enable_shared_f
   void Authenticated(const auth::Identity& identity);
   void WakeWriter();
   void ArmCloseDeadline();
+  void ArmWriteDeadline();
   std::chrono::seconds WriteTimeout() const;
   void Finish();
 
@@ -85,6 +86,8 @@ class WsSession final : public live::LiveConnection, public std::enable_shared_f
   std::function<void()> on_finished_;
   boost::asio::steady_timer wake_;   // the write loop waits on it; cancelled to wake it
   boost::asio::steady_timer ticks_;  // the timer loop's clock
+  boost::asio::steady_timer write_deadline_;  // closes the socket when a write hangs
+  boost::asio::steady_timer close_deadline_;  // closes the socket when closing hangs
 
   // Strand-only state.
   simdjson::dom::parser parser_;
@@ -95,6 +98,7 @@ class WsSession final : public live::LiveConnection, public std::enable_shared_f
   int64_t rate_window_ = 0;
   uint32_t rate_count_ = 0;
   bool finished_ = false;
+  bool close_deadline_armed_ = false;
   int loops_ = 0;
 
   std::mutex out_mu_;  // guards everything below

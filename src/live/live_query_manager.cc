@@ -284,9 +284,19 @@ LiveQueryManager::LiveQueryManager(core::Engine& engine, LiveLimits limits)
     : engine_(engine),
       limits_(limits),
       queries_(std::make_unique<SubscriptionQueryCache>()),
-      projections_(std::make_unique<ProjectionPool>()) {}
+      projections_(std::make_unique<ProjectionPool>()) {
+  delivery_ = std::thread([this] { DeliveryLoop(); });
+}
 
-LiveQueryManager::~LiveQueryManager() = default;
+LiveQueryManager::~LiveQueryManager() {
+  {
+    std::lock_guard lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  queue_space_cv_.notify_all();
+  delivery_.join();
+}
 
 std::shared_ptr<LiveSession> LiveQueryManager::Attach(std::shared_ptr<LiveConnection> connection,
                                                       std::string connection_id, UserId user, Role role) {
@@ -347,9 +357,15 @@ void LiveQueryManager::Subscribe(LiveSession& session, const SubscribeRequest& r
   std::shared_ptr<const store::Snapshot> snapshot;
   if (!Register(session, sub, &snapshot)) return;
   {
-    // The ack goes first: a change, KILL or DROP arriving meanwhile waits for this lock.
+    // The ack goes first: a change, KILL or DROP arriving meanwhile waits for this lock, and
+    // an error that came before it waits in `deferred_error` (PROTOCOL.md §6.6).
     std::lock_guard lock(sub->mu);
-    if (sub->closed || !sub->load) return;
+    sub->acked = true;
+    if (sub->closed) {
+      sub->connection->Send(EncodeAck(*sub, options.given));
+      if (!sub->deferred_error.empty()) sub->connection->Send(std::move(sub->deferred_error));
+      return;
+    }
     sub->connection->Send(EncodeAck(*sub, options.given));
     if (!options.given) {
       for (auto& message : sub->load->pending) sub->connection->Send(std::move(message));
@@ -433,7 +449,12 @@ bool LiveQueryManager::Register(LiveSession& session, const std::shared_ptr<Subs
     }
     {
       std::lock_guard session_lock(session.mu_);
-      if (session.detached_ || !session.subscriptions_.emplace(sub->id(), sub).second) {
+      if (session.detached_) {
+        refusal_code = LiveErrorCode::kSubscriptionFailed;
+        refusal = "Connection closing";
+        return;
+      }
+      if (!session.subscriptions_.emplace(sub->id(), sub).second) {
         refusal_code = LiveErrorCode::kInvalidSubscriptionId;
         refusal = "Subscription id '" + std::string(sub->id()) + "' is already in use";
         return;
@@ -565,7 +586,19 @@ void LiveQueryManager::Unregister(const std::shared_ptr<Subscription>& sub) {
 }
 
 void LiveQueryManager::Fail(const std::shared_ptr<Subscription>& sub, LiveErrorCode code, std::string_view message) {
-  if (Remove(sub)) sub->connection->Send(EncodeError(sub->id(), code, message));
+  {
+    std::lock_guard lock(sub->mu);
+    if (sub->closed) return;
+    sub->closed = true;
+    sub->load.reset();
+    std::string error = EncodeError(sub->id(), code, message);
+    if (sub->acked) {
+      sub->connection->Send(std::move(error));
+    } else {
+      sub->deferred_error = std::move(error);  // Subscribe sends it right after the ack
+    }
+  }
+  Unregister(sub);
 }
 
 bool LiveQueryManager::Wants(TableNumber table, std::string_view scope) const {
@@ -597,39 +630,81 @@ void LiveQueryManager::OnCommitted(const TableDefinition& def, std::string_view 
 }
 
 void LiveQueryManager::Deliver() {
-  // Whoever holds dispatch_mu_ delivers every queued batch, in order; a writer that finds it
-  // taken leaves its batch to that thread. After letting go, the queue is checked again, so a
-  // batch queued just before the release is never stranded.
-  while (true) {
-    {
-      std::unique_lock dispatch(dispatch_mu_, std::try_to_lock);
-      if (!dispatch.owns_lock()) return;
-      while (true) {
-        CommittedBatch batch;
-        {
-          std::lock_guard lock(queue_mu_);
-          if (queue_.empty()) break;
-          batch = std::move(queue_.front());
-          queue_.pop_front();
-        }
-        DeliverBatch(batch);
-      }
-    }
-    std::lock_guard lock(queue_mu_);
-    if (queue_.empty()) return;
+  // Outside the table store's lock. When no delivery is running, this writer delivers the
+  // oldest batch itself (no thread hop on the common path); otherwise the delivery thread
+  // will. Either way one batch at a time, oldest first. Writers wait only when deliveries fall
+  // kMaxQueuedBatches behind (fan-out slower than commits must not grow memory without end).
+  std::unique_lock lock(queue_mu_);
+  if (!delivering_ && !queue_.empty() && !stopping_) {
+    CommittedBatch batch = std::move(queue_.front());
+    queue_.pop_front();
+    delivering_ = true;
+    lock.unlock();
+    DeliverSafely(batch);
+    lock.lock();
+    FinishDelivery();
+    return;
   }
+  queue_cv_.notify_one();
+  queue_space_cv_.wait(lock, [&] { return queue_.size() < kMaxQueuedBatches || stopping_; });
+}
+
+void LiveQueryManager::DeliveryLoop() {
+  std::unique_lock lock(queue_mu_);
+  while (true) {
+    queue_cv_.wait(lock, [&] { return (!queue_.empty() && !delivering_) || stopping_; });
+    if (stopping_ && queue_.empty()) return;
+    if (delivering_ || queue_.empty()) continue;
+    CommittedBatch batch = std::move(queue_.front());
+    queue_.pop_front();
+    delivering_ = true;
+    lock.unlock();
+    DeliverSafely(batch);
+    lock.lock();
+    FinishDelivery();
+  }
+}
+
+void LiveQueryManager::FinishDelivery() {
+  delivering_ = false;
+  queue_space_cv_.notify_all();
+  if (queue_.empty()) {
+    idle_cv_.notify_all();
+  } else {
+    queue_cv_.notify_one();  // batches queued meanwhile: the delivery thread takes them
+  }
+}
+
+void LiveQueryManager::DeliverSafely(const CommittedBatch& batch) {
+  try {
+    DeliverBatch(batch);
+  } catch (const std::exception&) {
+    // Encoding failed (out of memory, a value DuckDB cannot render): this batch is lost to its
+    // subscribers, never to the write that committed it; the feed goes on (clients resume with
+    // `from`).
+  }
+}
+
+void LiveQueryManager::WaitForDeliveries() {
+  std::unique_lock lock(queue_mu_);
+  idle_cv_.wait(lock, [&] { return (queue_.empty() && !delivering_) || stopping_; });
 }
 
 void LiveQueryManager::DeliverBatch(const CommittedBatch& batch) {
   // Subscriptions that end here (closed under their lock; unregistered once mu_ is free).
   std::vector<std::pair<std::shared_ptr<Subscription>, std::string>> ended;
+  // A copy of the scope's subscriptions, so that fan-out holds no lock a subscribe needs
+  // (one registered meanwhile skips these changes by its S; one removed is closed).
+  std::vector<std::shared_ptr<Subscription>> subs;
   {
     std::shared_lock lock(mu_);
     auto table = index_.find(batch.table);
     if (table == index_.end()) return;
     auto found = table->second.find(batch.scope);
     if (found == table->second.end()) return;
-    const auto& subs = found->second;
+    subs = found->second;
+  }
+  {
     std::vector<RowCache> caches;
     const int64_t now_us = NowMicros();
     for (const OwnedChange& owned : batch.changes) {

@@ -32,7 +32,8 @@ class RecordingConnection final : public LiveConnection {
     close_code = code;
     close_reason = std::move(reason);
   }
-  std::vector<std::string> Take() {
+  std::vector<std::string> Take(LiveQueryManager& live) {
+    live.WaitForDeliveries();
     std::lock_guard lock(mu);
     return std::exchange(messages, {});
   }
@@ -70,7 +71,7 @@ class LiveQueryManagerTest : public ::testing::Test {
     request.id = id;
     request.sql = sql;
     live_->Subscribe(*session_, request);
-    auto sent = conn_->Take();
+    auto sent = conn_->Take(*live_);
     ASSERT_THAT(sent, SizeIs(1));
     ASSERT_THAT(sent[0], HasSubstr("\"type\":\"subscription_ack\""));
   }
@@ -101,16 +102,16 @@ TEST_F(LiveQueryManagerTest, OnlyWatchedScopesAreWanted) {
 TEST_F(LiveQueryManagerTest, ManyRowStatementsNotifyEachRowInOrder) {
   Subscribe("s", "SELECT id FROM app.t WHERE id > 1");
   Run(*alice_, "INSERT INTO app.t (id, v) VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd')");
-  auto inserts = conn_->Take();
+  auto inserts = conn_->Take(*live_);
   ASSERT_THAT(inserts, SizeIs(3));  // id 1 does not match
   for (size_t i = 0; i < inserts.size(); ++i) {
     EXPECT_THAT(inserts[i], HasSubstr("\"change_type\":\"insert\""));
     EXPECT_THAT(inserts[i], HasSubstr("\"id\":\"" + std::to_string(i + 2) + "\""));
   }
   Run(*alice_, "UPDATE app.t SET v = 'x'");
-  EXPECT_THAT(conn_->Take(), SizeIs(3));
+  EXPECT_THAT(conn_->Take(*live_), SizeIs(3));
   Run(*alice_, "DELETE FROM app.t WHERE id >= 3");
-  auto deletes = conn_->Take();
+  auto deletes = conn_->Take(*live_);
   ASSERT_THAT(deletes, SizeIs(2));
   EXPECT_THAT(deletes[0], HasSubstr("\"old_values\":[{\"id\":\"3\""));
 }
@@ -122,10 +123,10 @@ TEST_F(LiveQueryManagerTest, FlushAndRetentionProduceNoEvents) {
   Run(*root_, "FLUSH TABLE app.t");
   auto retention = engine_->RunRetentionJob("{\"table_id\":\"app.t\"}", NowMicros() + 2 * kHour);
   ASSERT_TRUE(retention.ok()) << retention.status().ToString();
-  EXPECT_THAT(conn_->Take(), IsEmpty());
+  EXPECT_THAT(conn_->Take(*live_), IsEmpty());
   // The feed still works afterwards.
   Run(*alice_, "UPDATE app.t SET v = 'a2' WHERE id = 1");
-  auto update = conn_->Take();
+  auto update = conn_->Take(*live_);
   ASSERT_THAT(update, SizeIs(1));
   EXPECT_THAT(update[0], HasSubstr("\"change_type\":\"update\""));
   EXPECT_THAT(update[0], HasSubstr("\"old_values\":[{\"id\":\"1\",\"v\":\"a\""));
@@ -139,7 +140,7 @@ TEST_F(LiveQueryManagerTest, DetachRemovesEverySubscription) {
   EXPECT_THAT(live_->List(), IsEmpty());
   EXPECT_EQ(live_->ActiveCount(), 0u);
   Run(*alice_, "INSERT INTO app.t (id, v) VALUES (9, 'x')");
-  EXPECT_THAT(conn_->Take(), IsEmpty());
+  EXPECT_THAT(conn_->Take(*live_), IsEmpty());
   // Detaching twice is harmless; a new session starts clean.
   live_->Detach(*session_);
   session_ = live_->Attach(conn_, "c2", UserId("alice"), Role::kUser);
@@ -152,7 +153,7 @@ TEST_F(LiveQueryManagerTest, KillNeedsTheOwnerOrAnAdmin) {
   EXPECT_EQ(live_->Kill(id, UserId("bob"), Role::kUser).code(), StatusCode::kNotFound);
   EXPECT_EQ(live_->Kill(LiveQueryId("alice-c1-nope"), UserId("root"), Role::kSystem).code(), StatusCode::kNotFound);
   EXPECT_TRUE(live_->Kill(id, UserId("alice"), Role::kUser).ok());
-  auto sent = conn_->Take();
+  auto sent = conn_->Take(*live_);
   ASSERT_THAT(sent, SizeIs(1));
   EXPECT_THAT(sent[0], HasSubstr("SUBSCRIPTION_KILLED"));
   EXPECT_EQ(live_->ActiveCount(), 0u);

@@ -103,6 +103,8 @@ struct Subscription {
   std::mutex mu;                                                        // guards everything below
   std::unique_ptr<InitialLoad> load = std::make_unique<InitialLoad>();  // null once live
   bool closed = false;
+  bool acked = false;          // the subscription_ack was sent
+  std::string deferred_error;  // an error that came before the ack; sent right after it
 };
 
 }  // namespace kalam::live

@@ -269,6 +269,7 @@ int Run(int argc, char** argv) {
   sigwait(&signals, &received);
   spdlog::info("received signal {}, shutting down", received);
   (*server)->Stop();
+  live.WaitForDeliveries();  // nothing may reach a connection once the server is gone
   server->reset();
   // Schedulers first so that nothing new is queued while the job manager drains.
   maintenance.Stop();

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <condition_variable>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -10,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -59,10 +61,11 @@ class LiveSession {
 // the last page exactly once; change fan-out into each connection's outbound queue.
 //
 // Writers call OnCommitted on their own thread while the table store holds its write lock, so
-// changes are taken in `_seq` order; Deliver, right after the lock is released, encodes and
-// queues them per connection (LiveConnection::Send never blocks) in that order, one delivering
-// thread at a time. So fan-out never holds other writers' commits back, and a slow client
-// never slows a writer. Thread-safe.
+// changes are taken in `_seq` order; after the lock, the writer itself (when no delivery is
+// running) or a delivery thread encodes them and queues them per connection
+// (LiveConnection::Send never blocks) in that order, one batch at a time. So fan-out never holds other
+// writers' commits back, and a slow client never slows a writer; only when deliveries fall
+// 100,000 batches behind does Deliver make writers wait. Thread-safe.
 class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirectory {
  public:
   // `engine` must outlive the manager; the caller wires it with Engine::SetLiveQueries.
@@ -80,6 +83,9 @@ class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirect
   void Subscribe(LiveSession& session, const SubscribeRequest& request);
   void NextBatch(LiveSession& session, std::string_view subscription_id);
   void Unsubscribe(LiveSession& session, std::string_view subscription_id);
+
+  // Returns once every change committed so far has been handed to its connections.
+  void WaitForDeliveries();
 
   // tables::ChangeSink
   bool Wants(TableNumber table, std::string_view scope) const override;
@@ -119,6 +125,9 @@ class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirect
     std::vector<OwnedChange> changes;
   };
   void DeliverBatch(const CommittedBatch& batch);
+  void DeliveryLoop();  // the delivery thread: queue_ in commit order
+  void DeliverSafely(const CommittedBatch& batch);
+  void FinishDelivery();  // under queue_mu_, after one batch
 
   // Registers `sub` at a commit point (its snapshot) and in the session; false (and an error
   // sent) when a limit was reached meanwhile.
@@ -145,9 +154,16 @@ class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirect
   std::unique_ptr<ProjectionPool> projections_;
   std::atomic<size_t> indexed_{0};  // subscriptions in index_: Wants() is free while 0
   std::atomic<size_t> active_{0};   // registered subscriptions (system.stats, reservations)
-  std::mutex queue_mu_;               // guards queue_
-  std::deque<CommittedBatch> queue_;  // committed, not yet delivered; commit order
-  std::mutex dispatch_mu_;            // held by the one thread delivering queue_
+  // Batches committed but not yet delivered, in commit order; one thread delivers them.
+  static constexpr size_t kMaxQueuedBatches = 100000;
+  std::mutex queue_mu_;  // guards queue_, stopping_
+  std::condition_variable queue_cv_;        // a batch arrived (or stopping)
+  std::condition_variable queue_space_cv_;  // a batch left
+  std::condition_variable idle_cv_;         // the queue ran empty
+  bool delivering_ = false;
+  std::deque<CommittedBatch> queue_;
+  bool stopping_ = false;
+  std::thread delivery_;
   mutable std::shared_mutex mu_;      // guards everything below
   std::unordered_map<TableNumber, ScopeMap> index_;
   std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> per_user_;
