@@ -860,6 +860,21 @@ TEST_F(LiveLimitsTest, SilentClientIsClosedByHeartbeat) {
   EXPECT_FALSE(alive->closed());
 }
 
+// A connection that answers pings lives on past every internal deadline (the write deadline is
+// at least 30 s): nothing but the heartbeat may end it.
+TEST_F(LiveLimitsTest, AnsweringClientStaysConnected) {
+  auto ws = S().Connect("alice");
+  ASSERT_TRUE(ws);
+  SubscribeAndLoad(*ws, "long", "SELECT * FROM app.t WHERE body = 'still here'");
+  const auto until = std::chrono::steady_clock::now() + 33s;
+  while (std::chrono::steady_clock::now() < until) {
+    ws->Receive(1s);  // answers the server's pings
+    ASSERT_FALSE(ws->closed()) << ws->close_code() << " " << ws->close_reason();
+  }
+  S().Sql("INSERT INTO app.t (body) VALUES ('still here')", "alice");
+  EXPECT_EQ(Next(*ws).Str("/rows/0/body"), "still here");
+}
+
 TEST_F(LiveLimitsTest, SubscriptionLimits) {
   auto a = S().Connect("alice");
   auto b = S().Connect("alice");
