@@ -33,6 +33,7 @@ class CountingConnection final : public LiveConnection {
     messages.fetch_add(1, std::memory_order_relaxed);
     return true;
   }
+  bool SendReply(std::string message) override { return Send(std::move(message)); }
   void Close(uint16_t, std::string) override {}
   std::atomic<uint64_t> messages{0};
   uint64_t bytes = 0;

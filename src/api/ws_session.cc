@@ -29,6 +29,7 @@ constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr auto kCloseTimeout = std::chrono::seconds(2);
 constexpr uint16_t kPolicyViolation = 1008;
 constexpr size_t kReadChunk = 64 * 1024;
+constexpr size_t kReplyAllowance = 4;
 
 websocket::close_reason MakeCloseReason(uint16_t code, std::string_view reason) {
   websocket::close_reason out;
@@ -380,14 +381,21 @@ void WsSession::Authenticated(const auth::Identity& identity) {
   spdlog::info("ws connection={} user={} authenticated", connection_id_, LogSafe(identity.user.str()));
 }
 
-bool WsSession::Send(std::string message) {
+bool WsSession::Send(std::string message) { return Enqueue(std::move(message), /*bounded=*/true); }
+
+bool WsSession::SendReply(std::string message) { return Enqueue(std::move(message), /*bounded=*/false); }
+
+bool WsSession::Enqueue(std::string message, bool bounded) {
   bool wake = false;
   bool accepted = true;
   {
     std::lock_guard lock(out_mu_);
     if (closing_) return false;
-    // One message alone never trips the bound (a large page to a client that keeps up).
-    if (out_bytes_ > 0 && out_bytes_ + message.size() > options_.max_outbound_bytes) {
+    // One message alone never trips the bound (a large change to a client that keeps up).
+    // Replies the client asked for may go past it, up to kReplyAllowance times (a client that
+    // asks without ever reading still ends as a slow consumer).
+    const size_t bound = bounded ? options_.max_outbound_bytes : options_.max_outbound_bytes * kReplyAllowance;
+    if (out_bytes_ > 0 && out_bytes_ + message.size() > bound) {
       // A slow consumer: drop what it has not read and close; it resumes with `from`.
       out_.clear();
       out_bytes_ = 0;

@@ -52,6 +52,7 @@ class WsSession final : public live::LiveConnection, public std::enable_shared_f
              std::optional<auth::Identity> identity, std::function<void()> on_finished);
 
   bool Send(std::string message) override;
+  bool SendReply(std::string message) override;
   void Close(uint16_t code, std::string reason) override;
   // After the I/O threads have stopped: leaves the live-query module (its subscriptions go),
   // breaking the session's reference cycle with it. Not thread-safe; only then.
@@ -70,6 +71,7 @@ class WsSession final : public live::LiveConnection, public std::enable_shared_f
   void HandleMessage(std::string_view text);
   void Authenticate(const auth::AuthOutcome& outcome);
   void Authenticated(const auth::Identity& identity);
+  bool Enqueue(std::string message, bool bounded);
   void WakeWriter();
   void ArmCloseDeadline();
   void ArmWriteDeadline();

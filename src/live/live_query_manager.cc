@@ -324,10 +324,10 @@ void LiveQueryManager::Detach(LiveSession& session) {
 
 void LiveQueryManager::Subscribe(LiveSession& session, const SubscribeRequest& request) {
   auto error = [&](LiveErrorCode code, std::string_view message) {
-    session.connection_->Send(EncodeError(request.id, code, message));
+    session.connection_->SendReply(EncodeError(request.id, code, message));
   };
   if (request.id.empty()) {
-    session.connection_->Send(
+    session.connection_->SendReply(
         EncodeError("invalid_subscription", LiveErrorCode::kInvalidSubscriptionId, "Subscription id is required"));
     return;
   }
@@ -362,13 +362,13 @@ void LiveQueryManager::Subscribe(LiveSession& session, const SubscribeRequest& r
     std::lock_guard lock(sub->mu);
     sub->acked = true;
     if (sub->closed) {
-      sub->connection->Send(EncodeAck(*sub, options.given));
-      if (!sub->deferred_error.empty()) sub->connection->Send(std::move(sub->deferred_error));
+      sub->connection->SendReply(EncodeAck(*sub, options.given));
+      if (!sub->deferred_error.empty()) sub->connection->SendReply(std::move(sub->deferred_error));
       return;
     }
-    sub->connection->Send(EncodeAck(*sub, options.given));
+    sub->connection->SendReply(EncodeAck(*sub, options.given));
     if (!options.given) {
-      for (auto& message : sub->load->pending) sub->connection->Send(std::move(message));
+      for (auto& message : sub->load->pending) sub->connection->SendReply(std::move(message));
       sub->load.reset();
       return;
     }
@@ -486,7 +486,7 @@ bool LiveQueryManager::Register(LiveSession& session, const std::shared_ptr<Subs
   } else {
     insert();
   }
-  if (!registered) session.connection_->Send(EncodeError(sub->id(), refusal_code, refusal));
+  if (!registered) session.connection_->SendReply(EncodeError(sub->id(), refusal_code, refusal));
   return registered;
 }
 
@@ -510,12 +510,12 @@ void LiveQueryManager::SendNextPage(Subscription& sub) {
   out += ",\"last_seq_id\":";
   AppendJsonQuotedInt(has_more ? load.seqs[end - 1] : sub.snapshot_seq, &out);
   out += "}}";
-  sub.connection->Send(std::move(out));
+  sub.connection->SendReply(std::move(out));
   load.next_row = end;
   ++load.batch_num;
   if (has_more) return;
   // Ready: everything committed after S, in order, then live.
-  for (auto& message : load.pending) sub.connection->Send(std::move(message));
+  for (auto& message : load.pending) sub.connection->SendReply(std::move(message));
   sub.load.reset();
 }
 
@@ -532,7 +532,7 @@ void LiveQueryManager::NextBatch(LiveSession& session, std::string_view subscrip
     loading = sub->load && !sub->closed && sub->load->batch_num > 0;
   }
   if (!loading) {
-    session.connection_->Send(EncodeError(subscription_id, LiveErrorCode::kBatchFetchFailed,
+    session.connection_->SendReply(EncodeError(subscription_id, LiveErrorCode::kBatchFetchFailed,
                                           sub ? "Initial data is complete" : "Unknown subscription"));
     return;
   }
@@ -547,7 +547,7 @@ void LiveQueryManager::Unsubscribe(LiveSession& session, std::string_view subscr
     if (it != session.subscriptions_.end()) sub = it->second;
   }
   if (sub) Remove(sub);
-  session.connection_->Send(EncodeUnsubscribed(subscription_id));
+  session.connection_->SendReply(EncodeUnsubscribed(subscription_id));
 }
 
 bool LiveQueryManager::Remove(const std::shared_ptr<Subscription>& sub) {
@@ -593,7 +593,7 @@ void LiveQueryManager::Fail(const std::shared_ptr<Subscription>& sub, LiveErrorC
     sub->load.reset();
     std::string error = EncodeError(sub->id(), code, message);
     if (sub->acked) {
-      sub->connection->Send(std::move(error));
+      sub->connection->SendReply(std::move(error));
     } else {
       sub->deferred_error = std::move(error);  // Subscribe sends it right after the ack
     }
@@ -762,7 +762,7 @@ void LiveQueryManager::DeliverBatch(const CommittedBatch& batch) {
   }
   for (const auto& [sub, message] : ended) {
     Unregister(sub);
-    sub->connection->Send(EncodeError(sub->id(), LiveErrorCode::kSubscriptionFailed, message));
+    sub->connection->SendReply(EncodeError(sub->id(), LiveErrorCode::kSubscriptionFailed, message));
   }
 }
 

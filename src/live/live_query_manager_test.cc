@@ -27,6 +27,7 @@ class RecordingConnection final : public LiveConnection {
     messages.push_back(std::move(message));
     return true;
   }
+  bool SendReply(std::string message) override { return Send(std::move(message)); }
   void Close(uint16_t code, std::string reason) override {
     std::lock_guard lock(mu);
     close_code = code;
