@@ -635,16 +635,7 @@ void LiveQueryManager::Deliver() {
   // will. Either way one batch at a time, oldest first. Writers wait only when deliveries fall
   // kMaxQueuedBatches behind (fan-out slower than commits must not grow memory without end).
   std::unique_lock lock(queue_mu_);
-  if (!delivering_ && !queue_.empty() && !stopping_) {
-    CommittedBatch batch = std::move(queue_.front());
-    queue_.pop_front();
-    delivering_ = true;
-    lock.unlock();
-    DeliverSafely(batch);
-    lock.lock();
-    FinishDelivery();
-    return;
-  }
+  if (!delivering_ && !queue_.empty() && !stopping_) return DeliverOldest(lock);
   queue_cv_.notify_one();
   queue_space_cv_.wait(lock, [&] { return queue_.size() < kMaxQueuedBatches || stopping_; });
 }
@@ -652,20 +643,19 @@ void LiveQueryManager::Deliver() {
 void LiveQueryManager::DeliveryLoop() {
   std::unique_lock lock(queue_mu_);
   while (true) {
-    queue_cv_.wait(lock, [&] { return (!queue_.empty() && !delivering_) || stopping_; });
-    if (stopping_ && queue_.empty()) return;
-    if (delivering_ || queue_.empty()) continue;
-    CommittedBatch batch = std::move(queue_.front());
-    queue_.pop_front();
-    delivering_ = true;
-    lock.unlock();
-    DeliverSafely(batch);
-    lock.lock();
-    FinishDelivery();
+    queue_cv_.wait(lock, [&] { return !delivering_ && (!queue_.empty() || stopping_); });
+    if (queue_.empty()) return;  // stopping, and everything delivered
+    DeliverOldest(lock);
   }
 }
 
-void LiveQueryManager::FinishDelivery() {
+void LiveQueryManager::DeliverOldest(std::unique_lock<std::mutex>& lock) {
+  CommittedBatch batch = std::move(queue_.front());
+  queue_.pop_front();
+  delivering_ = true;
+  lock.unlock();
+  DeliverSafely(batch);
+  lock.lock();
   delivering_ = false;
   queue_space_cv_.notify_all();
   if (queue_.empty()) {

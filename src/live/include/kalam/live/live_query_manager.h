@@ -127,7 +127,8 @@ class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirect
   void DeliverBatch(const CommittedBatch& batch);
   void DeliveryLoop();  // the delivery thread: queue_ in commit order
   void DeliverSafely(const CommittedBatch& batch);
-  void FinishDelivery();  // under queue_mu_, after one batch
+  // Pops the oldest batch and delivers it outside `lock` (queue_mu_, held on entry and exit).
+  void DeliverOldest(std::unique_lock<std::mutex>& lock);
 
   // Registers `sub` at a commit point (its snapshot) and in the session; false (and an error
   // sent) when a limit was reached meanwhile.
