@@ -359,11 +359,11 @@ void LiveQueryManager::Subscribe(LiveSession& session, const SubscribeRequest& r
   {
     // The ack goes first: a change, KILL or DROP arriving meanwhile waits for this lock, and
     // an error that came before it waits in `deferred_error` (PROTOCOL.md §6.6).
-    std::lock_guard lock(sub->mu);
+    std::lock_guard lock(sub->mu());
     sub->acked = true;
     if (sub->closed) {
       sub->connection->SendReply(EncodeAck(*sub, options.given));
-      if (!sub->deferred_error.empty()) sub->connection->SendReply(std::move(sub->deferred_error));
+      if (sub->deferred_error) sub->connection->SendReply(std::move(*sub->deferred_error));
       return;
     }
     sub->connection->SendReply(EncodeAck(*sub, options.given));
@@ -416,7 +416,7 @@ void LiveQueryManager::LoadInitialData(const std::shared_ptr<Subscription>& sub,
     seqs[i] = kept[i].first->seq;
   }
   {
-    std::lock_guard lock(sub->mu);
+    std::lock_guard lock(sub->mu());
     if (!sub->load) return;  // removed meanwhile
     sub->load->rows = std::move(encoded);
     sub->load->seqs = std::move(seqs);
@@ -491,7 +491,7 @@ bool LiveQueryManager::Register(LiveSession& session, const std::shared_ptr<Subs
 }
 
 void LiveQueryManager::SendNextPage(Subscription& sub) {
-  std::lock_guard lock(sub.mu);
+  std::lock_guard lock(sub.mu());
   if (sub.closed || !sub.load) return;
   Subscription::InitialLoad& load = *sub.load;
   const size_t begin = load.next_row;
@@ -528,7 +528,7 @@ void LiveQueryManager::NextBatch(LiveSession& session, std::string_view subscrip
   }
   bool loading = false;
   if (sub) {
-    std::lock_guard lock(sub->mu);
+    std::lock_guard lock(sub->mu());
     loading = sub->load && !sub->closed && sub->load->batch_num > 0;
   }
   if (!loading) {
@@ -552,7 +552,7 @@ void LiveQueryManager::Unsubscribe(LiveSession& session, std::string_view subscr
 
 bool LiveQueryManager::Remove(const std::shared_ptr<Subscription>& sub) {
   {
-    std::lock_guard lock(sub->mu);
+    std::lock_guard lock(sub->mu());
     if (sub->closed) return false;
     sub->closed = true;
     sub->load.reset();
@@ -587,7 +587,7 @@ void LiveQueryManager::Unregister(const std::shared_ptr<Subscription>& sub) {
 
 void LiveQueryManager::Fail(const std::shared_ptr<Subscription>& sub, LiveErrorCode code, std::string_view message) {
   {
-    std::lock_guard lock(sub->mu);
+    std::lock_guard lock(sub->mu());
     if (sub->closed) return;
     sub->closed = true;
     sub->load.reset();
@@ -595,7 +595,7 @@ void LiveQueryManager::Fail(const std::shared_ptr<Subscription>& sub, LiveErrorC
     if (sub->acked) {
       sub->connection->SendReply(std::move(error));
     } else {
-      sub->deferred_error = std::move(error);  // Subscribe sends it right after the ack
+      sub->deferred_error = std::make_unique<std::string>(std::move(error));  // sent after the ack
     }
   }
   Unregister(sub);
@@ -706,7 +706,7 @@ void LiveQueryManager::DeliverBatch(const CommittedBatch& batch) {
         if (change.seq <= sub.snapshot_seq) continue;
         // A subscription made under another schema cannot read these rows: it ends (§6.7).
         if (sub.def->schema_version != batch.schema_version) {
-          std::lock_guard sub_lock(sub.mu);
+          std::lock_guard sub_lock(sub.mu());
           if (!sub.closed) {
             sub.closed = true;
             sub.load.reset();
@@ -731,7 +731,7 @@ void LiveQueryManager::DeliverBatch(const CommittedBatch& batch) {
           AppendRowObject(sub, *change.old_values, change.old_seq, nullptr, &cache->old_row);
         }
         std::string message = EncodeChange(sub, delivery, change.seq, cache->new_row, cache->old_row);
-        std::lock_guard sub_lock(sub.mu);
+        std::lock_guard sub_lock(sub.mu());
         if (sub.closed) continue;
         if (sub.load) {
           if (limits_.max_pending_changes > 0 && sub.load->pending.size() >= limits_.max_pending_changes) {
@@ -786,7 +786,7 @@ std::vector<LiveQueryRecord> LiveQueryManager::List() const {
     r.query = sub->query->sql;
     r.options_json = sub->options_json;
     {
-      std::lock_guard lock(sub->mu);
+      std::lock_guard lock(sub->mu());
       r.loading = sub->load != nullptr;
     }
     r.created_at_us = sub->created_at_us;

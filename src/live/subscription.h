@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <map>
 #include <memory>
@@ -100,11 +101,18 @@ struct Subscription {
 
   bool registered = false;  // in the manager's index and counts; guarded by the manager's mu_
 
-  std::mutex mu;                                                        // guards everything below
+  // Guards everything below. One of a fixed set of mutexes shared by hash (a mutex per
+  // subscription would cost 40 bytes each): never hold two subscriptions' locks at once.
+  std::mutex& mu() const {
+    static std::array<std::mutex, 4096> stripes;
+    // Fibonacci hashing: allocation addresses share their low bits, the top 12 bits do not.
+    const uint64_t h = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(this)) * 0x9E3779B97F4A7C15ull;
+    return stripes[h >> 52];
+  }
   std::unique_ptr<InitialLoad> load = std::make_unique<InitialLoad>();  // null once live
   bool closed = false;
-  bool acked = false;          // the subscription_ack was sent
-  std::string deferred_error;  // an error that came before the ack; sent right after it
+  bool acked = false;                            // the subscription_ack was sent
+  std::unique_ptr<std::string> deferred_error;  // an error that came before the ack; sent after it
 };
 
 }  // namespace kalam::live
