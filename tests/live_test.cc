@@ -258,6 +258,16 @@ TEST_F(LiveTest, DeflateIsNegotiatedWhenOffered) {
   EXPECT_EQ(Next(*ws).Str("/type"), "auth_success");
   ws->SendText(R"({"type":"ping"})");
   EXPECT_EQ(Next(*ws).Str("/type"), "pong");
+  // Compressed change messages larger than the deflate window arrive intact.
+  S().Sql("CREATE USER TABLE app.deflated (id BIGINT PRIMARY KEY, body TEXT)");
+  SubscribeAndLoad(*ws, "d", "SELECT * FROM app.deflated");
+  std::string body;
+  for (int i = 0; body.size() < 20000; ++i) body += "line " + std::to_string(i) + " of a long message; ";
+  for (int id = 1; id <= 3; ++id) {
+    S().Sql("INSERT INTO app.deflated (id, body) VALUES (" + std::to_string(id) + ", '" + body + "')", "alice");
+    JsonDoc change = Next(*ws);
+    EXPECT_EQ(change.Str("/rows/0/body"), body);
+  }
 }
 
 // ---- §6.2 framing ------------------------------------------------------------------------------

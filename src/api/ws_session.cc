@@ -30,6 +30,8 @@ constexpr auto kCloseTimeout = std::chrono::seconds(2);
 constexpr uint16_t kPolicyViolation = 1008;
 constexpr size_t kReadChunk = 64 * 1024;
 constexpr size_t kReplyAllowance = 4;
+constexpr int kDeflateWindowBits = 11;
+constexpr int kDeflateMemLevel = 3;
 
 websocket::close_reason MakeCloseReason(uint16_t code, std::string_view reason) {
   websocket::close_reason out;
@@ -130,6 +132,11 @@ asio::awaitable<void> WsSession::Run(beast::http::request<beast::http::string_bo
   auto self = shared_from_this();
   websocket::permessage_deflate deflate;
   deflate.server_enable = options_.compression;
+  // Small windows: messages are small JSON, and zlib's default 32 KB windows (both ways) cost
+  // ~100 KB per connection; these cost a fraction of that (bench/README.md).
+  deflate.server_max_window_bits = kDeflateWindowBits;
+  deflate.client_max_window_bits = kDeflateWindowBits;
+  deflate.memLevel = kDeflateMemLevel;
   ws_.set_option(deflate);
   websocket::stream_base::timeout timeouts;
   timeouts.handshake_timeout = kCloseTimeout;
