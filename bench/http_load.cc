@@ -43,8 +43,14 @@
 #include <thread>
 #include <vector>
 
+#include "load_tool_util.h"
+
 namespace {
 
+using kalam::bench::Base64;
+using kalam::bench::JsonQuote;
+using kalam::bench::ProcessCpuMicros;
+using kalam::bench::SelfCpuMicros;
 using Clock = std::chrono::steady_clock;
 using std::chrono::microseconds;
 
@@ -127,24 +133,6 @@ const char* ModeName(Mode mode) {
     case Mode::kSelect: return "select";
   }
   return "?";
-}
-
-std::string Base64(std::string_view in) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    out += {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], kAlphabet[(v >> 6) & 63], kAlphabet[v & 63]};
-  }
-  if (i + 1 == in.size()) {
-    const uint32_t v = uint8_t(in[i]) << 16;
-    out += {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], '=', '='};
-  } else if (i + 2 == in.size()) {
-    const uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], kAlphabet[(v >> 6) & 63], '='};
-  }
-  return out;
 }
 
 // ---- A minimal blocking HTTP/1.1 client ----------------------------------------------------
@@ -284,22 +272,6 @@ class Connection {
 
 // ---- Requests --------------------------------------------------------------------------------
 
-std::string JsonString(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
 
 class RequestBuilder {
  public:
@@ -309,7 +281,7 @@ class RequestBuilder {
               "\r\nContent-Type: application/json\r\nContent-Length: ") {}
 
   std::string Sql(std::string_view sql, std::string_view params_json = {}) const {
-    std::string body = "{\"sql\":" + JsonString(sql);
+    std::string body = "{\"sql\":" + JsonQuote(sql);
     if (!params_json.empty()) body += ",\"params\":" + std::string(params_json);
     body += "}";
     return head_ + std::to_string(body.size()) + "\r\n\r\n" + body;
@@ -354,31 +326,6 @@ class ChatRows {
 };
 
 // ---- Measurement -----------------------------------------------------------------------------
-
-// CPU time (user + system) of a process from /proc/<pid>/stat, in µs; nullopt if unreadable.
-std::optional<int64_t> ProcessCpuMicros(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const size_t paren = stat.rfind(')');
-  if (paren == std::string::npos) return std::nullopt;
-  std::istringstream fields(stat.substr(paren + 2));
-  std::string field;
-  unsigned long long utime = 0, stime = 0;
-  // After "(comm) ": state is field 3; utime and stime are fields 14 and 15.
-  for (int index = 3; index <= 15 && fields >> field; ++index) {
-    if (index == 14) utime = std::strtoull(field.c_str(), nullptr, 10);
-    if (index == 15) stime = std::strtoull(field.c_str(), nullptr, 10);
-  }
-  const long ticks = sysconf(_SC_CLK_TCK);
-  return static_cast<int64_t>((utime + stime) * 1'000'000ULL / static_cast<unsigned long long>(ticks));
-}
-
-int64_t SelfCpuMicros() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto micros = [](const timeval& tv) { return int64_t(tv.tv_sec) * 1'000'000 + tv.tv_usec; };
-  return micros(usage.ru_utime) + micros(usage.ru_stime);
-}
 
 int64_t SteadyMicros(Clock::time_point t) {
   return std::chrono::duration_cast<microseconds>(t.time_since_epoch()).count();
