@@ -10,6 +10,7 @@
 #include "kalam/commons/json_writer.h"
 #include "kalam/api/result_encoder.h"
 #include "kalam/api/sql_request.h"
+#include "kalam/auth/base64.h"
 #include "kalam/commons/clock.h"
 #include "kalam/core/session.h"
 #include "request_log.h"
@@ -180,6 +181,65 @@ bool ApiService::Screen(const HttpRequest& request, HttpResponse& response) {
       return true;
   }
   return false;
+}
+
+bool ApiService::RunsOnIoThread(const HttpRequest& request) {
+  return request.method == "OPTIONS" || IsHealthPath(request.path);
+}
+
+std::string ApiService::FairnessKey(const HttpRequest& request) const {
+  std::string key;
+  std::string_view authorization = request.Header("authorization");
+  constexpr std::string_view kBasic = "Basic ";
+  constexpr std::string_view kBearer = "Bearer ";
+  if (authorization.size() > kBasic.size() && authorization.substr(0, kBasic.size()) == kBasic) {
+    if (auto decoded = auth::Base64Decode(authorization.substr(kBasic.size()))) {
+      key = "u:" + decoded->substr(0, decoded->find(':'));
+    }
+  } else if (authorization.size() > kBearer.size() && authorization.substr(0, kBearer.size()) == kBearer) {
+    // The claims part of the token, unverified: one key per user and client for any of its
+    // tokens. Forging it gains nothing, since the client address is part of the key.
+    std::string_view token = authorization.substr(kBearer.size());
+    const size_t first = token.find('.');
+    const size_t second = first == std::string_view::npos ? first : token.find('.', first + 1);
+    if (second != std::string_view::npos) {
+      if (auto claims = auth::Base64UrlDecode(token.substr(first + 1, second - first - 1))) {
+        const size_t sub = claims->find("\"sub\":\"");
+        if (sub != std::string::npos) {
+          const size_t begin = sub + 7;
+          key = "u:" + claims->substr(begin, claims->find('"', begin) - begin);
+        }
+      }
+    }
+  }
+  key += "@";
+  key += request.client_ip;
+  return key;
+}
+
+void ApiService::Overloaded(Admission admission, const WorkerPoolOptions& pool, HttpResponse& response) {
+  response = HttpResponse{};
+  switch (admission) {
+    case Admission::kKeyQueueFull:
+      response.headers.emplace_back("Retry-After", "1");
+      JsonError(response, 429, "RATE_LIMIT_EXCEEDED",
+                "Too many concurrent requests: at most " + std::to_string(pool.max_running_per_key) +
+                    " run and " + std::to_string(pool.max_queued_per_key) +
+                    " wait per user (limits.max_concurrent_statements_per_user, "
+                    "limits.max_queued_statements_per_user)");
+      return;
+    case Admission::kPoolQueueFull:
+      response.headers.emplace_back("Retry-After", "1");
+      JsonError(response, 503, "SERVER_BUSY",
+                "Server busy: " + std::to_string(pool.max_queued_total) +
+                    " requests are waiting (limits.max_queued_statements)");
+      return;
+    case Admission::kStopped:
+    case Admission::kAccepted:
+      JsonError(response, 503, "SERVICE_UNAVAILABLE", "Server is shutting down");
+      response.close = true;
+      return;
+  }
 }
 
 void ApiService::Handle(const HttpRequest& request, ConnectionState& connection, HttpResponse& response) {

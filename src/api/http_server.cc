@@ -26,6 +26,7 @@
 #include "connection_guard.h"
 #include "kalam/api/api_service.h"
 #include "kalam/api/ip_range.h"
+#include "run_on_worker.h"
 #include "ws_session.h"
 
 namespace kalam::api {
@@ -88,6 +89,7 @@ struct HttpServer::Impl {
   ApiService& service;
   asio::io_context io;
   tcp::acceptor acceptor;
+  WorkerPool workers;
   std::vector<std::thread> io_threads;
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};
@@ -104,7 +106,7 @@ struct HttpServer::Impl {
   std::atomic<uint64_t> next_connection{std::random_device{}() * 65536ull};
 
   Impl(const HttpServerOptions& opts, ApiService& svc)
-      : options(opts), service(svc), acceptor(io) {}
+      : options(opts), service(svc), acceptor(io), workers(opts.workers) {}
 
   asio::awaitable<void> Accept() {
     while (!stopping.load()) {
@@ -165,8 +167,15 @@ struct HttpServer::Impl {
       service.Prepare(request);
       if (ApiService::IsWebSocketPath(request.path) && beast::websocket::is_upgrade(req)) {
         std::optional<auth::Identity> identity;
-        if (!service.Screen(request, response) &&
-            service.CheckWebSocketUpgrade(request, stopping.load(), response, &identity)) {
+        bool upgrade = false;
+        if (!service.Screen(request, response)) {
+          // An Authorization header on the upgrade may mean a bcrypt check: a worker's job.
+          const Admission admission = co_await RunOnWorker(workers, service.FairnessKey(request), [&] {
+            upgrade = service.CheckWebSocketUpgrade(request, stopping.load(), response, &identity);
+          });
+          if (admission != Admission::kAccepted) service.Overloaded(admission, workers.options(), response);
+        }
+        if (upgrade) {
           service.Finish(request, response, start);
           stream.expires_never();
           {
@@ -188,18 +197,24 @@ struct HttpServer::Impl {
       } else {
         in_flight.fetch_add(1);
         stream.expires_never();
-        // Handled on the thread that read the request: the I/O threads are the bounded pool
-        // (several threads run the one io_context, so a slow statement holds only its own
-        // thread while the others keep serving), and no request pays for thread hand-offs.
-        try {
+        if (ApiService::RunsOnIoThread(request)) {
           service.Handle(request, state, response);
-        } catch (const std::exception&) {
-          // Nothing may escape into the coroutine: answer 500 and keep the connection's
-          // bookkeeping (in-flight count, stream registry) intact.
-          response = HttpResponse{};
-          response.status = 500;
-          response.body = "{\"error\":\"INTERNAL_ERROR\",\"message\":\"Request failed\"}";
-          response.close = true;
+        } else {
+          // Statements and password checks run on the worker pool, fair between users; this
+          // thread goes back to reading, writing and pinging until the answer is ready.
+          const Admission admission = co_await RunOnWorker(workers, service.FairnessKey(request), [&] {
+            try {
+              service.Handle(request, state, response);
+            } catch (const std::exception&) {
+              // Nothing may escape into the coroutine: answer 500 and keep the connection's
+              // bookkeeping (in-flight count, stream registry) intact.
+              response = HttpResponse{};
+              response.status = 500;
+              response.body = "{\"error\":\"INTERNAL_ERROR\",\"message\":\"Request failed\"}";
+              response.close = true;
+            }
+          });
+          if (admission != Admission::kAccepted) service.Overloaded(admission, workers.options(), response);
         }
         service.Finish(request, response, start);
         in_flight.fetch_sub(1);
@@ -224,7 +239,7 @@ struct HttpServer::Impl {
                       ConnectionGuard::Slot slot) {
     char id[17];
     std::snprintf(id, sizeof(id), "%016llx", static_cast<unsigned long long>(next_connection.fetch_add(1)));
-    auto session = std::make_shared<WsSession>(asio::make_strand(io), std::move(socket), service, std::string(id),
+    auto session = std::make_shared<WsSession>(asio::make_strand(io), std::move(socket), service, workers, std::string(id),
                                                peer_ip, std::move(slot));
     {
       std::lock_guard lock(ws_mu);
@@ -326,6 +341,9 @@ void HttpServer::Stop() {
   for (auto& t : impl_->io_threads) {
     if (t.joinable()) t.join();
   }
+  // Running tasks refer to their connections' coroutine frames, which go with the io_context:
+  // they finish (bounded by the statement timeout) before anything is torn down.
+  impl_->workers.Stop();
   // WebSockets that did not finish their closing handshake in time.
   {
     std::lock_guard lock(impl_->ws_mu);

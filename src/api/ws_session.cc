@@ -15,6 +15,7 @@
 #include "kalam/commons/clock.h"
 #include "kalam/live/live_messages.h"
 #include "request_log.h"
+#include "run_on_worker.h"
 
 namespace kalam::api {
 namespace {
@@ -101,11 +102,12 @@ asio::ip::tcp::socket Rehome(WsSession::Strand strand, asio::ip::tcp::socket soc
 
 }  // namespace
 
-WsSession::WsSession(Strand strand, asio::ip::tcp::socket socket, ApiService& service, std::string connection_id,
-                     std::string peer_ip, ConnectionGuard::Slot slot)
+WsSession::WsSession(Strand strand, asio::ip::tcp::socket socket, ApiService& service, WorkerPool& workers,
+                     std::string connection_id, std::string peer_ip, ConnectionGuard::Slot slot)
     : strand_(strand),
       ws_(beast::tcp_stream(Rehome(strand, std::move(socket)))),
       service_(service),
+      workers_(workers),
       options_(service.options().websocket),
       connection_id_(std::move(connection_id)),
       peer_ip_(std::move(peer_ip)),
@@ -205,7 +207,7 @@ asio::awaitable<void> WsSession::ReadLoop() {
     }
     const auto data = buffer.cdata();
     try {
-      HandleMessage(std::string_view(static_cast<const char*>(data.data()), data.size()));
+      co_await HandleMessage(std::string_view(static_cast<const char*>(data.data()), data.size()));
     } catch (const std::exception& e) {
       // Nothing may escape the read loop: it would stop reading without closing.
       spdlog::warn("ws connection={} message failed: {}", connection_id_, LogSafe(e.what()));
@@ -293,13 +295,13 @@ asio::awaitable<void> WsSession::TimerLoop() {
       if (closing_) break;
     }
     const auto now = Clock::now();
-    if (!identity_ && now >= started_ + auth_timeout) {
+    if (!identity_ && !busy_ && now >= started_ + auth_timeout) {
       Send(live::EncodeAuthError("Authentication timeout - no auth message received within " +
                                  std::to_string(options_.auth_timeout_secs) + " seconds"));
       Close(kPolicyViolation, "Authentication timeout");
       break;
     }
-    if (options_.client_timeout_secs > 0 && now >= last_activity_ + client_timeout) {
+    if (options_.client_timeout_secs > 0 && !busy_ && now >= last_activity_ + client_timeout) {
       Close(1000, "Heartbeat timeout");
       break;
     }
@@ -320,51 +322,88 @@ asio::awaitable<void> WsSession::TimerLoop() {
   }
 }
 
-void WsSession::HandleMessage(std::string_view text) {
+asio::awaitable<void> WsSession::HandleMessage(std::string_view text) {
   simdjson::dom::object message;
   std::string_view type;
   if (parser_.parse(text.data(), text.size(), true).get(message) != simdjson::SUCCESS ||
       message["type"].get(type) != simdjson::SUCCESS) {
     Send(live::EncodeError("protocol", LiveErrorCode::kProtocol, "Messages are JSON objects with a \"type\""));
-    return;
+    co_return;
   }
   if (type == "ping") {
     Send(live::EncodePong());
-    return;
+    co_return;
   }
+  // The views into `message` stay valid across Offload: the parser is reused only by the
+  // next message, which the read loop reads after this one is done.
   if (type == "authenticate") {
     const std::string_view method = StringMember(message, "method");
-    const int64_t now_us = NowMicros();
-    if (method == "jwt") {
-      Authenticate(service_.auth().AuthenticateToken(StringMember(message, "token"), auth::TokenType::kAccess, now_us));
-    } else if (method == "basic") {
-      Authenticate(service_.auth().AuthenticatePassword(StringMember(message, "user"),
-                                                        StringMember(message, "password"), peer_ip_, now_us));
-    } else {
-      Authenticate(auth::AuthError{auth::AuthFailure::kInvalidCredentials, "Invalid credentials"});
+    auth::AuthOutcome outcome = auth::AuthError{auth::AuthFailure::kInvalidCredentials, "Invalid credentials"};
+    if (method == "jwt" || method == "basic") {
+      const bool ran = co_await Offload(type, [&] {
+        const int64_t now_us = NowMicros();
+        outcome = method == "jwt" ? service_.auth().AuthenticateToken(StringMember(message, "token"),
+                                                                      auth::TokenType::kAccess, now_us)
+                                  : service_.auth().AuthenticatePassword(StringMember(message, "user"),
+                                                                         StringMember(message, "password"),
+                                                                         peer_ip_, now_us);
+      });
+      if (!ran) co_return;
     }
-    return;
+    Authenticate(outcome);
+    co_return;
   }
   live::LiveQueryManager* manager = service_.live();
   if (type == "subscribe") {
     if (!live_) {
       Send(live::EncodeError("subscribe", LiveErrorCode::kAuthRequired, "Authenticate first"));
-      return;
+      co_return;
     }
-    manager->Subscribe(*live_, ParseSubscribe(message));
-    return;
+    // A copy: Finish may drop live_ on the strand while the worker subscribes.
+    auto live = live_;
+    const live::SubscribeRequest request = ParseSubscribe(message);
+    co_await Offload(type, [&] { manager->Subscribe(*live, request); });
+    co_return;
   }
   if (type == "next_batch" || type == "unsubscribe") {
-    if (!live_) return;  // ignored before authentication (§6.1)
+    if (!live_) co_return;  // ignored before authentication (§6.1)
+    auto live = live_;
     const std::string_view id = StringMember(message, "subscription_id");
     if (type == "next_batch") {
-      manager->NextBatch(*live_, id);
+      co_await Offload(type, [&] { manager->NextBatch(*live, id); });
     } else {
-      manager->Unsubscribe(*live_, id);
+      manager->Unsubscribe(*live, id);
     }
-    return;
+    co_return;
   }
   Send(live::EncodeError("protocol", LiveErrorCode::kProtocol, "Unknown message type '" + std::string(type) + "'"));
+}
+
+asio::awaitable<bool> WsSession::Offload(std::string_view request_type, const std::function<void()>& work) {
+  // The same key as the user's HTTP requests from this address, so both share one allowance.
+  std::string key = identity_ ? "u:" + identity_->user.str() : std::string();
+  key += "@";
+  key += peer_ip_;
+  std::exception_ptr failure;
+  busy_ = true;
+  const Admission admission = co_await RunOnWorker(workers_, key, [&] {
+    try {
+      work();
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  });
+  busy_ = false;
+  last_activity_ = Clock::now();
+  if (failure) std::rethrow_exception(failure);  // the read loop answers it
+  if (admission == Admission::kAccepted) co_return true;
+  const WorkerPoolOptions& pool = workers_.options();
+  Send(live::EncodeError(request_type, LiveErrorCode::kRateLimitExceeded,
+                         admission == Admission::kKeyQueueFull
+                             ? "Too many concurrent requests: at most " + std::to_string(pool.max_running_per_key) +
+                                   " run and " + std::to_string(pool.max_queued_per_key) + " wait per user"
+                             : std::string("Server busy, try again")));
+  co_return false;
 }
 
 void WsSession::Authenticate(const auth::AuthOutcome& outcome) {

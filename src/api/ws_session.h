@@ -23,6 +23,7 @@
 
 #include "connection_guard.h"
 #include "kalam/api/api_service.h"
+#include "kalam/api/worker_pool.h"
 #include "kalam/auth/auth_service.h"
 #include "kalam/live/live_connection.h"
 #include "kalam/live/live_query_manager.h"
@@ -42,8 +43,8 @@ class WsSession final : public live::LiveConnection, public std::enable_shared_f
  public:
   using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 
-  WsSession(Strand strand, boost::asio::ip::tcp::socket socket, ApiService& service, std::string connection_id,
-            std::string peer_ip, ConnectionGuard::Slot slot);
+  WsSession(Strand strand, boost::asio::ip::tcp::socket socket, ApiService& service, WorkerPool& workers,
+            std::string connection_id, std::string peer_ip, ConnectionGuard::Slot slot);
   ~WsSession() override;
 
   // Accepts the upgrade of `request` and runs the session until the socket closes; then
@@ -67,8 +68,12 @@ class WsSession final : public live::LiveConnection, public std::enable_shared_f
   boost::asio::awaitable<void> WriteLoop();
   boost::asio::awaitable<void> TimerLoop();
 
-  // One client text message (PROTOCOL.md §6.2, §6.3).
-  void HandleMessage(std::string_view text);
+  // One client text message (PROTOCOL.md §6.2, §6.3). The read loop waits for it, so messages
+  // are handled in order; what may block runs on a worker (Offload).
+  boost::asio::awaitable<void> HandleMessage(std::string_view text);
+  // Runs `work` on the worker pool under this connection's fairness key; false (and an error
+  // sent to the client) when the pool refused it.
+  boost::asio::awaitable<bool> Offload(std::string_view request_type, const std::function<void()>& work);
   void Authenticate(const auth::AuthOutcome& outcome);
   void Authenticated(const auth::Identity& identity);
   bool Enqueue(std::string message, bool bounded);
@@ -81,6 +86,7 @@ class WsSession final : public live::LiveConnection, public std::enable_shared_f
   Strand strand_;
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   ApiService& service_;
+  WorkerPool& workers_;
   const WebSocketOptions options_;
   const std::string connection_id_;
   const std::string peer_ip_;
@@ -100,6 +106,9 @@ class WsSession final : public live::LiveConnection, public std::enable_shared_f
   int64_t rate_window_ = 0;
   uint32_t rate_count_ = 0;
   bool finished_ = false;
+  // A message is being handled on a worker: the read loop is not reading, so the client's
+  // pongs wait in the socket and must not count as silence.
+  bool busy_ = false;
   bool close_deadline_armed_ = false;
   int loops_ = 0;
 

@@ -30,6 +30,7 @@ struct KeySpec {
 const std::vector<KeySpec>& Keys() {
   static const std::vector<KeySpec> keys = {
       KALAM_KEY(server, host), KALAM_RANGED_KEY(server, port, 0, 65535), KALAM_RANGED_KEY(server, workers, 0, 1024),
+      KALAM_RANGED_KEY(server, statement_workers, 0, 4096),
       KALAM_KEY(server, public_origin), KALAM_KEY(storage, data_path), KALAM_KEY(storage, shared_tables_template),
       KALAM_KEY(storage, user_tables_template), KALAM_RANGED_KEY(flush, default_row_limit, 1, 999999),
       KALAM_RANGED_KEY(flush, default_time_interval, 1, 86399), KALAM_RANGED_KEY(flush, check_interval_seconds, 1, 86400),
@@ -54,6 +55,9 @@ const std::vector<KeySpec>& Keys() {
       KALAM_RANGED_KEY(limits, max_parameters, 0, 100000), KALAM_RANGED_KEY(limits, max_parameter_size_bytes, 1, INT64_MAX),
       KALAM_RANGED_KEY(limits, request_body_limit_bytes, 1, INT64_MAX),
       KALAM_RANGED_KEY(limits, statement_timeout_secs, 1, 86400),
+      KALAM_RANGED_KEY(limits, max_concurrent_statements_per_user, 1, 4096),
+      KALAM_RANGED_KEY(limits, max_queued_statements_per_user, 0, 1000000),
+      KALAM_RANGED_KEY(limits, max_queued_statements, 1, 10000000),
       KALAM_RANGED_KEY(websocket, client_timeout_secs, 1, 86400), KALAM_RANGED_KEY(websocket, auth_timeout_secs, 1, 3600),
       KALAM_RANGED_KEY(websocket, heartbeat_interval_secs, 1, 3600),
       KALAM_RANGED_KEY(websocket, max_message_size, 1, INT64_MAX), KALAM_KEY(websocket, compression),

@@ -252,10 +252,16 @@ int Run(int argc, char** argv) {
   http.host = config.server.host;
   http.port = static_cast<uint16_t>(config.server.port);
   const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
-  // server.workers threads (default: the CPUs, at least 2) read, handle and answer requests;
-  // a slow statement occupies one of them while the others keep serving. Measured here: more
-  // threads than cores only add scheduling cost (bench/README.md).
+  // server.workers I/O threads (default: the CPUs, at least 2) accept, read, write and ping.
   http.threads = config.server.workers > 0 ? static_cast<unsigned>(config.server.workers) : std::max(2u, cpus);
+  // The worker pool runs statements and password checks. More workers than cores, so that a
+  // user holding max_concurrent_statements_per_user workers with heavy statements leaves free
+  // workers for everyone else's short ones.
+  http.workers.threads = config.server.statement_workers > 0 ? static_cast<unsigned>(config.server.statement_workers)
+                                                             : std::max(4u, 2 * cpus);
+  http.workers.max_running_per_key = static_cast<uint32_t>(config.limits.max_concurrent_statements_per_user);
+  http.workers.max_queued_per_key = static_cast<uint32_t>(config.limits.max_queued_statements_per_user);
+  http.workers.max_queued_total = static_cast<uint32_t>(config.limits.max_queued_statements);
   http.request_body_limit = static_cast<size_t>(config.limits.request_body_limit_bytes);
   auto server = kalam::api::HttpServer::Start(http, service);
   if (!server.ok()) {

@@ -11,6 +11,7 @@
 #include "kalam/api/ip_range.h"
 #include "kalam/api/request_limits.h"
 #include "kalam/api/websocket_options.h"
+#include "kalam/api/worker_pool.h"
 #include "kalam/auth/auth_service.h"
 #include "kalam/auth/login_throttle.h"
 #include "kalam/core/engine.h"
@@ -63,6 +64,16 @@ class ApiService {
   // `response` is already the final answer (429), which the caller completes with
   // FinishRejected.
   bool Screen(const HttpRequest& request, HttpResponse& response);
+  // Whether Handle answers `request` without SQL, bcrypt or disk (health, CORS preflights),
+  // so the I/O thread may run it itself.
+  static bool RunsOnIoThread(const HttpRequest& request);
+  // The worker-pool fairness key of a prepared request: the user its Authorization header
+  // claims, with the client address (so claiming someone else's name only queues behind
+  // oneself), or the client address alone. Cheap: nothing is verified here.
+  std::string FairnessKey(const HttpRequest& request) const;
+  // The answer when the worker pool did not take a request: 429 when the caller's own queue is
+  // full, 503 when the whole pool is (or it stopped).
+  static void Overloaded(Admission admission, const WorkerPoolOptions& pool, HttpResponse& response);
   // Routes the request. Runs on a worker thread: may execute SQL and hash passwords.
   void Handle(const HttpRequest& request, ConnectionState& connection, HttpResponse& response);
   // Adds X-Request-ID and CORS headers and writes the access-log line (info; warn when slow).

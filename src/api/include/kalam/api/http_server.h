@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "kalam/api/worker_pool.h"
 #include "kalam/commons/result.h"
 
 namespace kalam::api {
@@ -13,17 +14,20 @@ class ApiService;
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;          // 0 = the OS picks
-  // Threads that run the one io_context: each reads a request, handles it (engine work
-  // included) and writes the answer. Any free thread serves any ready connection, so a slow
-  // statement holds only its own thread; no request pays for hand-offs between threads.
+  // I/O threads that run the one io_context: they accept, read, write and ping, and never
+  // wait for SQL, bcrypt or disk; that work goes to `workers`.
   unsigned threads = 2;
+  // The bounded pool that runs statements, authentication and live-query requests, fair
+  // between users (server.statement_workers and the [limits] statement keys).
+  WorkerPoolOptions workers;
   size_t request_body_limit = 10 * 1024 * 1024;
   unsigned idle_timeout_seconds = 60;
   unsigned shutdown_grace_seconds = 10;
 };
 
-// HTTP/1.1 server (Boost.Beast, Asio C++20 coroutines) with keep-alive, run by a fixed pool
-// of threads sharing one io_context. `service` must outlive the server. Thread-safe.
+// HTTP/1.1 server (Boost.Beast, Asio C++20 coroutines) with keep-alive: a fixed set of I/O
+// threads share one io_context, and a WorkerPool runs what may block. `service` must outlive
+// the server. Thread-safe.
 class HttpServer {
  public:
   static Result<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options, ApiService& service);

@@ -12,7 +12,8 @@ struct ServerConfig {
   struct Server {
     std::string host = "127.0.0.1";
     int64_t port = 8080;
-    int64_t workers = 0;  // 0 = number of CPUs
+    int64_t workers = 0;            // I/O threads; 0 = number of CPUs, at least 2
+    int64_t statement_workers = 0;  // the worker pool; 0 = twice the CPUs, at least 4
     std::string public_origin;
   } server;
   struct Storage {
@@ -67,6 +68,9 @@ struct ServerConfig {
     int64_t max_parameter_size_bytes = 524288;
     int64_t request_body_limit_bytes = 10485760;
     int64_t statement_timeout_secs = 30;
+    int64_t max_concurrent_statements_per_user = 2;
+    int64_t max_queued_statements_per_user = 32;
+    int64_t max_queued_statements = 4096;
   } limits;
   struct WebSocket {
     int64_t client_timeout_secs = 10;
