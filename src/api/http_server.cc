@@ -15,8 +15,12 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <optional>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -42,6 +46,32 @@ constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr unsigned kRefusedReadSeconds = 5;
 // How much of an unread request body LingeringClose drops before giving up.
 constexpr size_t kMaxLingerBytes = 4 * 1024 * 1024;
+// Request headers larger than this are answered 431.
+constexpr uint32_t kHeaderLimit = 64 * 1024;
+constexpr auto kMinAcceptBackoff = std::chrono::milliseconds(10);
+constexpr auto kMaxAcceptBackoff = std::chrono::milliseconds(1000);
+
+// The answer to a request Beast could not parse, or nullopt when there is nobody to answer
+// (the peer closed, timed out, or sent nothing).
+std::optional<HttpResponse> AnswerToParseError(const beast::error_code& ec) {
+  if (ec.category() != http::make_error_code(http::error::bad_method).category()) return std::nullopt;
+  if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == http::error::need_more ||
+      ec == http::error::need_buffer || ec == http::error::body_limit) {
+    return std::nullopt;
+  }
+  HttpResponse response;
+  response.close = true;
+  response.content_type = "application/json";
+  if (ec == http::error::header_limit) {
+    response.status = 431;
+    response.body = "{\"error\":\"HEADERS_TOO_LARGE\",\"message\":\"Request headers exceed " +
+                    std::to_string(kHeaderLimit) + " bytes\"}";
+  } else {
+    response.status = 400;
+    response.body = "{\"error\":\"BAD_REQUEST\",\"message\":\"Malformed HTTP/1.1 request\"}";
+  }
+  return response;
+}
 
 // The peer as text (v4-mapped IPv6 peers in dotted form) and whether it is loopback.
 std::pair<std::string, bool> PeerAddress(const tcp::endpoint& peer) {
@@ -109,12 +139,22 @@ struct HttpServer::Impl {
       : options(opts), service(svc), acceptor(io), workers(opts.workers) {}
 
   asio::awaitable<void> Accept() {
+    asio::steady_timer backoff(io);
+    auto pause = kMinAcceptBackoff;
     while (!stopping.load()) {
       auto [ec, socket] = co_await acceptor.async_accept(kUseTuple);
       if (ec) {
         if (stopping.load() || ec == asio::error::operation_aborted) break;
+        // Out of descriptors or memory: the pending connection stays in the backlog and the
+        // next accept fails at once, so retrying without a pause spins a core. Wait, doubling
+        // up to a second, until connections close.
+        if (pause == kMinAcceptBackoff) spdlog::warn("accept failed: {}; pausing accepts", ec.message());
+        backoff.expires_after(pause);
+        co_await backoff.async_wait(kUseTuple);
+        pause = std::min(pause * 2, kMaxAcceptBackoff);
         continue;
       }
+      pause = kMinAcceptBackoff;
       socket.set_option(tcp::no_delay(true));
       asio::co_spawn(io, Serve(std::move(socket)), asio::detached);
     }
@@ -143,7 +183,7 @@ struct HttpServer::Impl {
       stream.expires_after(std::chrono::seconds(read_seconds));
       http::request_parser<http::string_body> parser;
       parser.body_limit(options.request_body_limit);
-      parser.header_limit(64 * 1024);
+      parser.header_limit(kHeaderLimit);
       auto [ec, bytes] = co_await http::async_read(stream, buffer, parser, kUseTuple);
       const auto start = std::chrono::steady_clock::now();
       if (ec == http::error::body_limit || (!ec && !admission.admitted)) {
@@ -159,7 +199,14 @@ struct HttpServer::Impl {
         co_await LingeringClose(stream);
         break;
       }
-      if (ec) break;
+      if (ec) {
+        if (auto answer = AnswerToParseError(ec)) {
+          auto out = ToBeast(std::move(*answer), 11, false);
+          co_await http::async_write(stream, out, kUseTuple);
+          co_await LingeringClose(stream);
+        }
+        break;
+      }
       http::request<http::string_body> req = parser.release();
       const bool keep_alive = req.keep_alive();
       HttpRequest request = ToRequest(req.base(), peer);
