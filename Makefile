@@ -41,8 +41,10 @@ ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 \
 	LSAN_OPTIONS=suppressions=$(SAN_SUPP)/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$(SAN_SUPP)/ubsan.supp
 TSAN_ENV = TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(SAN_SUPP)/tsan.supp
-# Seconds each fuzz target runs; the six together take about ten minutes.
-FUZZ_SECONDS ?= 100
+# Seconds each fuzz target runs and how many run at once; empty = fuzz/run_fuzzers.sh's
+# defaults (one per CPU, and about ten minutes for the whole run).
+FUZZ_SECONDS ?=
+FUZZ_JOBS ?=
 # The live-query and server tests, which are where the threads are.
 TSAN_TESTS = live_test server_test sql_endpoint_test row_filter_test live_query_manager_test
 
@@ -50,7 +52,7 @@ fuzz:
 	./scripts/setup.sh --sanitizers
 	cmake -S . -B build/fuzz $(SAN_CMAKE) -DKALAM_FUZZ=ON
 	$(ASAN_ENV) cmake --build build/fuzz -j $(JOBS) --target fuzz_targets
-	$(ASAN_ENV) FUZZ_SECONDS=$(FUZZ_SECONDS) ./fuzz/run_fuzzers.sh build/fuzz
+	$(ASAN_ENV) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) ./fuzz/run_fuzzers.sh build/fuzz
 
 asan:
 	./scripts/setup.sh --sanitizers
