@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what KalamDB needs to build and test on Debian 12, and brings the pinned DuckDB.
 # Idempotent: packages already present and a DuckDB of the right version are skipped.
+# `setup.sh --sanitizers` also installs clang and its sanitizer and libFuzzer runtimes, which
+# only `make fuzz`, `make asan` and `make tsan` need.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,10 +19,13 @@ PACKAGES=(build-essential cmake ninja-build ccache pkg-config git nodejs npm
   librocksdb-dev libboost1.81-dev libsimdjson-dev rapidjson-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev libcli11-dev libssl-dev libcrypt-dev libgtest-dev libgmock-dev
   libbenchmark-dev python3 curl)
+# The compiler of the fuzz and sanitizer builds (libclang-rt holds libFuzzer and the sanitizer
+# runtimes; llvm-14 the symbolizer that puts file and line into their reports).
+SANITIZER_PACKAGES=(clang-14 libclang-rt-14-dev llvm-14)
 
-install_packages() {
+install_packages() {  # package...
   local missing=()
-  for p in "${PACKAGES[@]}"; do
+  for p in "$@"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
       missing+=("$p")
     fi
@@ -75,5 +80,8 @@ fetch_duckdb() {
   echo "$STAMP" > "$DUCKDB_DIR/VERSION"
 }
 
-install_packages
+install_packages "${PACKAGES[@]}"
+if [[ "${1:-}" == "--sanitizers" ]]; then
+  install_packages "${SANITIZER_PACKAGES[@]}"
+fi
 fetch_duckdb

@@ -2,7 +2,6 @@
 
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
-#include <cmath>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_executor.hpp>
@@ -16,6 +15,7 @@
 #include "kalam/live/live_messages.h"
 #include "request_log.h"
 #include "run_on_worker.h"
+#include "ws_client_message.h"
 
 namespace kalam::api {
 namespace {
@@ -39,58 +39,6 @@ websocket::close_reason MakeCloseReason(uint16_t code, std::string_view reason) 
   out.code = code;
   out.reason.assign(reason.data(), std::min(reason.size(), out.reason.max_size()));
   return out;
-}
-
-// A JSON member as option text: a number's digits or a string's contents. Other types (and
-// numbers that are not plain integers) are malformed.
-bool OptionText(simdjson::dom::element value, std::optional<std::string>* out) {
-  switch (value.type()) {
-    case simdjson::dom::element_type::INT64: *out = std::to_string(int64_t(value)); return true;
-    case simdjson::dom::element_type::UINT64: *out = std::to_string(uint64_t(value)); return true;
-    case simdjson::dom::element_type::STRING: *out = std::string(std::string_view(value)); return true;
-    case simdjson::dom::element_type::DOUBLE: {
-      // 1000.0 is still an integer in JSON's eyes; 1.5 is not (rejected by the range check).
-      const double d = double(value);
-      const bool integral = std::isfinite(d) && std::fabs(d) < 9.0e18 && d == std::trunc(d);
-      *out = integral ? std::to_string(static_cast<int64_t>(d)) : "x";
-      return true;
-    }
-    default: return false;
-  }
-}
-
-std::string_view StringMember(simdjson::dom::object object, std::string_view key) {
-  std::string_view out;
-  if (object[key].get(out) != simdjson::SUCCESS) return {};
-  return out;
-}
-
-live::SubscribeRequest ParseSubscribe(simdjson::dom::object message) {
-  live::SubscribeRequest request;
-  simdjson::dom::object subscription;
-  if (message["subscription"].get(subscription) != simdjson::SUCCESS) return request;
-  request.id = std::string(StringMember(subscription, "id"));
-  request.sql = std::string(StringMember(subscription, "sql"));
-  simdjson::dom::element options;
-  if (subscription["options"].get(options) != simdjson::SUCCESS || options.is_null()) return request;
-  request.options_given = true;
-  simdjson::dom::object fields;
-  if (options.get(fields) != simdjson::SUCCESS) {
-    request.options_malformed = true;
-    return request;
-  }
-  for (auto [key, value] : fields) {
-    std::optional<std::string>* target = nullptr;
-    if (key == "batch_size") {
-      target = &request.batch_size;
-    } else if (key == "last_rows") {
-      target = &request.last_rows;
-    } else if (key == "from" || key == "from_seq_id") {
-      target = &request.from;
-    }
-    if (target != nullptr && !value.is_null() && !OptionText(value, target)) request.options_malformed = true;
-  }
-  return request;
 }
 
 // The same connection as a socket bound to `strand`, so that every operation on it runs there.
@@ -323,30 +271,24 @@ asio::awaitable<void> WsSession::TimerLoop() {
 }
 
 asio::awaitable<void> WsSession::HandleMessage(std::string_view text) {
-  simdjson::dom::object message;
-  std::string_view type;
-  if (parser_.parse(text.data(), text.size(), true).get(message) != simdjson::SUCCESS ||
-      message["type"].get(type) != simdjson::SUCCESS) {
+  const ClientMessage message = ParseClientMessage(parser_, text);
+  if (std::holds_alternative<MalformedMessage>(message)) {
     Send(live::EncodeError("protocol", LiveErrorCode::kProtocol, "Messages are JSON objects with a \"type\""));
     co_return;
   }
-  if (type == "ping") {
+  if (std::holds_alternative<PingMessage>(message)) {
     Send(live::EncodePong());
     co_return;
   }
-  // The views into `message` stay valid across Offload: the parser is reused only by the
-  // next message, which the read loop reads after this one is done.
-  if (type == "authenticate") {
-    const std::string_view method = StringMember(message, "method");
+  if (const auto* authenticate = std::get_if<AuthenticateMessage>(&message)) {
     auth::AuthOutcome outcome = auth::AuthError{auth::AuthFailure::kInvalidCredentials, "Invalid credentials"};
-    if (method == "jwt" || method == "basic") {
-      const bool ran = co_await Offload(type, [&] {
+    if (authenticate->method != AuthenticateMessage::Method::kOther) {
+      const bool ran = co_await Offload("authenticate", [&] {
         const int64_t now_us = NowMicros();
-        outcome = method == "jwt" ? service_.auth().AuthenticateToken(StringMember(message, "token"),
-                                                                      auth::TokenType::kAccess, now_us)
-                                  : service_.auth().AuthenticatePassword(StringMember(message, "user"),
-                                                                         StringMember(message, "password"),
-                                                                         peer_ip_, now_us);
+        outcome = authenticate->method == AuthenticateMessage::Method::kJwt
+                      ? service_.auth().AuthenticateToken(authenticate->token, auth::TokenType::kAccess, now_us)
+                      : service_.auth().AuthenticatePassword(authenticate->user, authenticate->password, peer_ip_,
+                                                             now_us);
       });
       if (!ran) co_return;
     }
@@ -354,29 +296,28 @@ asio::awaitable<void> WsSession::HandleMessage(std::string_view text) {
     co_return;
   }
   live::LiveQueryManager* manager = service_.live();
-  if (type == "subscribe") {
+  if (const auto* subscribe = std::get_if<SubscribeMessage>(&message)) {
     if (!live_) {
       Send(live::EncodeError("subscribe", LiveErrorCode::kAuthRequired, "Authenticate first"));
       co_return;
     }
     // A copy: Finish may drop live_ on the strand while the worker subscribes.
     auto live = live_;
-    const live::SubscribeRequest request = ParseSubscribe(message);
-    co_await Offload(type, [&] { manager->Subscribe(*live, request); });
+    co_await Offload(subscribe->request.id, [&] { manager->Subscribe(*live, subscribe->request); });
     co_return;
   }
-  if (type == "next_batch" || type == "unsubscribe") {
+  if (const auto* next_batch = std::get_if<NextBatchMessage>(&message)) {
     if (!live_) co_return;  // ignored before authentication (§6.1)
     auto live = live_;
-    const std::string_view id = StringMember(message, "subscription_id");
-    if (type == "next_batch") {
-      co_await Offload(type, [&] { manager->NextBatch(*live, id); });
-    } else {
-      manager->Unsubscribe(*live, id);
-    }
+    co_await Offload(next_batch->subscription_id, [&] { manager->NextBatch(*live, next_batch->subscription_id); });
     co_return;
   }
-  Send(live::EncodeError("protocol", LiveErrorCode::kProtocol, "Unknown message type '" + std::string(type) + "'"));
+  if (const auto* unsubscribe = std::get_if<UnsubscribeMessage>(&message)) {
+    if (live_) manager->Unsubscribe(*live_, unsubscribe->subscription_id);
+    co_return;
+  }
+  const auto& unknown = std::get<UnknownMessage>(message);
+  Send(live::EncodeError("protocol", LiveErrorCode::kProtocol, "Unknown message type '" + unknown.type + "'"));
 }
 
 asio::awaitable<bool> WsSession::Offload(std::string_view request_type, const std::function<void()>& work) {
