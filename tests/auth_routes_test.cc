@@ -13,6 +13,7 @@
 #include <regex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "kalam/auth/base64.h"
 #include "kalam/auth/jwt.h"
@@ -467,6 +468,59 @@ TEST(AuthRoutesServerTest, LockoutAfterRepeatedFailures) {
   auto counters = client.Sql(
       R"({"sql":"SELECT failed_login_attempts, locked_until IS NOT NULL FROM system.users WHERE user_id = 'carol'"})");
   EXPECT_THAT(counters.body, HasSubstr(R"("rows":[[5,true]])")) << counters.body;
+
+  // Without the password a locked account cannot be told from a wrong password or an unknown
+  // name: same status, same body (§2.4); and the failures do not extend the lock.
+  const std::string invalid = AuthErrorBody("unauthorized", "Invalid credentials");
+  for (const char* user : {"carol", "nobody"}) {
+    SCOPED_TRACE(user);
+    auto login = Login(client, user, "wrong");
+    EXPECT_EQ(login.status, 401);
+    EXPECT_EQ(login.body, invalid);
+    auto sql = client.Sql(R"({"sql":"SELECT 1"})", Basic(user, "wrong"));
+    EXPECT_EQ(sql.status, 401);
+    EXPECT_THAT(sql.body, HasSubstr(R"j("code":"INVALID_CREDENTIALS","message":"Invalid credentials")j"));
+    EXPECT_EQ(sql.headers["www-authenticate"], "Bearer realm=\"kalamdb\"");
+  }
+  EXPECT_THAT(client.Sql(R"({"sql":"SELECT failed_login_attempts FROM system.users WHERE user_id = 'carol'"})").body,
+              HasSubstr(R"("rows":[[5]])"));
+}
+
+// 40 wrong Basic passwords at once from one address: once the account locks, the attempts
+// still count toward the per-IP auth rate (they used to be answered early, uncounted, so the
+// limit never answered 429), and each one beyond the rate is refused with the documented 429.
+TEST(AuthRoutesServerTest, ConcurrentWrongBasicPasswordsHitThePerIpAuthRate) {
+  TempDir dir;
+  ServerProcess server;
+  ASSERT_TRUE(server.Start(dir.path(), BaseEnv({{"KALAMDB_RATE_LIMIT_MAX_AUTH_REQUESTS_PER_IP_PER_SEC", "10"},
+                                                {"KALAMDB_SERVER_WORKERS", "2"}})))
+      << server.output();
+  HttpClient admin(server.port());
+  ASSERT_EQ(admin.Sql(R"({"sql":"CREATE USER 'erin' WITH PASSWORD 'Secret123!'"})").status, 200);
+
+  constexpr int kAttempts = 40;
+  std::vector<HttpResult> answers(kAttempts);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kAttempts; ++i) {
+    threads.emplace_back([&, i] {
+      HttpClient client(server.port());
+      answers[i] = client.Sql(R"({"sql":"SELECT 1"})", Basic("erin", "wrong"));
+    });
+  }
+  for (auto& t : threads) t.join();
+
+  int limited = 0;
+  for (const HttpResult& r : answers) {
+    if (r.status == 429) {
+      ++limited;
+      EXPECT_THAT(r.body, HasSubstr(R"j("code":"RATE_LIMIT_EXCEEDED","message":"Too many authentication attempts")j"));
+      EXPECT_EQ(r.headers.at("retry-after"), "1");
+    } else {
+      EXPECT_EQ(r.status, 401) << r.body;
+      EXPECT_THAT(r.body, HasSubstr(R"j("code":"INVALID_CREDENTIALS","message":"Invalid credentials")j"));
+    }
+  }
+  EXPECT_GT(limited, 0);
 }
 
 TEST(AuthRoutesServerTest, LoginIsRateLimitedPerIpEvenOnLoopback) {

@@ -6,6 +6,8 @@
 
 #include <simdjson.h>
 
+#include "kalam/commons/sql_text.h"
+
 namespace kalam::api {
 
 namespace {
@@ -93,6 +95,7 @@ ApiResult<SqlRequest> ParseWith(simdjson::dom::parser& parser, std::string_view 
   // Step 4: the SQL text's size.
   const std::string_view sql = fields.sql->get_string().value_unsafe();
   if (sql.size() > limits.max_sql_bytes) return MakeApiError(ApiErrorCode::kInvalidSql, "SQL query too long");
+  if (Status text = CheckSqlText(sql); !text.ok()) return MakeApiError(ApiErrorCode::kInvalidSql, text.message());
 
   SqlRequest request;
   request.sql = std::string(sql);

@@ -112,6 +112,21 @@ TEST(SqlRequestTest, SqlTooLong) {
   EXPECT_EQ(MustParse(fits).sql.size(), 1048576u);
 }
 
+TEST(SqlRequestTest, NulInSqlIsInvalidSql) {
+  for (const char* body : {R"({"sql":"SELECT 1\u0000; DROP TABLE t"})", R"({"sql":"\u0000"})",
+                           R"({"sql":"SELECT '\u0000'"})"}) {
+    SCOPED_TRACE(body);
+    ApiError e = MustFail(body);
+    EXPECT_EQ(e.http_status, 400);
+    EXPECT_EQ(e.code, ApiErrorCode::kInvalidSql);
+    EXPECT_EQ(e.message, "SQL text must not contain a NUL byte");
+  }
+  // Parameters are values, never parsed as SQL: NUL is fine there.
+  SqlRequest r = MustParse(R"({"sql":"SELECT $1","params":["a\u0000b"]})");
+  ASSERT_EQ(r.params.size(), 1u);
+  EXPECT_EQ(r.params[0].ToString(), std::string("a\0b", 3));
+}
+
 TEST(SqlRequestTest, BadBodyShapeWinsOverSqlLength) {
   RequestLimits limits;
   limits.max_sql_bytes = 1;

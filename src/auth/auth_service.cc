@@ -48,57 +48,105 @@ const std::string& AuthService::DummyHash() {
   return dummy_hash_;
 }
 
+bool AuthService::Verify(std::string_view password, std::string_view hash) {
+  verifications_.fetch_add(1, std::memory_order_relaxed);
+  return VerifyPassword(password, hash);
+}
+
+std::optional<AuthService::BasicCredential> AuthService::DecodeBasic(std::string_view authorization) {
+  std::string_view encoded = authorization.substr(6);
+  while (!encoded.empty() && encoded.front() == ' ') encoded.remove_prefix(1);
+  auto decoded = Base64Decode(encoded);
+  if (!decoded) return std::nullopt;
+  const size_t colon = decoded->find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  return BasicCredential{std::move(*decoded), colon};
+}
+
+namespace {
+
+// A name that cannot belong to any user is refused without bcrypt; the rule is public, so
+// the cheap answer tells nothing.
+bool PlausibleCredential(std::string_view user, std::string_view password) {
+  return !user.empty() && user.size() <= 128 && password.size() <= 256 && ValidateUserId(user).ok();
+}
+
+AuthError RateLimited() { return AuthError{AuthFailure::kRateLimited, "Too many authentication attempts"}; }
+
+}  // namespace
+
+std::optional<AuthError> AuthService::Charge(std::string_view user, std::string_view password, PasswordRoute route,
+                                             std::string_view peer_ip, int64_t now_us, bool* cached) {
+  *cached = route == PasswordRoute::kBasic && cache_.Lookup(user, password, now_us);
+  if (*cached || !PlausibleCredential(user, password)) return std::nullopt;
+  if (!ip_rate_.Allow(peer_ip, now_us)) return RateLimited();
+  return std::nullopt;
+}
+
+std::optional<AuthError> AuthService::AdmitHeader(std::string_view authorization, std::string_view peer_ip,
+                                                  int64_t now_us) {
+  while (!authorization.empty() && authorization.front() == ' ') authorization.remove_prefix(1);
+  if (!StartsWithIgnoreCase(authorization, "Basic ")) return std::nullopt;
+  auto credential = DecodeBasic(authorization);
+  if (!credential) return std::nullopt;
+  bool cached = false;
+  return Charge(credential->user(), credential->password(), PasswordRoute::kBasic, peer_ip, now_us, &cached);
+}
+
+std::optional<AuthError> AuthService::AdmitPassword(std::string_view user, std::string_view password,
+                                                    PasswordRoute route, std::string_view peer_ip, int64_t now_us) {
+  bool cached = false;
+  return Charge(user, password, route, peer_ip, now_us, &cached);
+}
+
 AuthOutcome AuthService::AuthenticateHeader(std::string_view authorization, std::string_view peer_ip,
-                                            int64_t now_us) {
+                                            int64_t now_us, RateCharge charge) {
   while (!authorization.empty() && authorization.front() == ' ') authorization.remove_prefix(1);
   if (authorization.empty()) return AuthError{AuthFailure::kMissing, "Authentication required"};
   if (StartsWithIgnoreCase(authorization, "Bearer ")) {
     return AuthenticateToken(authorization.substr(7), TokenType::kAccess, now_us);
   }
   if (StartsWithIgnoreCase(authorization, "Basic ")) {
-    std::string_view encoded = authorization.substr(6);
-    while (!encoded.empty() && encoded.front() == ' ') encoded.remove_prefix(1);
-    auto decoded = Base64Decode(encoded);
-    if (!decoded) return Invalid();
-    const size_t colon = decoded->find(':');
-    if (colon == std::string::npos) return Invalid();
-    return AuthenticatePassword(std::string_view(*decoded).substr(0, colon),
-                                std::string_view(*decoded).substr(colon + 1), peer_ip, now_us);
+    auto credential = DecodeBasic(authorization);
+    if (!credential) return Invalid();
+    return AuthenticatePassword(credential->user(), credential->password(), peer_ip, now_us, charge);
   }
   return Invalid();
 }
 
 AuthOutcome AuthService::AuthenticatePassword(std::string_view user, std::string_view password,
-                                              std::string_view peer_ip, int64_t now_us) {
-  return VerifyStoredPassword(user, password, peer_ip, now_us, /*use_cache=*/true, /*record_login=*/false);
+                                              std::string_view peer_ip, int64_t now_us, RateCharge charge) {
+  return VerifyStoredPassword(user, password, peer_ip, now_us, PasswordRoute::kBasic, charge);
 }
 
 AuthOutcome AuthService::Login(std::string_view user, std::string_view password, std::string_view peer_ip,
-                               int64_t now_us) {
-  return VerifyStoredPassword(user, password, peer_ip, now_us, /*use_cache=*/false, /*record_login=*/true);
+                               int64_t now_us, RateCharge charge) {
+  return VerifyStoredPassword(user, password, peer_ip, now_us, PasswordRoute::kLogin, charge);
 }
 
 AuthOutcome AuthService::VerifyStoredPassword(std::string_view user, std::string_view password,
-                                              std::string_view peer_ip, int64_t now_us, bool use_cache,
-                                              bool record_login) {
-  if (user.empty() || user.size() > 128 || password.size() > 256 || !ValidateUserId(user).ok()) return Invalid();
+                                              std::string_view peer_ip, int64_t now_us, PasswordRoute route,
+                                              RateCharge charge) {
+  // Counted before anything else is looked at: the rate is what keeps bcrypt affordable.
+  bool cached = false;
+  if (charge == RateCharge::kCharge) {
+    if (auto refused = Charge(user, password, route, peer_ip, now_us, &cached)) return *refused;
+  } else {
+    cached = route == PasswordRoute::kBasic && cache_.Lookup(user, password, now_us);
+  }
+  if (!PlausibleCredential(user, password)) return Invalid();
+  const bool record_login = route == PasswordRoute::kLogin;
   const UserId id{std::string(user)};
   auto loaded = users_.Get(id);
-  // Accounts that cannot log in answer exactly like a wrong password: same rate accounting,
-  // same bcrypt cost, so neither the status nor the timing tells which ids exist.
+  // Accounts that cannot log in answer exactly like a wrong password, at the same bcrypt cost,
+  // so neither the answer nor its timing tells which ids exist.
   auto refuse_like_a_wrong_password = [&]() -> AuthOutcome {
-    if (!ip_rate_.Allow(peer_ip, now_us)) {
-      return AuthError{AuthFailure::kRateLimited, "Too many authentication attempts"};
-    }
-    VerifyPassword(password, DummyHash());
+    Verify(password, DummyHash());
     return Invalid();
   };
   if (!loaded.ok() || !loaded->has_value()) return refuse_like_a_wrong_password();
   UserRecord record = std::move(**loaded);
   if (record.deleted() || record.auth_type == AuthType::kOAuth) return refuse_like_a_wrong_password();
-  if (IsLocked(record, now_us)) {
-    return AuthError{AuthFailure::kAccountLocked, AccountLockedMessage(MinutesLeft(record, now_us))};
-  }
   if (record.password_hash.empty()) {
     if (record_login && record.id.str() == kRootUser) {
       return AuthError{AuthFailure::kSetupRequired, "Server setup required: root has no password"};
@@ -106,16 +154,22 @@ AuthOutcome AuthService::VerifyStoredPassword(std::string_view user, std::string
     return refuse_like_a_wrong_password();
   }
   const Identity identity{record.id, record.role, record.email};
-  if (use_cache && cache_.Lookup(user, password, now_us)) return identity;
-  if (!ip_rate_.Allow(peer_ip, now_us)) {
-    return AuthError{AuthFailure::kRateLimited, "Too many authentication attempts"};
-  }
+  auto locked_answer = [&]() -> AuthOutcome {
+    return AuthError{AuthFailure::kAccountLocked, AccountLockedMessage(MinutesLeft(record, now_us))};
+  };
+  // The cache vouches only for the password: a lock set since then still applies.
+  if (cached) return IsLocked(record, now_us) ? locked_answer() : identity;
   const uint64_t epoch = cache_.epoch();
-  const bool verified = VerifyPassword(password, record.password_hash);
+  const bool verified = Verify(password, record.password_hash);
   std::lock_guard lock(user_update_mu_);
   // Re-read: the counters may have moved while bcrypt ran.
   auto fresh = users_.Get(id);
   if (fresh.ok() && fresh->has_value()) record = std::move(**fresh);
+  if (IsLocked(record, now_us)) {
+    // Only someone who knows the password learns that the account is locked; failures while
+    // locked neither count nor extend the lock.
+    return verified ? locked_answer() : Invalid();
+  }
   if (!verified) {
     const LockoutDecision decision = OnFailure(record, now_us, settings_.max_failed_logins, settings_.lockout_minutes);
     record.failed_login_attempts = decision.failed_login_attempts;
@@ -129,7 +183,7 @@ AuthOutcome AuthService::VerifyStoredPassword(std::string_view user, std::string
     if (record_login) record.last_login_at_us = now_us;
     (void)users_.Put(record);
   }
-  if (use_cache) cache_.Remember(user, password, now_us, epoch);
+  if (route == PasswordRoute::kBasic) cache_.Remember(user, password, now_us, epoch);
   return identity;
 }
 
@@ -183,7 +237,7 @@ Status AuthService::ApplyRootPassword(std::string_view password) {
   KALAM_ASSIGN_OR_RETURN(auto loaded, users_.Get(root));
   if (!loaded) return Status::Internal("root user missing");
   UserRecord record = std::move(*loaded);
-  if (!record.password_hash.empty() && VerifyPassword(password, record.password_hash)) return Status::Ok();
+  if (!record.password_hash.empty() && Verify(password, record.password_hash)) return Status::Ok();
   // Rotating root's password is a credential change; the first password is not.
   const bool rotated = !record.password_hash.empty();
   KALAM_ASSIGN_OR_RETURN(record.password_hash, auth::HashPassword(password, settings_.bcrypt_cost));

@@ -12,6 +12,7 @@
 #include "kalam/commons/clock.h"
 #include "kalam/filestore/local_file_backend.h"
 #include "kalam/filestore/path_template.h"
+#include "kalam/filestore/table_files.h"
 #include "kalam/registry/storage_registry.h"
 #include "kalam/tables/hot_scanner.h"
 #include "kalam/tables/key_codec.h"
@@ -594,7 +595,8 @@ Status ColdTier::DropTableFiles(const TableDefinition& def) {
   KALAM_ASSIGN_OR_RETURN(auto storage, StorageFor(def));
   KALAM_ASSIGN_OR_RETURN(std::string table_dir, TableRoot(*storage, def));
   ForgetTable(def.number);
-  return storage->files->DeleteRecursive(table_dir);
+  // Only what KalamDB wrote: the base may be an operator's directory that held files before.
+  return filestore::DeleteTableFiles(*storage->files, table_dir);
 }
 
 Result<CleanupTarget> ColdTier::ResolveCleanupTarget(const TableDefinition& def) {
@@ -629,8 +631,15 @@ Result<std::string> ColdTier::RunCleanup(const CleanupTarget& target) {
   filestore::FileBackend& files = *(*storage)->files;
   KALAM_ASSIGN_OR_RETURN(bool exists, files.Exists(target.trash_dir));
   if (!exists) return "No files left for table " + target.table_id;
-  KALAM_RETURN_IF_ERROR(files.DeleteRecursive(target.trash_dir));
-  return "Removed files of table " + target.table_id;
+  std::vector<std::string> kept;
+  KALAM_RETURN_IF_ERROR(filestore::DeleteTableFiles(files, target.trash_dir, &kept));
+  if (kept.empty()) return "Removed files of table " + target.table_id;
+  // Files KalamDB did not write go back where they were, unless a new table took the place.
+  KALAM_ASSIGN_OR_RETURN(bool taken, files.Exists(target.table_dir));
+  std::string where = target.trash_dir;
+  if (!taken && files.Rename(target.trash_dir, target.table_dir).ok()) where = target.table_dir;
+  return "Removed files of table " + target.table_id + "; kept " + std::to_string(kept.size()) +
+         " file(s) KalamDB did not write in '" + where + "'";
 }
 
 Status ColdTier::DropScopeFiles(const TableDefinition& def, const std::string& scope) {
@@ -638,7 +647,7 @@ Status ColdTier::DropScopeFiles(const TableDefinition& def, const std::string& s
   KALAM_ASSIGN_OR_RETURN(std::string dir, ScopeDirectory(*storage, def, scope));
   std::lock_guard flush_lock(ScopeMutex(def, scope));
   ForgetScope(def, scope);
-  return storage->files->DeleteRecursive(dir);
+  return filestore::DeleteTableFiles(*storage->files, dir);
 }
 
 Result<std::vector<std::string>> ColdTier::AllScopes(const TableDefinition& def) {

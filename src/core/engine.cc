@@ -14,6 +14,7 @@
 #include "exec_context.h"
 #include "kalam/auth/permissions.h"
 #include "kalam/commons/names.h"
+#include "kalam/commons/sql_text.h"
 #include "kalam/dialect/parser.h"
 #include "kalam/dialect/simple_insert.h"
 #include "kalam/dialect/statement_splitter.h"
@@ -71,6 +72,8 @@ Status ParseStandard(std::string_view sql, duckdb::unique_ptr<duckdb::SQLStateme
 }
 
 Status ParseOne(std::string_view sql, const UserId& actor, Role role, ParsedStatement* out, bool nested = false) {
+  // Again here, for callers that did not come through the API's request parser.
+  KALAM_RETURN_IF_ERROR(CheckSqlText(sql));
   if (dialect::ClassifyStatement(sql) == dialect::StatementClass::kStandard) {
     out->simple_insert = dialect::ParseSimpleInsert(sql);
     if (out->simple_insert) return Status::Ok();

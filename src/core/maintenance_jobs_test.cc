@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 
 #include "engine_test_util.h"
@@ -105,6 +106,26 @@ TEST_F(MaintenanceJobsTest, DropTableQueuesCleanupAndRecreatedTableStartsEmpty) 
                          "{\"table_id\":\"app.m\",\"table_type\":\"user\",\"table_number\":1,\"storage_id\":\"local\","
                          "\"table_dir\":\"app/m\",\"trash_dir\":\"app\"}")
                    .ok());
+  engine_->SetJobSubmitter(nullptr);
+}
+
+// The cleanup job deletes only what KalamDB wrote; other files return to where they were.
+TEST_F(MaintenanceJobsTest, CleanupKeepsFilesKalamDbDidNotWrite) {
+  Run(Root(), "CREATE USER TABLE app.m (id BIGINT PRIMARY KEY)");
+  Run(As("alice"), "INSERT INTO app.m VALUES (1)");
+  Run(Root(), "FLUSH TABLE app.m");
+  ASSERT_TRUE(std::filesystem::exists(StorageDir() + "/app/m/alice/batch-0.parquet"));
+  std::ofstream(StorageDir() + "/app/m/README") << "keep";
+  std::ofstream(StorageDir() + "/app/m/alice/notes.txt") << "keep";
+  FakeSubmitter jobs;
+  engine_->SetJobSubmitter(&jobs);
+  Run(Root(), "DROP TABLE app.m");
+  ASSERT_THAT(jobs.submitted, SizeIs(1));
+  auto cleaned = engine_->RunCleanupJob(jobs.submitted[0].parameters);
+  ASSERT_TRUE(cleaned.ok()) << cleaned.status().ToString();
+  EXPECT_EQ(*cleaned, "Removed files of table app.m; kept 2 file(s) KalamDB did not write in 'app/m'");
+  EXPECT_THAT(Files(StorageDir() + "/app/m"), ElementsAre("README", "alice"));
+  EXPECT_THAT(Files(StorageDir() + "/app/m/alice"), ElementsAre("notes.txt"));
   engine_->SetJobSubmitter(nullptr);
 }
 

@@ -14,6 +14,7 @@
 #include "kalam/commons/names.h"
 #include "kalam/filestore/local_file_backend.h"
 #include "kalam/filestore/path_template.h"
+#include "kalam/filestore/storage_directory.h"
 #include "kalam/registry/storage_registry.h"
 #include "row_set_result.h"
 
@@ -100,20 +101,6 @@ Status CheckTemplateLayout(const std::string& shared_tmpl, const std::string& us
                                    "depth before {userId}), so that no table's directory can hold another's");
   }
   return Status::Ok();
-}
-
-// `base` as an absolute, lexically normal path without a trailing '/': stored this way so
-// that the storage does not depend on the server's working directory later.
-Result<std::string> AbsoluteBase(const std::string& base) {
-  if (base.find("://") != std::string::npos) {
-    return Status::InvalidArgument("A filesystem storage needs a local directory, not '" + base + "'");
-  }
-  std::error_code ec;
-  fs::path abs = fs::absolute(fs::path(base), ec);
-  if (ec) return Status::InvalidArgument("Invalid storage directory '" + base + "': " + ec.message());
-  std::string out = abs.lexically_normal().string();
-  while (out.size() > 1 && out.back() == '/') out.pop_back();
-  return out;
 }
 
 // `dir` with symlinks of its existing part resolved, for comparing directories.
@@ -219,7 +206,10 @@ Result<StatementResult> StorageExecutor::Create(ExecContext& ctx, const dialect:
   def.name = s.name.value_or(s.id.str());
   def.description = s.description.value_or("");
   def.type = s.type;
-  KALAM_ASSIGN_OR_RETURN(def.base_directory, AbsoluteBase(split.first));
+  if (split.first.find("://") != std::string::npos) {
+    return Status::InvalidArgument("A filesystem storage needs a local directory, not '" + split.first + "'");
+  }
+  KALAM_ASSIGN_OR_RETURN(def.base_directory, filestore::ResolveLocalDirectory(split.first, "Storage directory"));
   def.credentials_json = s.credentials_json.value_or("");
   def.config_json = s.config_json.value_or("");
   def.shared_tables_template = std::move(templates.shared_template);
@@ -228,7 +218,10 @@ Result<StatementResult> StorageExecutor::Create(ExecContext& ctx, const dialect:
   // Exclusive: the overlap check must see every storage that exists when this one is saved.
   std::unique_lock lock(engine_.storage_ddl_mu);
   KALAM_RETURN_IF_ERROR(CheckBaseIsSeparate(def.id, def.base_directory));
-  KALAM_RETURN_IF_ERROR(filestore::ProbeStorage(def.base_directory));
+  // A directory the server cannot use is the statement's fault, not the server's: 400.
+  if (Status probe = filestore::ProbeStorage(def.base_directory); !probe.ok()) {
+    return Status::InvalidArgument(probe.message());
+  }
   KALAM_RETURN_IF_ERROR(engine_.storages->Create(def));
   engine_.cold->InvalidateStorage(def.id);
   return MessageResult("Storage '" + s.id.str() + "' created", 0, ctx.acting_user);

@@ -197,6 +197,58 @@ TEST_F(StorageStatementsTest, RefusedDefinitions) {
   Run(Root(), "CREATE STORAGE a TYPE filesystem PATH '" + dir_.path() + "/archive'");
 }
 
+// Storage directories are normalised (lexically, and through the links of what exists) and
+// refused inside system directories with a 400-class error, before anything is created. The
+// /proc cases come first: on a server without the check they fail without writing anything.
+TEST_F(StorageStatementsTest, SystemDirectoriesAreRefused) {
+  fs::create_directory_symlink("/proc/self", Outside("proc-link"));
+  for (const std::string& path : {std::string("/proc/self"), Outside("proc-link")}) {
+    Status refused = Fail(Root(), "CREATE STORAGE p TYPE filesystem PATH '" + path + "'");
+    ASSERT_EQ(refused.code(), StatusCode::kInvalidArgument) << path << ": " << refused.ToString();
+    EXPECT_THAT(refused.message(), HasSubstr("Storage directory '" + path + "'"));
+    EXPECT_THAT(refused.message(), HasSubstr("system directories"));
+  }
+  const std::string climbing = Outside("a") + "/../../../../../../../../../../etc/kalamdb-storage-test";
+  for (const std::string& path : {climbing, std::string("/etc/kalamdb-storage-test"), std::string("/"),
+                                  std::string("/usr/local/kalamdb-storage-test"), std::string("/sys")}) {
+    Status refused = Fail(Root(), "CREATE STORAGE p TYPE filesystem PATH '" + path + "'");
+    EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument) << path;
+    EXPECT_THAT(refused.message(), HasSubstr("system directories")) << path;
+  }
+  EXPECT_THAT(Fail(Root(), "CREATE STORAGE p TYPE filesystem PATH '" + climbing + "'").message(),
+              HasSubstr("(/etc/kalamdb-storage-test)"));
+  // A usable directory is stored in its normal form.
+  Run(Root(), "CREATE STORAGE p TYPE filesystem PATH '" + Outside("x") + "/./y/../z/'");
+  EXPECT_THAT(Query(Root(), "SELECT base_directory FROM system.storages WHERE storage_id = 'p'"),
+              ElementsAre(fs::canonical(outside_.path()).string() + "/x/z"));
+}
+
+// DROP TABLE deletes the table's segments and manifests, and the directories they leave
+// empty; files that were in the storage's directory before (or were put there by someone
+// else) stay, and so do the directories that hold them.
+TEST_F(StorageStatementsTest, DropTableKeepsFilesKalamDbDidNotWrite) {
+  const std::string base = Outside("existing");
+  fs::create_directories(base + "/app/m/alice");
+  std::ofstream(base + "/photo.jpg") << "keep";
+  std::ofstream(base + "/app/m/README") << "keep";
+  std::ofstream(base + "/app/m/alice/notes.txt") << "keep";
+  Run(Root(), "CREATE STORAGE existing TYPE filesystem PATH '" + base + "'");
+  Run(Root(), "CREATE USER TABLE app.m (id BIGINT PRIMARY KEY) STORAGE existing");
+  Run(As("alice"), "INSERT INTO app.m VALUES (1)");
+  Run(As("bob"), "INSERT INTO app.m VALUES (2)");
+  Run(Root(), "FLUSH TABLE app.m");
+  ASSERT_TRUE(fs::exists(base + "/app/m/alice/batch-0.parquet"));
+  ASSERT_TRUE(fs::exists(base + "/app/m/bob/manifest.json"));
+
+  Run(Root(), "DROP TABLE app.m");
+  EXPECT_FALSE(fs::exists(base + "/app/m/alice/batch-0.parquet"));
+  EXPECT_FALSE(fs::exists(base + "/app/m/alice/manifest.json"));
+  EXPECT_FALSE(fs::exists(base + "/app/m/bob"));
+  EXPECT_TRUE(fs::exists(base + "/photo.jpg"));
+  EXPECT_TRUE(fs::exists(base + "/app/m/README"));
+  EXPECT_TRUE(fs::exists(base + "/app/m/alice/notes.txt"));
+}
+
 TEST_F(StorageStatementsTest, AdminOnly) {
   for (Role role : {Role::kUser, Role::kService}) {
     Session& s = As("someone", role);

@@ -332,6 +332,18 @@ Status LocalFileBackend::DeleteRecursive(std::string_view dir) {
   return Status::Ok();
 }
 
+Result<bool> LocalFileBackend::RemoveDirectoryIfEmpty(std::string_view dir) {
+  if (dir.empty()) return Status::InvalidArgument("refusing to remove the storage base directory");
+  KALAM_ASSIGN_OR_RETURN(const std::string abs, Resolve(dir, /*allow_base=*/false));
+  if (::rmdir(abs.c_str()) != 0) {
+    const int err = errno;
+    if (err == ENOENT) return true;
+    if (err == ENOTEMPTY || err == EEXIST) return false;
+    return ErrnoStatus(err, "remove the directory", dir);
+  }
+  return true;
+}
+
 Status LocalFileBackend::Rename(std::string_view from, std::string_view to) {
   KALAM_ASSIGN_OR_RETURN(const std::string abs_from, Resolve(from, /*allow_base=*/false));
   KALAM_ASSIGN_OR_RETURN(const std::string abs_to, Resolve(to, /*allow_base=*/false));

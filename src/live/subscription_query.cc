@@ -8,6 +8,7 @@
 #include "duckdb/parser/statement/select_statement.hpp"
 #include "duckdb/parser/tableref/basetableref.hpp"
 #include "kalam/commons/names.h"
+#include "kalam/commons/sql_text.h"
 #include "kalam/dialect/parser.h"
 
 namespace kalam::live {
@@ -91,6 +92,7 @@ Result<SubscriptionQuery> FromSelect(duckdb::SelectStatement& select) {
 }  // namespace
 
 Result<SubscriptionQuery> ParseSubscriptionQuery(std::string_view sql) {
+  KALAM_RETURN_IF_ERROR(CheckSqlText(sql));
   const dialect::StatementClass kind = dialect::ClassifyStatement(sql);
   if (kind == dialect::StatementClass::kStandard) {
     KALAM_ASSIGN_OR_RETURN(auto select, ParseSelect(std::string(sql)));

@@ -30,6 +30,8 @@ struct SqlRequest {
 //   - not JSON, not an object, `sql` missing or not a string, `params` not an array or null,
 //     `namespace_id` not a string or null → INVALID_INPUT "Invalid JSON payload: ...";
 //   - `sql` longer than `limits.max_sql_bytes` → INVALID_SQL "SQL query too long";
+//   - `sql` holding a NUL byte (JSON "\u0000") → INVALID_SQL "SQL text must not contain a NUL
+//     byte" (CheckSqlText); string parameters may hold NUL;
 //   - more than `limits.max_parameters` parameters, a parameter that is an array or object, or
 //     a string parameter above `limits.max_parameter_size_bytes` UTF-8 bytes (other scalars are
 //     fixed-size once parsed) → INVALID_PARAMETER "Parameter $N invalid: ..." (N 1-based; for

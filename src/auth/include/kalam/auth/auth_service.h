@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -60,23 +61,58 @@ struct TokenPair {
   int64_t refresh_expires_at_s = 0;
 };
 
+// Where a password arrives: Basic headers and WebSocket password messages may be served from
+// the Basic cache; the login route never is.
+enum class PasswordRoute { kBasic, kLogin };
+
+// Whether a password attempt was already counted against the per-IP rate by AdmitHeader or
+// AdmitPassword (so the Authenticate*/Login call that completes it must not count it again).
+enum class RateCharge { kCharge, kAlreadyCharged };
+
 // Authentication for every entry point (HTTP Basic and Bearer, login, WebSocket): bcrypt
 // verification with the Basic cache, lockout after repeated failures, the per-IP rate of
 // password verifications, JWT issue and verification with the stored-user checks of §2.5.
-// Messages are generic ("Invalid credentials") so a caller cannot tell why. `users` must
-// outlive the service. Thread-safe.
+// `users` must outlive the service. Thread-safe.
+//
+// Password attempts, in this order (PROTOCOL.md §2.3, §2.4):
+//   1. Counted against the per-IP rate (`max_auth_requests_per_ip_per_sec`) unless the Basic
+//      cache vouches for the pair; beyond the rate the answer is kRateLimited at once, with no
+//      storage read and no bcrypt. Every attempt that would need bcrypt counts, whatever the
+//      user: unknown, deleted, locked or not.
+//   2. Exactly one bcrypt verification (against a dummy hash when the user cannot log in), so
+//      every refusal costs the same.
+//   3. Anyone who does not know the password gets kInvalidCredentials "Invalid credentials":
+//      wrong password, unknown, deleted or OAuth user, and a LOCKED account alike, so neither
+//      the answer nor its cost tells whether a name exists or is locked. Only the right
+//      password on a locked account answers kAccountLocked (with the minutes left); it does
+//      not unlock or reset the counter. Failures while locked neither count nor extend the
+//      lock.
+// The first step is cheap (base64, an HMAC, a map): a server that verifies passwords on a
+// pool calls AdmitHeader/AdmitPassword on the thread that received the request, and the
+// completing call with RateCharge::kAlreadyCharged on the pool, so that a burst is counted as
+// it arrives rather than as fast as bcrypt drains it.
 class AuthService {
  public:
   AuthService(UserRepository& users, AuthSettings settings);
 
+  // Step 1 alone for an `Authorization` header: a Basic credential the cache does not vouch
+  // for is counted now; kRateLimited when over the rate, nullopt otherwise (also for Bearer,
+  // missing or malformed headers, which need no bcrypt and are not counted).
+  std::optional<AuthError> AdmitHeader(std::string_view authorization, std::string_view peer_ip, int64_t now_us);
+  // Step 1 alone for a user/password pair arriving on `route`.
+  std::optional<AuthError> AdmitPassword(std::string_view user, std::string_view password, PasswordRoute route,
+                                         std::string_view peer_ip, int64_t now_us);
+
   // An `Authorization` header value: "Basic ..." or "Bearer ...".
-  AuthOutcome AuthenticateHeader(std::string_view authorization, std::string_view peer_ip, int64_t now_us);
+  AuthOutcome AuthenticateHeader(std::string_view authorization, std::string_view peer_ip, int64_t now_us,
+                                 RateCharge charge = RateCharge::kCharge);
   // User and password (Basic auth, WebSocket basic). Successful checks are cached.
   AuthOutcome AuthenticatePassword(std::string_view user, std::string_view password, std::string_view peer_ip,
-                                   int64_t now_us);
+                                   int64_t now_us, RateCharge charge = RateCharge::kCharge);
   // The login route: never served from the cache; records last_login_at; root without a
   // password answers kSetupRequired.
-  AuthOutcome Login(std::string_view user, std::string_view password, std::string_view peer_ip, int64_t now_us);
+  AuthOutcome Login(std::string_view user, std::string_view password, std::string_view peer_ip, int64_t now_us,
+                    RateCharge charge = RateCharge::kCharge);
   // A JWT of the expected type, checked against the stored user.
   AuthOutcome AuthenticateToken(std::string_view token, TokenType expected, int64_t now_us);
 
@@ -104,14 +140,29 @@ class AuthService {
   Result<std::optional<UserRecord>> FindUser(const UserId& user) const;
 
   const AuthSettings& settings() const { return settings_; }
+  // bcrypt verifications run so far (real and dummy), for tests and metrics.
+  uint64_t password_verifications() const { return verifications_.load(std::memory_order_relaxed); }
   UserRepository& users() { return users_; }
   // Serialises every read-modify-write of a user record: login counters here, user DDL in
   // the engine. Hash passwords before taking it (bcrypt is slow).
   std::mutex& user_record_mutex() { return user_update_mu_; }
 
  private:
+  // Basic header → (user, password); nullopt when it is not a well-formed Basic credential.
+  struct BasicCredential {
+    std::string decoded;  // "user:password"
+    size_t colon = 0;
+    std::string_view user() const { return std::string_view(decoded).substr(0, colon); }
+    std::string_view password() const { return std::string_view(decoded).substr(colon + 1); }
+  };
+  static std::optional<BasicCredential> DecodeBasic(std::string_view authorization);
+  // Step 1 for one attempt; `cached` says whether the Basic cache vouched for it.
+  std::optional<AuthError> Charge(std::string_view user, std::string_view password, PasswordRoute route,
+                                  std::string_view peer_ip, int64_t now_us, bool* cached);
   AuthOutcome VerifyStoredPassword(std::string_view user, std::string_view password, std::string_view peer_ip,
-                                   int64_t now_us, bool use_cache, bool record_login);
+                                   int64_t now_us, PasswordRoute route, RateCharge charge);
+  // Every bcrypt verification goes through here, so that it is counted.
+  bool Verify(std::string_view password, std::string_view hash);
   AuthOutcome CheckUserForToken(const JwtClaims& claims) const;
 
   UserRepository& users_;
@@ -124,6 +175,7 @@ class AuthService {
   std::once_flag dummy_once_;
   std::string dummy_hash_;
   std::mutex user_update_mu_;  // serialises read-modify-write of user records
+  std::atomic<uint64_t> verifications_{0};  // a statistic: relaxed increments are enough
 };
 
 }  // namespace kalam::auth

@@ -43,6 +43,9 @@ class FileBackend {
   // Removes `dir` and everything below it; Ok when it does not exist. The base itself ("")
   // cannot be removed this way.
   virtual Status DeleteRecursive(std::string_view dir) = 0;
+  // Removes the directory `dir` if it holds nothing at all: true when it is gone (or was not
+  // there), false when something is still inside. The base itself ("") is refused.
+  virtual Result<bool> RemoveDirectoryIfEmpty(std::string_view dir) = 0;
   // Atomically renames a file, replacing `to` if it exists; creates `to`'s parent directories
   // and makes the rename durable before returning.
   virtual Status Rename(std::string_view from, std::string_view to) = 0;

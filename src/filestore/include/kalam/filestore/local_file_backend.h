@@ -43,6 +43,7 @@ class LocalFileBackend final : public FileBackend {
   Result<bool> Exists(std::string_view path) override;
   Status Delete(std::string_view path) override;
   Status DeleteRecursive(std::string_view dir) override;
+  Result<bool> RemoveDirectoryIfEmpty(std::string_view dir) override;
   Status Rename(std::string_view from, std::string_view to) override;
   Status SyncFile(std::string_view path) override;
   Status CreateDirectories(std::string_view dir) override;
