@@ -49,6 +49,10 @@ ApiError FromAuthError(const auth::AuthError& error) {
   return MakeApiError(ApiErrorCode::kInvalidCredentials, "Invalid credentials");
 }
 
+auth::RateCharge Charge(const HttpRequest& request) {
+  return request.auth_charged ? auth::RateCharge::kAlreadyCharged : auth::RateCharge::kCharge;
+}
+
 bool IsSqlPath(std::string_view path) { return path == "/v1/api/sql" || path == "/api/sql"; }
 bool IsHealthPath(std::string_view path) { return path == "/health" || path == "/v1/api/healthcheck"; }
 
@@ -180,6 +184,21 @@ bool ApiService::Screen(const HttpRequest& request, HttpResponse& response) {
                     decision.retry_after_seconds);
       return true;
   }
+  return false;
+}
+
+bool ApiService::AdmitAuth(HttpRequest& request, HttpResponse& response) {
+  const std::string_view authorization = request.Header("authorization");
+  if (authorization.empty()) return false;
+  if (auto error = auth_.AdmitHeader(authorization, request.client_ip, NowMicros())) {
+    const ApiError api_error = FromAuthError(*error);
+    response.status = api_error.http_status;
+    if (api_error.http_status == 429) response.headers.emplace_back("Retry-After", "1");
+    response.body.clear();
+    EncodeSqlError(api_error, 0.0, &response.body);
+    return true;
+  }
+  request.auth_charged = true;
   return false;
 }
 
@@ -321,7 +340,8 @@ bool ApiService::CheckWebSocketUpgrade(const HttpRequest& request, bool shutting
     return false;
   }
   if (request.Header("authorization").empty()) return true;
-  auth::AuthOutcome outcome = auth_.AuthenticateHeader(request.Header("authorization"), request.client_ip, NowMicros());
+  auth::AuthOutcome outcome = auth_.AuthenticateHeader(request.Header("authorization"), request.client_ip, NowMicros(),
+                                                       Charge(request));
   if (const auto* error = std::get_if<auth::AuthError>(&outcome)) {
     const ApiError api_error = FromAuthError(*error);
     response.status = api_error.http_status;
@@ -347,7 +367,8 @@ void ApiService::Sql(const HttpRequest& request, ConnectionState& connection, Ht
   };
 
   const int64_t now_us = NowMicros();
-  auth::AuthOutcome outcome = auth_.AuthenticateHeader(request.Header("authorization"), request.client_ip, now_us);
+  auth::AuthOutcome outcome =
+      auth_.AuthenticateHeader(request.Header("authorization"), request.client_ip, now_us, Charge(request));
   if (const auto* error = std::get_if<auth::AuthError>(&outcome)) return fail(FromAuthError(*error));
   const auth::Identity& identity = std::get<auth::Identity>(outcome);
   response.trace.user = identity.user.str();

@@ -215,7 +215,7 @@ struct HttpServer::Impl {
       if (ApiService::IsWebSocketPath(request.path) && beast::websocket::is_upgrade(req)) {
         std::optional<auth::Identity> identity;
         bool upgrade = false;
-        if (!service.Screen(request, response)) {
+        if (!service.Screen(request, response) && !service.AdmitAuth(request, response)) {
           // An Authorization header on the upgrade may mean a bcrypt check: a worker's job.
           const Admission admission = co_await RunOnWorker(workers, service.FairnessKey(request), [&] {
             upgrade = service.CheckWebSocketUpgrade(request, stopping.load(), response, &identity);
@@ -239,7 +239,8 @@ struct HttpServer::Impl {
         break;
       }
       request.body = std::move(req.body());
-      if (service.Screen(request, response)) {
+      if (service.Screen(request, response) ||
+          (!ApiService::RunsOnIoThread(request) && service.AdmitAuth(request, response))) {
         service.FinishRejected(request, response, start);
       } else {
         in_flight.fetch_add(1);

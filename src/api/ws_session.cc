@@ -282,13 +282,25 @@ asio::awaitable<void> WsSession::HandleMessage(std::string_view text) {
   }
   if (const auto* authenticate = std::get_if<AuthenticateMessage>(&message)) {
     auth::AuthOutcome outcome = auth::AuthError{auth::AuthFailure::kInvalidCredentials, "Invalid credentials"};
-    if (authenticate->method != AuthenticateMessage::Method::kOther) {
+    auth::RateCharge charge = auth::RateCharge::kCharge;
+    bool admitted = true;
+    if (authenticate->method == AuthenticateMessage::Method::kBasic) {
+      // Counted as it arrives, not when a worker gets to its bcrypt.
+      if (auto refused = service_.auth().AdmitPassword(authenticate->user, authenticate->password,
+                                                       auth::PasswordRoute::kBasic, peer_ip_, NowMicros())) {
+        outcome = *refused;
+        admitted = false;
+      } else {
+        charge = auth::RateCharge::kAlreadyCharged;
+      }
+    }
+    if (admitted && authenticate->method != AuthenticateMessage::Method::kOther) {
       const bool ran = co_await Offload("authenticate", [&] {
         const int64_t now_us = NowMicros();
         outcome = authenticate->method == AuthenticateMessage::Method::kJwt
                       ? service_.auth().AuthenticateToken(authenticate->token, auth::TokenType::kAccess, now_us)
                       : service_.auth().AuthenticatePassword(authenticate->user, authenticate->password, peer_ip_,
-                                                             now_us);
+                                                             now_us, charge);
       });
       if (!ran) co_return;
     }

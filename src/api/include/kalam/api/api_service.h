@@ -64,6 +64,10 @@ class ApiService {
   // `response` is already the final answer (429), which the caller completes with
   // FinishRejected.
   bool Screen(const HttpRequest& request, HttpResponse& response);
+  // Counts the password attempt of the request's Authorization header against the per-IP auth
+  // rate as it arrives, before it waits for a worker (and bcrypt). True when `response` is
+  // already the answer (429).
+  bool AdmitAuth(HttpRequest& request, HttpResponse& response);
   // Whether Handle answers `request` without SQL, bcrypt or disk (health, CORS preflights),
   // so the I/O thread may run it itself.
   static bool RunsOnIoThread(const HttpRequest& request);

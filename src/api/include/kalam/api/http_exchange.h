@@ -30,6 +30,9 @@ struct HttpRequest {
   // (PROTOCOL.md §0); "loopback" in the protocol's sense is client_loopback.
   std::string client_ip;
   bool client_loopback = false;
+  // The password attempt of the Authorization header was counted against the per-IP auth rate
+  // when the request arrived (ApiService::AdmitAuth), so checking it must not count it again.
+  bool auth_charged = false;
   bool https = false;       // X-Forwarded-Proto: https from a trusted proxy (no TLS of our own yet)
   std::string request_id;   // X-Request-ID as received when well-formed, else generated
 
