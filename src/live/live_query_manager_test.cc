@@ -151,8 +151,14 @@ TEST_F(LiveQueryManagerTest, DetachRemovesEverySubscription) {
 TEST_F(LiveQueryManagerTest, KillNeedsTheOwnerOrAnAdmin) {
   Subscribe("k", "SELECT * FROM app.t");
   const LiveQueryId id("alice-c1-k");
-  EXPECT_EQ(live_->Kill(id, UserId("bob"), Role::kUser).code(), StatusCode::kNotFound);
+  EXPECT_EQ(live_->Kill(id, UserId("bob"), Role::kUser).code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(live_->Kill(LiveQueryId("alice-c1-nope"), UserId("bob"), Role::kUser).code(),
+            StatusCode::kPermissionDenied);  // the same answer whether or not it exists
+  EXPECT_EQ(live_->Kill(LiveQueryId("bob-c1-nope"), UserId("bob"), Role::kUser).code(), StatusCode::kNotFound);
   EXPECT_EQ(live_->Kill(LiveQueryId("alice-c1-nope"), UserId("root"), Role::kSystem).code(), StatusCode::kNotFound);
+  EXPECT_EQ(live_->ActiveCount(TableId{NamespaceId("app"), TableName("t")}, nullptr), 1u);
+  const UserId bob("bob");
+  EXPECT_EQ(live_->ActiveCount(TableId{NamespaceId("app"), TableName("t")}, &bob), 0u);
   EXPECT_TRUE(live_->Kill(id, UserId("alice"), Role::kUser).ok());
   auto sent = conn_->Take(*live_);
   ASSERT_THAT(sent, SizeIs(1));
