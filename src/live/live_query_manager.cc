@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "kalam/auth/auth_service.h"
 #include "kalam/auth/permissions.h"
 #include "kalam/commons/clock.h"
 #include "kalam/commons/json_writer.h"
@@ -312,8 +313,18 @@ std::shared_ptr<LiveSession> LiveQueryManager::Attach(std::shared_ptr<LiveConnec
   session->connection_id_ = std::move(connection_id);
   session->user_ = std::move(user);
   session->role_ = role;
-  std::unique_lock lock(mu_);
-  sessions_.emplace(session.get(), session);
+  {
+    std::unique_lock lock(mu_);
+    sessions_.emplace(session.get(), session);
+  }
+  // A DROP USER or role change that committed after this connection authenticated, but
+  // scanned the sessions before it was registered, missed it: the record read after
+  // registering shows that change.
+  auto record = engine_.auth().FindUser(session->user_);
+  if (record.ok() && record->has_value() && ((*record)->deleted() || (*record)->role != role)) {
+    Detach(*session);
+    session->connection_->Close(1008, "Credentials changed");
+  }
   return session;
 }
 
