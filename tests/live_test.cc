@@ -934,6 +934,7 @@ class LiveLimitsTest : public ::testing::Test {
                               {"KALAMDB_WEBSOCKET_HEARTBEAT_INTERVAL_SECS", "1"},
                               {"KALAMDB_WEBSOCKET_CLIENT_TIMEOUT_SECS", "2"},
                               {"KALAMDB_WEBSOCKET_MAX_PENDING_CHANGES", "5"},
+                              {"KALAMDB_WEBSOCKET_MAX_SUBSCRIPTION_SQL_BYTES", "100"},
                               {"KALAMDB_WEBSOCKET_MAX_OUTBOUND_BYTES", "200000"},
                               {"KALAMDB_SECURITY_CORS_ALLOWED_ORIGINS", "https://app.example.com"}});
     ASSERT_TRUE(server_->started()) << server_->process().output();
@@ -958,6 +959,18 @@ TEST_F(LiveLimitsTest, OriginAllowList) {
   EXPECT_THAT(error, HasSubstr("403"));
   auto allowed = WsClient::Connect(S().port(), "/v1/ws", {{"Origin", "https://app.example.com"}}, false, &error);
   EXPECT_TRUE(allowed) << error;
+}
+
+TEST_F(LiveLimitsTest, SubscriptionSqlSizeIsConfigurable) {
+  auto ws = S().Connect("alice");
+  ASSERT_TRUE(ws);
+  const std::string sql = "SELECT * FROM app.t WHERE body LIKE '" + std::string(80, '%') + "x'";
+  ws->SendText(SubscribeMessage("long", sql));
+  JsonDoc refused = Next(*ws);
+  EXPECT_EQ(refused.Str("/code"), "INVALID_SQL") << refused.Raw();
+  EXPECT_EQ(refused.Str("/message"), "Subscription SQL is " + std::to_string(sql.size()) +
+                                         " bytes, more than the limit of 100 (websocket.max_subscription_sql_bytes)");
+  SubscribeAndLoad(*ws, "short", "SELECT * FROM app.t WHERE body LIKE '%x'");
 }
 
 TEST_F(LiveLimitsTest, AuthTimeoutClosesWith1008) {
