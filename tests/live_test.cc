@@ -720,9 +720,10 @@ TEST_F(LiveTest, SystemLiveListsAndKillEndsSubscriptions) {
   EXPECT_THAT(stats, ::testing::Not(HasSubstr("[\"0\"]"))) << stats;
   // The user role cannot read system.live.
   EXPECT_EQ(S().SqlResult("SELECT * FROM system.live", "alice").status, 403);
-  // Another user cannot kill it (nor learn that it exists); its owner or an admin can.
+  // Another user cannot kill it; its owner or an admin can.
   HttpResult foreign = S().SqlResult("KILL LIVE QUERY '" + live_id + "'", "bob");
-  EXPECT_EQ(foreign.status, 400) << foreign.body;
+  EXPECT_EQ(foreign.status, 403) << foreign.body;
+  EXPECT_EQ(JsonDoc(foreign.body).Str("/error/code"), "PERMISSION_DENIED") << foreign.body;
   EXPECT_THAT(foreign.body, ::testing::Not(HasSubstr("killed")));
   EXPECT_THAT(S().Sql("KILL LIVE QUERY '" + live_id + "'"), HasSubstr("Live query '" + live_id + "' killed"));
   JsonDoc killed = Next(*ws);
@@ -749,6 +750,120 @@ TEST_F(LiveTest, DroppingAUserClosesTheirConnections) {
   EXPECT_TRUE(ws->closed());
   EXPECT_EQ(ws->close_code(), 1008);
   EXPECT_THAT(S().Sql("SELECT count(*) FROM system.live WHERE user_id = 'carol'"), HasSubstr("[\"0\"]"));
+}
+
+// Refused with 403 whether or not the id exists, so the answer tells nothing about others.
+TEST_F(LiveTest, KillingAnotherUsersLiveQueryIsPermissionDenied) {
+  S().Sql("CREATE USER TABLE app.kill_foreign (id BIGINT PRIMARY KEY)");
+  auto ws = S().Connect("alice");
+  ASSERT_TRUE(ws);
+  SubscribeAndLoad(*ws, "kf", "SELECT * FROM app.kill_foreign");
+  JsonDoc live(S().Sql("SELECT live_id FROM system.live WHERE subscription_id = 'kf'"));
+  ASSERT_EQ(live.ArrayRows().size(), 1u);
+  const std::string live_id = Unquote(live.ArrayRows()[0][0]);
+  for (const std::string& id : {live_id, std::string("alice-nosuch-kf")}) {
+    HttpResult foreign = S().SqlResult("KILL LIVE QUERY '" + id + "'", "bob");
+    EXPECT_EQ(foreign.status, 403) << foreign.body;
+    EXPECT_EQ(JsonDoc(foreign.body).Str("/error/code"), "PERMISSION_DENIED") << foreign.body;
+  }
+  // The subscription is untouched and still delivers.
+  S().Sql("INSERT INTO app.kill_foreign (id) VALUES (1)", "alice");
+  JsonDoc change = Next(*ws);
+  EXPECT_EQ(change.Str("/type"), "change") << change.Raw();
+  // A user's own unknown id is not found; its own live id is killed.
+  EXPECT_EQ(S().SqlResult("KILL LIVE QUERY 'bob-nosuch-kf'", "bob").status, 400);
+  EXPECT_THAT(S().Sql("KILL LIVE QUERY '" + live_id + "'", "alice"), HasSubstr("killed"));
+  EXPECT_EQ(Next(*ws).Str("/code"), "SUBSCRIPTION_KILLED");
+}
+
+// A connection acts with the role it authenticated with, so changing a user's role or
+// password closes their connections (1008) and ends their subscriptions.
+TEST_F(LiveTest, CredentialChangesCloseTheUsersConnections) {
+  S().CreateUser("dana", "dba");
+  S().CreateUser("erin");
+  S().Sql("CREATE SHARED TABLE app.dba_t (id BIGINT PRIMARY KEY) WITH (ACCESS_LEVEL = 'DBA')");
+  auto dana = S().Connect("dana");
+  ASSERT_TRUE(dana);
+  SubscribeAndLoad(*dana, "d", "SELECT * FROM app.dba_t");
+  SubscribeAndLoad(*dana, "u", "SELECT * FROM system.users", "{}");
+  // An email change is not a credential change: the connection stays.
+  S().Sql("ALTER USER dana SET EMAIL 'dana@example.com'");
+  S().Sql("INSERT INTO app.dba_t (id) VALUES (1)");
+  EXPECT_EQ(Next(*dana).Str("/type"), "change");
+
+  S().Sql("ALTER USER dana SET ROLE user");
+  EXPECT_FALSE(dana->Receive(5s).has_value());
+  EXPECT_TRUE(dana->closed());
+  EXPECT_EQ(dana->close_code(), 1008);
+  EXPECT_EQ(dana->close_reason(), "Credentials changed");
+  EXPECT_THAT(S().Sql("SELECT count(*) FROM system.live WHERE user_id = 'dana'"), HasSubstr("[\"0\"]"));
+  // Reconnected, the new role applies.
+  auto demoted = S().Connect("dana");
+  ASSERT_TRUE(demoted);
+  demoted->SendText(SubscribeMessage("d", "SELECT * FROM app.dba_t"));
+  EXPECT_EQ(Next(*demoted).Str("/type"), "error");
+  demoted->SendText(SubscribeMessage("u", "SELECT * FROM system.users"));
+  EXPECT_EQ(Next(*demoted).Str("/code"), "UNAUTHORIZED");
+
+  // A password change, by an admin or by the user, closes the user's connections too.
+  auto erin = S().Connect("erin");
+  ASSERT_TRUE(erin);
+  S().Sql("ALTER USER erin SET PASSWORD 'Another456!'");
+  EXPECT_FALSE(erin->Receive(5s).has_value());
+  EXPECT_EQ(erin->close_code(), 1008);
+  EXPECT_EQ(erin->close_reason(), "Credentials changed");
+}
+
+// SHOW STATS FOR TABLE counts the table's open subscriptions (a user its own, an admin all).
+TEST_F(LiveTest, ShowStatsCountsTheTablesSubscriptions) {
+  S().Sql("CREATE USER TABLE app.stats_t (id BIGINT PRIMARY KEY)");
+  auto count = [&](const std::string& user) {
+    JsonDoc stats(S().Sql("SHOW STATS FOR TABLE app.stats_t", user));
+    EXPECT_EQ(stats.Str("/results/0/schema/8/name"), "active_subscriptions");
+    const auto rows = stats.ArrayRows();
+    EXPECT_EQ(rows.size(), 1u);
+    return rows.empty() ? std::string() : Unquote(rows[0][8]);
+  };
+  EXPECT_EQ(count("root"), "0");
+  auto ws = S().Connect("alice");
+  ASSERT_TRUE(ws);
+  SubscribeAndLoad(*ws, "s1", "SELECT * FROM app.stats_t");
+  EXPECT_EQ(count("root"), "1");
+  EXPECT_EQ(count("alice"), "1");
+  SubscribeAndLoad(*ws, "s2", "SELECT * FROM app.stats_t WHERE id > 5", "{}");
+  EXPECT_EQ(count("root"), "2");
+  EXPECT_EQ(count("alice"), "2");
+  EXPECT_EQ(count("bob"), "0");  // bob sees only his own
+  for (const char* id : {"s1", "s2"}) {
+    ws->SendText(std::string(R"({"type":"unsubscribe","subscription_id":")") + id + "\"}");
+    EXPECT_EQ(Next(*ws).Str("/type"), "unsubscribed");
+  }
+  EXPECT_EQ(count("root"), "0");
+}
+
+// A subscription's SQL is bounded (websocket.max_subscription_sql_bytes), so a client cannot
+// make every change to a table pay for a huge filter.
+TEST_F(LiveTest, OversizedSubscriptionSqlIsRefused) {
+  S().Sql("CREATE USER TABLE app.big_sql (id BIGINT PRIMARY KEY, v TEXT)");
+  auto ws = S().Connect("alice");
+  ASSERT_TRUE(ws);
+  const std::string pattern(20000, '%');
+  ws->SendText(SubscribeMessage("big", "SELECT * FROM app.big_sql WHERE v LIKE '" + pattern + "x'"));
+  JsonDoc refused = Next(*ws);
+  EXPECT_EQ(refused.Str("/code"), "INVALID_SQL") << refused.Raw();
+  EXPECT_THAT(refused.Str("/message"), HasSubstr("websocket.max_subscription_sql_bytes"));
+  HttpResult http =
+      S().SqlResult("SUBSCRIBE TO app.big_sql WHERE v LIKE '" + pattern + "x'", "alice");
+  EXPECT_EQ(http.status, 400) << http.body.substr(0, 300);
+  EXPECT_THAT(http.body, HasSubstr("websocket.max_subscription_sql_bytes"));
+  // Under the limit, a pattern full of `%` and `_` filters correctly.
+  std::string wildcards;
+  for (int i = 0; i < 3000; ++i) wildcards += "%_";
+  SubscribeAndLoad(*ws, "ok", "SELECT * FROM app.big_sql WHERE v LIKE '" + wildcards + "z'");
+  S().Sql("INSERT INTO app.big_sql (id, v) VALUES (1, '" + std::string(2999, 'a') + "z')", "alice");
+  S().Sql("INSERT INTO app.big_sql (id, v) VALUES (2, '" + std::string(3000, 'a') + "z')", "alice");
+  JsonDoc change = Next(*ws);
+  EXPECT_EQ(change.Str("/rows/0/id"), "2") << change.Raw().substr(0, 300);
 }
 
 int64_t ServerRssKb(pid_t pid) {
@@ -819,6 +934,7 @@ class LiveLimitsTest : public ::testing::Test {
                               {"KALAMDB_WEBSOCKET_HEARTBEAT_INTERVAL_SECS", "1"},
                               {"KALAMDB_WEBSOCKET_CLIENT_TIMEOUT_SECS", "2"},
                               {"KALAMDB_WEBSOCKET_MAX_PENDING_CHANGES", "5"},
+                              {"KALAMDB_WEBSOCKET_MAX_SUBSCRIPTION_SQL_BYTES", "100"},
                               {"KALAMDB_WEBSOCKET_MAX_OUTBOUND_BYTES", "200000"},
                               {"KALAMDB_SECURITY_CORS_ALLOWED_ORIGINS", "https://app.example.com"}});
     ASSERT_TRUE(server_->started()) << server_->process().output();
@@ -843,6 +959,18 @@ TEST_F(LiveLimitsTest, OriginAllowList) {
   EXPECT_THAT(error, HasSubstr("403"));
   auto allowed = WsClient::Connect(S().port(), "/v1/ws", {{"Origin", "https://app.example.com"}}, false, &error);
   EXPECT_TRUE(allowed) << error;
+}
+
+TEST_F(LiveLimitsTest, SubscriptionSqlSizeIsConfigurable) {
+  auto ws = S().Connect("alice");
+  ASSERT_TRUE(ws);
+  const std::string sql = "SELECT * FROM app.t WHERE body LIKE '" + std::string(80, '%') + "x'";
+  ws->SendText(SubscribeMessage("long", sql));
+  JsonDoc refused = Next(*ws);
+  EXPECT_EQ(refused.Str("/code"), "INVALID_SQL") << refused.Raw();
+  EXPECT_EQ(refused.Str("/message"), "Subscription SQL is " + std::to_string(sql.size()) +
+                                         " bytes, more than the limit of 100 (websocket.max_subscription_sql_bytes)");
+  SubscribeAndLoad(*ws, "short", "SELECT * FROM app.t WHERE body LIKE '%x'");
 }
 
 TEST_F(LiveLimitsTest, AuthTimeoutClosesWith1008) {

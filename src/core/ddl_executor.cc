@@ -93,9 +93,7 @@ Result<StatementResult> DdlExecutor::KillLiveQuery(ExecContext& ctx, const diale
   const std::string& id = s.live_id.str();
   const Status not_found = Status::NotFound("Live query '" + id + "' not found");
   if (engine_.live == nullptr) return not_found;
-  Status killed = engine_.live->Kill(s.live_id, ctx.acting_user, ctx.acting_role);
-  if (killed.code() == StatusCode::kNotFound) return not_found;
-  KALAM_RETURN_IF_ERROR(killed);
+  KALAM_RETURN_IF_ERROR(engine_.live->Kill(s.live_id, ctx.acting_user, ctx.acting_role));
   return MessageResult("Live query '" + id + "' killed", 0, ctx.acting_user);
 }
 
@@ -357,9 +355,13 @@ Result<StatementResult> DdlExecutor::ShowStats(ExecContext& ctx, const dialect::
   if (def->type != TableType::kStream) {
     KALAM_ASSIGN_OR_RETURN(cold, engine_.cold->TableStats(*def, all_scopes ? nullptr : &scope));
   }
+  // Counted in the same scope as the rows: a user sees their own subscriptions to a USER table.
+  const size_t subscriptions =
+      engine_.live == nullptr ? 0 : engine_.live->ActiveCount(def->id, all_scopes ? nullptr : &ctx.acting_user);
   rs.rows.push_back({def->id.namespace_id.str(), def->id.table_name.str(), std::string(TableTypeName(def->type)),
                      int64_t{def->schema_version}, static_cast<int64_t>(hot), static_cast<int64_t>(cold.rows),
-                     static_cast<int64_t>(cold.segments), static_cast<int64_t>(cold.bytes), int64_t{0}});
+                     static_cast<int64_t>(cold.segments), static_cast<int64_t>(cold.bytes),
+                     static_cast<int64_t>(subscriptions)});
   return RowSetToResult(rs, ctx.acting_user);
 }
 

@@ -109,6 +109,7 @@ Result<StatementResult> UserExecutor::Create(ExecContext& ctx, const dialect::Cr
   user.credentials_changed_at_us = now;
   KALAM_RETURN_IF_ERROR(engine_.users->Put(user));
   engine_.auth->ForgetUser(user.id);
+  if (existing && engine_.live != nullptr) engine_.live->OnUserCredentialsChanged(user.id);  // reactivated
   return MessageResult("User '" + s.user.str() + "' created", 0, ctx.acting_user);
 }
 
@@ -151,6 +152,10 @@ Result<StatementResult> UserExecutor::Alter(ExecContext& ctx, const dialect::Alt
   user.updated_at_us = now;
   KALAM_RETURN_IF_ERROR(engine_.users->Put(user));
   engine_.auth->ForgetUser(user.id);
+  // Open WebSockets act with the role they authenticated with: they must not outlive it.
+  if (s.change != dialect::AlterUserStmt::Change::kEmail && engine_.live != nullptr) {
+    engine_.live->OnUserCredentialsChanged(user.id);
+  }
   return MessageResult("User '" + s.user.str() + "' updated", 0, ctx.acting_user);
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "kalam/auth/auth_service.h"
 #include "kalam/auth/permissions.h"
 #include "kalam/commons/clock.h"
 #include "kalam/commons/json_writer.h"
@@ -222,8 +223,15 @@ Prepared Failed(LiveErrorCode code, std::string message) {
   return out;
 }
 
-Prepared Prepare(core::Engine& engine, SubscriptionQueryCache& queries, ProjectionPool& projections,
-                 const SubscribeRequest& request, const UserId& user, Role role, std::string_view connection_id) {
+Prepared Prepare(core::Engine& engine, const LiveLimits& limits, SubscriptionQueryCache& queries,
+                 ProjectionPool& projections, const SubscribeRequest& request, const UserId& user, Role role,
+                 std::string_view connection_id) {
+  if (limits.max_subscription_sql_bytes > 0 && request.sql.size() > limits.max_subscription_sql_bytes) {
+    return Failed(LiveErrorCode::kInvalidSql, "Subscription SQL is " + std::to_string(request.sql.size()) +
+                                                  " bytes, more than the limit of " +
+                                                  std::to_string(limits.max_subscription_sql_bytes) +
+                                                  " (websocket.max_subscription_sql_bytes)");
+  }
   auto parsed = queries.Get(request.sql);
   if (!parsed.ok()) return Failed(CodeForStatus(parsed.status()), parsed.status().message());
   const std::shared_ptr<const SubscriptionQuery>& query = *parsed;
@@ -305,8 +313,18 @@ std::shared_ptr<LiveSession> LiveQueryManager::Attach(std::shared_ptr<LiveConnec
   session->connection_id_ = std::move(connection_id);
   session->user_ = std::move(user);
   session->role_ = role;
-  std::unique_lock lock(mu_);
-  sessions_.emplace(session.get(), session);
+  {
+    std::unique_lock lock(mu_);
+    sessions_.emplace(session.get(), session);
+  }
+  // A DROP USER or role change that committed after this connection authenticated, but
+  // scanned the sessions before it was registered, missed it: the record read after
+  // registering shows that change.
+  auto record = engine_.auth().FindUser(session->user_);
+  if (record.ok() && record->has_value() && ((*record)->deleted() || (*record)->role != role)) {
+    Detach(*session);
+    session->connection_->Close(1008, "Credentials changed");
+  }
   return session;
 }
 
@@ -347,7 +365,7 @@ void LiveQueryManager::Subscribe(LiveSession& session, const SubscribeRequest& r
     }
   }
   Prepared prepared =
-      Prepare(engine_, *queries_, *projections_, request, session.user_, session.role_, session.connection_id_);
+      Prepare(engine_, limits_, *queries_, *projections_, request, session.user_, session.role_, session.connection_id_);
   if (prepared.error) return error(prepared.error->code, prepared.error->message);
   std::shared_ptr<Subscription> sub = std::move(prepared.sub);
   const SubscriptionOptions& options = prepared.options;
@@ -803,7 +821,7 @@ Status LiveQueryManager::ValidateSubscription(std::string_view sql, const UserId
   SubscribeRequest request;
   request.id = "http";
   request.sql = std::string(sql);
-  Prepared prepared = Prepare(engine_, *queries_, *projections_, request, user, role, "http");
+  Prepared prepared = Prepare(engine_, limits_, *queries_, *projections_, request, user, role, "http");
   if (!prepared.error) return Status::Ok();
   std::string message = std::move(prepared.error->message);
   switch (prepared.error->code) {
@@ -816,14 +834,27 @@ Status LiveQueryManager::ValidateSubscription(std::string_view sql, const UserId
 
 size_t LiveQueryManager::ActiveCount() const { return active_.load(std::memory_order_relaxed); }
 
+size_t LiveQueryManager::ActiveCount(const TableId& table, const UserId* only_user) const {
+  size_t count = 0;
+  for (const auto& sub : AllSubscriptions()) {
+    if (sub->def->id == table && (only_user == nullptr || sub->user() == only_user->str())) ++count;
+  }
+  return count;
+}
+
 size_t LiveQueryManager::ConnectionCount() const {
   std::shared_lock lock(mu_);
   return sessions_.size();
 }
 
 Status LiveQueryManager::Kill(const LiveQueryId& id, const UserId& requester, Role requester_role) {
-  // A rare admin statement: a scan is fine. User ids may contain '-', so two subscriptions
-  // can spell one live id; only one the requester may kill is taken.
+  // A live id starts with its owner's id, so a user is refused another's from the id alone:
+  // the answer is the same whether or not it exists, and tells nothing about other users.
+  if (!IsAdmin(requester_role) && !id.str().starts_with(requester.str() + "-")) {
+    return Status::PermissionDenied("Only its owner or an admin may kill live query '" + id.str() + "'");
+  }
+  // A rare statement: a scan is fine. User ids may contain '-', so two subscriptions can
+  // spell one live id; only one the requester may kill is taken.
   std::shared_ptr<Subscription> sub;
   for (auto& candidate : AllSubscriptions()) {
     if (candidate->live_id == id.str() && (IsAdmin(requester_role) || candidate->user() == requester.str())) {
@@ -831,7 +862,6 @@ Status LiveQueryManager::Kill(const LiveQueryId& id, const UserId& requester, Ro
       break;
     }
   }
-  // Others' live queries are not even confirmed to exist for a non-admin.
   if (!sub) {
     return Status::NotFound("Live query '" + id.str() + "' not found");
   }
@@ -846,7 +876,13 @@ void LiveQueryManager::OnTableDropped(const TableId& table) {
   }
 }
 
-void LiveQueryManager::OnUserDropped(const UserId& user) {
+void LiveQueryManager::OnUserDropped(const UserId& user) { CloseUserConnections(user, "User dropped"); }
+
+void LiveQueryManager::OnUserCredentialsChanged(const UserId& user) {
+  CloseUserConnections(user, "Credentials changed");
+}
+
+void LiveQueryManager::CloseUserConnections(const UserId& user, std::string_view reason) {
   std::vector<std::shared_ptr<LiveSession>> sessions;
   {
     std::shared_lock lock(mu_);
@@ -856,7 +892,7 @@ void LiveQueryManager::OnUserDropped(const UserId& user) {
   }
   for (const auto& session : sessions) {
     Detach(*session);
-    session->connection_->Close(1008, "User dropped");
+    session->connection_->Close(1008, std::string(reason));
   }
 }
 

@@ -151,13 +151,39 @@ TEST_F(LiveQueryManagerTest, DetachRemovesEverySubscription) {
 TEST_F(LiveQueryManagerTest, KillNeedsTheOwnerOrAnAdmin) {
   Subscribe("k", "SELECT * FROM app.t");
   const LiveQueryId id("alice-c1-k");
-  EXPECT_EQ(live_->Kill(id, UserId("bob"), Role::kUser).code(), StatusCode::kNotFound);
+  EXPECT_EQ(live_->Kill(id, UserId("bob"), Role::kUser).code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(live_->Kill(LiveQueryId("alice-c1-nope"), UserId("bob"), Role::kUser).code(),
+            StatusCode::kPermissionDenied);  // the same answer whether or not it exists
+  EXPECT_EQ(live_->Kill(LiveQueryId("bob-c1-nope"), UserId("bob"), Role::kUser).code(), StatusCode::kNotFound);
   EXPECT_EQ(live_->Kill(LiveQueryId("alice-c1-nope"), UserId("root"), Role::kSystem).code(), StatusCode::kNotFound);
+  EXPECT_EQ(live_->ActiveCount(TableId{NamespaceId("app"), TableName("t")}, nullptr), 1u);
+  const UserId bob("bob");
+  EXPECT_EQ(live_->ActiveCount(TableId{NamespaceId("app"), TableName("t")}, &bob), 0u);
   EXPECT_TRUE(live_->Kill(id, UserId("alice"), Role::kUser).ok());
   auto sent = conn_->Take(*live_);
   ASSERT_THAT(sent, SizeIs(1));
   EXPECT_THAT(sent[0], HasSubstr("SUBSCRIPTION_KILLED"));
   EXPECT_EQ(live_->ActiveCount(), 0u);
+}
+
+// A role change or DROP USER that committed after a connection authenticated but before it
+// was attached found no session to close: Attach itself sees the change and closes it.
+TEST_F(LiveQueryManagerTest, AttachClosesAConnectionWhoseRoleChangedMeanwhile) {
+  Run(*root_, "CREATE USER dora WITH PASSWORD 'Secret123!' ROLE user");
+  auto stale = std::make_shared<RecordingConnection>();
+  auto session = live_->Attach(stale, "c3", UserId("dora"), Role::kDba);  // authenticated as dba
+  EXPECT_EQ(stale->close_code, 1008);
+  EXPECT_EQ(stale->close_reason, "Credentials changed");
+  EXPECT_EQ(live_->ConnectionCount(), 1u);  // only the fixture's
+  auto current = std::make_shared<RecordingConnection>();
+  auto kept = live_->Attach(current, "c4", UserId("dora"), Role::kUser);
+  EXPECT_EQ(current->close_code, 0);
+  Run(*root_, "DROP USER dora");
+  EXPECT_EQ(current->close_code, 1008);
+  auto dropped = std::make_shared<RecordingConnection>();
+  auto late = live_->Attach(dropped, "c5", UserId("dora"), Role::kUser);
+  EXPECT_EQ(dropped->close_code, 1008);
+  EXPECT_EQ(live_->ConnectionCount(), 1u);
 }
 
 }  // namespace

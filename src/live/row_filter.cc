@@ -20,13 +20,7 @@
 #include "kalam/commons/names.h"
 #include "kalam/tables/type_mapping.h"
 #include "kalam/tables/value_coercion.h"
-
-// DuckDB's Unicode lowercasing (LOWER(), ILIKE), exported by libduckdb. Declared here because
-// its header, duckdb/function/scalar/string_common.hpp, includes one the pinned headers lack.
-namespace duckdb {
-idx_t LowerLength(const char* input_data, idx_t input_length);
-void LowerCase(const char* input_data, idx_t input_length, char* result_data);
-}  // namespace duckdb
+#include "like_matcher.h"
 
 namespace kalam::live {
 namespace internal {
@@ -332,81 +326,6 @@ bool CompareResult(Cmp cmp, int c) {
   return false;
 }
 
-// Bytes in the UTF-8 sequence that starts with `lead` (1 for stray continuation bytes).
-size_t Utf8SequenceLength(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if ((lead & 0xE0) == 0xC0) return 2;
-  if ((lead & 0xF0) == 0xE0) return 3;
-  if ((lead & 0xF8) == 0xF0) return 4;
-  return 1;
-}
-
-unsigned char FoldAscii(unsigned char c, bool fold) { return fold && c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; }
-
-// SQL LIKE with DuckDB's rules: `%` matches any sequence, `_` exactly one UTF-8 character,
-// `escape` (if >= 0) makes the next pattern byte literal, other bytes match themselves.
-// Iterative with one backtrack point (the last `%`), so linear in practice and never recursive.
-bool LikeMatch(std::string_view text, std::string_view pattern, int escape, bool fold_ascii) {
-  constexpr size_t kNone = std::string_view::npos;
-  size_t t = 0;
-  size_t p = 0;
-  size_t star_p = kNone;
-  size_t star_t = 0;
-  auto char_length = [&](size_t at) { return std::min(Utf8SequenceLength(text[at]), text.size() - at); };
-  while (t < text.size()) {
-    if (p < pattern.size()) {
-      const unsigned char pc = pattern[p];
-      if (escape >= 0 && pc == escape) {
-        if (p + 1 < pattern.size() && FoldAscii(text[t], fold_ascii) == FoldAscii(pattern[p + 1], fold_ascii)) {
-          ++t;
-          p += 2;
-          continue;
-        }
-      } else if (pc == '%') {
-        star_p = ++p;
-        star_t = t;
-        continue;
-      } else if (pc == '_') {
-        t += char_length(t);
-        ++p;
-        continue;
-      } else if (FoldAscii(text[t], fold_ascii) == FoldAscii(pc, fold_ascii)) {
-        ++t;
-        ++p;
-        continue;
-      }
-    }
-    if (star_p == kNone) return false;
-    star_t += char_length(star_t);
-    t = star_t;
-    p = star_p;
-  }
-  while (p < pattern.size() && pattern[p] == '%' && escape != '%') ++p;
-  return p == pattern.size();
-}
-
-bool IsAscii(std::string_view s) {
-  for (const char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
-  }
-  return true;
-}
-
-// Lowercases non-ASCII text for ILIKE with DuckDB's own Unicode tables, into `buffer`
-// (thread-local storage of the caller, so only its first use per thread allocates).
-std::string_view LowerInto(std::string_view s, std::string& buffer) {
-  buffer.resize(duckdb::LowerLength(s.data(), s.size()));
-  duckdb::LowerCase(s.data(), s.size(), buffer.data());
-  return buffer;
-}
-
-bool ILikeMatch(std::string_view text, std::string_view pattern, int escape) {
-  if (IsAscii(text) && IsAscii(pattern)) return LikeMatch(text, pattern, escape, /*fold_ascii=*/true);
-  thread_local std::string lowered_text;
-  thread_local std::string lowered_pattern;
-  return LikeMatch(LowerInto(text, lowered_text), LowerInto(pattern, lowered_pattern), escape, /*fold_ascii=*/false);
-}
-
 bool AddMicros(int64_t ts, int64_t days, int64_t micros, int64_t& out) {
   int64_t day_micros;
   return !__builtin_mul_overflow(days, kMicrosPerDay, &day_micros) && !__builtin_add_overflow(ts, day_micros, &out) &&
@@ -704,8 +623,7 @@ Datum FilterProgram::Eval(uint32_t index, const EvalContext& ctx) const {
         if (e.null || e.s.size() > 1) return Null();
         if (e.s.size() == 1) escape = static_cast<unsigned char>(e.s[0]);
       }
-      const bool matched = n.sub != 0 ? ILikeMatch(text.s, pattern.s, escape)
-                                      : LikeMatch(text.s, pattern.s, escape, /*fold_ascii=*/false);
+      const bool matched = n.sub != 0 ? ILikeMatch(text.s, pattern.s, escape) : LikeMatch(text.s, pattern.s, escape);
       return Bool(matched != n.negate);
     }
     case Op::kArith: {

@@ -62,6 +62,7 @@ const std::vector<KeySpec>& Keys() {
       KALAM_RANGED_KEY(websocket, heartbeat_interval_secs, 1, 3600),
       KALAM_RANGED_KEY(websocket, max_message_size, 1, INT64_MAX), KALAM_KEY(websocket, compression),
       KALAM_RANGED_KEY(websocket, max_pending_changes, 1, INT64_MAX),
+      KALAM_RANGED_KEY(websocket, max_subscription_sql_bytes, 0, INT64_MAX),
       KALAM_RANGED_KEY(websocket, max_outbound_bytes, 1, INT64_MAX), KALAM_KEY(security, cors_allowed_origins),
       KALAM_KEY(security, trusted_proxy_ranges), KALAM_KEY(security, metrics_allow_remote),
       KALAM_RANGED_KEY(jobs, max_concurrent, 1, 1024), KALAM_RANGED_KEY(jobs, max_retries, 0, 100),

@@ -242,6 +242,7 @@ int Run(int argc, char** argv) {
   live_limits.max_subscriptions_per_user = Limit(config.rate_limit.max_subscriptions_per_user);
   live_limits.max_subscriptions_per_connection = Limit(config.rate_limit.max_subscriptions_per_connection);
   live_limits.max_pending_changes = static_cast<size_t>(config.websocket.max_pending_changes);
+  live_limits.max_subscription_sql_bytes = static_cast<size_t>(config.websocket.max_subscription_sql_bytes);
   kalam::live::LiveQueryManager live(**engine, live_limits);
   (*engine)->SetLiveQueries(&live, &live);
 

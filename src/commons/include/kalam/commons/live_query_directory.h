@@ -20,6 +20,8 @@ class LiveQueryDirectory {
 
   virtual std::vector<LiveQueryRecord> List() const = 0;
   virtual size_t ActiveCount() const = 0;
+  // Subscriptions to `table`; with `only_user`, only that user's (SHOW STATS FOR TABLE).
+  virtual size_t ActiveCount(const TableId& table, const UserId* only_user) const = 0;
   // Authenticated live connections (system.stats `active_connections`).
   virtual size_t ConnectionCount() const = 0;
   // Checks a subscription's SQL as a WebSocket subscribe would (PROTOCOL.md §6.4) without
@@ -27,13 +29,18 @@ class LiveQueryDirectory {
   // InvalidArgument.
   virtual Status ValidateSubscription(std::string_view sql, const UserId& user, Role role) = 0;
   // Ends the subscription (its client gets SUBSCRIPTION_KILLED) if `requester` owns it or is an
-  // admin. NotFound when there is none, or none the requester may see.
+  // admin. PermissionDenied when it is another user's and the requester is not an admin;
+  // NotFound when there is none.
   virtual Status Kill(const LiveQueryId& id, const UserId& requester, Role requester_role) = 0;
 
   // The table is gone: its subscriptions fail and are removed.
   virtual void OnTableDropped(const TableId& table) = 0;
   // The user was dropped: their connections close (1008) and their subscriptions go.
   virtual void OnUserDropped(const UserId& user) = 0;
+  // The user's password, role or other credentials changed: their connections close (1008
+  // "Credentials changed") and their subscriptions go. A connection acts with the role it
+  // authenticated with, so it must not outlive a change to it; the client reconnects.
+  virtual void OnUserCredentialsChanged(const UserId& user) = 0;
 };
 
 }  // namespace kalam

@@ -79,6 +79,7 @@ struct ServerConfig {
     int64_t max_message_size = 1048576;
     bool compression = true;
     int64_t max_pending_changes = 100000;
+    int64_t max_subscription_sql_bytes = 16384;
     int64_t max_outbound_bytes = 16777216;
   } websocket;
   struct Security {

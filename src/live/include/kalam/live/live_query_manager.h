@@ -96,11 +96,13 @@ class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirect
   // LiveQueryDirectory
   std::vector<LiveQueryRecord> List() const override;
   size_t ActiveCount() const override;
+  size_t ActiveCount(const TableId& table, const UserId* only_user) const override;
   size_t ConnectionCount() const override;
   Status ValidateSubscription(std::string_view sql, const UserId& user, Role role) override;
   Status Kill(const LiveQueryId& id, const UserId& requester, Role requester_role) override;
   void OnTableDropped(const TableId& table) override;
   void OnUserDropped(const UserId& user) override;
+  void OnUserCredentialsChanged(const UserId& user) override;
 
  private:
   struct StringHash {
@@ -146,6 +148,8 @@ class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirect
   void SendNextPage(Subscription& sub);
   // Remove, then the error to the client (only when this call removed it).
   void Fail(const std::shared_ptr<Subscription>& sub, LiveErrorCode code, std::string_view message);
+  // Detaches every connection of `user` and closes it with 1008 and `reason`.
+  void CloseUserConnections(const UserId& user, std::string_view reason);
   // Every registered subscription (system.live, KILL, DROP TABLE: rare, so a scan is fine).
   std::vector<std::shared_ptr<Subscription>> AllSubscriptions() const;
 

@@ -37,8 +37,9 @@ struct FilterProgram;
 // Anything else is Unsupported; an unknown column or a type error is InvalidArgument.
 //
 // Copies share the compiled program (immutable), so copying is cheap. Matches() is const and
-// allocates nothing except for ILIKE on non-ASCII text; it is safe to call concurrently from
-// any number of threads.
+// allocates nothing except ILIKE's per-thread lowercasing buffers (when they grow); it is safe
+// to call concurrently from any number of threads. LIKE and ILIKE cost time linear in text and
+// pattern unless a segment between `%`s holds `_` or an escape (like_matcher.h).
 class RowFilter {
  public:
   // A filter that matches every row.
