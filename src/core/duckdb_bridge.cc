@@ -14,6 +14,8 @@
 #include "duckdb/parser/tableref/table_function_ref.hpp"
 #include "duckdb/transaction/meta_transaction.hpp"
 #include "engine_context.h"
+#include "function_guard.h"
+#include "plan_guard.h"
 #include "cold_tier.h"
 #include "id_functions.h"
 #include "kalam/auth/permissions.h"
@@ -475,6 +477,10 @@ Status RegisterFunctions(duckdb::Connection& connection) {
     add_table_function(write_scan);
     add_table_function(duckdb::TableFunction(kSystemScanFunction, {LogicalType::VARCHAR}, RunSystemScan,
                                              BindSystemScan, InitSystemScan));
+    CloseRefusedFunctions(context);
+    // Here rather than in ConfigureDuckDB: DuckDB 1.4 does not copy optimizer extensions from
+    // the DBConfig it starts with.
+    duckdb::DBConfig::GetConfig(context).optimizer_extensions.push_back(PlanGuardExtension());
 
     auto& catalog = duckdb::Catalog::GetCatalog(context, "memory");
     duckdb::MetaTransaction::Get(context).ModifyDatabase(catalog.GetAttached());
@@ -496,6 +502,9 @@ void ConfigureDuckDB(duckdb::DBConfig& config, const EngineConfig& engine_config
   config.options.enable_external_access = false;
   config.options.autoload_known_extensions = false;
   config.options.autoinstall_known_extensions = false;
+  // No SET, RESET or PRAGMA from anywhere changes DuckDB's settings once it runs (this one
+  // included).
+  config.options.lock_configuration = true;
   if (engine_config.query_threads > 0) config.options.maximum_threads = engine_config.query_threads;
 }
 
