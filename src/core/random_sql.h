@@ -40,7 +40,7 @@ class RandomSql {
   // A query whose result is one VARCHAR column `v`, so it fits every slot: FROM, IN,
   // EXISTS, scalar subqueries (through max), set operations and CTEs.
   std::string Relation(int depth) {
-    if (depth >= 3) return Leaf();
+    if (depth >= 2) return Leaf();
     switch (Pick(9)) {
       case 0: return "(" + Relation(depth + 1) + ") " + OneOf<std::string>({"UNION", "UNION ALL", "EXCEPT", "INTERSECT", "UNION BY NAME"}) + " (" + Relation(depth + 1) + ")";
       case 1: {
@@ -69,7 +69,7 @@ class RandomSql {
   std::string Source(int depth) {
     switch (Pick(14)) {
       case 0: return "app.notes n";
-      case 1: return "app.notes AS n USING SAMPLE " + Int(10, 100) + "%";
+      case 1: return "app.notes AS n TABLESAMPLE " + Int(10, 100) + "%";
       case 2: return "app.notes n JOIN app.tags t ON t.note_id = n.id" + (Chance(50) ? " AND t.tag IN (" + Relation(depth + 1) + ")" : std::string());
       case 3: return "app.notes n LEFT JOIN app.topics p ON p.topic = n.topic";
       case 4: return "app.notes n, LATERAL (SELECT t.tag FROM app.tags t WHERE t.note_id = n.id" + (Chance(50) ? " AND t.tag > (" + Scalar(depth + 1) + ")" : std::string()) + ") l";
@@ -96,7 +96,7 @@ class RandomSql {
       case 5: return "CAST([n.owner, n.body][1:1] AS VARCHAR)";
       case 6: return "(" + Scalar(depth + 1) + ")";
       case 7: return "CASE WHEN " + Condition(depth) + " THEN n.body ELSE n.owner END";
-      case 8: return "concat_ws(',', COLUMNS(c -> c IN ('owner', 'body')))";
+      case 8: return "concat_ws(',', *COLUMNS(c -> c = 'body'))";
       case 9: return "upper(n.owner)";
       case 10: return "CAST(row_number() OVER (PARTITION BY n.topic ORDER BY n.id) AS VARCHAR) || n.body";
       default: return "n.body";
@@ -113,7 +113,7 @@ class RandomSql {
       case 3: return "NOT EXISTS (SELECT 1 FROM app.tags t WHERE t.note_id = n.id AND t.owner <> n.owner)";
       case 4: return "n.body > (" + Scalar(depth + 1) + ")";
       case 5: return "n.topic = ANY (SELECT topic FROM app.topics)";
-      case 6: return "n._deleted = false";
+      case 6: return "n.id IN (SELECT id FROM app.notes WHERE _deleted = false)";
       case 7: return "n.owner LIKE '%" + OneOf<std::string>({"a", "b", "c", "o"}) + "%'";
       default: return "n.n % " + Int(2, 4) + " = 0";
     }
@@ -131,10 +131,10 @@ class RandomSql {
 
   std::string Select(int depth) {
     std::string sql = "SELECT ";
+    const bool grouped = Chance(25);
     const int distinct = Pick(6);
     if (distinct == 0) sql += "DISTINCT ";
-    if (distinct == 1) sql += "DISTINCT ON (" + OneOf<std::string>({"n.topic", "(" + Scalar(depth + 1) + ")"}) + ") ";
-    const bool grouped = Chance(25);
+    if (distinct == 1 && !grouped) sql += "DISTINCT ON (" + OneOf<std::string>({"n.topic", "(" + Scalar(depth + 1) + ")"}) + ") ";
     const std::string value = grouped ? OneOf<std::string>({"string_agg(n.body, ',')", "max(n.owner)", "CAST(list(n.body) AS VARCHAR)",
                                                             "CAST(count(*) AS VARCHAR) || min(n.body)", "any_value(n.owner)"})
                                       : Value(depth);
@@ -146,7 +146,8 @@ class RandomSql {
     } else if (Chance(20)) {
       sql += " QUALIFY row_number() OVER (ORDER BY n.id) <= " + OneOf<std::string>({Int(1, 5), "(SELECT count(*) FROM (" + Relation(depth + 1) + "))"});
     }
-    if (distinct == 1) {
+    if (Chance(5)) sql += " USING SAMPLE " + Int(1, 5) + " ROWS";
+    if (distinct == 1 && !grouped) {
       sql += " ORDER BY n.topic";
     } else {
       sql += Modifiers(depth);
