@@ -155,6 +155,12 @@ TEST_F(SqlLockdownTest, AllowedTableFunctionsAndKalamScansStillWork) {
   EXPECT_THAT(Query(As("alice"), "SELECT count(*) FROM (SUMMARIZE SELECT id FROM app.notes)"), ElementsAre("1"));
   EXPECT_THAT(Query(As("alice"), "SELECT column_name FROM (DESCRIBE SELECT id FROM app.notes)"), ElementsAre("id"));
   EXPECT_THAT(Query(As("alice"), "SELECT current_user(), current_role()"), ElementsAre("alice|user"));
+  // KalamDB's internal scans answer only the references KalamDB builds itself.
+  EXPECT_EQ(Fail(As("alice"), "SELECT * FROM kalam_scan_for_write('app.notes')").code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(Fail(Root(), "SELECT * FROM kalam_system_scan('users')").code(), StatusCode::kPermissionDenied);
+  EXPECT_THAT(Query(Root(), "SELECT count(*) FROM system.users"), ElementsAre("1"));
+  Run(As("alice"), "UPDATE app.notes SET body = 'c' WHERE id = 2");
+  EXPECT_THAT(Query(As("alice"), "SELECT body FROM app.notes ORDER BY id"), ElementsAre("a", "c"));
   // System tables keep their own role check.
   EXPECT_EQ(Fail(As("alice"), "SELECT * FROM system.users").code(), StatusCode::kPermissionDenied);
 }
