@@ -169,6 +169,8 @@ class RandomSql {
         "SUMMARIZE app.notes",
         "SELECT * FROM (SUMMARIZE SELECT body, owner FROM app.notes)",
         "SELECT * FROM (DESCRIBE SELECT * FROM app.notes)",
+        "SELECT * FROM (SHOW SELECT body, tag FROM app.notes n JOIN app.tags t ON t.note_id = n.id)",
+        "SELECT * FROM (SHOW TABLES)",
         "SELECT * FROM (PIVOT app.tags ON owner IN ('alice', 'bob', 'carol') USING count(*))",
         "SELECT * FROM (UNPIVOT app.notes ON COLUMNS('o.*|b.*') INTO NAME k VALUE w)",
         "SELECT [v, v] AS l, {'v': v} AS s FROM (" + Relation(1) + ")",
