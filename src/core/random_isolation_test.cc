@@ -73,7 +73,9 @@ TEST_F(RandomIsolationTest, GeneratedStatementsNeverLeakAcrossUsers) {
     const std::string sql = generator.Statement();
     SCOPED_TRACE("KALAM_SQL_SEED=" + std::to_string(seed) + " statement #" + std::to_string(i) + " as " + user +
                  ": " + sql);
-    auto outcome = engine_->Execute(As(user, role), sql);
+    std::vector<duckdb::Value> params;
+    if (sql.find("$1") != std::string::npos) params.emplace_back(user + ":" + std::to_string(pick() % 12));
+    auto outcome = engine_->Execute(As(user, role), sql, params);
     if (!outcome.ok()) {
       // Refusals and SQL errors are answers; an internal failure means DuckDB broke.
       ASSERT_NE(outcome.error.code(), StatusCode::kInternal) << outcome.error.ToString();

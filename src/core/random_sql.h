@@ -16,9 +16,11 @@ class RandomSql {
   explicit RandomSql(uint64_t seed) : rng_(seed) {}
 
   // A statement a client could send: a SELECT in one of many shapes, or a write that copies
-  // what a SELECT returned into the caller's own rows.
+  // what a SELECT returned into the caller's own rows. A statement that mentions `$1` takes
+  // one VARCHAR parameter.
   std::string Statement() {
-    switch (Pick(12)) {
+    switch (Pick(13)) {
+      case 12: return "SELECT v FROM (" + Relation(1) + ") WHERE v <> $1 ORDER BY (SELECT count(*) FROM app.tags WHERE tag > $1)";
       case 0: return "INSERT INTO app.tags (note_id, tag) SELECT 9000 + " + Int(1, 9) + ", v FROM (" + Relation(1) + ") LIMIT 2";
       case 1: return "UPDATE app.tags SET tag = tag WHERE tag IN (" + Relation(1) + ")";
       case 2: return "DELETE FROM app.tags WHERE note_id >= 9000 AND tag NOT IN (" + Relation(1) + ")";
