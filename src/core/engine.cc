@@ -64,8 +64,7 @@ Status ParseStandard(std::string_view sql, duckdb::unique_ptr<duckdb::SQLStateme
     case duckdb::StatementType::SELECT_STATEMENT:
     case duckdb::StatementType::INSERT_STATEMENT:
     case duckdb::StatementType::UPDATE_STATEMENT:
-    case duckdb::StatementType::DELETE_STATEMENT:
-      return Status::Ok();
+    case duckdb::StatementType::DELETE_STATEMENT: return Status::Ok();
     case duckdb::StatementType::EXPLAIN_STATEMENT: {
       // PROTOCOL.md §5.13: EXPLAIN [ANALYZE] of a SELECT only; ANALYZE runs what it explains.
       const auto& inner = *(*out)->Cast<duckdb::ExplainStatement>().stmt;
@@ -350,7 +349,8 @@ Result<std::string> Engine::RunCleanupJob(const std::string& parameters_json) {
 }
 
 Result<std::string> Engine::RunRetentionJob(const std::string& parameters_json, int64_t now_us) {
-  return Contained([&] { return MaintenanceJobs::RunRetention(*ctx_, parameters_json, now_us ? now_us : NowMicros()); });
+  return Contained(
+      [&] { return MaintenanceJobs::RunRetention(*ctx_, parameters_json, now_us ? now_us : NowMicros()); });
 }
 
 Result<std::vector<TableId>> Engine::TablesDueForRetention(int64_t now_us) {
@@ -358,7 +358,8 @@ Result<std::vector<TableId>> Engine::TablesDueForRetention(int64_t now_us) {
 }
 
 Result<std::string> Engine::RunUserCleanupJob(const std::string& parameters_json, int64_t now_us) {
-  return Contained([&] { return MaintenanceJobs::RunUserCleanup(*ctx_, parameters_json, now_us ? now_us : NowMicros()); });
+  return Contained(
+      [&] { return MaintenanceJobs::RunUserCleanup(*ctx_, parameters_json, now_us ? now_us : NowMicros()); });
 }
 
 Result<std::vector<UserId>> Engine::UsersDueForCleanup(int64_t now_us) {
@@ -511,7 +512,8 @@ Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckd
 // RunParsed that answers every failure as a Status: an exception that DuckDB or one of our
 // callbacks lets out of a statement never reaches the server's threads.
 Result<StatementResult> RunContained(EngineContext& engine, Session& session, duckdb::Connection& connection,
-                                     QueryState& state, ParsedStatement& parsed, const std::vector<duckdb::Value>& params) {
+                                     QueryState& state, ParsedStatement& parsed,
+                                     const std::vector<duckdb::Value>& params) {
   try {
     return RunParsed(engine, session, connection, state, parsed, session.user_id(), session.role(), params);
   } catch (const std::exception& e) {

@@ -19,8 +19,8 @@ constexpr std::array<std::string_view, 6> kAllowedTableFunctions = {
 
 // Scalar functions that answer from DuckDB's state rather than from the query's data.
 constexpr std::array<std::string_view, 7> kRefusedScalarFunctions = {
-    "current_setting",       "getvariable",           "write_log",        "which_secret",
-    "current_connection_id", "current_transaction_id", "current_query_id"};
+    "current_setting",        "getvariable",     "write_log", "which_secret", "current_connection_id",
+    "current_transaction_id", "current_query_id"};
 
 [[noreturn]] void Refuse(const std::string& name) {
   throw duckdb::PermissionException("Access denied: function '" + name + "' is not available");
@@ -84,7 +84,8 @@ void CloseRefusedFunctions(duckdb::ClientContext& context) {
       }
     });
     schema.Scan(context, duckdb::CatalogType::SCALAR_FUNCTION_ENTRY, [&](duckdb::CatalogEntry& entry) {
-      if (entry.type == duckdb::CatalogType::SCALAR_FUNCTION_ENTRY && Contains(kRefusedScalarFunctions, ToLower(entry.name))) {
+      if (entry.type == duckdb::CatalogType::SCALAR_FUNCTION_ENTRY &&
+          Contains(kRefusedScalarFunctions, ToLower(entry.name))) {
         CloseScalarFunction(entry.Cast<duckdb::ScalarFunctionCatalogEntry>());
       }
     });

@@ -44,10 +44,8 @@ bool IsQueryOperator(LogicalOperatorType type) {
     case LogicalOperatorType::LOGICAL_INTERSECT:
     case LogicalOperatorType::LOGICAL_RECURSIVE_CTE:
     case LogicalOperatorType::LOGICAL_MATERIALIZED_CTE:
-    case LogicalOperatorType::LOGICAL_EXPLAIN:
-      return true;
-    default:
-      return false;
+    case LogicalOperatorType::LOGICAL_EXPLAIN: return true;
+    default: return false;
   }
 }
 

@@ -30,7 +30,9 @@ class RandomIsolationTest : public EngineFixture {
     Run(Root(), "CREATE NAMESPACE app");
     // Every text value of a USER row names its owner: `owner`, `body` ("alice:3"), `tag`
     // ("alice#1"). The same ids exist for every user, so key collisions would show too.
-    Run(Root(), "CREATE USER TABLE app.notes (id BIGINT PRIMARY KEY, owner TEXT DEFAULT CURRENT_USER(), topic TEXT, n INT, body TEXT)");
+    Run(Root(),
+        "CREATE USER TABLE app.notes (id BIGINT PRIMARY KEY, owner TEXT DEFAULT CURRENT_USER(), topic TEXT, n INT, "
+        "body TEXT)");
     Run(Root(), "CREATE USER TABLE app.tags (note_id BIGINT, owner TEXT DEFAULT CURRENT_USER(), tag TEXT)");
     Run(Root(), "CREATE SHARED TABLE app.topics (topic TEXT PRIMARY KEY, title TEXT) WITH (ACCESS_LEVEL = 'PUBLIC')");
     Run(Root(), "INSERT INTO app.topics VALUES ('a', 'Alpha'), ('b', 'Beta'), ('c', 'Gamma')");
@@ -71,8 +73,8 @@ TEST_F(RandomIsolationTest, GeneratedStatementsNeverLeakAcrossUsers) {
     const std::string& user = kUsers[pick() % kUsers.size()];
     const Role role = pick() % 4 == 0 ? Role::kService : Role::kUser;
     const std::string sql = generator.Statement();
-    SCOPED_TRACE("KALAM_SQL_SEED=" + std::to_string(seed) + " statement #" + std::to_string(i) + " as " + user +
-                 ": " + sql);
+    SCOPED_TRACE("KALAM_SQL_SEED=" + std::to_string(seed) + " statement #" + std::to_string(i) + " as " + user + ": " +
+                 sql);
     std::vector<duckdb::Value> params;
     if (sql.find("$1") != std::string::npos) params.emplace_back(user + ":" + std::to_string(pick() % 12));
     auto outcome = engine_->Execute(As(user, role), sql, params);
@@ -85,7 +87,8 @@ TEST_F(RandomIsolationTest, GeneratedStatementsNeverLeakAcrossUsers) {
         ASSERT_EQ(message.find(other + "#"), std::string::npos) << "leak in error: " << message;
       }
       refused += outcome.error.code() == StatusCode::kPermissionDenied;
-      if (std::getenv("KALAM_SQL_VERBOSE")) std::cout << "ERR " << outcome.error.ToString().substr(0, 160) << "\n  " << sql << "\n";
+      if (std::getenv("KALAM_SQL_VERBOSE"))
+        std::cout << "ERR " << outcome.error.ToString().substr(0, 160) << "\n  " << sql << "\n";
       continue;
     }
     ++succeeded;

@@ -20,8 +20,12 @@ class RandomSql {
   // one VARCHAR parameter.
   std::string Statement() {
     switch (Pick(13)) {
-      case 12: return "SELECT v FROM (" + Relation(1) + ") WHERE v <> $1 ORDER BY (SELECT count(*) FROM app.tags WHERE tag > $1)";
-      case 0: return "INSERT INTO app.tags (note_id, tag) SELECT 9000 + " + Int(1, 9) + ", v FROM (" + Relation(1) + ") LIMIT 2";
+      case 12:
+        return "SELECT v FROM (" + Relation(1) +
+               ") WHERE v <> $1 ORDER BY (SELECT count(*) FROM app.tags WHERE tag > $1)";
+      case 0:
+        return "INSERT INTO app.tags (note_id, tag) SELECT 9000 + " + Int(1, 9) + ", v FROM (" + Relation(1) +
+               ") LIMIT 2";
       case 1: return "UPDATE app.tags SET tag = tag WHERE tag IN (" + Relation(1) + ")";
       case 2: return "DELETE FROM app.tags WHERE note_id >= 9000 AND tag NOT IN (" + Relation(1) + ")";
       case 3: return Shaped();
@@ -37,21 +41,28 @@ class RandomSql {
   bool Chance(int percent) { return Pick(100) < percent; }
   std::string Int(int lo, int hi) { return std::to_string(lo + Pick(hi - lo + 1)); }
   template <typename T>
-  const T& OneOf(const std::vector<T>& options) { return options[Pick(static_cast<int>(options.size()))]; }
+  const T& OneOf(const std::vector<T>& options) {
+    return options[Pick(static_cast<int>(options.size()))];
+  }
 
   // A query whose result is one VARCHAR column `v`, so it fits every slot: FROM, IN,
   // EXISTS, scalar subqueries (through max), set operations and CTEs.
   std::string Relation(int depth) {
     if (depth >= 2) return Leaf();
     switch (Pick(9)) {
-      case 0: return "(" + Relation(depth + 1) + ") " + OneOf<std::string>({"UNION", "UNION ALL", "EXCEPT", "INTERSECT", "UNION BY NAME"}) + " (" + Relation(depth + 1) + ")";
+      case 0:
+        return "(" + Relation(depth + 1) + ") " +
+               OneOf<std::string>({"UNION", "UNION ALL", "EXCEPT", "INTERSECT", "UNION BY NAME"}) + " (" +
+               Relation(depth + 1) + ")";
       case 1: {
         const std::string name = "c" + std::to_string(cte_++);
-        return "WITH " + name + " AS " + OneOf<std::string>({"", "MATERIALIZED ", "NOT MATERIALIZED "}) + "(" + Relation(depth + 1) + ") SELECT v FROM " + name + Where(depth);
+        return "WITH " + name + " AS " + OneOf<std::string>({"", "MATERIALIZED ", "NOT MATERIALIZED "}) + "(" +
+               Relation(depth + 1) + ") SELECT v FROM " + name + Where(depth);
       }
       case 2: {
         const std::string name = "r" + std::to_string(cte_++);
-        return "WITH RECURSIVE " + name + "(v, d) AS (SELECT v, 0 FROM (" + Relation(depth + 1) + ") UNION ALL SELECT v, d + 1 FROM " + name + " WHERE d < 2) SELECT v FROM " + name;
+        return "WITH RECURSIVE " + name + "(v, d) AS (SELECT v, 0 FROM (" + Relation(depth + 1) +
+               ") UNION ALL SELECT v, d + 1 FROM " + name + " WHERE d < 2) SELECT v FROM " + name;
       }
       case 3: return "FROM (" + Relation(depth + 1) + ") SELECT v" + Modifiers(depth);
       default: return Select(depth);
@@ -61,10 +72,15 @@ class RandomSql {
   // The simplest relations: one table or table function, one column.
   std::string Leaf() {
     return OneOf<std::string>({
-        "SELECT owner AS v FROM app.notes", "SELECT body AS v FROM app.notes", "SELECT tag AS v FROM app.tags",
-        "SELECT title AS v FROM app.topics", "SELECT CAST(range AS VARCHAR) AS v FROM range(3)",
-        "SELECT body AS v FROM kalam_scan('app.notes')", "SELECT unnest(['x', 'y']) AS v",
-        "SELECT CAST(generate_series AS VARCHAR) AS v FROM generate_series(1, 2)", "SELECT 'k' AS v",
+        "SELECT owner AS v FROM app.notes",
+        "SELECT body AS v FROM app.notes",
+        "SELECT tag AS v FROM app.tags",
+        "SELECT title AS v FROM app.topics",
+        "SELECT CAST(range AS VARCHAR) AS v FROM range(3)",
+        "SELECT body AS v FROM kalam_scan('app.notes')",
+        "SELECT unnest(['x', 'y']) AS v",
+        "SELECT CAST(generate_series AS VARCHAR) AS v FROM generate_series(1, 2)",
+        "SELECT 'k' AS v",
     });
   }
 
@@ -72,17 +88,25 @@ class RandomSql {
     switch (Pick(14)) {
       case 0: return "app.notes n";
       case 1: return "app.notes AS n TABLESAMPLE " + Int(10, 100) + "%";
-      case 2: return "app.notes n JOIN app.tags t ON t.note_id = n.id" + (Chance(50) ? " AND t.tag IN (" + Relation(depth + 1) + ")" : std::string());
+      case 2:
+        return "app.notes n JOIN app.tags t ON t.note_id = n.id" +
+               (Chance(50) ? " AND t.tag IN (" + Relation(depth + 1) + ")" : std::string());
       case 3: return "app.notes n LEFT JOIN app.topics p ON p.topic = n.topic";
-      case 4: return "app.notes n, LATERAL (SELECT t.tag FROM app.tags t WHERE t.note_id = n.id" + (Chance(50) ? " AND t.tag > (" + Scalar(depth + 1) + ")" : std::string()) + ") l";
+      case 4:
+        return "app.notes n, LATERAL (SELECT t.tag FROM app.tags t WHERE t.note_id = n.id" +
+               (Chance(50) ? " AND t.tag > (" + Scalar(depth + 1) + ")" : std::string()) + ") l";
       case 5: return "app.notes n CROSS JOIN range(" + Int(1, 2) + ") g";
       case 6: return "app.notes n JOIN (" + Relation(depth + 1) + ") s ON s.v <> n.body";
       case 7: return "app.notes n SEMI JOIN app.tags t ON t.note_id = n.id";
       case 8: return "app.notes n ANTI JOIN app.tags t ON t.note_id = n.id AND t.owner <> n.owner";
       case 9: return "app.notes n POSITIONAL JOIN app.tags t";
       case 10: return "app.notes n ASOF JOIN app.tags t ON n.id >= t.note_id";
-      case 11: return "(SELECT id, id AS n, 'a' AS topic, a AS owner, coalesce(a, b) AS body FROM (PIVOT app.notes ON topic IN ('a', 'b') USING max(body) GROUP BY id)) n";
-      case 12: return "(SELECT id, id AS n, k AS topic, w AS owner, w AS body FROM (UNPIVOT (SELECT id, owner, body FROM app.notes) ON owner, body INTO NAME k VALUE w)) n";
+      case 11:
+        return "(SELECT id, id AS n, 'a' AS topic, a AS owner, coalesce(a, b) AS body FROM (PIVOT app.notes ON topic "
+               "IN ('a', 'b') USING max(body) GROUP BY id)) n";
+      case 12:
+        return "(SELECT id, id AS n, k AS topic, w AS owner, w AS body FROM (UNPIVOT (SELECT id, owner, body FROM "
+               "app.notes) ON owner, body INTO NAME k VALUE w)) n";
       default: return "app.notes n NATURAL JOIN app.notes";
     }
   }
@@ -126,7 +150,9 @@ class RandomSql {
   std::string Modifiers(int depth) {
     std::string out;
     if (Chance(30)) out += " ORDER BY " + OneOf<std::string>({"1", "v", "(" + Scalar(depth + 1) + ")", "random()"});
-    if (Chance(30)) out += " LIMIT " + OneOf<std::string>({Int(1, 20), "(SELECT count(*) FROM (" + Relation(depth + 1) + "))", "50%"});
+    if (Chance(30))
+      out +=
+          " LIMIT " + OneOf<std::string>({Int(1, 20), "(SELECT count(*) FROM (" + Relation(depth + 1) + "))", "50%"});
     if (Chance(15)) out += " OFFSET " + OneOf<std::string>({Int(0, 3), "(SELECT count(*) FROM app.tags) % 3"});
     return out;
   }
@@ -136,17 +162,22 @@ class RandomSql {
     const bool grouped = Chance(25);
     const int distinct = Pick(6);
     if (distinct == 0) sql += "DISTINCT ";
-    if (distinct == 1 && !grouped) sql += "DISTINCT ON (" + OneOf<std::string>({"n.topic", "(" + Scalar(depth + 1) + ")"}) + ") ";
-    const std::string value = grouped ? OneOf<std::string>({"string_agg(n.body, ',')", "max(n.owner)", "CAST(list(n.body) AS VARCHAR)",
-                                                            "CAST(count(*) AS VARCHAR) || min(n.body)", "any_value(n.owner)"})
-                                      : Value(depth);
+    if (distinct == 1 && !grouped)
+      sql += "DISTINCT ON (" + OneOf<std::string>({"n.topic", "(" + Scalar(depth + 1) + ")"}) + ") ";
+    const std::string value =
+        grouped ? OneOf<std::string>({"string_agg(n.body, ',')", "max(n.owner)", "CAST(list(n.body) AS VARCHAR)",
+                                      "CAST(count(*) AS VARCHAR) || min(n.body)", "any_value(n.owner)"})
+                : Value(depth);
     sql += value + " AS v FROM " + Source(depth);
     if (Chance(50)) sql += " WHERE " + Condition(depth);
     if (grouped) {
       sql += OneOf<std::string>({"", " GROUP BY n.topic", " GROUP BY ALL", " GROUP BY ROLLUP (n.topic)"});
-      if (Chance(40)) sql += " HAVING count(*) > " + Int(0, 2) + (Chance(50) ? " OR max(n.body) IN (" + Relation(depth + 1) + ")" : std::string());
+      if (Chance(40))
+        sql += " HAVING count(*) > " + Int(0, 2) +
+               (Chance(50) ? " OR max(n.body) IN (" + Relation(depth + 1) + ")" : std::string());
     } else if (Chance(20)) {
-      sql += " QUALIFY row_number() OVER (ORDER BY n.id) <= " + OneOf<std::string>({Int(1, 5), "(SELECT count(*) FROM (" + Relation(depth + 1) + "))"});
+      sql += " QUALIFY row_number() OVER (ORDER BY n.id) <= " +
+             OneOf<std::string>({Int(1, 5), "(SELECT count(*) FROM (" + Relation(depth + 1) + "))"});
     }
     if (Chance(5)) sql += " USING SAMPLE " + Int(1, 5) + " ROWS";
     if (distinct == 1 && !grouped) {
@@ -176,7 +207,8 @@ class RandomSql {
         "SELECT * FROM (PIVOT app.tags ON owner IN ('alice', 'bob', 'carol') USING count(*))",
         "SELECT * FROM (UNPIVOT app.notes ON COLUMNS('o.*|b.*') INTO NAME k VALUE w)",
         "SELECT [v, v] AS l, {'v': v} AS s FROM (" + Relation(1) + ")",
-        "SELECT * FROM app.notes n WHERE n.id = (SELECT max(note_id) FROM app.tags) ORDER BY (SELECT count(*) FROM app.tags)",
+        "SELECT * FROM app.notes n WHERE n.id = (SELECT max(note_id) FROM app.tags) ORDER BY (SELECT count(*) FROM "
+        "app.tags)",
         "SELECT topic, count(*) FROM app.notes GROUP BY ALL ORDER BY ALL",
         "SELECT * FROM app.notes ORDER BY id LIMIT (SELECT count(*) FROM app.tags) % 5 OFFSET 1",
         "SELECT * FROM app.notes TABLESAMPLE " + Int(1, 100) + "%",

@@ -109,11 +109,10 @@ TEST_F(SqlLockdownTest, LoggingCannotBeEnabledAndNobodyReadsAnotherUsersQueryTex
   Run(As("alice"), "INSERT INTO app.notes VALUES (1, 'alice-secret-7')");
   EXPECT_THAT(Query(As("alice"), "SELECT body FROM app.notes WHERE body = 'alice-secret-7'"),
               ElementsAre("alice-secret-7"));
-  for (const char* sql :
-       {"SELECT * FROM (SUMMARIZE SELECT message FROM duckdb_logs)",
-        "SELECT 1 LIMIT (SELECT count(*) FROM duckdb_logs WHERE message LIKE '%alice-secret%')",
-        "SELECT * FROM duckdb_logs()", "SELECT * FROM system.main.duckdb_logs",
-        "SELECT * FROM (DESCRIBE SELECT * FROM duckdb_logs)", "SELECT current_query()"}) {
+  for (const char* sql : {"SELECT * FROM (SUMMARIZE SELECT message FROM duckdb_logs)",
+                          "SELECT 1 LIMIT (SELECT count(*) FROM duckdb_logs WHERE message LIKE '%alice-secret%')",
+                          "SELECT * FROM duckdb_logs()", "SELECT * FROM system.main.duckdb_logs",
+                          "SELECT * FROM (DESCRIBE SELECT * FROM duckdb_logs)", "SELECT current_query()"}) {
     auto outcome = engine_->Execute(As("bob"), sql);
     if (outcome.ok()) {
       for (const std::string& row : Rows(outcome.results.back())) {
@@ -127,10 +126,11 @@ TEST_F(SqlLockdownTest, LoggingCannotBeEnabledAndNobodyReadsAnotherUsersQueryTex
 }
 
 TEST_F(SqlLockdownTest, ExplainTakesOnlySelect) {
-  for (const char* sql : {"EXPLAIN ANALYZE CREATE SCHEMA s", "EXPLAIN ANALYZE CREATE TABLE app.t (v INT)",
-                          "EXPLAIN ANALYZE SET threads = 1", "EXPLAIN ANALYZE CALL duckdb_settings()",
-                          "EXPLAIN INSERT INTO app.t VALUES (1)", "EXPLAIN ANALYZE DELETE FROM app.t",
-                          "EXPLAIN ANALYZE CREATE TABLE app.shadow (v INT)", "EXPLAIN ANALYZE PRAGMA disable_optimizer"}) {
+  for (const char* sql :
+       {"EXPLAIN ANALYZE CREATE SCHEMA s", "EXPLAIN ANALYZE CREATE TABLE app.t (v INT)",
+        "EXPLAIN ANALYZE SET threads = 1", "EXPLAIN ANALYZE CALL duckdb_settings()",
+        "EXPLAIN INSERT INTO app.t VALUES (1)", "EXPLAIN ANALYZE DELETE FROM app.t",
+        "EXPLAIN ANALYZE CREATE TABLE app.shadow (v INT)", "EXPLAIN ANALYZE PRAGMA disable_optimizer"}) {
     Status s = Fail(Root(), sql);
     EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << sql << " -> " << s.ToString();
     EXPECT_THAT(s.message(), HasSubstr("Unsupported statement type")) << sql;
