@@ -65,6 +65,7 @@ duckdb::unique_ptr<duckdb::SelectStatement> BuildWriteSelect(const TableDefiniti
   args.push_back(duckdb::make_uniq<duckdb::ConstantExpression>(duckdb::Value(def.id.ToString())));
   ref->function = duckdb::make_uniq<duckdb::FunctionExpression>(kWriteScanFunction, std::move(args));
   ref->alias = alias;
+  MarkInternal(*ref);
   node->from_table = std::move(ref);
   node->where_clause = std::move(condition);
   node->cte_map = ctes.Copy();

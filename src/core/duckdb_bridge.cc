@@ -3,6 +3,7 @@
 #include "duckdb/catalog/catalog.hpp"
 #include "duckdb/function/replacement_scan.hpp"
 #include "duckdb/main/attached_database.hpp"
+#include "duckdb/main/external_dependencies.hpp"
 #include "duckdb/planner/expression/bound_columnref_expression.hpp"
 #include "duckdb/planner/expression/bound_comparison_expression.hpp"
 #include "duckdb/planner/expression/bound_constant_expression.hpp"
@@ -14,6 +15,8 @@
 #include "duckdb/parser/tableref/table_function_ref.hpp"
 #include "duckdb/transaction/meta_transaction.hpp"
 #include "engine_context.h"
+#include "function_guard.h"
+#include "plan_guard.h"
 #include "cold_tier.h"
 #include "id_functions.h"
 #include "kalam/auth/permissions.h"
@@ -51,6 +54,18 @@ TableId ParseTableId(const std::string& text) {
 [[noreturn]] void ThrowDenied(QueryState& state, const Status& status) {
   state.RecordBindError(status);
   throw duckdb::PermissionException(status.message());
+}
+
+const duckdb::shared_ptr<duckdb::ExternalDependency>& InternalMark() {
+  static const auto mark = duckdb::make_shared_ptr<duckdb::ExternalDependency>();
+  return mark;
+}
+
+void RequireInternal(QueryState& state, const TableFunctionBindInput& input) {
+  if (input.ref.external_dependency != InternalMark()) {
+    ThrowDenied(state, Status::PermissionDenied("Access denied: function '" + input.table_function.name +
+                                                "' is not available"));
+  }
 }
 
 // ---- kalam_scan / kalam_scan_for_write ---------------------------------------------------
@@ -151,6 +166,7 @@ duckdb::unique_ptr<FunctionData> BindScan(ClientContext& context, TableFunctionB
                                           duckdb::vector<LogicalType>& types, duckdb::vector<std::string>& names,
                                           bool for_write) {
   QueryState& state = QueryState::Get(context);
+  if (for_write) RequireInternal(state, input);
   const TableId id = ParseTableId(input.inputs[0].GetValue<std::string>());
   auto def = state.engine.registry->FindTable(id);
   if (!def) throw duckdb::CatalogException("Table '" + id.ToString() + "' does not exist");
@@ -338,6 +354,7 @@ duckdb::unique_ptr<FunctionData> BindSystemScan(ClientContext& context, TableFun
                                                 duckdb::vector<LogicalType>& types,
                                                 duckdb::vector<std::string>& names) {
   QueryState& state = QueryState::Get(context);
+  RequireInternal(state, input);
   std::string name = input.inputs[0].GetValue<std::string>();
   // The denial names the table as the client wrote it, before the alias is resolved.
   Status s = auth::CheckSystemTableRead(state.acting_role, name);
@@ -407,7 +424,11 @@ duckdb::unique_ptr<duckdb::TableRef> ReplaceTable(ClientContext& context, duckdb
   } else {
     ns = input.schema_name.empty() ? state.current_namespace.str() : ToLower(input.schema_name);
   }
-  if (ns == kSystemNamespace) return MakeFunctionRef(kSystemScanFunction, table, table);
+  if (ns == kSystemNamespace) {
+    auto ref = MakeFunctionRef(kSystemScanFunction, table, table);
+    MarkInternal(*ref);
+    return ref;
+  }
   const TableId id{NamespaceId(ns), TableName(table)};
   if (!state.engine.registry->FindTable(id)) {
     if (!state.engine.registry->NamespaceExists(id.namespace_id)) {
@@ -456,6 +477,8 @@ void AddScalar(ClientContext& context, duckdb::Catalog& catalog, const std::stri
 
 }  // namespace
 
+void MarkInternal(duckdb::TableRef& ref) { ref.external_dependency = InternalMark(); }
+
 Status RegisterFunctions(duckdb::Connection& connection) {
   ClientContext& context = *connection.context;
   try {
@@ -475,6 +498,10 @@ Status RegisterFunctions(duckdb::Connection& connection) {
     add_table_function(write_scan);
     add_table_function(duckdb::TableFunction(kSystemScanFunction, {LogicalType::VARCHAR}, RunSystemScan,
                                              BindSystemScan, InitSystemScan));
+    CloseRefusedFunctions(context);
+    // Here rather than in ConfigureDuckDB: DuckDB 1.4 does not copy optimizer extensions from
+    // the DBConfig it starts with.
+    duckdb::DBConfig::GetConfig(context).optimizer_extensions.push_back(PlanGuardExtension());
 
     auto& catalog = duckdb::Catalog::GetCatalog(context, "memory");
     duckdb::MetaTransaction::Get(context).ModifyDatabase(catalog.GetAttached());
@@ -496,6 +523,9 @@ void ConfigureDuckDB(duckdb::DBConfig& config, const EngineConfig& engine_config
   config.options.enable_external_access = false;
   config.options.autoload_known_extensions = false;
   config.options.autoinstall_known_extensions = false;
+  // No SET, RESET or PRAGMA from anywhere changes DuckDB's settings once it runs (this one
+  // included).
+  config.options.lock_configuration = true;
   if (engine_config.query_threads > 0) config.options.maximum_threads = engine_config.query_threads;
 }
 

@@ -19,6 +19,11 @@ inline constexpr const char* kScanFunction = "kalam_scan";
 inline constexpr const char* kWriteScanFunction = "kalam_scan_for_write";
 inline constexpr const char* kSystemScanFunction = "kalam_system_scan";
 
+// Marks a table-function reference that KalamDB built itself (the replacement scan of
+// `system.x`, the row source of UPDATE and DELETE). SQL text cannot carry the mark, so a
+// client cannot call kalam_system_scan or kalam_scan_for_write by name.
+void MarkInternal(duckdb::TableRef& ref);
+
 // DuckDB configuration applied before the database is created: the replacement scan that
 // maps `ns.t` and `system.x` to our table functions, and no file-system access for queries.
 void ConfigureDuckDB(duckdb::DBConfig& config, const EngineConfig& engine_config);

@@ -3,12 +3,12 @@
 #include <filesystem>
 
 #include "ddl_executor.h"
-#include "function_guard.h"
 #include "flush_executor.h"
 #include "kalam/commons/clock.h"
 #include "maintenance_jobs.h"
 #include "dml_executor.h"
 #include "duckdb/parser/parser.hpp"
+#include "duckdb/parser/statement/explain_statement.hpp"
 #include "duckdb_bridge.h"
 #include "engine_context.h"
 #include "exec_context.h"
@@ -59,13 +59,20 @@ Status ParseStandard(std::string_view sql, duckdb::unique_ptr<duckdb::SQLStateme
     duckdb::ErrorData error(e);
     return Status::InvalidArgument(error.RawMessage());
   }
+  // What the statement may reach inside DuckDB is decided when it binds (function_guard.h,
+  // plan_guard.h); here only its kind.
   switch ((*out)->type) {
     case duckdb::StatementType::SELECT_STATEMENT:
     case duckdb::StatementType::INSERT_STATEMENT:
     case duckdb::StatementType::UPDATE_STATEMENT:
-    case duckdb::StatementType::DELETE_STATEMENT:
-    case duckdb::StatementType::EXPLAIN_STATEMENT:
-      return CheckTableFunctions(**out);
+    case duckdb::StatementType::DELETE_STATEMENT: return Status::Ok();
+    case duckdb::StatementType::EXPLAIN_STATEMENT: {
+      // PROTOCOL.md §5.13: EXPLAIN [ANALYZE] of a SELECT only; ANALYZE runs what it explains.
+      const auto& inner = *(*out)->Cast<duckdb::ExplainStatement>().stmt;
+      if (inner.type == duckdb::StatementType::SELECT_STATEMENT) return Status::Ok();
+      return Status::InvalidArgument("Unsupported statement type: EXPLAIN " +
+                                     duckdb::StatementTypeToString(inner.type) + " (EXPLAIN takes a SELECT)");
+    }
     default:
       return Status::InvalidArgument("Unsupported statement type: " + std::string(StatementTypeName((*out)->type)));
   }
@@ -200,11 +207,9 @@ Session::~Session() = default;
 
 // ---- error translation -------------------------------------------------------------------
 
-Status StatusFromDuckDB(const duckdb::ErrorData& error, QueryState& state) {
-  {
-    std::lock_guard lock(state.mu);
-    if (!state.bind_error.ok()) return state.bind_error;
-  }
+namespace {
+
+Status StatusFromError(const duckdb::ErrorData& error) {
   const std::string message = error.RawMessage();
   switch (error.Type()) {
     case duckdb::ExceptionType::PARSER: return Status::InvalidArgument(message);
@@ -220,6 +225,27 @@ Status StatusFromDuckDB(const duckdb::ErrorData& error, QueryState& state) {
   }
 }
 
+// Runs `fn`, answering an exception that DuckDB (or one of our callbacks) lets out as a
+// Status, so none reaches a server, live-query or job thread.
+template <typename Fn>
+auto Contained(Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    return StatusFromError(duckdb::ErrorData(e));
+  }
+}
+
+}  // namespace
+
+Status StatusFromDuckDB(const duckdb::ErrorData& error, QueryState& state) {
+  {
+    std::lock_guard lock(state.mu);
+    if (!state.bind_error.ok()) return state.bind_error;
+  }
+  return StatusFromError(error);
+}
+
 Result<std::unique_ptr<duckdb::QueryResult>> RunDuckDBStatement(ExecContext& ctx,
                                                                 duckdb::unique_ptr<duckdb::SQLStatement> statement) {
   const size_t expected = CountParameters(*statement);
@@ -230,9 +256,12 @@ Result<std::unique_ptr<duckdb::QueryResult>> RunDuckDBStatement(ExecContext& ctx
   }
   duckdb::vector<duckdb::Value> values(ctx.params.begin(), ctx.params.end());
   std::unique_ptr<duckdb::QueryResult> result;
+  ctx.state.plan_checked = false;
   try {
     auto pending = ctx.connection.PendingQuery(std::move(statement), values, /*allow_stream_result=*/true);
     if (pending->HasError()) return StatusFromDuckDB(pending->GetErrorObject(), ctx.state);
+    // Fail closed: a plan the guard never saw (DuckDB skipped its optimizer) does not run.
+    if (!ctx.state.plan_checked) return Status::PermissionDenied("Access denied: the statement's plan was not checked");
     result = pending->Execute();
   } catch (const std::exception& e) {
     return StatusFromDuckDB(duckdb::ErrorData(e), ctx.state);
@@ -283,22 +312,24 @@ Result<std::vector<VersionedRow>> Engine::ReadVersionsAsOf(const std::shared_ptr
                                                            const std::string& scope,
                                                            const std::shared_ptr<const store::Snapshot>& snapshot,
                                                            SeqId as_of, SeqId after) {
-  return core::ReadVersionsAsOf(*ctx_, def, scope, snapshot, as_of, after);
+  return Contained([&] { return core::ReadVersionsAsOf(*ctx_, def, scope, snapshot, as_of, after); });
 }
 
 Result<std::vector<VersionedRow>> Engine::ReadSystemTable(std::string_view name) {
   if (name == "live_queries") name = "live";
   if (!system::SystemTables::Exists(name)) return Status::NotFound("Table 'system." + std::string(name) + "' does not exist");
-  KALAM_ASSIGN_OR_RETURN(system::RowSet rows, BuildSystemRowSet(*ctx_, name));
-  std::vector<VersionedRow> out;
-  out.reserve(rows.rows.size());
-  for (const auto& row : rows.rows) {
-    VersionedRow version;
-    version.values.reserve(row.size());
-    for (size_t c = 0; c < row.size(); ++c) version.values.push_back(CellToValue(row[c], rows.columns[c].type));
-    out.push_back(std::move(version));
-  }
-  return out;
+  return Contained([&]() -> Result<std::vector<VersionedRow>> {
+    KALAM_ASSIGN_OR_RETURN(system::RowSet rows, BuildSystemRowSet(*ctx_, name));
+    std::vector<VersionedRow> out;
+    out.reserve(rows.rows.size());
+    for (const auto& row : rows.rows) {
+      VersionedRow version;
+      version.values.reserve(row.size());
+      for (size_t c = 0; c < row.size(); ++c) version.values.push_back(CellToValue(row[c], rows.columns[c].type));
+      out.push_back(std::move(version));
+    }
+    return out;
+  });
 }
 
 store::StorageBackend& Engine::backend() { return *ctx_->backend; }
@@ -313,15 +344,16 @@ Result<std::vector<TableId>> Engine::TablesDueForFlush(int64_t now_us) {
 }
 
 Result<std::string> Engine::RunFlushJob(const std::string& parameters_json) {
-  return FlushExecutor::RunFlushJob(*ctx_, parameters_json);
+  return Contained([&] { return FlushExecutor::RunFlushJob(*ctx_, parameters_json); });
 }
 
 Result<std::string> Engine::RunCleanupJob(const std::string& parameters_json) {
-  return MaintenanceJobs::RunCleanup(*ctx_, parameters_json);
+  return Contained([&] { return MaintenanceJobs::RunCleanup(*ctx_, parameters_json); });
 }
 
 Result<std::string> Engine::RunRetentionJob(const std::string& parameters_json, int64_t now_us) {
-  return MaintenanceJobs::RunRetention(*ctx_, parameters_json, now_us ? now_us : NowMicros());
+  return Contained(
+      [&] { return MaintenanceJobs::RunRetention(*ctx_, parameters_json, now_us ? now_us : NowMicros()); });
 }
 
 Result<std::vector<TableId>> Engine::TablesDueForRetention(int64_t now_us) {
@@ -329,7 +361,8 @@ Result<std::vector<TableId>> Engine::TablesDueForRetention(int64_t now_us) {
 }
 
 Result<std::string> Engine::RunUserCleanupJob(const std::string& parameters_json, int64_t now_us) {
-  return MaintenanceJobs::RunUserCleanup(*ctx_, parameters_json, now_us ? now_us : NowMicros());
+  return Contained(
+      [&] { return MaintenanceJobs::RunUserCleanup(*ctx_, parameters_json, now_us ? now_us : NowMicros()); });
 }
 
 Result<std::vector<UserId>> Engine::UsersDueForCleanup(int64_t now_us) {
@@ -479,14 +512,25 @@ Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckd
   }
 }
 
+// RunParsed that answers every failure as a Status: an exception that DuckDB or one of our
+// callbacks lets out of a statement never reaches the server's threads.
+Result<StatementResult> RunContained(EngineContext& engine, Session& session, duckdb::Connection& connection,
+                                     QueryState& state, ParsedStatement& parsed,
+                                     const std::vector<duckdb::Value>& params) {
+  try {
+    return RunParsed(engine, session, connection, state, parsed, session.user_id(), session.role(), params);
+  } catch (const std::exception& e) {
+    return StatusFromDuckDB(duckdb::ErrorData(e), state);
+  }
+}
+
 }  // namespace
 
 Result<StatementResult> Engine::ExecuteStatement(Session& session, std::string_view sql,
                                                  const std::vector<duckdb::Value>& params) {
   ParsedStatement parsed;
   KALAM_RETURN_IF_ERROR(ParseOne(sql, session.user_id(), session.role(), &parsed));
-  return RunParsed(*ctx_, session, *session.connection_, *session.state_, parsed, session.user_id(), session.role(),
-                   params);
+  return RunContained(*ctx_, session, *session.connection_, *session.state_, parsed, params);
 }
 
 ExecutionOutcome Engine::Execute(Session& session, std::string_view sql, const std::vector<duckdb::Value>& params) {
@@ -523,8 +567,7 @@ ExecutionOutcome Engine::Execute(Session& session, std::string_view sql, const s
     }
   }
   for (size_t i = 0; i < parsed.size(); ++i) {
-    auto result = RunParsed(*ctx_, session, *session.connection_, *session.state_, parsed[i], session.user_id(),
-                            session.role(), params);
+    auto result = RunContained(*ctx_, session, *session.connection_, *session.state_, parsed[i], params);
     if (!result.ok()) {
       Status failure = AttributeToParameter(result.status(), params);
       if (failure.message().rfind("Parameter $", 0) == 0) {

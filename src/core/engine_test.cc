@@ -376,12 +376,15 @@ TEST_F(EngineTest, OnlyAllowListedTableFunctionsRunFromClientSql) {
          {"SELECT * FROM json_execute_serialized_sql(json_serialize_sql('SELECT current_user()'))",
           "SELECT * FROM enable_logging('QueryLog')", "SELECT * FROM duckdb_settings()",
           "SELECT * FROM query_table('app.t')", "SELECT * FROM (SELECT * FROM duckdb_logs())",
-          "WITH x AS (SELECT * FROM read_csv('/etc/passwd')) SELECT 1", "SELECT 1 WHERE EXISTS (SELECT * FROM duckdb_tables())",
-          "EXPLAIN SELECT * FROM duckdb_functions()", "SELECT * FROM kalam_system_scan('users')",
-          "INSERT INTO app.t SELECT 1 FROM duckdb_settings()", "DELETE FROM app.t WHERE v IN (SELECT 1 FROM duckdb_settings())"}) {
+          "WITH x AS (SELECT * FROM read_csv('/etc/passwd')) SELECT 1",
+          "SELECT 1 WHERE EXISTS (SELECT * FROM duckdb_tables())", "EXPLAIN SELECT * FROM duckdb_functions()",
+          "SELECT * FROM kalam_system_scan('users')", "SELECT * FROM kalam_scan_for_write('app.t')",
+          "INSERT INTO app.t SELECT 1 FROM duckdb_settings()",
+          "DELETE FROM app.t WHERE v IN (SELECT 1 FROM duckdb_settings())"}) {
       Status st = Fail(s, sql);
       EXPECT_EQ(st.code(), StatusCode::kPermissionDenied) << sql;
-      EXPECT_THAT(st.message(), HasSubstr("is not available")) << sql;
+      // A plain user may be refused earlier, by the role check of EXPLAIN or of the write.
+      if (role == Role::kSystem) EXPECT_THAT(st.message(), HasSubstr("is not available")) << sql;
     }
   }
   EXPECT_THAT(Query(As("fx"), "SELECT count(*) FROM range(5) JOIN generate_series(1, 2) g ON true"), ElementsAre("10"));

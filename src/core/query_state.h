@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -39,6 +40,9 @@ class QueryState : public duckdb::ClientContextState {
   bool include_tombstones = false;
   // The statement runs under EXECUTE AS USER (SHARED tables are then refused).
   bool impersonating = false;
+  // Set by the plan guard (plan_guard.h) when it has checked the plan DuckDB is about to run;
+  // cleared before each DuckDB statement.
+  std::atomic<bool> plan_checked{false};
   // One consistent view of the hot tier per statement, taken when its first scan starts.
   std::shared_ptr<const store::Snapshot> StatementSnapshot();
 

@@ -1,6 +1,5 @@
 #include "query_walker.h"
 
-#include "duckdb/parser/expression/function_expression.hpp"
 #include "duckdb/parser/expression/subquery_expression.hpp"
 #include "duckdb/parser/parsed_expression_iterator.hpp"
 #include "duckdb/parser/query_node/cte_node.hpp"
@@ -16,7 +15,6 @@
 #include "duckdb/parser/tableref/joinref.hpp"
 #include "duckdb/parser/tableref/subqueryref.hpp"
 #include "duckdb/parser/tableref/table_function_ref.hpp"
-#include "kalam/commons/names.h"
 
 namespace kalam::core {
 
@@ -115,14 +113,7 @@ void QueryWalker::Ref(duckdb::TableRef& ref) {
     }
     case duckdb::TableReferenceType::TABLE_FUNCTION: {
       auto& fn = ref.Cast<duckdb::TableFunctionRef>();
-      if (fn.function) {
-        if (fn.function->GetExpressionClass() == duckdb::ExpressionClass::FUNCTION) {
-          OnTableFunction(ToLower(fn.function->Cast<duckdb::FunctionExpression>().function_name));
-        } else {
-          OnTableFunction("");  // not a plain call: treated as unknown
-        }
-        Expr(*fn.function, false);
-      }
+      if (fn.function) Expr(*fn.function, false);
       if (fn.subquery) Node(*fn.subquery->node);
       break;
     }

@@ -20,8 +20,6 @@ class QueryWalker {
  protected:
   // Called for every expression; `in_where` is true inside WHERE clauses.
   virtual void OnExpression(duckdb::ParsedExpression& expr, bool in_where) {}
-  // Called for every table-function call in FROM (`name` lowercased).
-  virtual void OnTableFunction(const std::string& name) {}
 
   void Node(duckdb::QueryNode& node);
   void Expr(duckdb::ParsedExpression& expr, bool in_where);
