@@ -84,7 +84,7 @@ uint64_t FailpointHits(Failpoint point) {
   return failpoint_detail::Slots()[static_cast<size_t>(point)].hits;
 }
 
-std::optional<std::string> ApplyFailpointSpec(std::string_view spec) {
+Status ApplyFailpointSpec(std::string_view spec) {
   struct Setting {
     Failpoint point;
     int error;
@@ -98,7 +98,9 @@ std::optional<std::string> ApplyFailpointSpec(std::string_view spec) {
     if (line.empty() || line.front() == '#') continue;
     const size_t eq = line.find('=');
     const auto point = FailpointFromName(Trim(line.substr(0, eq)));
-    if (eq == std::string_view::npos || !point) return "unknown failpoint in '" + std::string(line) + "'";
+    if (eq == std::string_view::npos || !point) {
+      return Status::InvalidArgument("unknown failpoint in '" + std::string(line) + "'");
+    }
     std::string_view action = Trim(line.substr(eq + 1));
     std::string filter;
     if (const size_t colon = action.find(':'); colon != std::string_view::npos) {
@@ -111,12 +113,12 @@ std::optional<std::string> ApplyFailpointSpec(std::string_view spec) {
     } else if (action == "EIO") {
       error = EIO;
     } else if (action != "off") {
-      return "unknown action in '" + std::string(line) + "' (ENOSPC, EIO or off)";
+      return Status::InvalidArgument("unknown action in '" + std::string(line) + "' (ENOSPC, EIO or off)");
     }
     settings.push_back({*point, error, std::move(filter)});
   }
   for (auto& s : settings) ArmFailpoint(s.point, s.error, std::move(s.filter));
-  return std::nullopt;
+  return Status::Ok();
 }
 
 }  // namespace kalam

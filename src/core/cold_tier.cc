@@ -10,6 +10,7 @@
 #include "duckdb/main/appender.hpp"
 #include "engine_context.h"
 #include "kalam/commons/clock.h"
+#include "kalam/commons/failpoint.h"
 #include "kalam/filestore/local_file_backend.h"
 #include "kalam/filestore/path_template.h"
 #include "kalam/registry/storage_registry.h"

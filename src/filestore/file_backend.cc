@@ -5,6 +5,8 @@
 #include <string_view>
 #include <system_error>
 
+#include "kalam/commons/failpoint.h"
+
 namespace kalam::filestore {
 
 namespace {

@@ -59,8 +59,8 @@ void FailpointControl::Run() {
   while (!stop_) {
     lock.unlock();
     if (auto text = ReadText(path_); text && text != applied) {
-      if (auto error = ApplyFailpointSpec(*text)) {
-        WriteText(path_ + ".error", *error);
+      if (const Status applied_status = ApplyFailpointSpec(*text); !applied_status.ok()) {
+        WriteText(path_ + ".error", applied_status.message());
       } else {
         WriteText(path_ + ".applied", *text);
       }

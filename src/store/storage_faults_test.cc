@@ -147,14 +147,14 @@ TEST(FailpointTest, SpecArmsFiltersAndDisarms) {
   EXPECT_EQ(FailpointName(Failpoint::kParquetWrite), "filestore.parquet_write");
   EXPECT_FALSE(FailpointFromName("store.nope"));
 
-  EXPECT_FALSE(ApplyFailpointSpec("# comment\nfilestore.sync=ENOSPC:manifest.json\n\nstore.wal_sync=EIO\n"));
+  EXPECT_TRUE(ApplyFailpointSpec("# comment\nfilestore.sync=ENOSPC:manifest.json\n\nstore.wal_sync=EIO\n").ok());
   EXPECT_EQ(FailpointCheck(Failpoint::kFilestoreSync, "t/u/.manifest.json.1.tmp"), ENOSPC);
   EXPECT_EQ(FailpointCheck(Failpoint::kFilestoreSync, "t/u/.batch-1.parquet.tmp"), 0);
   EXPECT_EQ(FailpointCheck(Failpoint::kStoreWalSync, "000004.log"), EIO);
   // A bad line applies nothing.
-  EXPECT_TRUE(ApplyFailpointSpec("store.wal_sync=off\nstore.bogus=EIO"));
+  EXPECT_EQ(ApplyFailpointSpec("store.wal_sync=off\nstore.bogus=EIO").code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(FailpointCheck(Failpoint::kStoreWalSync), EIO);
-  EXPECT_FALSE(ApplyFailpointSpec("store.wal_sync=off\nfilestore.sync=off"));
+  EXPECT_TRUE(ApplyFailpointSpec("store.wal_sync=off\nfilestore.sync=off").ok());
   EXPECT_EQ(FailpointCheck(Failpoint::kStoreWalSync), 0);
   EXPECT_EQ(FailpointCheck(Failpoint::kFilestoreSync, "manifest.json"), 0);
 }

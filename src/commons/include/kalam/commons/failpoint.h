@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "kalam/commons/status.h"
+
 namespace kalam {
 
 // Named fault-injection points compiled into the storage code paths, in the manner of
@@ -60,8 +62,8 @@ void DisarmAllFailpoints();
 uint64_t FailpointHits(Failpoint point);
 
 // "name=ENOSPC[:filter]" / "name=EIO[:filter]" / "name=off", one per line: the control text
-// of the server's test build. Applies every line or, on the first bad one, none; the answer
-// names the bad line. Lines that are empty or start with '#' are skipped.
-std::optional<std::string> ApplyFailpointSpec(std::string_view spec);
+// of the server's test build. Applies every line or, on the first bad one, none
+// (InvalidArgument naming the line). Lines that are empty or start with '#' are skipped.
+Status ApplyFailpointSpec(std::string_view spec);
 
 }  // namespace kalam

@@ -5,9 +5,12 @@
 #include <string_view>
 #include <vector>
 
-#include "kalam/commons/failpoint.h"
 #include "kalam/commons/result.h"
 #include "kalam/commons/status.h"
+
+namespace kalam {
+enum class Failpoint : uint8_t;  // kalam/commons/failpoint.h
+}  // namespace kalam
 
 namespace kalam::filestore {
 
