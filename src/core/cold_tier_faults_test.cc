@@ -78,6 +78,7 @@ TEST_F(ColdTierFaultsTest, FailedFsyncOfASegmentKeepsTheRowsHotAndItsFileIsClean
   ArmFailpoint(Failpoint::kFilestoreSync, EIO, ".parquet");
   const Status failed = Fail(Root(), "FLUSH TABLE app.s");
   EXPECT_EQ(failed.code(), StatusCode::kIoError) << failed.ToString();
+  EXPECT_THAT(failed.message(), HasSubstr("Flush of table 'app.s' failed; its rows stay in the hot tier"));
   EXPECT_THAT(failed.message(), HasSubstr("cannot sync 'app/s/batch-0.parquet.tmp': Input/output error"));
   ExpectRowsExactlyOnce(5);
   EXPECT_THAT(Files(), ElementsAre("batch-0.parquet.tmp"));
@@ -116,7 +117,8 @@ TEST_F(ColdTierFaultsTest, FailedFirstManifestSaveLosesAndDuplicatesNothing) {
   Insert(0, 4);
   ArmFailpoint(Failpoint::kFilestoreSync, EIO, "manifest.json");
   const Status failed = Fail(Root(), "FLUSH TABLE app.s");
-  EXPECT_THAT(failed.message(), HasSubstr("manifest.json"));
+  EXPECT_THAT(failed.message(), HasSubstr("Flush of table 'app.s' failed"));
+  EXPECT_THAT(failed.message(), HasSubstr("cannot write 'app/s/manifest.json': Input/output error"));
   DisarmFailpoint(Failpoint::kFilestoreSync);
   // No manifest yet, but a segment file: reads rebuild the manifest from it, and still count
   // every row once.
