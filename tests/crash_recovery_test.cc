@@ -1,15 +1,23 @@
 // Crash safety of writes and flushes: the real server is killed with SIGKILL at random
 // moments while clients insert and flushes run; after every restart each acknowledged row
-// must be present exactly once, in the hot tier or in Parquet.
+// must be present exactly once, in the hot tier or in Parquet. The same holds through storage
+// faults (a full disk, a failing fsync) injected into the server's test build while clients
+// insert and flushes run: refused writes answer 503 STORAGE_UNAVAILABLE, and once the fault is
+// healed writes and flushes succeed again.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <mutex>
 #include <random>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "support/http_client.h"
@@ -123,6 +131,244 @@ TEST(CrashRecoveryTest, AcknowledgedRowsSurviveKillsDuringInsertsAndFlushes) {
   }
   ASSERT_GE(cells.size(), 7u) << stats.body;
   EXPECT_NE(cells[5], "\"0\"") << "no rows reached Parquet: " << stats.body;
+}
+
+// Polls `done` until it holds or the deadline passes.
+bool PollUntil(const std::function<bool()>& done, std::chrono::seconds deadline = std::chrono::seconds(30)) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (std::chrono::steady_clock::now() < until) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return done();
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The failpoint control of kalamdb-server-failpoints (src/server/failpoint_control.h): writes
+// a spec and waits until the running server reports it applied.
+class FailpointFile {
+ public:
+  explicit FailpointFile(std::string path) : path_(std::move(path)) {}
+  const std::string& path() const { return path_; }
+
+  // Writes `spec` without waiting (for a server that is not running).
+  std::string Write(const std::string& spec) {
+    // A generation line makes every write a change, even of the same spec.
+    const std::string text = "# " + std::to_string(++generation_) + "\n" + spec + "\n";
+    {
+      std::ofstream out(path_ + ".new", std::ios::binary | std::ios::trunc);
+      out << text;
+    }
+    std::filesystem::rename(path_ + ".new", path_);
+    return text;
+  }
+
+  ::testing::AssertionResult Apply(const std::string& spec) {
+    const std::string text = Write(spec);
+    if (PollUntil([&] { return ReadFile(path_ + ".applied") == text; }, std::chrono::seconds(10))) {
+      return ::testing::AssertionSuccess();
+    }
+    return ::testing::AssertionFailure() << "failpoints '" << spec << "' not applied: " << ReadFile(path_ + ".error");
+  }
+
+ private:
+  std::string path_;
+  int generation_ = 0;
+};
+
+// Inserts and flushes against one server: two writers record every acknowledged id and every
+// refusal; a third client asks for a flush every few milliseconds (flushes run as jobs).
+class Load {
+ public:
+  Load(uint16_t port, int64_t first_id) : next_id_(first_id) {
+    for (int w = 0; w < 2; ++w) {
+      threads_.emplace_back([this, port] {
+        HttpClient client(port);
+        while (!stop_.load()) {
+          const int64_t id = next_id_.fetch_add(1);
+          try {
+            auto r = client.Sql(R"j({"sql":"INSERT INTO app.faults VALUES ($1, 'v')","params":[)j" +
+                                std::to_string(id) + "]}");
+            std::lock_guard lock(mu_);
+            if (r.status == 200) {
+              acknowledged_.insert(id);
+            } else if (r.status == 503 && r.body.find("\"STORAGE_UNAVAILABLE\"") != std::string::npos) {
+              ++refused_;
+            } else if (unexpected_.size() < 5) {
+              unexpected_.push_back(std::to_string(r.status) + " " + r.body);
+            }
+          } catch (const std::exception&) {
+            return;  // the server is gone
+          }
+        }
+      });
+    }
+    threads_.emplace_back([this, port] {
+      HttpClient client(port);
+      while (!stop_.load()) {
+        try {
+          client.Sql(R"({"sql":"FLUSH TABLE app.faults"})");
+        } catch (const std::exception&) {
+          return;
+        }
+        // Pacing of the load, not a wait for an event.
+        std::this_thread::sleep_for(std::chrono::milliseconds(15));
+      }
+    });
+  }
+  ~Load() { Stop(); }
+
+  void Stop() {
+    stop_ = true;
+    for (auto& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+  }
+  size_t acknowledged() const {
+    std::lock_guard lock(mu_);
+    return acknowledged_.size();
+  }
+  uint64_t refused() const {
+    std::lock_guard lock(mu_);
+    return refused_;
+  }
+  std::set<int64_t> acknowledged_ids() const {
+    std::lock_guard lock(mu_);
+    return acknowledged_;
+  }
+  std::vector<std::string> unexpected() const {
+    std::lock_guard lock(mu_);
+    return unexpected_;
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::atomic<int64_t> next_id_;
+  mutable std::mutex mu_;  // guards acknowledged_, refused_ and unexpected_
+  std::set<int64_t> acknowledged_;
+  uint64_t refused_ = 0;
+  std::vector<std::string> unexpected_;
+  std::vector<std::thread> threads_;
+};
+
+// Every acknowledged id is in app.faults exactly once.
+void ExpectEveryRowOnce(uint16_t port, const std::set<int64_t>& acknowledged, const std::string& when) {
+  HttpClient admin(port);
+  auto rows = admin.Sql(R"({"sql":"SELECT id FROM app.faults"})");
+  ASSERT_EQ(rows.status, 200) << rows.body;
+  const std::vector<int64_t> ids = ParseIds(rows.body);
+  const std::set<int64_t> present(ids.begin(), ids.end());
+  ASSERT_EQ(present.size(), ids.size()) << "duplicate rows " << when;
+  for (int64_t id : acknowledged) ASSERT_TRUE(present.count(id)) << "row " << id << " lost " << when;
+}
+
+// SHOW STATS FOR TABLE's cells ("ns", "table", type, version, hot rows, cold rows, ...).
+std::vector<std::string> StatsCells(HttpClient& admin) {
+  auto stats = admin.Sql(R"({"sql":"SHOW STATS FOR TABLE app.faults"})");
+  std::vector<std::string> cells;
+  const size_t at = stats.body.find("\"rows\":[[");
+  if (at == std::string::npos) return cells;
+  std::string row = stats.body.substr(at + 9, stats.body.find("]]", at) - at - 9);
+  for (size_t start = 0, comma; start <= row.size(); start = comma + 1) {
+    comma = row.find(',', start);
+    if (comma == std::string::npos) comma = row.size();
+    cells.push_back(row.substr(start, comma - start));
+  }
+  return cells;
+}
+
+struct FaultCase {
+  std::string point;
+  std::string action;      // "ENOSPC" or "EIO", with an optional ":path filter"
+  bool refuses_writes;     // INSERTs fail (else only flushes do)
+  bool kill_while_faulty;  // SIGKILL the server before healing, then restart it
+};
+
+TEST(CrashRecoveryTest, StorageFaultsLoseNoAcknowledgedRowAndTheServerRecovers) {
+  TempDir dir;
+  TempDir control_dir;
+  FailpointFile failpoints(control_dir.path() + "/failpoints");
+  std::map<std::string, std::string> env = kEnv;
+  env["KALAMDB_FAILPOINTS_FILE"] = failpoints.path();
+  env["KALAMDB_JOBS_RETRY_BACKOFF_MS"] = "20";
+  // Refused writes come back fast; the per-user query rate limit is not what is tested here.
+  env["KALAMDB_RATE_LIMIT_MAX_QUERIES_PER_SEC"] = "1000000";
+  const std::vector<FaultCase> cases = {
+      {"store.wal_append", "ENOSPC", true, false},
+      {"filestore.parquet_write", "ENOSPC", false, false},
+      {"filestore.sync", "EIO:.parquet", false, false},
+      {"filestore.write", "ENOSPC:manifest.json", false, false},
+      {"store.wal_append", "ENOSPC", true, true},
+      {"filestore.write", "ENOSPC:manifest.json", false, true},
+  };
+  std::set<int64_t> acknowledged;
+  auto server = std::make_unique<ServerProcess>();
+  server->UseBinary(KALAMDB_FAILPOINTS_SERVER_BINARY);
+  ASSERT_TRUE(server->Start(dir.path(), env)) << server->output();
+  {
+    HttpClient admin(server->port());
+    auto setup = admin.Sql(R"({"sql":"CREATE NAMESPACE IF NOT EXISTS app; CREATE SHARED TABLE app.faults (id BIGINT PRIMARY KEY, v TEXT) FLUSH ROW_THRESHOLD 50"})");
+    ASSERT_EQ(setup.status, 200) << setup.body;
+  }
+  for (size_t cycle = 0; cycle < cases.size(); ++cycle) {
+    const FaultCase& fault = cases[cycle];
+    SCOPED_TRACE("cycle " + std::to_string(cycle) + ": " + fault.point + "=" + fault.action);
+    Load load(server->port(), static_cast<int64_t>(cycle + 1) * 1'000'000);
+    ASSERT_TRUE(PollUntil([&] { return load.acknowledged() >= 100; })) << "no writes before the fault";
+
+    ASSERT_TRUE(failpoints.Apply(fault.point + "=" + fault.action));
+    HttpClient admin(server->port());
+    if (fault.refuses_writes) {
+      ASSERT_TRUE(PollUntil([&] { return load.refused() > 0; })) << "no write was refused";
+    } else {
+      // The flush job fails, says why, and keeps retrying; the writes go on meanwhile.
+      ASSERT_TRUE(PollUntil([&] {
+        auto jobs = admin.Sql(R"({"sql":"SELECT message FROM system.jobs WHERE job_type = 'flush' AND message LIKE '%rows stay in the hot tier%'"})");
+        return jobs.status == 200 && jobs.body.find("\"rows\":[[") != std::string::npos;
+      })) << "no flush failed";
+    }
+
+    if (fault.kill_while_faulty) {
+      load.Stop();
+      server->Stop(SIGKILL);
+      for (int64_t id : load.acknowledged_ids()) acknowledged.insert(id);
+      failpoints.Write(fault.point + "=off");
+      server = std::make_unique<ServerProcess>();
+      server->UseBinary(KALAMDB_FAILPOINTS_SERVER_BINARY);
+      ASSERT_TRUE(server->Start(dir.path(), env)) << server->output();
+    } else {
+      const size_t before_heal = load.acknowledged();
+      ASSERT_TRUE(failpoints.Apply(fault.point + "=off"));
+      ASSERT_TRUE(PollUntil([&] { return load.acknowledged() >= before_heal + 100; }))
+          << "writes were not accepted again after the fault was healed";
+      load.Stop();
+      for (int64_t id : load.acknowledged_ids()) acknowledged.insert(id);
+    }
+    EXPECT_THAT(load.unexpected(), ::testing::IsEmpty()) << "answers other than 200 and 503 STORAGE_UNAVAILABLE";
+    ExpectEveryRowOnce(server->port(), acknowledged, "after cycle " + std::to_string(cycle));
+
+    // The flush works again: every hot row reaches Parquet (hot rows, the 5th cell, 0).
+    HttpClient after(server->port());
+    ASSERT_TRUE(PollUntil([&] {
+      after.Sql(R"({"sql":"FLUSH TABLE app.faults"})");
+      auto cells = StatsCells(after);
+      return cells.size() > 5 && cells[4] == "\"0\"";
+    })) << "the hot tier was not flushed after the fault was healed: " << ::testing::PrintToString(StatsCells(after));
+    ExpectEveryRowOnce(server->port(), acknowledged, "after the flush of cycle " + std::to_string(cycle));
+  }
+
+  // A last crash, then the production build over the same data: nothing lost or doubled.
+  server->Stop(SIGKILL);
+  ServerProcess plain;
+  ASSERT_TRUE(plain.Start(dir.path(), kEnv)) << plain.output();
+  ExpectEveryRowOnce(plain.port(), acknowledged, "after the final restart");
+  EXPECT_GT(acknowledged.size(), 600u);
 }
 
 }  // namespace

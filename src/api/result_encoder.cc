@@ -441,6 +441,11 @@ ApiError ErrorFromOutcome(const core::ExecutionOutcome& outcome, bool caller_is_
     case StatusCode::kInvalidOperation:
       error = MakeApiError(ApiErrorCode::kSqlExecutionError, message);
       break;
+    case StatusCode::kUnavailable:
+      // A full disk or a failed fsync: nothing was applied and a retry may succeed. The
+      // message names the cause and no path, so every caller may read it.
+      error = MakeApiError(ApiErrorCode::kStorageUnavailable, message);
+      break;
     case StatusCode::kIoError:
     case StatusCode::kCorruption:
     case StatusCode::kInternal:

@@ -469,6 +469,7 @@ TEST(ErrorFromOutcomeTest, StatementStatusCodes) {
       {StatusCode::kInternal, 500, ApiErrorCode::kInternalError, true},
       {StatusCode::kIoError, 500, ApiErrorCode::kInternalError, true},
       {StatusCode::kCorruption, 500, ApiErrorCode::kInternalError, true},
+      {StatusCode::kUnavailable, 503, ApiErrorCode::kStorageUnavailable, false},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string(StatusCodeName(c.code)));

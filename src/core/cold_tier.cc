@@ -10,6 +10,7 @@
 #include "duckdb/main/appender.hpp"
 #include "engine_context.h"
 #include "kalam/commons/clock.h"
+#include "kalam/commons/failpoint.h"
 #include "kalam/filestore/local_file_backend.h"
 #include "kalam/filestore/path_template.h"
 #include "kalam/filestore/table_files.h"
@@ -496,6 +497,7 @@ Result<FlushOutcome> ColdTier::FlushScope(const std::shared_ptr<const TableDefin
   std::string select = "SELECT ";
   for (const auto& c : def.columns) select += QuoteIdent(c.name) + ", ";
   select += has_pk ? "_seq, _deleted" : "_seq, _deleted, _row_id";
+  KALAM_RETURN_IF_ERROR(filestore::CheckWriteFailpoint(Failpoint::kParquetWrite, tmp_rel));
   auto copied = con->Query("COPY (" + select + " FROM flush_rows ORDER BY _seq) TO " +
                            QuoteLiteral(files.AbsolutePath(tmp_rel)) + " (FORMAT parquet, COMPRESSION zstd)");
   if (copied->HasError()) return FromDuckDB(*copied);
@@ -794,6 +796,7 @@ Result<RetentionOutcome> ColdTier::PurgeTombstones(const std::shared_ptr<const T
           const int64_t n = batch++;
           const std::string tmp_rel = filestore::JoinPath(dir, filestore::TempFileName(n));
           const std::string final_name = filestore::SegmentFileName(n);
+          KALAM_RETURN_IF_ERROR(filestore::CheckWriteFailpoint(Failpoint::kParquetWrite, tmp_rel));
           auto copied = con->Query("COPY (SELECT * FROM read_parquet(" + old_abs + ") WHERE " + keep +
                                    " ORDER BY _seq) TO " + QuoteLiteral(files.AbsolutePath(tmp_rel)) +
                                    " (FORMAT parquet, COMPRESSION zstd)");

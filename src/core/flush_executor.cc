@@ -21,6 +21,14 @@ Status CheckFlushRole(Role role) {
   return Status::Ok();
 }
 
+// A failed flush changes nothing a reader sees (PROTOCOL.md §8: the manifest is the commit
+// point), so the answer says so and keeps the cause's code: Unavailable for a full disk.
+Status FlushFailed(const TableId& id, const Status& cause) {
+  return Status(cause.code(), "Flush of table '" + id.ToString() +
+                                  "' failed; its rows stay in the hot tier and a later flush retries: " +
+                                  cause.message());
+}
+
 }  // namespace
 
 Result<std::string> FlushExecutor::StartFlush(const std::shared_ptr<const TableDefinition>& def, bool* started) {
@@ -30,9 +38,10 @@ Result<std::string> FlushExecutor::StartFlush(const std::shared_ptr<const TableD
   KALAM_ASSIGN_OR_RETURN(auto scopes, engine_.cold->ScopesWithHotRows(*def));
   if (scopes.empty()) return "Storage flush skipped: no pending writes for table '" + name + "'";
   if (engine_.jobs == nullptr) {
-    KALAM_ASSIGN_OR_RETURN(FlushOutcome outcome, engine_.cold->FlushTable(def));
+    auto outcome = engine_.cold->FlushTable(def);
+    if (!outcome.ok()) return FlushFailed(def->id, outcome.status());
     *started = true;
-    return "Storage flush completed for table '" + name + "': " + FlushedMessage(outcome);
+    return "Storage flush completed for table '" + name + "': " + FlushedMessage(outcome.value());
   }
   KALAM_ASSIGN_OR_RETURN(JobSubmission job, engine_.jobs->Submit(JobType::kFlush, "flush:" + name,
                                                                  "{\"table_id\":\"" + name + "\"}"));
@@ -103,13 +112,11 @@ Result<std::string> FlushExecutor::RunFlushJob(EngineContext& engine, const std:
   auto def = engine.registry->FindTable(id);
   if (!def) return std::string("Skipped: table ") + id.ToString() + " no longer exists";
   std::string_view user;
-  FlushOutcome outcome;
-  if (doc["user_id"].get(user) == simdjson::SUCCESS) {
-    KALAM_ASSIGN_OR_RETURN(outcome, engine.cold->FlushScope(def, std::string(user)));
-  } else {
-    KALAM_ASSIGN_OR_RETURN(outcome, engine.cold->FlushTable(def));
-  }
-  return FlushedMessage(outcome);
+  const Result<FlushOutcome> outcome = doc["user_id"].get(user) == simdjson::SUCCESS
+                                          ? engine.cold->FlushScope(def, std::string(user))
+                                          : engine.cold->FlushTable(def);
+  if (!outcome.ok()) return FlushFailed(id, outcome.status());
+  return FlushedMessage(outcome.value());
 }
 
 }  // namespace kalam::core

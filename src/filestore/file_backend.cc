@@ -1,7 +1,11 @@
 #include "kalam/filestore/file_backend.h"
 
+#include <cerrno>
 #include <string>
 #include <string_view>
+#include <system_error>
+
+#include "kalam/commons/failpoint.h"
 
 namespace kalam::filestore {
 
@@ -45,6 +49,22 @@ Status ValidateRelativePath(std::string_view path, bool allow_base) {
     start = end + 1;
   }
   return Status::Ok();
+}
+
+Status ErrnoStatus(int err, std::string_view op, std::string_view path) {
+  std::string msg = "cannot " + std::string(op) + " '" + std::string(path) + "': " + std::system_category().message(err);
+  switch (err) {
+    case ENOENT:
+    case ENOTDIR: return Status::NotFound(std::move(msg));
+    case ENOSPC:
+    case EDQUOT: return Status::Unavailable(std::move(msg));
+    default: return Status::IoError(std::move(msg));
+  }
+}
+
+Status CheckWriteFailpoint(Failpoint point, std::string_view path) {
+  const int err = FailpointCheck(point, path);
+  return err == 0 ? Status::Ok() : ErrnoStatus(err, "write", path);
 }
 
 std::string JoinPath(std::string_view dir, std::string_view name) {

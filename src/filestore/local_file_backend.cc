@@ -15,23 +15,13 @@
 #include <utility>
 #include <vector>
 
+#include "kalam/commons/failpoint.h"
+
 namespace kalam::filestore {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string ErrnoText(int err) { return std::system_category().message(err); }
-
-// The one place where errno becomes a Status. Messages name the relative path only.
-Status ErrnoStatus(int err, std::string_view op, std::string_view path) {
-  std::string msg = "cannot " + std::string(op) + " '" + std::string(path) + "': " + ErrnoText(err);
-  switch (err) {
-    case ENOENT:
-    case ENOTDIR: return Status::NotFound(std::move(msg));
-    default: return Status::IoError(std::move(msg));
-  }
-}
 
 Status ErrorCodeStatus(const std::error_code& ec, std::string_view op, std::string_view path) {
   if (ec.category() == std::system_category() || ec.category() == std::generic_category()) {
@@ -233,7 +223,9 @@ Status LocalFileBackend::WriteAtomic(std::string_view path, std::string_view byt
   if (fd < 0) return ErrnoStatus(errno, "create a temp file for", path);
 
   FdCloser closer(fd);
-  int err = WriteAll(fd, bytes);
+  int err = FailpointCheck(Failpoint::kFilestoreWrite, path);
+  if (err == 0) err = WriteAll(fd, bytes);
+  if (err == 0) err = FailpointCheck(Failpoint::kFilestoreSync, path);
   if (err == 0 && ::fsync(fd) != 0) err = errno;
   if (err == 0) err = closer.Close();
   if (err == 0 && ::rename(temp.c_str(), abs.c_str()) != 0) err = errno;
@@ -366,6 +358,7 @@ Status LocalFileBackend::SyncFile(std::string_view path) {
   const int fd = ::open(abs.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return ErrnoStatus(errno, "open", path);
   FdCloser closer(fd);
+  if (const int err = FailpointCheck(Failpoint::kFilestoreSync, path)) return ErrnoStatus(err, "sync", path);
   if (::fsync(fd) != 0) return ErrnoStatus(errno, "sync", path);
   if (const int err = closer.Close(); err != 0) return ErrnoStatus(err, "close", path);
   return Status::Ok();

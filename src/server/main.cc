@@ -27,6 +27,9 @@
 #include "kalam/jobs/maintenance_scheduler.h"
 #include "kalam/system/job_repository.h"
 #include "kalam/server/config_loader.h"
+#ifdef KALAMDB_FAILPOINT_CONTROL
+#include "failpoint_control.h"
+#endif
 
 extern char** environ;
 
@@ -203,6 +206,10 @@ int Run(int argc, char** argv) {
   auth_settings.max_auth_requests_per_ip_per_sec = static_cast<uint32_t>(config.rate_limit.max_auth_requests_per_ip_per_sec);
   auth_settings.enforce_password_complexity = config.auth.enforce_password_complexity;
 
+#ifdef KALAMDB_FAILPOINT_CONTROL
+  // Test build only (kalamdb-server-failpoints): storage faults armed through a file.
+  const auto failpoint_control = kalam::server::FailpointControl::StartFromEnvironment();
+#endif
   auto engine = kalam::core::Engine::Open(engine_config, auth_settings);
   if (!engine.ok()) {
     std::cerr << "kalamdb-server: " << engine.status().message() << std::endl;

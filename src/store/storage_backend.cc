@@ -8,8 +8,13 @@
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
 
+#include <atomic>
 #include <filesystem>
+#include <mutex>
+#include <shared_mutex>
 #include <vector>
+
+#include "fault_file_system.h"
 
 namespace kalam::store {
 namespace {
@@ -23,6 +28,34 @@ Status FromRocks(const rocksdb::Status& s) {
   }
   return Status::IoError(s.ToString());
 }
+
+// A write that failed in RocksDB's I/O was not applied (RocksDB writes the log first and
+// stops before the memtable): the caller may retry once the storage works again. The message
+// names the cause but no file, so it can go to any client.
+Status FromRocksWrite(const rocksdb::Status& s) {
+  if (s.ok()) return Status::Ok();
+  if (s.IsNoSpace()) {
+    return Status::Unavailable(
+        "Write not applied: the disk of the data directory is full (No space left on device). Writes resume "
+        "once space is freed");
+  }
+  if (s.IsIOError() && !s.IsPathNotFound()) {
+    return Status::Unavailable(
+        "Write not applied: the data directory's storage failed to write or sync (I/O error). Writes resume "
+        "once the storage works again");
+  }
+  return FromRocks(s);
+}
+
+Status ClosedStatus() {
+  return Status::Unavailable(
+      "The hot tier is closed after a storage failure and could not be reopened yet; it reopens on the next "
+      "write once the storage works again");
+}
+
+// How soon RocksDB retries after a retryable background error (a full disk): RocksDB's default
+// waits a second between attempts, longer than a client should wait after space returns.
+constexpr uint64_t kResumeRetryIntervalMicros = 100'000;
 
 rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 
@@ -50,15 +83,24 @@ std::string PrefixSuccessor(std::string_view prefix) {
   return out;  // empty = unbounded
 }
 
+// Snapshots and iterators point into one open RocksDB instance; the backend may reopen it
+// (after a fatal background error) only while none is open, which `open_views` counts.
 class Snapshot {
  public:
-  Snapshot(rocksdb::DB* db, const rocksdb::Snapshot* snap) : db_(db), snap_(snap) {}
-  ~Snapshot() { db_->ReleaseSnapshot(snap_); }
+  Snapshot(rocksdb::DB* db, const rocksdb::Snapshot* snap, std::atomic<int64_t>& open_views)
+      : db_(db), snap_(snap), open_views_(open_views) {
+    open_views_.fetch_add(1);
+  }
+  ~Snapshot() {
+    if (snap_ != nullptr) db_->ReleaseSnapshot(snap_);
+    open_views_.fetch_sub(1);
+  }
   const rocksdb::Snapshot* get() const { return snap_; }
 
  private:
   rocksdb::DB* db_;
   const rocksdb::Snapshot* snap_;
+  std::atomic<int64_t>& open_views_;
 };
 
 struct WriteBatch::Rep {
@@ -90,18 +132,85 @@ size_t WriteBatch::Count() const { return rep_->ops.size(); }
 void WriteBatch::Clear() { rep_->ops.clear(); }
 
 struct StorageBackend::Impl {
-  std::unique_ptr<rocksdb::DB> db;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // indexed by Partition
+  std::string path;
+  // The file system with the store's failpoints; must outlive the DB that uses its Env.
+  std::unique_ptr<rocksdb::Env> env;
+  rocksdb::DBOptions db_options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   rocksdb::WriteOptions write_options;
+
+  // Shared by every call that uses `db` or `handles`; exclusive only to reopen them. The
+  // lock is held for one call on one thread; views that outlive a call (snapshots,
+  // iterators) are counted in `open_views` instead, and reopening waits for none.
+  mutable std::shared_mutex instance_mu;
+  std::atomic<int64_t> open_views{0};
+  // Set when a write failed in I/O: the next write first checks whether RocksDB recovered.
+  std::atomic<bool> write_failed{false};
+  std::unique_ptr<rocksdb::DB> db;                    // null only when a reopen failed
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // indexed by Partition
 
   rocksdb::ColumnFamilyHandle* cf(Partition p) const { return handles[static_cast<size_t>(p)]; }
 
-  ~Impl() {
-    if (db) {
-      for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-      db->Close();
-    }
+  rocksdb::Status OpenDb() {
+    std::vector<rocksdb::ColumnFamilyHandle*> opened;
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Status s = rocksdb::DB::Open(db_options, path, descriptors, &opened, &raw);
+    if (!s.ok()) return s;
+    db.reset(raw);
+    raw->DestroyColumnFamilyHandle(opened[0]);  // default family unused
+    handles.assign(opened.begin() + 1, opened.end());
+    return s;
   }
+
+  void CloseDb() {
+    if (!db) return;
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    handles.clear();
+    db->Close();
+    db.reset();
+  }
+
+  // Runs one write against the open instance, first recovering from an earlier failed one.
+  template <typename WriteFn>
+  Status WriteWithRecovery(const WriteFn& write) {
+    if (write_failed.load()) KALAM_RETURN_IF_ERROR(Recover());
+    std::shared_lock lock(instance_mu);
+    if (!db) return ClosedStatus();
+    rocksdb::Status s = write(*db);
+    if (s.IsIOError()) write_failed.store(true);
+    return FromRocksWrite(s);
+  }
+
+  // Resumes RocksDB after a background error, or reopens it after a fatal one.
+  Status Recover() {
+    {
+      std::shared_lock lock(instance_mu);
+      if (db) {
+        // Ok when RocksDB recovered by itself or there is nothing to recover from; Busy while its
+        // own retries of a retryable error (a full disk) are under way: the write then tells.
+        const rocksdb::Status resumed = db->Resume();
+        if (resumed.ok()) {
+          write_failed.store(false);
+          return Status::Ok();
+        }
+        if (resumed.IsBusy()) return Status::Ok();
+      }
+    }
+    // A fatal background error (a failed fsync of the log: the page cache can no longer be
+    // trusted) is never resumed; only reopening, which replays the log from disk, clears it.
+    std::unique_lock lock(instance_mu, std::try_to_lock);
+    if (!lock.owns_lock() || open_views.load() != 0) {
+      return Status::Unavailable(
+          "Write not applied: the hot tier is reopening after a storage failure; retry shortly");
+    }
+    CloseDb();
+    const rocksdb::Status opened = OpenDb();
+    if (!opened.ok()) return FromRocksWrite(opened);
+    write_failed.store(false);
+    return Status::Ok();
+  }
+
+  ~Impl() { CloseDb(); }
 };
 
 namespace {
@@ -110,8 +219,9 @@ class RocksRangeIterator final : public RangeIterator {
  public:
   // The bounds live in this object because RocksDB keeps pointers to them in ReadOptions.
   RocksRangeIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, const rocksdb::Snapshot* snapshot,
-                     std::string begin, std::string end)
-      : begin_(std::move(begin)), end_(std::move(end)), lower_(begin_), upper_(end_) {
+                     std::string begin, std::string end, std::atomic<int64_t>& open_views)
+      : begin_(std::move(begin)), end_(std::move(end)), lower_(begin_), upper_(end_), open_views_(open_views) {
+    open_views_.fetch_add(1);
     rocksdb::ReadOptions ro;
     ro.snapshot = snapshot;
     ro.total_order_seek = true;
@@ -122,6 +232,10 @@ class RocksRangeIterator final : public RangeIterator {
     ro.iterate_lower_bound = &lower_;
     if (!end_.empty()) ro.iterate_upper_bound = &upper_;
     it_.reset(db->NewIterator(ro, cf));
+  }
+  ~RocksRangeIterator() override {
+    it_.reset();
+    open_views_.fetch_sub(1);
   }
 
   void SeekToFirst() override { it_->Seek(lower_); }
@@ -145,7 +259,26 @@ class RocksRangeIterator final : public RangeIterator {
   std::string end_;
   rocksdb::Slice lower_;
   rocksdb::Slice upper_;
+  std::atomic<int64_t>& open_views_;
   std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+// What a scan gets while the database could not be reopened: no keys, and the reason.
+class FailedRangeIterator final : public RangeIterator {
+ public:
+  explicit FailedRangeIterator(Status status) : status_(std::move(status)) {}
+  void SeekToFirst() override {}
+  void SeekToLast() override {}
+  void Seek(std::string_view) override {}
+  bool Valid() const override { return false; }
+  void Next() override {}
+  void Prev() override {}
+  std::string_view key() const override { return {}; }
+  std::string_view value() const override { return {}; }
+  Status status() const override { return status_; }
+
+ private:
+  Status status_;
 };
 
 }  // namespace
@@ -159,12 +292,17 @@ Result<std::unique_ptr<StorageBackend>> StorageBackend::Open(const std::string& 
   std::filesystem::create_directories(path, ec);
   if (ec) return Status::IoError("cannot create " + path + ": " + ec.message());
 
-  rocksdb::Options db_options;
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->env = rocksdb::NewCompositeEnv(std::make_shared<FaultFileSystem>(rocksdb::FileSystem::Default()));
+  rocksdb::DBOptions& db_options = impl->db_options;
+  db_options.env = impl->env.get();
   db_options.create_if_missing = options.create_if_missing;
   db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
   db_options.max_background_jobs = 2;
   db_options.keep_log_file_num = 3;
+  db_options.bgerror_resume_retry_interval = kResumeRetryIntervalMicros;
 
   rocksdb::BlockBasedTableOptions table_options;
   table_options.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
@@ -177,26 +315,20 @@ Result<std::unique_ptr<StorageBackend>> StorageBackend::Open(const std::string& 
   cf_options.bottommost_compression = rocksdb::kZSTD;
   cf_options.write_buffer_size = 64 << 20;
 
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
+  impl->descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
   for (int i = 0; i < kPartitionCount; ++i) {
-    descriptors.emplace_back(std::string(PartitionName(static_cast<Partition>(i))), cf_options);
+    impl->descriptors.emplace_back(std::string(PartitionName(static_cast<Partition>(i))), cf_options);
   }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, path, descriptors, &handles, &raw);
+  rocksdb::Status s = impl->OpenDb();
   if (!s.ok()) return FromRocks(s);
-
-  auto impl = std::make_unique<Impl>();
-  impl->db.reset(raw);
-  raw->DestroyColumnFamilyHandle(handles[0]);  // default family unused
-  impl->handles.assign(handles.begin() + 1, handles.end());
   impl->write_options.sync = options.sync_writes;
   return std::unique_ptr<StorageBackend>(new StorageBackend(std::move(impl)));
 }
 
 Result<std::optional<std::string>> StorageBackend::Get(Partition p, std::string_view key,
                                                        const Snapshot* snapshot) const {
+  std::shared_lock lock(impl_->instance_mu);
+  if (!impl_->db) return ClosedStatus();
   rocksdb::ReadOptions ro;
   if (snapshot) ro.snapshot = snapshot->get();
   std::string value;
@@ -207,35 +339,41 @@ Result<std::optional<std::string>> StorageBackend::Get(Partition p, std::string_
 }
 
 Status StorageBackend::Put(Partition p, std::string_view key, std::string_view value) {
-  return FromRocks(impl_->db->Put(impl_->write_options, impl_->cf(p), ToSlice(key), ToSlice(value)));
+  return impl_->WriteWithRecovery([&](rocksdb::DB& db) {
+    return db.Put(impl_->write_options, impl_->cf(p), ToSlice(key), ToSlice(value));
+  });
 }
 
 Status StorageBackend::Delete(Partition p, std::string_view key) {
-  return FromRocks(impl_->db->Delete(impl_->write_options, impl_->cf(p), ToSlice(key)));
+  return impl_->WriteWithRecovery([&](rocksdb::DB& db) { return db.Delete(impl_->write_options, impl_->cf(p), ToSlice(key)); });
 }
 
 Status StorageBackend::Write(WriteBatch& batch) {
-  rocksdb::WriteBatch& wb = batch.rep_->batch;
-  wb.Clear();
-  for (const auto& op : batch.rep_->ops) {
-    rocksdb::Status s;
-    switch (op.kind) {
-      case WriteBatch::Rep::Op::kPut: s = wb.Put(impl_->cf(op.partition), op.a, op.b); break;
-      case WriteBatch::Rep::Op::kDelete: s = wb.Delete(impl_->cf(op.partition), op.a); break;
-      case WriteBatch::Rep::Op::kDeleteRange:
-        s = wb.DeleteRange(impl_->cf(op.partition), op.a, op.b);
-        break;
+  return impl_->WriteWithRecovery([&](rocksdb::DB& db) {
+    rocksdb::WriteBatch& wb = batch.rep_->batch;
+    wb.Clear();
+    for (const auto& op : batch.rep_->ops) {
+      rocksdb::Status s;
+      switch (op.kind) {
+        case WriteBatch::Rep::Op::kPut: s = wb.Put(impl_->cf(op.partition), op.a, op.b); break;
+        case WriteBatch::Rep::Op::kDelete: s = wb.Delete(impl_->cf(op.partition), op.a); break;
+        case WriteBatch::Rep::Op::kDeleteRange:
+          s = wb.DeleteRange(impl_->cf(op.partition), op.a, op.b);
+          break;
+      }
+      if (!s.ok()) return s;
     }
-    if (!s.ok()) return FromRocks(s);
-  }
-  return FromRocks(impl_->db->Write(impl_->write_options, &wb));
+    return db.Write(impl_->write_options, &wb);
+  });
 }
 
 std::unique_ptr<RangeIterator> StorageBackend::Scan(Partition p, std::string_view begin,
                                                     std::string_view end,
                                                     const Snapshot* snapshot) const {
+  std::shared_lock lock(impl_->instance_mu);
+  if (!impl_->db) return std::make_unique<FailedRangeIterator>(ClosedStatus());
   return std::make_unique<RocksRangeIterator>(impl_->db.get(), impl_->cf(p), snapshot ? snapshot->get() : nullptr,
-                                              std::string(begin), std::string(end));
+                                              std::string(begin), std::string(end), impl_->open_views);
 }
 
 std::unique_ptr<RangeIterator> StorageBackend::ScanPrefix(Partition p, std::string_view prefix,
@@ -244,19 +382,27 @@ std::unique_ptr<RangeIterator> StorageBackend::ScanPrefix(Partition p, std::stri
 }
 
 std::shared_ptr<const Snapshot> StorageBackend::GetSnapshot() const {
-  return std::make_shared<const Snapshot>(impl_->db.get(), impl_->db->GetSnapshot());
+  std::shared_lock lock(impl_->instance_mu);
+  // Without a database a snapshot pins nothing; reads through it fail like every other read.
+  if (!impl_->db) return std::make_shared<const Snapshot>(nullptr, nullptr, impl_->open_views);
+  return std::make_shared<const Snapshot>(impl_->db.get(), impl_->db->GetSnapshot(), impl_->open_views);
 }
 
 uint64_t StorageBackend::EstimateKeys(Partition p) const {
+  std::shared_lock lock(impl_->instance_mu);
   uint64_t n = 0;
-  impl_->db->GetIntProperty(impl_->cf(p), "rocksdb.estimate-num-keys", &n);
+  if (impl_->db) impl_->db->GetIntProperty(impl_->cf(p), "rocksdb.estimate-num-keys", &n);
   return n;
 }
 
 Status StorageBackend::FlushAll() {
+  std::shared_lock lock(impl_->instance_mu);
+  if (!impl_->db) return ClosedStatus();
   rocksdb::FlushOptions fo;
   for (auto* h : impl_->handles) {
-    KALAM_RETURN_IF_ERROR(FromRocks(impl_->db->Flush(fo, h)));
+    const rocksdb::Status s = impl_->db->Flush(fo, h);
+    if (s.IsIOError()) impl_->write_failed.store(true);
+    KALAM_RETURN_IF_ERROR(FromRocksWrite(s));
   }
   return Status::Ok();
 }

@@ -37,7 +37,7 @@ class ServerProcess {
              std::vector<std::string> extra_args = {}) {
     int out_pipe[2];
     if (pipe(out_pipe) != 0) return false;
-    std::vector<std::string> args = {BinaryPath(), "--data-dir", data_dir, "--port", "0"};
+    std::vector<std::string> args = {binary_, "--data-dir", data_dir, "--port", "0"};
     if (std::find(extra_args.begin(), extra_args.end(), "--host") == extra_args.end()) {
       args.insert(args.end(), {"--host", "127.0.0.1"});
     }
@@ -126,6 +126,9 @@ class ServerProcess {
 
   ~ServerProcess() { Stop(); }
 
+  // Runs another build of the server from the next Start on (e.g. the failpoint build).
+  void UseBinary(std::string path) { binary_ = std::move(path); }
+
   uint16_t port() const { return port_; }
   pid_t pid() const { return pid_; }
   const std::string& output() const { return output_; }
@@ -135,6 +138,7 @@ class ServerProcess {
   }
 
  private:
+  std::string binary_ = BinaryPath();
   pid_t pid_ = -1;
   FILE* out_ = nullptr;
   std::thread drain_;

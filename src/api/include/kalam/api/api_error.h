@@ -28,6 +28,7 @@ enum class ApiErrorCode {
   kNotFound,
   kMethodNotAllowed,
   kBodyTooLarge,
+  kStorageUnavailable,
 };
 
 // The wire spelling: "INVALID_INPUT", "SQL_EXECUTION_ERROR", ...
@@ -50,6 +51,7 @@ constexpr std::string_view ApiErrorCodeName(ApiErrorCode code) {
     case ApiErrorCode::kNotFound: return "NOT_FOUND";
     case ApiErrorCode::kMethodNotAllowed: return "METHOD_NOT_ALLOWED";
     case ApiErrorCode::kBodyTooLarge: return "BODY_TOO_LARGE";
+    case ApiErrorCode::kStorageUnavailable: return "STORAGE_UNAVAILABLE";
   }
   return "INTERNAL_ERROR";
 }
@@ -67,6 +69,7 @@ constexpr int DefaultHttpStatus(ApiErrorCode code) {
     case ApiErrorCode::kNotFound: return 404;
     case ApiErrorCode::kMethodNotAllowed: return 405;
     case ApiErrorCode::kBodyTooLarge: return 413;
+    case ApiErrorCode::kStorageUnavailable: return 503;
     default: return 400;
   }
 }

@@ -20,6 +20,8 @@ enum class StatusCode {
   kIoError,            // storage failed underneath
   kCorruption,         // stored bytes could not be decoded
   kInternal,           // a bug
+  kUnavailable,        // storage cannot take writes now (disk full, failed fsync): nothing was
+                       // applied, and the same request may succeed once the cause is fixed
 };
 
 // Outcome of an operation that can fail in an expected way. Cheap to return when ok.
@@ -39,6 +41,7 @@ class [[nodiscard]] Status {
   static Status IoError(std::string msg) { return {StatusCode::kIoError, std::move(msg)}; }
   static Status Corruption(std::string msg) { return {StatusCode::kCorruption, std::move(msg)}; }
   static Status Internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
+  static Status Unavailable(std::string msg) { return {StatusCode::kUnavailable, std::move(msg)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

@@ -8,6 +8,10 @@
 #include "kalam/commons/result.h"
 #include "kalam/commons/status.h"
 
+namespace kalam {
+enum class Failpoint : uint8_t;  // kalam/commons/failpoint.h
+}  // namespace kalam
+
 namespace kalam::filestore {
 
 // The files of one storage, addressed by paths RELATIVE to the storage's base, so that an
@@ -70,6 +74,16 @@ Status ValidateRelativePath(std::string_view path, bool allow_base = false);
 // or NUL, not '.' or '..', and not starting with '.' (hidden names are reserved for temp and
 // probe files).
 bool IsSafePathComponent(std::string_view name);
+
+// The one place where errno becomes a Status: NotFound for a missing file or directory,
+// Unavailable for a full disk or quota (ENOSPC, EDQUOT: the write may succeed once space is
+// freed), IoError otherwise. Messages name `op` and the relative `path` only, e.g.
+// "cannot write 'app/t/manifest.json': No space left on device".
+Status ErrnoStatus(int err, std::string_view op, std::string_view path);
+
+// For a file written outside this interface (the Parquet writer writes through AbsolutePath):
+// the error `point` injects, worded like the real failure, or Ok when it is not armed.
+Status CheckWriteFailpoint(Failpoint point, std::string_view path);
 
 // `dir` + "/" + `name`, or `name` when `dir` is "" (the base).
 std::string JoinPath(std::string_view dir, std::string_view name);

@@ -24,6 +24,13 @@ class Snapshot;
 
 // The one RocksDB instance of a data directory: partitions, point reads, range scans and
 // atomic batches. This class and its .cc are the only code that sees RocksDB. Thread-safe.
+//
+// Storage failures (docs/cold-tier.md, "Failures"): a write that fails in I/O (a full disk, a
+// failed write or fsync of the log) answers Unavailable and is not applied; RocksDB then
+// refuses writes. A full disk is a retryable error RocksDB recovers from by itself once space
+// returns; the next write also calls DB::Resume(). A failed fsync is fatal to the open
+// instance: the next write reopens the database (replaying the log from disk) as soon as no
+// snapshot or iterator is open. Reads keep working throughout.
 class StorageBackend {
  public:
   // Opens (or creates) the database under `path`. Fails with IoError when the directory is

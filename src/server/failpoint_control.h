@@ -1,0 +1,38 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace kalam::server {
+
+// Arms and disarms storage failpoints (kalam/commons/failpoint.h) from outside the process,
+// for fault-injection tests of the real server. Compiled only into the test binary
+// kalamdb-server-failpoints: the production kalamdb-server has no such control, and no
+// client request reaches it in either binary.
+//
+// When KALAMDB_FAILPOINTS_FILE names a file, a thread reads it every few milliseconds; when
+// its text changes it is applied with ApplyFailpointSpec ("store.wal_append=ENOSPC",
+// "filestore.sync=EIO:.parquet", "store.wal_append=off", one per line), then copied to
+// "<file>.applied" (or the reason to "<file>.error"), which is what a test waits for.
+class FailpointControl {
+ public:
+  // Null when KALAMDB_FAILPOINTS_FILE is not set.
+  static std::unique_ptr<FailpointControl> StartFromEnvironment();
+  ~FailpointControl();
+
+ private:
+  explicit FailpointControl(std::string path);
+  void Run();
+
+  const std::string path_;
+  std::mutex mu_;  // guards stop_ (with cv_)
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace kalam::server
