@@ -324,7 +324,10 @@ void ApiService::Sql(const HttpRequest& request, ConnectionState& connection, Ht
   }
   if (!result.ok()) return fail(ErrorFromOutcome(result, IsAdmin(identity.role)));
   response.body.clear();
-  EncodeSqlSuccess(result, MillisSince(start), &response.body);
+  if (auto too_large = EncodeSqlSuccess(result, MillisSince(start), &response.body, engine_.config().max_answer_bytes)) {
+    response.body = std::string();  // give the partial body's memory back before answering
+    return fail(*too_large);
+  }
 }
 
 }  // namespace kalam::api

@@ -22,6 +22,7 @@
 #include "kalam/tables/hot_scanner.h"
 #include "kalam/tables/type_mapping.h"
 #include "kalam/tables/value_coercion.h"
+#include "query_memory.h"
 #include "query_state.h"
 #include "row_set_result.h"
 
@@ -497,6 +498,9 @@ void ConfigureDuckDB(duckdb::DBConfig& config, const EngineConfig& engine_config
   config.options.autoload_known_extensions = false;
   config.options.autoinstall_known_extensions = false;
   if (engine_config.query_threads > 0) config.options.maximum_threads = engine_config.query_threads;
+  // limits.query_memory_limit_mb; operators that outgrow it spill under the data directory.
+  config.options.maximum_memory = QueryMemoryLimit(engine_config);
+  config.options.temporary_directory = QuerySpillDirectory(engine_config);
 }
 
 Result<system::RowSet> BuildSystemRowSet(EngineContext& engine, std::string_view name) {

@@ -6,6 +6,7 @@
 #include "function_guard.h"
 #include "flush_executor.h"
 #include "kalam/commons/clock.h"
+#include "kalam/core/limit_errors.h"
 #include "maintenance_jobs.h"
 #include "dml_executor.h"
 #include "duckdb/parser/parser.hpp"
@@ -18,6 +19,7 @@
 #include "kalam/dialect/simple_insert.h"
 #include "kalam/dialect/statement_splitter.h"
 #include "kalam/tables/type_mapping.h"
+#include "query_memory.h"
 #include "query_state.h"
 #include "row_set_result.h"
 #include "temporal_casts.h"
@@ -210,7 +212,8 @@ Status StatusFromDuckDB(const duckdb::ErrorData& error, QueryState& state) {
     case duckdb::ExceptionType::BINDER: return Status::InvalidOperation(message);
     case duckdb::ExceptionType::CONVERSION:
     case duckdb::ExceptionType::CONSTRAINT: return Status::ConstraintViolation(message);
-    case duckdb::ExceptionType::INTERRUPT: return Status::InvalidOperation("Statement timed out");
+    case duckdb::ExceptionType::INTERRUPT: return StatementTimedOut(state.engine.config.statement_timeout_ms);
+    case duckdb::ExceptionType::OUT_OF_MEMORY: return QueryOutOfMemory(QueryMemoryLimit(state.engine.config), message);
     case duckdb::ExceptionType::INTERNAL:
     case duckdb::ExceptionType::FATAL: return Status::Internal(message);
     default: return Status::InvalidOperation(message);
@@ -387,7 +390,8 @@ namespace {
 // Runs one validated statement as `acting_user` / `acting_role`.
 Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckdb::Connection& connection,
                                   QueryState& state, ParsedStatement& parsed, const UserId& acting_user,
-                                  Role acting_role, const std::vector<duckdb::Value>& params);
+                                  Role acting_role, const std::vector<duckdb::Value>& params,
+                                  uint64_t answer_budget);
 
 Result<StatementResult> RunSelect(EngineContext& engine, ExecContext& ctx,
                                   duckdb::unique_ptr<duckdb::SQLStatement> statement) {
@@ -409,6 +413,10 @@ Result<StatementResult> RunSelect(EngineContext& engine, ExecContext& ctx,
       }
       out.row_count += chunk->size();
       out.rows->Append(*chunk);
+      // limits.max_answer_bytes, checked as rows arrive: the collected bytes (string data
+      // included) are a lower bound of what the answer encodes to, so a too large answer
+      // stops here, at most one chunk past the limit, and is never built whole.
+      if (out.rows->SizeInBytes() > ctx.answer_budget) return AnswerTooLarge(engine.config.max_answer_bytes);
       if (out.truncated) break;
     }
   } catch (const std::exception& e) {
@@ -421,7 +429,7 @@ Result<StatementResult> RunSelect(EngineContext& engine, ExecContext& ctx,
 
 Result<StatementResult> RunExecuteAs(EngineContext& engine, Session& session, duckdb::Connection& connection,
                                      QueryState& state, const dialect::ExecuteAsStmt& as, Role actor_role,
-                                     const std::vector<duckdb::Value>& params) {
+                                     const std::vector<duckdb::Value>& params, uint64_t answer_budget) {
   KALAM_ASSIGN_OR_RETURN(auto target, engine.users->Get(as.user));
   if (!target || target->deleted()) return Status::NotFound("User '" + as.user.str() + "' not found");
   KALAM_RETURN_IF_ERROR(auth::CheckExecuteAs(actor_role, target->role));
@@ -434,23 +442,27 @@ Result<StatementResult> RunExecuteAs(EngineContext& engine, Session& session, du
                       std::holds_alternative<dialect::DropUserStmt>(*inner.kalam))) {
     return Status::PermissionDenied("Access denied: EXECUTE AS USER cannot run user statements");
   }
-  return RunParsed(engine, session, connection, state, inner, target->id, target->role, params);
+  return RunParsed(engine, session, connection, state, inner, target->id, target->role, params, answer_budget);
 }
 
 Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckdb::Connection& connection,
                                   QueryState& state, ParsedStatement& parsed, const UserId& acting_user,
-                                  Role acting_role, const std::vector<duckdb::Value>& params) {
+                                  Role acting_role, const std::vector<duckdb::Value>& params,
+                                  uint64_t answer_budget) {
   state.BeginStatement();
   state.acting_user = acting_user;
   state.acting_role = acting_role;
   state.impersonating = acting_user != session.user_id();
   state.current_namespace = session.current_namespace();
   ExecContext ctx{session, acting_user, acting_role, connection, state, params};
-  // limits.statement_timeout_secs: the watchdog interrupts DuckDB work running past it.
+  // limits.statement_timeout_secs: the watchdog interrupts DuckDB work running past it; the
+  // write phase checks ctx.deadline itself.
   auto watch = engine.watchdog->Watch(*connection.context);
+  ctx.deadline = watch.deadline();
+  ctx.answer_budget = answer_budget;
   if (parsed.kalam) {
     if (const auto* as = std::get_if<dialect::ExecuteAsStmt>(&*parsed.kalam)) {
-      auto result = RunExecuteAs(engine, session, connection, state, *as, acting_role, params);
+      auto result = RunExecuteAs(engine, session, connection, state, *as, acting_role, params, answer_budget);
       state.acting_user = session.user_id();
       state.acting_role = session.role();
       state.impersonating = false;
@@ -483,7 +495,7 @@ Result<StatementResult> Engine::ExecuteStatement(Session& session, std::string_v
   ParsedStatement parsed;
   KALAM_RETURN_IF_ERROR(ParseOne(sql, session.user_id(), session.role(), &parsed));
   return RunParsed(*ctx_, session, *session.connection_, *session.state_, parsed, session.user_id(), session.role(),
-                   params);
+                   params, ctx_->config.max_answer_bytes);
 }
 
 ExecutionOutcome Engine::Execute(Session& session, std::string_view sql, const std::vector<duckdb::Value>& params) {
@@ -519,9 +531,13 @@ ExecutionOutcome Engine::Execute(Session& session, std::string_view sql, const s
       return outcome;
     }
   }
+  // limits.max_answer_bytes covers the whole answer: each statement gets what the earlier
+  // ones left.
+  uint64_t answer_bytes = 0;
   for (size_t i = 0; i < parsed.size(); ++i) {
+    const uint64_t budget = ctx_->config.max_answer_bytes - std::min(answer_bytes, ctx_->config.max_answer_bytes);
     auto result = RunParsed(*ctx_, session, *session.connection_, *session.state_, parsed[i], session.user_id(),
-                            session.role(), params);
+                            session.role(), params, budget);
     if (!result.ok()) {
       Status failure = AttributeToParameter(result.status(), params);
       if (failure.message().rfind("Parameter $", 0) == 0) {
@@ -537,6 +553,7 @@ ExecutionOutcome Engine::Execute(Session& session, std::string_view sql, const s
       fail(i, result.status());
       return outcome;
     }
+    if (result->rows) answer_bytes += result->rows->SizeInBytes();
     outcome.results.push_back(std::move(result).value());
   }
   return outcome;
