@@ -59,6 +59,15 @@ Status CheckDeadline(const ExecContext& ctx, const EngineContext& engine) {
   return Status::Ok();
 }
 
+}  // namespace
+
+// The same check inside the table store's batch building, up to the commit.
+tables::TableStore::WriteCheck DmlExecutor::DeadlineCheck(const ExecContext& ctx) const {
+  return [&ctx, this] { return CheckDeadline(ctx, engine_); };
+}
+
+namespace {
+
 // Builds `SELECT <exprs> FROM kalam_scan_for_write('ns.t') AS alias WHERE cond` from the
 // statement's own expression trees.
 duckdb::unique_ptr<duckdb::SelectStatement> BuildWriteSelect(const TableDefinition& def, const std::string& alias,
@@ -176,7 +185,7 @@ Result<StatementResult> DmlExecutor::WriteInsert(ExecContext& ctx, const TableDe
   }
   if (rows.empty()) return MessageResult("Inserted 0 row(s)", 0, ctx.acting_user);
   KALAM_RETURN_IF_ERROR(CheckDeadline(ctx, engine_));
-  KALAM_ASSIGN_OR_RETURN(auto seqs, engine_.table_store->Insert(def, ScopeFor(ctx, def), rows));
+  KALAM_ASSIGN_OR_RETURN(auto seqs, engine_.table_store->Insert(def, ScopeFor(ctx, def), rows, DeadlineCheck(ctx)));
   return MessageResult("Inserted " + std::to_string(seqs.size()) + " row(s)", seqs.size(), ctx.acting_user);
 }
 
@@ -397,7 +406,7 @@ Result<StatementResult> DmlExecutor::Update(ExecContext& ctx, duckdb::UpdateStat
   KALAM_ASSIGN_OR_RETURN(auto changes, CollectChanges(ctx, def, std::move(select), assigned));
   size_t n = 0;
   if (!changes.empty()) {
-    KALAM_ASSIGN_OR_RETURN(n, engine_.table_store->Update(def, ScopeFor(ctx, def), changes));
+    KALAM_ASSIGN_OR_RETURN(n, engine_.table_store->Update(def, ScopeFor(ctx, def), changes, DeadlineCheck(ctx)));
   }
   return MessageResult("Updated " + std::to_string(n) + " row(s)", n, ctx.acting_user);
 }
@@ -420,7 +429,7 @@ Result<StatementResult> DmlExecutor::Delete(ExecContext& ctx, duckdb::DeleteStat
                          CollectChanges(ctx, def, std::move(select), std::vector<bool>(def.columns.size(), false)));
   size_t n = 0;
   if (!changes.empty()) {
-    KALAM_ASSIGN_OR_RETURN(n, engine_.table_store->Delete(def, ScopeFor(ctx, def), changes));
+    KALAM_ASSIGN_OR_RETURN(n, engine_.table_store->Delete(def, ScopeFor(ctx, def), changes, DeadlineCheck(ctx)));
   }
   return MessageResult("Deleted " + std::to_string(n) + " row(s)", n, ctx.acting_user);
 }

@@ -1,5 +1,6 @@
 #include "kalam/core/engine.h"
 
+#include <chrono>
 #include <filesystem>
 
 #include "ddl_executor.h"
@@ -29,6 +30,14 @@
 
 namespace kalam::core {
 namespace {
+
+constexpr duckdb::idx_t kStreamingBufferBytes = 64 << 10;
+
+// A statement that took this long or answered this much may have left much freed memory in
+// the allocators' caches: ReleaseFreeMemory runs after it (it costs milliseconds, which a
+// statement of this size does not notice).
+constexpr auto kHeavyStatementTime = std::chrono::milliseconds(250);
+constexpr uint64_t kHeavyAnswerBytes = 16ull << 20;
 
 // A statement after validation, ready to run.
 struct ParsedStatement {
@@ -377,6 +386,11 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineConfig& config, const a
 
 std::unique_ptr<Session> Engine::CreateSession(const UserId& user, Role role) {
   auto connection = std::make_unique<duckdb::Connection>(*ctx_->duckdb);
+  // DuckDB runs a streamed query ahead of its reader until this many bytes are buffered, but
+  // counts only the fixed-size part of each row: with 20 KB strings its 1 MB default let a
+  // SELECT produce 1.2 GB before RunSelect saw its first chunk (and could apply
+  // limits.max_answer_bytes). A couple of chunks ahead is enough to keep the reader fed.
+  connection->context->config.streaming_buffer_size = kStreamingBufferBytes;
   auto state = duckdb::make_shared_ptr<QueryState>(*ctx_);
   state->acting_user = user;
   state->acting_role = role;
@@ -534,10 +548,23 @@ ExecutionOutcome Engine::Execute(Session& session, std::string_view sql, const s
   // limits.max_answer_bytes covers the whole answer: each statement gets what the earlier
   // ones left.
   uint64_t answer_bytes = 0;
+  // Gives the memory of a heavy request back on every way out (a refused or timed-out
+  // statement may have used the most).
+  struct ReleaseWhenHeavy {
+    bool heavy = false;
+    ~ReleaseWhenHeavy() {
+      if (heavy) ReleaseFreeMemory();
+    }
+  } release;
   for (size_t i = 0; i < parsed.size(); ++i) {
     const uint64_t budget = ctx_->config.max_answer_bytes - std::min(answer_bytes, ctx_->config.max_answer_bytes);
+    const auto started = std::chrono::steady_clock::now();
     auto result = RunParsed(*ctx_, session, *session.connection_, *session.state_, parsed[i], session.user_id(),
                             session.role(), params, budget);
+    if (std::chrono::steady_clock::now() - started >= kHeavyStatementTime ||
+        (result.ok() && result->rows && result->rows->SizeInBytes() >= kHeavyAnswerBytes)) {
+      release.heavy = true;
+    }
     if (!result.ok()) {
       Status failure = AttributeToParameter(result.status(), params);
       if (failure.message().rfind("Parameter $", 0) == 0) {

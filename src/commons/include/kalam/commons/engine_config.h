@@ -23,7 +23,7 @@ struct EngineConfig {
   uint64_t max_answer_bytes = 64ull << 20;
   // Rows one INSERT, UPDATE or DELETE may write (limits.max_write_rows); more fail the
   // statement before anything is written.
-  uint64_t max_write_rows = 1000000;
+  uint64_t max_write_rows = 500000;
   // DuckDB's memory limit in bytes (limits.query_memory_limit_mb); 0 = a quarter of the
   // memory available to the process.
   uint64_t query_memory_limit_bytes = 0;

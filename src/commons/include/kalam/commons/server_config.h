@@ -68,7 +68,7 @@ struct ServerConfig {
     int64_t request_body_limit_bytes = 10485760;
     int64_t statement_timeout_secs = 30;
     int64_t max_answer_bytes = 67108864;
-    int64_t max_write_rows = 1000000;
+    int64_t max_write_rows = 500000;
     int64_t query_memory_limit_mb = 0;  // 0 = a quarter of the available memory
   } limits;
   struct WebSocket {
