@@ -81,13 +81,19 @@ TEST_F(LimitsTest, RowsWrittenByOneStatementAreBoundedAndNothingIsHalfWritten) {
 TEST_F(LimitsTest, TimedOutWritesLeaveNoRowsBehind) {
   Run(Root(), "CREATE SHARED TABLE app.t (id BIGINT PRIMARY KEY, v TEXT)");
   Run(Root(), "INSERT INTO app.t SELECT range, 'a' FROM range(200000)");
+  // Small enough that DuckDB's scan ends before the watchdog's first look (it polls every
+  // 10 ms at the least): only the write phase's own checks catch these.
+  Run(Root(), "CREATE SHARED TABLE app.small (id BIGINT PRIMARY KEY, v TEXT)");
+  Run(Root(), "INSERT INTO app.small SELECT range, 'a' FROM range(5000)");
   // A timeout far shorter than any of these writes: each must fail whole, whichever phase
   // (DuckDB's scan or turning rows into writes) the deadline falls in.
   EngineConfig config;
   config.statement_timeout_ms = 1;
   ReopenWithLimits(config);
   for (const char* sql : {"DELETE FROM app.t", "UPDATE app.t SET v = 'b'",
-                          "INSERT INTO app.t SELECT range + 1000000, 'c' FROM range(200000)"}) {
+                          "INSERT INTO app.t SELECT range + 1000000, 'c' FROM range(200000)",
+                          "DELETE FROM app.small", "UPDATE app.small SET v = 'b'",
+                          "INSERT INTO app.small SELECT range + 1000000, 'c' FROM range(5000)"}) {
     Status s = Fail(Root(), sql);
     EXPECT_EQ(s.code(), StatusCode::kInvalidOperation) << sql;
     EXPECT_THAT(s.message(), HasSubstr("Statement timed out")) << sql;
@@ -97,6 +103,8 @@ TEST_F(LimitsTest, TimedOutWritesLeaveNoRowsBehind) {
   ReopenWithLimits(relaxed);
   EXPECT_EQ(Count("SELECT count(*) FROM app.t"), "200000");
   EXPECT_EQ(Count("SELECT count(*) FROM app.t WHERE v = 'a'"), "200000");
+  EXPECT_EQ(Count("SELECT count(*) FROM app.small"), "5000");
+  EXPECT_EQ(Count("SELECT count(*) FROM app.small WHERE v = 'a'"), "5000");
 }
 
 TEST_F(LimitsTest, DuckDBMemoryLimitNamesItsKey) {
