@@ -31,6 +31,7 @@
 namespace kalam::core {
 namespace {
 
+// DuckDB's read-ahead for streamed results (see CreateSession).
 constexpr duckdb::idx_t kStreamingBufferBytes = 64 << 10;
 
 // A statement that took this long or answered this much may have left much freed memory in
@@ -503,6 +504,8 @@ Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckd
 }
 
 }  // namespace
+
+void Engine::ReleaseFreeMemory() { core::ReleaseFreeMemory(); }
 
 Result<StatementResult> Engine::ExecuteStatement(Session& session, std::string_view sql,
                                                  const std::vector<duckdb::Value>& params) {
