@@ -501,6 +501,10 @@ void ConfigureDuckDB(duckdb::DBConfig& config, const EngineConfig& engine_config
   // limits.query_memory_limit_mb; operators that outgrow it spill under the data directory.
   config.options.maximum_memory = QueryMemoryLimit(engine_config);
   config.options.temporary_directory = QuerySpillDirectory(engine_config);
+  // The one directory DuckDB may touch despite enable_external_access = false: without it a
+  // spill fails with "file system operations are disabled". Client SQL still reaches no file
+  // (no COPY, ATTACH or file-reading table function gets past the statement checks).
+  config.options.allowed_directories.insert(config.options.temporary_directory + "/");
 }
 
 Result<system::RowSet> BuildSystemRowSet(EngineContext& engine, std::string_view name) {

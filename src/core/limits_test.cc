@@ -107,6 +107,17 @@ TEST_F(LimitsTest, TimedOutWritesLeaveNoRowsBehind) {
   EXPECT_EQ(Count("SELECT count(*) FROM app.small WHERE v = 'a'"), "5000");
 }
 
+TEST_F(LimitsTest, OperatorsOverTheMemoryLimitSpillUnderTheDataDirectory) {
+  EngineConfig config;
+  config.query_memory_limit_bytes = 128ull << 20;
+  ReopenWithLimits(config);
+  // Sorting 4M strings needs several times the limit.
+  EXPECT_THAT(Query(Root(), "SELECT count(*) FROM (SELECT s, row_number() OVER (ORDER BY s DESC) AS n FROM "
+                            "(SELECT repeat('x', 40) || range::VARCHAR AS s FROM range(4000000)))"),
+              ElementsAre("4000000"));
+  EXPECT_TRUE(std::filesystem::exists(dir_.path() + "/duckdb_tmp"));
+}
+
 TEST_F(LimitsTest, DuckDBMemoryLimitNamesItsKey) {
   EngineConfig config;
   config.query_memory_limit_bytes = 32ull << 20;

@@ -19,7 +19,7 @@ uint64_t QueryMemoryLimit(const EngineConfig& config) {
 }
 
 std::string QuerySpillDirectory(const EngineConfig& config) {
-  return (std::filesystem::path(config.data_path) / "duckdb_tmp").string();
+  return std::filesystem::absolute(std::filesystem::path(config.data_path) / "duckdb_tmp").lexically_normal().string();
 }
 
 void ReleaseFreeMemory() {

@@ -16,7 +16,7 @@ namespace kalam::core {
 uint64_t QueryMemoryLimit(const EngineConfig& config);
 
 // Where DuckDB spills operators that outgrow the limit (sorts, joins, aggregates): a folder of
-// the data directory, so spilling uses the disk the operator gave the server.
+// the data directory (absolute), so spilling uses the disk the operator gave the server.
 std::string QuerySpillDirectory(const EngineConfig& config);
 
 // Hands memory that freed allocations left cached back to the system: DuckDB's allocator
