@@ -411,5 +411,38 @@ TEST(SqlEndpointLimitsTest, TooLongSqlAndTruncatedResults) {
   EXPECT_THAT(client.Sql(R"j({"sql":"SELECT count(*) FROM lim.t"})j").body, HasSubstr(R"j("rows":[["5"]])j"));
 }
 
+// limits.max_answer_bytes and limits.max_write_rows over HTTP: 400 SQL_EXECUTION_ERROR naming
+// the key, nothing of a refused write stored, and the server keeps answering.
+TEST(SqlEndpointLimitsTest, AnswerBytesAndRowsWritten) {
+  TempDir dir;
+  ServerProcess server;
+  ASSERT_TRUE(server.Start(dir.path(), {{"KALAMDB_LIMITS_MAX_ANSWER_BYTES", "100000"},
+                                        {"KALAMDB_LIMITS_MAX_WRITE_ROWS", "10"}}))
+      << server.output();
+  HttpClient client(server.port());
+
+  // 200 KB of strings: refused while collected.
+  ExpectError(client.Sql(R"j({"sql":"SELECT repeat('x', 1000) FROM range(200)"})j"), 400, "SQL_EXECUTION_ERROR",
+              "Statement 1 failed: Answer too large: the results of this request exceed limits.max_answer_bytes "
+              "(100000 bytes)");
+  // 50 KB collected but 300 KB once escaped: refused while encoded.
+  ExpectError(client.Sql(R"j({"sql":"SELECT repeat(chr(1), 1000) FROM range(50)"})j"), 400, "SQL_EXECUTION_ERROR",
+              "Statement 1 failed: Answer too large");
+  // The limit covers the whole answer of a batch.
+  ExpectError(client.Sql(R"j({"sql":"SELECT repeat('x', 1000) FROM range(60); SELECT repeat('y', 1000) FROM range(60)"})j"),
+              400, "SQL_EXECUTION_ERROR", "Statement 2 failed: Answer too large");
+  EXPECT_EQ(client.Sql(R"j({"sql":"SELECT repeat('x', 1000) FROM range(60)"})j").status, 200);
+
+  ASSERT_EQ(client.Sql(R"j({"sql":"CREATE NAMESPACE lim; CREATE SHARED TABLE lim.t (id INT PRIMARY KEY)"})j").status, 200);
+  ExpectError(client.Sql(R"j({"sql":"INSERT INTO lim.t SELECT range FROM range(11)"})j"), 400, "SQL_EXECUTION_ERROR",
+              "Statement 1 failed: Too many rows written: the statement would write more than limits.max_write_rows (10)");
+  EXPECT_THAT(client.Sql(R"j({"sql":"SELECT count(*) FROM lim.t"})j").body, HasSubstr(R"j("rows":[["0"]])j"));
+  ASSERT_EQ(client.Sql(R"j({"sql":"INSERT INTO lim.t SELECT range FROM range(10); INSERT INTO lim.t VALUES (10)"})j").status,
+            200);
+  ExpectError(client.Sql(R"j({"sql":"DELETE FROM lim.t"})j"), 400, "SQL_EXECUTION_ERROR",
+              "Statement 1 failed: Too many rows written");
+  EXPECT_THAT(client.Sql(R"j({"sql":"SELECT count(*) FROM lim.t"})j").body, HasSubstr(R"j("rows":[["11"]])j"));
+}
+
 }  // namespace
 }  // namespace kalam::testing

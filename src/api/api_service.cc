@@ -18,6 +18,9 @@
 namespace kalam::api {
 namespace {
 
+// An answer this large leaves its rows' memory cached in the allocators when dropped.
+constexpr size_t kLargeAnswerBytes = 16u << 20;
+
 double MillisSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
@@ -405,7 +408,16 @@ void ApiService::Sql(const HttpRequest& request, ConnectionState& connection, Ht
   }
   if (!result.ok()) return fail(ErrorFromOutcome(result, IsAdmin(identity.role)));
   response.body.clear();
-  EncodeSqlSuccess(result, MillisSince(start), &response.body);
+  auto too_large = EncodeSqlSuccess(result, MillisSince(start), &response.body, engine_.config().max_answer_bytes);
+  // The rows of a large answer outlive Execute (which released what it could): drop them
+  // now and give their memory back, or the process keeps its largest answer's peak.
+  const bool large = response.body.size() >= kLargeAnswerBytes;
+  result = core::ExecutionOutcome();
+  if (large) core::Engine::ReleaseFreeMemory();
+  if (too_large) {
+    response.body = std::string();  // give the partial body's memory back before answering
+    return fail(*too_large);
+  }
 }
 
 }  // namespace kalam::api

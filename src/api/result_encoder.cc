@@ -14,6 +14,7 @@
 #include "duckdb/common/types/uuid.hpp"
 #include "duckdb/common/types/vector.hpp"
 #include "kalam/commons/status.h"
+#include "kalam/core/limit_errors.h"
 
 namespace kalam::api {
 
@@ -338,7 +339,7 @@ void RowEncoder::AppendRows(duckdb::DataChunk& chunk, JsonWriter& writer) {
 
 // ---- Statement results and bodies ------------------------------------------------------------
 
-void EncodeStatementResult(const core::StatementResult& result, JsonWriter& writer) {
+bool EncodeStatementResult(const core::StatementResult& result, JsonWriter& writer, size_t max_out_size) {
   writer.StartObject();
   if (result.has_rows) {
     writer.Key("schema").StartArray();
@@ -369,11 +370,14 @@ void EncodeStatementResult(const core::StatementResult& result, JsonWriter& writ
       uint64_t done = 0;
       for (duckdb::DataChunk& chunk : result.rows->Chunks()) {
         encoder.AppendRows(chunk, writer);
+        if (out->size() > max_out_size) return false;
         if (done == 0 && chunk.size() < total) {
           // Size the rest from the first chunk: one allocation instead of a doubling series
-          // (which, for a large result, copies the body several times).
+          // (which, for a large result, copies the body several times). Never beyond the
+          // answer limit: a result that will not fit is not given the memory.
           const double per_row = static_cast<double>(out->size() - start) / chunk.size();
-          out->reserve(out->size() + static_cast<size_t>(per_row * (total - chunk.size()) * 1.125) + 256);
+          const double wanted = per_row * static_cast<double>(total - chunk.size()) * 1.125 + 256;
+          out->reserve(out->size() + static_cast<size_t>(std::min(wanted, static_cast<double>(max_out_size - out->size()) + 256)));
         }
         done += chunk.size();
       }
@@ -388,17 +392,32 @@ void EncodeStatementResult(const core::StatementResult& result, JsonWriter& writ
     writer.Key("as_user").String(result.as_user.str());
   }
   writer.EndObject();
+  return true;
 }
 
-void EncodeSqlSuccess(const core::ExecutionOutcome& outcome, double took_ms, std::string* out) {
+std::optional<ApiError> EncodeSqlSuccess(const core::ExecutionOutcome& outcome, double took_ms, std::string* out,
+                                         uint64_t max_bytes) {
+  const size_t max_out_size = max_bytes >= SIZE_MAX - out->size() ? SIZE_MAX : out->size() + max_bytes;
   JsonWriter writer(out);
   writer.StartObject();
   writer.Key("status").String("success");
   writer.Key("took").Millis(took_ms);
   writer.Key("results").StartArray();
-  for (const core::StatementResult& result : outcome.results) EncodeStatementResult(result, writer);
+  for (size_t i = 0; i < outcome.results.size(); ++i) {
+    if (!EncodeStatementResult(outcome.results[i], writer, max_out_size)) {
+      // The engine's own check counts collected bytes, a lower bound of the encoded size; this
+      // one is exact. Same error either way.
+      core::ExecutionOutcome failed;
+      failed.error_kind = core::RequestErrorKind::kStatement;
+      failed.failed_statement = i + 1;
+      const Status limit = core::AnswerTooLarge(max_bytes);
+      failed.error = Status(limit.code(), "Statement " + std::to_string(i + 1) + " failed: " + limit.message());
+      return ErrorFromOutcome(failed, /*caller_is_admin=*/false);
+    }
+  }
   writer.EndArray();
   writer.EndObject();
+  return std::nullopt;
 }
 
 void EncodeSqlError(const ApiError& error, double took_ms, std::string* out) {

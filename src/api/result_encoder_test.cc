@@ -575,3 +575,27 @@ TEST_F(ResultEncoderTest, ErrorsFromTheEngine) {
 
 }  // namespace
 }  // namespace kalam::api
+
+namespace kalam::api {
+namespace {
+
+// limits.max_answer_bytes at the encoder: the engine's check counts collected bytes, which
+// escaping can multiply (a control character becomes six bytes); the encoder's is exact.
+TEST_F(ResultEncoderTest, AnswerOverTheLimitAfterEscapingIsRefused) {
+  core::ExecutionOutcome outcome = Exec(Root(), "SELECT 1; SELECT repeat(chr(1), 1000) FROM range(50)");
+  ASSERT_TRUE(outcome.ok()) << outcome.error.ToString();
+  std::string out;
+  std::optional<ApiError> error = EncodeSqlSuccess(outcome, 1.5, &out, 100000);
+  ASSERT_TRUE(error.has_value()) << "a " << out.size() << "-byte body passed a 100000-byte limit";
+  EXPECT_EQ(error->http_status, 400);
+  EXPECT_EQ(error->code, ApiErrorCode::kSqlExecutionError);
+  EXPECT_THAT(error->message, StartsWith("Statement 2 failed: Answer too large"));
+  EXPECT_THAT(error->message, HasSubstr("limits.max_answer_bytes (100000 bytes)"));
+
+  out.clear();
+  EXPECT_FALSE(EncodeSqlSuccess(outcome, 1.5, &out, 400000).has_value());
+  ExpectValidJson(out);
+}
+
+}  // namespace
+}  // namespace kalam::api

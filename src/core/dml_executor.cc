@@ -17,6 +17,7 @@
 #include "kalam/auth/permissions.h"
 #include "kalam/commons/clock.h"
 #include "kalam/commons/names.h"
+#include "kalam/core/limit_errors.h"
 #include "kalam/tables/value_coercion.h"
 #include "row_set_result.h"
 
@@ -49,6 +50,23 @@ Result<size_t> ParameterIndex(const duckdb::ParameterExpression& p, const duckdb
   }
   return n;
 }
+
+// limits.statement_timeout_secs over the write phase: DuckDB's part is interrupted by the
+// watchdog, the rest checks here. Every check comes before the table store's single atomic
+// batch, so a statement that times out leaves none of its rows behind.
+Status CheckDeadline(const ExecContext& ctx, const EngineContext& engine) {
+  if (ctx.PastDeadline()) return StatementTimedOut(engine.config.statement_timeout_ms);
+  return Status::Ok();
+}
+
+}  // namespace
+
+// The same check inside the table store's batch building, up to the commit.
+tables::TableStore::WriteCheck DmlExecutor::DeadlineCheck(const ExecContext& ctx) const {
+  return [&ctx, this] { return CheckDeadline(ctx, engine_); };
+}
+
+namespace {
 
 // Builds `SELECT <exprs> FROM kalam_scan_for_write('ns.t') AS alias WHERE cond` from the
 // statement's own expression trees.
@@ -141,6 +159,7 @@ Result<std::vector<size_t>> DmlExecutor::InsertTargets(const TableDefinition& de
 
 Result<StatementResult> DmlExecutor::WriteInsert(ExecContext& ctx, const TableDefinition& def,
                                                  const std::vector<size_t>& targets, std::vector<ProvidedRow>& provided) {
+  if (provided.size() > engine_.config.max_write_rows) return TooManyRowsWritten(engine_.config.max_write_rows);
   // Complete each row: coerce provided values, evaluate defaults, check NOT NULL.
   DefaultEvaluator defaults(engine_.seq, ctx.acting_user, NowMicros());
   std::vector<std::vector<duckdb::Value>> rows;
@@ -148,6 +167,7 @@ Result<StatementResult> DmlExecutor::WriteInsert(ExecContext& ctx, const TableDe
   std::vector<int> slot_of_column(def.columns.size(), -1);
   for (size_t i = 0; i < targets.size(); ++i) slot_of_column[targets[i]] = static_cast<int>(i);
   for (auto& cells : provided) {
+    if (rows.size() % 2048 == 2047) KALAM_RETURN_IF_ERROR(CheckDeadline(ctx, engine_));
     std::vector<duckdb::Value> row(def.columns.size());
     for (size_t c = 0; c < def.columns.size(); ++c) {
       const ColumnDefinition& column = def.columns[c];
@@ -160,9 +180,13 @@ Result<StatementResult> DmlExecutor::WriteInsert(ExecContext& ctx, const TableDe
       if (row[c].IsNull() && !column.nullable) return NotNullViolation(column);
     }
     rows.push_back(std::move(row));
+    // The provided copy is no longer needed: a large INSERT ... SELECT holds one copy of its
+    // rows, not two.
+    ProvidedRow().swap(cells);
   }
   if (rows.empty()) return MessageResult("Inserted 0 row(s)", 0, ctx.acting_user);
-  KALAM_ASSIGN_OR_RETURN(auto seqs, engine_.table_store->Insert(def, ScopeFor(ctx, def), rows));
+  KALAM_RETURN_IF_ERROR(CheckDeadline(ctx, engine_));
+  KALAM_ASSIGN_OR_RETURN(auto seqs, engine_.table_store->Insert(def, ScopeFor(ctx, def), rows, DeadlineCheck(ctx)));
   return MessageResult("Inserted " + std::to_string(seqs.size()) + " row(s)", seqs.size(), ctx.acting_user);
 }
 
@@ -284,8 +308,12 @@ Result<StatementResult> DmlExecutor::Insert(ExecContext& ctx, duckdb::InsertStat
       return Status::InvalidArgument("INSERT ... SELECT returns " + std::to_string(result->ColumnCount()) +
                                      " column(s) but " + std::to_string(targets.size()) + " target column(s)");
     }
+    const uint64_t max_rows = engine_.config.max_write_rows;
     while (auto chunk = result->Fetch()) {
       if (chunk->size() == 0) break;
+      // Stop as soon as the statement is over a limit, before its rows pile up.
+      if (provided.size() + chunk->size() > max_rows) return TooManyRowsWritten(max_rows);
+      KALAM_RETURN_IF_ERROR(CheckDeadline(ctx, engine_));
       for (duckdb::idx_t r = 0; r < chunk->size(); ++r) {
         ProvidedRow cells(targets.size());
         for (size_t c = 0; c < targets.size(); ++c) cells[c] = chunk->GetValue(c, r);
@@ -302,8 +330,12 @@ Result<std::vector<tables::RowChange>> DmlExecutor::CollectChanges(ExecContext& 
                                                                    const std::vector<bool>& assigned) {
   KALAM_ASSIGN_OR_RETURN(auto result, RunDuckDBStatement(ctx, std::move(select)));
   std::vector<tables::RowChange> changes;
+  const uint64_t max_rows = engine_.config.max_write_rows;
   while (auto chunk = result->Fetch()) {
     if (chunk->size() == 0) break;
+    // Stop as soon as the statement is over a limit, before its changes pile up.
+    if (changes.size() + chunk->size() > max_rows) return TooManyRowsWritten(max_rows);
+    KALAM_RETURN_IF_ERROR(CheckDeadline(ctx, engine_));
     for (duckdb::idx_t r = 0; r < chunk->size(); ++r) {
       tables::RowChange change;
       change.current_seq = chunk->GetValue(0, r).GetValue<int64_t>();
@@ -329,6 +361,7 @@ Result<std::vector<tables::RowChange>> DmlExecutor::CollectChanges(ExecContext& 
     }
   }
   if (result->HasError()) return StatusFromDuckDB(result->GetErrorObject(), ctx.state);
+  KALAM_RETURN_IF_ERROR(CheckDeadline(ctx, engine_));
   return changes;
 }
 
@@ -374,7 +407,7 @@ Result<StatementResult> DmlExecutor::Update(ExecContext& ctx, duckdb::UpdateStat
   KALAM_ASSIGN_OR_RETURN(auto changes, CollectChanges(ctx, def, std::move(select), assigned));
   size_t n = 0;
   if (!changes.empty()) {
-    KALAM_ASSIGN_OR_RETURN(n, engine_.table_store->Update(def, ScopeFor(ctx, def), changes));
+    KALAM_ASSIGN_OR_RETURN(n, engine_.table_store->Update(def, ScopeFor(ctx, def), changes, DeadlineCheck(ctx)));
   }
   return MessageResult("Updated " + std::to_string(n) + " row(s)", n, ctx.acting_user);
 }
@@ -397,7 +430,7 @@ Result<StatementResult> DmlExecutor::Delete(ExecContext& ctx, duckdb::DeleteStat
                          CollectChanges(ctx, def, std::move(select), std::vector<bool>(def.columns.size(), false)));
   size_t n = 0;
   if (!changes.empty()) {
-    KALAM_ASSIGN_OR_RETURN(n, engine_.table_store->Delete(def, ScopeFor(ctx, def), changes));
+    KALAM_ASSIGN_OR_RETURN(n, engine_.table_store->Delete(def, ScopeFor(ctx, def), changes, DeadlineCheck(ctx)));
   }
   return MessageResult("Deleted " + std::to_string(n) + " row(s)", n, ctx.acting_user);
 }

@@ -37,6 +37,8 @@ class DmlExecutor {
                                       std::vector<ProvidedRow>& provided);
   Result<std::shared_ptr<const TableDefinition>> ResolveTargetRef(ExecContext& ctx, const duckdb::TableRef& ref);
   Status CheckWritable(ExecContext& ctx, const TableDefinition& def);
+  // limits.statement_timeout_secs inside the table store's write, until it commits.
+  tables::TableStore::WriteCheck DeadlineCheck(const ExecContext& ctx) const;
   // Runs `select` (whose first columns are `_seq`, `_row_id`, then one value per table column)
   // and turns its rows into changes.
   Result<std::vector<tables::RowChange>> CollectChanges(ExecContext& ctx, const TableDefinition& def,

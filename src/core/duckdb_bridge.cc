@@ -25,6 +25,7 @@
 #include "kalam/tables/hot_scanner.h"
 #include "kalam/tables/type_mapping.h"
 #include "kalam/tables/value_coercion.h"
+#include "query_memory.h"
 #include "query_state.h"
 #include "row_set_result.h"
 
@@ -527,6 +528,13 @@ void ConfigureDuckDB(duckdb::DBConfig& config, const EngineConfig& engine_config
   // included).
   config.options.lock_configuration = true;
   if (engine_config.query_threads > 0) config.options.maximum_threads = engine_config.query_threads;
+  // limits.query_memory_limit_mb; operators that outgrow it spill under the data directory.
+  config.options.maximum_memory = QueryMemoryLimit(engine_config);
+  config.options.temporary_directory = QuerySpillDirectory(engine_config);
+  // The one directory DuckDB may touch despite enable_external_access = false: without it a
+  // spill fails with "file system operations are disabled". Client SQL still reaches no file
+  // (no COPY, ATTACH or file-reading table function gets past the statement checks).
+  config.options.allowed_directories.insert(config.options.temporary_directory + "/");
 }
 
 Result<system::RowSet> BuildSystemRowSet(EngineContext& engine, std::string_view name) {

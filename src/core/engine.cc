@@ -1,10 +1,12 @@
 #include "kalam/core/engine.h"
 
+#include <chrono>
 #include <filesystem>
 
 #include "ddl_executor.h"
 #include "flush_executor.h"
 #include "kalam/commons/clock.h"
+#include "kalam/core/limit_errors.h"
 #include "maintenance_jobs.h"
 #include "dml_executor.h"
 #include "duckdb/parser/parser.hpp"
@@ -19,6 +21,7 @@
 #include "kalam/dialect/simple_insert.h"
 #include "kalam/dialect/statement_splitter.h"
 #include "kalam/tables/type_mapping.h"
+#include "query_memory.h"
 #include "query_state.h"
 #include "row_set_result.h"
 #include "temporal_casts.h"
@@ -28,6 +31,15 @@
 
 namespace kalam::core {
 namespace {
+
+// DuckDB's read-ahead for streamed results (see CreateSession).
+constexpr duckdb::idx_t kStreamingBufferBytes = 64 << 10;
+
+// A statement that took this long or answered this much may have left much freed memory in
+// the allocators' caches: ReleaseFreeMemory runs after it (it costs milliseconds, which a
+// statement of this size does not notice).
+constexpr auto kHeavyStatementTime = std::chrono::milliseconds(250);
+constexpr uint64_t kHeavyAnswerBytes = 16ull << 20;
 
 // A statement after validation, ready to run.
 struct ParsedStatement {
@@ -218,7 +230,8 @@ Status StatusFromError(const duckdb::ErrorData& error) {
     case duckdb::ExceptionType::BINDER: return Status::InvalidOperation(message);
     case duckdb::ExceptionType::CONVERSION:
     case duckdb::ExceptionType::CONSTRAINT: return Status::ConstraintViolation(message);
-    case duckdb::ExceptionType::INTERRUPT: return Status::InvalidOperation("Statement timed out");
+    case duckdb::ExceptionType::INTERRUPT: return StatementTimedOut(state.engine.config.statement_timeout_ms);
+    case duckdb::ExceptionType::OUT_OF_MEMORY: return QueryOutOfMemory(QueryMemoryLimit(state.engine.config), message);
     case duckdb::ExceptionType::INTERNAL:
     case duckdb::ExceptionType::FATAL: return Status::Internal(message);
     default: return Status::InvalidOperation(message);
@@ -410,6 +423,11 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineConfig& config, const a
 
 std::unique_ptr<Session> Engine::CreateSession(const UserId& user, Role role) {
   auto connection = std::make_unique<duckdb::Connection>(*ctx_->duckdb);
+  // DuckDB runs a streamed query ahead of its reader until this many bytes are buffered, but
+  // counts only the fixed-size part of each row: with 20 KB strings its 1 MB default let a
+  // SELECT produce 1.2 GB before RunSelect saw its first chunk (and could apply
+  // limits.max_answer_bytes). A couple of chunks ahead is enough to keep the reader fed.
+  connection->context->config.streaming_buffer_size = kStreamingBufferBytes;
   auto state = duckdb::make_shared_ptr<QueryState>(*ctx_);
   state->acting_user = user;
   state->acting_role = role;
@@ -423,7 +441,8 @@ namespace {
 // Runs one validated statement as `acting_user` / `acting_role`.
 Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckdb::Connection& connection,
                                   QueryState& state, ParsedStatement& parsed, const UserId& acting_user,
-                                  Role acting_role, const std::vector<duckdb::Value>& params);
+                                  Role acting_role, const std::vector<duckdb::Value>& params,
+                                  uint64_t answer_budget);
 
 Result<StatementResult> RunSelect(EngineContext& engine, ExecContext& ctx,
                                   duckdb::unique_ptr<duckdb::SQLStatement> statement) {
@@ -445,6 +464,10 @@ Result<StatementResult> RunSelect(EngineContext& engine, ExecContext& ctx,
       }
       out.row_count += chunk->size();
       out.rows->Append(*chunk);
+      // limits.max_answer_bytes, checked as rows arrive: the collected bytes (string data
+      // included) are a lower bound of what the answer encodes to, so a too large answer
+      // stops here, at most one chunk past the limit, and is never built whole.
+      if (out.rows->SizeInBytes() > ctx.answer_budget) return AnswerTooLarge(engine.config.max_answer_bytes);
       if (out.truncated) break;
     }
   } catch (const std::exception& e) {
@@ -457,7 +480,7 @@ Result<StatementResult> RunSelect(EngineContext& engine, ExecContext& ctx,
 
 Result<StatementResult> RunExecuteAs(EngineContext& engine, Session& session, duckdb::Connection& connection,
                                      QueryState& state, const dialect::ExecuteAsStmt& as, Role actor_role,
-                                     const std::vector<duckdb::Value>& params) {
+                                     const std::vector<duckdb::Value>& params, uint64_t answer_budget) {
   KALAM_ASSIGN_OR_RETURN(auto target, engine.users->Get(as.user));
   if (!target || target->deleted()) return Status::NotFound("User '" + as.user.str() + "' not found");
   KALAM_RETURN_IF_ERROR(auth::CheckExecuteAs(actor_role, target->role));
@@ -470,23 +493,27 @@ Result<StatementResult> RunExecuteAs(EngineContext& engine, Session& session, du
                       std::holds_alternative<dialect::DropUserStmt>(*inner.kalam))) {
     return Status::PermissionDenied("Access denied: EXECUTE AS USER cannot run user statements");
   }
-  return RunParsed(engine, session, connection, state, inner, target->id, target->role, params);
+  return RunParsed(engine, session, connection, state, inner, target->id, target->role, params, answer_budget);
 }
 
 Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckdb::Connection& connection,
                                   QueryState& state, ParsedStatement& parsed, const UserId& acting_user,
-                                  Role acting_role, const std::vector<duckdb::Value>& params) {
+                                  Role acting_role, const std::vector<duckdb::Value>& params,
+                                  uint64_t answer_budget) {
   state.BeginStatement();
   state.acting_user = acting_user;
   state.acting_role = acting_role;
   state.impersonating = acting_user != session.user_id();
   state.current_namespace = session.current_namespace();
   ExecContext ctx{session, acting_user, acting_role, connection, state, params};
-  // limits.statement_timeout_secs: the watchdog interrupts DuckDB work running past it.
+  // limits.statement_timeout_secs: the watchdog interrupts DuckDB work running past it; the
+  // write phase checks ctx.deadline itself.
   auto watch = engine.watchdog->Watch(*connection.context);
+  ctx.deadline = watch.deadline();
+  ctx.answer_budget = answer_budget;
   if (parsed.kalam) {
     if (const auto* as = std::get_if<dialect::ExecuteAsStmt>(&*parsed.kalam)) {
-      auto result = RunExecuteAs(engine, session, connection, state, *as, acting_role, params);
+      auto result = RunExecuteAs(engine, session, connection, state, *as, acting_role, params, answer_budget);
       state.acting_user = session.user_id();
       state.acting_role = session.role();
       state.impersonating = false;
@@ -516,9 +543,10 @@ Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckd
 // callbacks lets out of a statement never reaches the server's threads.
 Result<StatementResult> RunContained(EngineContext& engine, Session& session, duckdb::Connection& connection,
                                      QueryState& state, ParsedStatement& parsed,
-                                     const std::vector<duckdb::Value>& params) {
+                                     const std::vector<duckdb::Value>& params, uint64_t answer_budget) {
   try {
-    return RunParsed(engine, session, connection, state, parsed, session.user_id(), session.role(), params);
+    return RunParsed(engine, session, connection, state, parsed, session.user_id(), session.role(), params,
+                     answer_budget);
   } catch (const std::exception& e) {
     return StatusFromDuckDB(duckdb::ErrorData(e), state);
   }
@@ -526,11 +554,14 @@ Result<StatementResult> RunContained(EngineContext& engine, Session& session, du
 
 }  // namespace
 
+void Engine::ReleaseFreeMemory() { core::ReleaseFreeMemory(); }
+
 Result<StatementResult> Engine::ExecuteStatement(Session& session, std::string_view sql,
                                                  const std::vector<duckdb::Value>& params) {
   ParsedStatement parsed;
   KALAM_RETURN_IF_ERROR(ParseOne(sql, session.user_id(), session.role(), &parsed));
-  return RunContained(*ctx_, session, *session.connection_, *session.state_, parsed, params);
+  return RunContained(*ctx_, session, *session.connection_, *session.state_, parsed, params,
+                      ctx_->config.max_answer_bytes);
 }
 
 ExecutionOutcome Engine::Execute(Session& session, std::string_view sql, const std::vector<duckdb::Value>& params) {
@@ -566,8 +597,25 @@ ExecutionOutcome Engine::Execute(Session& session, std::string_view sql, const s
       return outcome;
     }
   }
+  // limits.max_answer_bytes covers the whole answer: each statement gets what the earlier
+  // ones left.
+  uint64_t answer_bytes = 0;
+  // Gives the memory of a heavy request back on every way out (a refused or timed-out
+  // statement may have used the most).
+  struct ReleaseWhenHeavy {
+    bool heavy = false;
+    ~ReleaseWhenHeavy() {
+      if (heavy) ReleaseFreeMemory();
+    }
+  } release;
   for (size_t i = 0; i < parsed.size(); ++i) {
-    auto result = RunContained(*ctx_, session, *session.connection_, *session.state_, parsed[i], params);
+    const uint64_t budget = ctx_->config.max_answer_bytes - std::min(answer_bytes, ctx_->config.max_answer_bytes);
+    const auto started = std::chrono::steady_clock::now();
+    auto result = RunContained(*ctx_, session, *session.connection_, *session.state_, parsed[i], params, budget);
+    if (std::chrono::steady_clock::now() - started >= kHeavyStatementTime ||
+        (result.ok() && result->rows && result->rows->SizeInBytes() >= kHeavyAnswerBytes)) {
+      release.heavy = true;
+    }
     if (!result.ok()) {
       Status failure = AttributeToParameter(result.status(), params);
       if (failure.message().rfind("Parameter $", 0) == 0) {
@@ -583,6 +631,7 @@ ExecutionOutcome Engine::Execute(Session& session, std::string_view sql, const s
       fail(i, result.status());
       return outcome;
     }
+    if (result->rows) answer_bytes += result->rows->SizeInBytes();
     outcome.results.push_back(std::move(result).value());
   }
   return outcome;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <vector>
 
 #include "duckdb.hpp"
@@ -19,6 +21,12 @@ struct ExecContext {
   duckdb::Connection& connection;
   QueryState& state;
   const std::vector<duckdb::Value>& params;
+  // limits.statement_timeout_secs: work outside DuckDB (building writes) stops past this.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  // What is left of limits.max_answer_bytes for this request's row results.
+  uint64_t answer_budget = UINT64_MAX;
+
+  bool PastDeadline() const { return std::chrono::steady_clock::now() >= deadline; }
 
   // Storage scope of USER/STREAM rows written or read by this statement.
   const std::string& user_scope() const { return acting_user.str(); }

@@ -21,10 +21,11 @@ StatementWatchdog::~StatementWatchdog() {
 StatementWatchdog::Guard StatementWatchdog::Watch(duckdb::ClientContext& context) {
   std::lock_guard lock(mu_);
   const uint64_t id = next_id_++;
-  watched_[id] = Entry{std::chrono::steady_clock::now() + timeout_, &context};
+  const auto deadline = std::chrono::steady_clock::now() + timeout_;
+  watched_[id] = Entry{deadline, &context};
   // No wake-up here: the watchdog polls (see Run), so registering a statement costs a map
   // insert rather than a context switch on every request.
-  return Guard(this, id);
+  return Guard(this, id, deadline);
 }
 
 StatementWatchdog::Guard::~Guard() {

@@ -16,7 +16,8 @@ namespace kalam::core {
 // Enforces limits.statement_timeout_secs: interrupts a DuckDB query that runs past its
 // deadline (the query then fails with "Statement timed out"). One background thread for the
 // whole engine polls the registered statements (every quarter of the timeout, at most every
-// second), so registering one never wakes it. Thread-safe.
+// second), so registering one never wakes it. Work outside DuckDB (turning rows into writes,
+// building the write batch) asks its guard whether the deadline has passed. Thread-safe.
 class StatementWatchdog {
  public:
   explicit StatementWatchdog(std::chrono::milliseconds timeout);
@@ -25,16 +26,23 @@ class StatementWatchdog {
   // Registers `context` for the current statement; the returned token unregisters it.
   class Guard {
    public:
-    Guard(StatementWatchdog* dog, uint64_t id) : dog_(dog), id_(id) {}
-    Guard(Guard&& other) noexcept : dog_(other.dog_), id_(other.id_) { other.dog_ = nullptr; }
+    Guard(StatementWatchdog* dog, uint64_t id, std::chrono::steady_clock::time_point deadline)
+        : dog_(dog), id_(id), deadline_(deadline) {}
+    Guard(Guard&& other) noexcept : dog_(other.dog_), id_(other.id_), deadline_(other.deadline_) {
+      other.dog_ = nullptr;
+    }
     Guard(const Guard&) = delete;
     ~Guard();
+
+    std::chrono::steady_clock::time_point deadline() const { return deadline_; }
 
    private:
     StatementWatchdog* dog_;
     uint64_t id_;
+    std::chrono::steady_clock::time_point deadline_;
   };
   Guard Watch(duckdb::ClientContext& context);
+  std::chrono::milliseconds timeout() const { return timeout_; }
 
  private:
   void Run();

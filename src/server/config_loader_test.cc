@@ -107,6 +107,25 @@ TEST_F(ConfigLoaderTest, BadValuesNameTheKey) {
   EXPECT_FALSE(Load(flags).ok());
 }
 
+TEST_F(ConfigLoaderTest, MemoryAndWriteLimitKeys) {
+  auto defaults = Load(CommandLine{});
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_EQ(defaults->config.limits.max_answer_bytes, 67108864);
+  EXPECT_EQ(defaults->config.limits.max_write_rows, 500000);
+  EXPECT_EQ(defaults->config.limits.query_memory_limit_mb, 0);
+  CommandLine flags;
+  flags.config_path = WriteToml("[limits]\nmax_answer_bytes = 1000\nquery_memory_limit_mb = 512\n");
+  auto loaded = Load(flags, {"KALAMDB_LIMITS_MAX_WRITE_ROWS=7"});
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_TRUE(loaded->warnings.empty());
+  EXPECT_EQ(loaded->config.limits.max_answer_bytes, 1000);
+  EXPECT_EQ(loaded->config.limits.max_write_rows, 7);
+  EXPECT_EQ(loaded->config.limits.query_memory_limit_mb, 512);
+  auto bad = Load(CommandLine{}, {"KALAMDB_LIMITS_MAX_WRITE_ROWS=0"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr("limits.max_write_rows"));
+}
+
 TEST_F(ConfigLoaderTest, UnknownKeysWarn) {
   CommandLine flags;
   flags.config_path = WriteToml("[server]\ncolour = \"blue\"\n[mystery]\nx = 1\n[later_feature]\n");

@@ -70,7 +70,8 @@ Result<std::unique_ptr<TableStore>> TableStore::Open(store::StorageBackend& back
 }
 
 Result<std::vector<SeqId>> TableStore::Insert(const TableDefinition& def, std::string_view scope,
-                                              const std::vector<std::vector<duckdb::Value>>& rows) {
+                                              const std::vector<std::vector<duckdb::Value>>& rows,
+                                              const WriteCheck& check) {
   const auto pk_index = def.PrimaryKeyIndex();
   store::WriteBatch batch;
   std::vector<SeqId> seqs;
@@ -79,6 +80,7 @@ Result<std::vector<SeqId>> TableStore::Insert(const TableDefinition& def, std::s
   std::unique_lock lock(write_mu_);
   std::unordered_set<std::string> batch_keys;
   for (const auto& values : rows) {
+    if (check && seqs.size() % 1024 == 1023) KALAM_RETURN_IF_ERROR(check());
     std::string index_key;
     if (pk_index) {
       const duckdb::Value& pk = values[*pk_index];
@@ -108,6 +110,7 @@ Result<std::vector<SeqId>> TableStore::Insert(const TableDefinition& def, std::s
     seqs.push_back(seq);
   }
   if (!seqs.empty()) batch.Put(Partition::kMeta, kSeqHighWaterKey, SeqHighWater(seqs.back()));
+  if (check) KALAM_RETURN_IF_ERROR(check());
   KALAM_RETURN_IF_ERROR(backend_.Write(batch));
   ChangeSink* sink = sink_.load(std::memory_order_acquire);
   if (sink != nullptr && !seqs.empty() && sink->Wants(def.number, scope)) {
@@ -130,7 +133,8 @@ void TableStore::AtCommitPoint(const std::function<void(SeqId)>& fn) {
 }
 
 Result<size_t> TableStore::WriteVersions(const TableDefinition& def, std::string_view scope,
-                                         const std::vector<RowChange>& changes, bool deleted) {
+                                         const std::vector<RowChange>& changes, bool deleted,
+                                         const WriteCheck& check) {
   const auto pk_index = def.PrimaryKeyIndex();
   store::WriteBatch batch;
   std::string row_bytes;
@@ -148,6 +152,7 @@ Result<size_t> TableStore::WriteVersions(const TableDefinition& def, std::string
   std::vector<Written> published;
   std::unordered_set<SeqId> replaced;
   for (const RowChange& change : changes) {
+    if (check && (&change - changes.data()) % 1024 == 1023) KALAM_RETURN_IF_ERROR(check());
     // The index knows the newest version of every identity, whether it is still in the hot
     // tier or was flushed to Parquet.
     const std::string index_key = pk_index ? IndexKey(def, scope, change.values[*pk_index])
@@ -183,6 +188,7 @@ Result<size_t> TableStore::WriteVersions(const TableDefinition& def, std::string
   }
   if (written == 0) return written;
   batch.Put(Partition::kMeta, kSeqHighWaterKey, SeqHighWater(last));
+  if (check) KALAM_RETURN_IF_ERROR(check());
   KALAM_RETURN_IF_ERROR(backend_.Write(batch));
   if (publish) {
     std::vector<CommittedChange> out(published.size());
@@ -207,13 +213,13 @@ Result<size_t> TableStore::WriteVersions(const TableDefinition& def, std::string
 }
 
 Result<size_t> TableStore::Update(const TableDefinition& def, std::string_view scope,
-                                  const std::vector<RowChange>& changes) {
-  return WriteVersions(def, scope, changes, /*deleted=*/false);
+                                  const std::vector<RowChange>& changes, const WriteCheck& check) {
+  return WriteVersions(def, scope, changes, /*deleted=*/false, check);
 }
 
 Result<size_t> TableStore::Delete(const TableDefinition& def, std::string_view scope,
-                                  const std::vector<RowChange>& changes) {
-  return WriteVersions(def, scope, changes, /*deleted=*/true);
+                                  const std::vector<RowChange>& changes, const WriteCheck& check) {
+  return WriteVersions(def, scope, changes, /*deleted=*/true, check);
 }
 
 Result<std::optional<SeqId>> TableStore::FindByPrimaryKey(const TableDefinition& def, std::string_view scope,

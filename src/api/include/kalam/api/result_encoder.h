@@ -1,5 +1,8 @@
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,8 +18,12 @@ namespace kalam::api {
 // ---- SQL endpoint bodies (PROTOCOL.md §3.3, §3.4). Every function appends to `*out`.
 
 // {"status":"success","took":<ms, 3 decimals>,"results":[...]}: one object per statement result,
-// rows encoded per PROTOCOL.md §4. `outcome` must be ok().
-void EncodeSqlSuccess(const core::ExecutionOutcome& outcome, double took_ms, std::string* out);
+// rows encoded per PROTOCOL.md §4. `outcome` must be ok(). limits.max_answer_bytes: once the
+// body passes `max_bytes`, encoding stops (at most one chunk of rows later) and the error to
+// answer instead is returned, naming the statement whose rows crossed the limit; `*out` then
+// holds a partial body for the caller to discard.
+std::optional<ApiError> EncodeSqlSuccess(const core::ExecutionOutcome& outcome, double took_ms, std::string* out,
+                                         uint64_t max_bytes = UINT64_MAX);
 
 // {"status":"error","results":[],"took":<ms>,"error":{"code":..,"message":..[,"details":..]}}.
 void EncodeSqlError(const ApiError& error, double took_ms, std::string* out);
@@ -29,7 +36,10 @@ ApiError ErrorFromOutcome(const core::ExecutionOutcome& outcome, bool caller_is_
 
 // One statement's result object: {"schema":[..],"rows":[..],"row_count":N,"as_user":..
 // [,"truncated":true]} for row results, {"row_count":N,"message":..,"as_user":..} otherwise.
-void EncodeStatementResult(const core::StatementResult& result, JsonWriter& writer);
+// Returns false, leaving the object unfinished, when the writer's output grows past
+// `max_out_size` bytes while rows are written.
+bool EncodeStatementResult(const core::StatementResult& result, JsonWriter& writer,
+                           size_t max_out_size = SIZE_MAX);
 
 // Turns DuckDB vectors into JSON row arrays per PROTOCOL.md §4. Chooses one encoder per column
 // when built (from the column's DuckDB type and, for masking, its name), then writes each chunk

@@ -18,6 +18,15 @@ struct EngineConfig {
   uint32_t stream_default_ttl_seconds = 10;
   uint32_t stream_default_max_buffer = 10000;
   uint64_t max_result_rows = 100000;
+  // Bytes the row results of one request may encode to (limits.max_answer_bytes): a larger
+  // answer fails while its rows are collected, before it is built.
+  uint64_t max_answer_bytes = 64ull << 20;
+  // Rows one INSERT, UPDATE or DELETE may write (limits.max_write_rows); more fail the
+  // statement before anything is written.
+  uint64_t max_write_rows = 500000;
+  // DuckDB's memory limit in bytes (limits.query_memory_limit_mb); 0 = a quarter of the
+  // memory available to the process.
+  uint64_t query_memory_limit_bytes = 0;
   // RocksDB write-ahead log sync per write ("durable") instead of OS-buffered ("async").
   bool sync_writes = false;
   // A statement running longer is interrupted (limits.statement_timeout_secs).

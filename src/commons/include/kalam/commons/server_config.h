@@ -71,6 +71,9 @@ struct ServerConfig {
     int64_t max_concurrent_statements_per_user = 2;
     int64_t max_queued_statements_per_user = 32;
     int64_t max_queued_statements = 4096;
+    int64_t max_answer_bytes = 67108864;
+    int64_t max_write_rows = 500000;
+    int64_t query_memory_limit_mb = 0;  // 0 = a quarter of the available memory
   } limits;
   struct WebSocket {
     int64_t client_timeout_secs = 10;

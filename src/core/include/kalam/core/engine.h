@@ -63,6 +63,10 @@ class Engine {
                                            const std::vector<duckdb::Value>& params = {});
 
   const EngineConfig& config() const;
+  // Hands memory that freed allocations left cached (DuckDB's jemalloc, glibc's heap) back to
+  // the system; costs milliseconds to a second. Execute calls it after heavy statements; the
+  // api calls it once it has dropped a large answer (the rows outlive Execute).
+  static void ReleaseFreeMemory();
   // Routes FLUSH statements to a job manager (which must outlive the engine or be detached
   // with nullptr first). Without one, flushes run inline.
   void SetJobSubmitter(JobSubmitter* jobs);

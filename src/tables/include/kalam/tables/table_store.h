@@ -37,6 +37,11 @@ struct RowChange {
 // and primary-key checks cannot race. Thread-safe.
 class TableStore {
  public:
+  // Asked while a write batch is built (every 1024 rows) and once more just before it
+  // commits; a failure abandons the batch, so nothing is written, and is returned. The
+  // statement timeout uses it to cover the write phase.
+  using WriteCheck = std::function<Status()>;
+
   // `backend` and `seq` must outlive the store. Restores the `_seq` high-water mark.
   static Result<std::unique_ptr<TableStore>> Open(store::StorageBackend& backend, SeqGenerator& seq);
 
@@ -44,12 +49,14 @@ class TableStore {
   // Enforces primary-key uniqueness against stored rows and within `rows`. Returns the `_seq`
   // of each row, in order.
   Result<std::vector<SeqId>> Insert(const TableDefinition& def, std::string_view scope,
-                                    const std::vector<std::vector<duckdb::Value>>& rows);
+                                    const std::vector<std::vector<duckdb::Value>>& rows, const WriteCheck& check = {});
   // Writes new versions; a change whose row was modified concurrently is applied to the
   // newest version (primary-key tables) or skipped (tables without one). Returns rows written.
-  Result<size_t> Update(const TableDefinition& def, std::string_view scope, const std::vector<RowChange>& changes);
+  Result<size_t> Update(const TableDefinition& def, std::string_view scope, const std::vector<RowChange>& changes,
+                        const WriteCheck& check = {});
   // Writes tombstones carrying the given (last) values. Returns rows deleted.
-  Result<size_t> Delete(const TableDefinition& def, std::string_view scope, const std::vector<RowChange>& changes);
+  Result<size_t> Delete(const TableDefinition& def, std::string_view scope, const std::vector<RowChange>& changes,
+                        const WriteCheck& check = {});
 
   // `_seq` of the newest hot version (tombstones included) of the row whose primary key is
   // `pk` (coerced to the key column's type), as of `snapshot`; nullopt when there is none.
@@ -98,7 +105,7 @@ class TableStore {
  private:
   TableStore(store::StorageBackend& backend, SeqGenerator& seq) : backend_(backend), seq_(seq) {}
   Result<size_t> WriteVersions(const TableDefinition& def, std::string_view scope,
-                               const std::vector<RowChange>& changes, bool deleted);
+                               const std::vector<RowChange>& changes, bool deleted, const WriteCheck& check);
 
   // Hands the committed batch to the sink (under write_mu_).
   void Publish(const TableDefinition& def, std::string_view scope, std::span<const CommittedChange> changes);
