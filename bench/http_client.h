@@ -10,7 +10,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <sys/time.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cctype>
 #include <cerrno>
 #include <cstdint>
@@ -27,6 +30,7 @@ struct Response {
   int status = 0;  // 0 = transport failure
   std::string body;
   uint64_t body_bytes = 0;  // also counted when the body was discarded
+  bool timed_out = false;   // no answer within the connection's timeout (the connection is closed)
 };
 
 class Connection {
@@ -50,12 +54,21 @@ class Connection {
     return {0, "connection closed by server"};
   }
 
+  // Gives up on an answer after `timeout` without progress (0 = wait forever); from the next
+  // connect on. A request that timed out is not retried (it may have been executed).
+  void set_timeout(std::chrono::milliseconds timeout) { timeout_ = timeout; }
+
   bool Connect() {
     Close();
     fd_ = socket(AF_INET, SOCK_STREAM, 0);
     if (fd_ < 0) return false;
     int one = 1;
     setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (timeout_.count() > 0) {
+      const timeval tv{static_cast<time_t>(timeout_.count() / 1000), static_cast<suseconds_t>(timeout_.count() % 1000 * 1000)};
+      setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+      setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(port_));
@@ -72,6 +85,14 @@ class Connection {
     if (fd_ >= 0) close(fd_);
     fd_ = -1;
     buffer_.clear();
+    timed_out_ = false;
+  }
+
+  Response TimedOut() {
+    Close();
+    Response r{0, "timed out after " + std::to_string(timeout_.count()) + " ms"};
+    r.timed_out = true;
+    return r;
   }
 
   Response TryRoundTrip(const std::string& request, bool keep_body, bool* nothing_read) {
@@ -80,6 +101,7 @@ class Connection {
       const ssize_t n = send(fd_, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
       if (n <= 0) {
         if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return TimedOut();
         *nothing_read = true;
         return {0, "send failed: " + std::string(strerror(errno))};
       }
@@ -88,6 +110,7 @@ class Connection {
     size_t header_end;
     while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
       if (!ReadMore()) {
+        if (timed_out_) return TimedOut();
         *nothing_read = buffer_.empty();
         Close();
         return {0, "connection closed while reading the answer"};
@@ -126,6 +149,7 @@ class Connection {
                     : has_length ? ReadBody(content_length, keep_body, &r)
                                  : false;
     if (!ok) {
+      if (timed_out_) return TimedOut();
       Close();
       return {0, has_length || chunked ? "connection closed in the body" : "answer without Content-Length"};
     }
@@ -180,6 +204,7 @@ class Connection {
         return true;
       }
       if (n < 0 && errno == EINTR) continue;
+      timed_out_ = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
       return false;
     }
   }
@@ -187,7 +212,9 @@ class Connection {
   std::string host_;
   int port_;
   int fd_ = -1;
-  std::string buffer_;  // bytes read but not consumed yet
+  std::chrono::milliseconds timeout_{0};
+  bool timed_out_ = false;  // the last ReadMore failed on the timeout
+  std::string buffer_;      // bytes read but not consumed yet
 };
 
 // `POST /v1/api/sql` requests with a fixed Authorization header value ("Basic ..." or

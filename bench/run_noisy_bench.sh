@@ -13,6 +13,8 @@
 #   --duration S         measured seconds of the noisy run per server (default 60)
 #   --warmup S           seconds of noise before the measured window (default 5)
 #   --quiet-duration S   measured seconds of the no-noise INSERT run (default 10; 0 skips it)
+#   --alone-duration S   measured seconds of a bench_noisy run without noise, before the noisy one,
+#                        so the machine's own jitter can be told from the noise's (default 15; 0 skips it)
 #   after --, options passed to bench_noisy as they are (e.g. --statements 8 --auth-clients 0)
 # Env: BUILD_DIR (default build/release) for the load tools. Build first:
 #   cmake --build build/release --target bench_noisy bench_http_load kalamdb-server
@@ -32,6 +34,7 @@ SERVER="$BUILD_DIR/kalamdb-server"
 DURATION=60
 WARMUP=5
 QUIET_DURATION=10
+ALONE_DURATION=15
 NOISY_ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -40,8 +43,9 @@ while [[ $# -gt 0 ]]; do
     --duration) DURATION="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
     --quiet-duration) QUIET_DURATION="$2"; shift 2 ;;
+    --alone-duration) ALONE_DURATION="$2"; shift 2 ;;
     --) shift; NOISY_ARGS=("$@"); break ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 64 ;;
   esac
 done
@@ -69,7 +73,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 echo "# machine: $(nproc) CPU(s), $(uname -sr), load average $(cut -d' ' -f1-3 /proc/loadavg); $(date -u '+%F %H:%M UTC')"
-echo "# noisy run: ${DURATION}s measured after ${WARMUP}s of noise; no-noise INSERT: ${QUIET_DURATION}s"
+echo "# noisy run: ${DURATION}s measured after ${WARMUP}s of noise; no-noise INSERT: ${QUIET_DURATION}s; victim alone: ${ALONE_DURATION}s"
 
 STATUS=0
 declare -A FIGURE  # FIGURE[label:key] = value
@@ -88,6 +92,16 @@ for i in "${!LABELS[@]}"; do
     FIGURE[$label:quiet_insert_p50_us]="$(echo "$out" | sed -n 's/.*latency us: p50 \([0-9]*\).*/\1/p')"
     FIGURE[$label:quiet_insert_p99_us]="$(echo "$out" | sed -n 's/.*latency us:.* p99 \([0-9]*\) .*/\1/p')"
   fi
+  if [[ "$ALONE_DURATION" != 0 ]]; then
+    echo "# the victim alone (no noise):"
+    out="$("$NOISY" --port "$KALAM_SERVER_PORT" --admin-password bench123 --server-pid "$KALAM_SERVER_PID" \
+      --duration "$ALONE_DURATION" --warmup 0 "${NOISY_ARGS[@]}" --statements 0 --auth-clients 0)" || STATUS=1
+    echo "$out"
+    for pair in $(echo "$out" | sed -n 's/^summary: //p'); do
+      FIGURE[$label:alone_${pair%%=*}]="${pair#*=}"
+    done
+  fi
+  echo "# with the noise:"
   out="$("$NOISY" --port "$KALAM_SERVER_PORT" --admin-password bench123 --server-pid "$KALAM_SERVER_PID" \
     --duration "$DURATION" --warmup "$WARMUP" "${NOISY_ARGS[@]}")" || STATUS=1
   echo "$out"
@@ -105,9 +119,11 @@ done
 
 echo
 echo "######## summary (victim = the other user; latencies in µs, open loop from the scheduled time)"
-KEYS=(quiet_insert_p50_us quiet_insert_p99_us insert_p50_us insert_p99_us insert_errors select_p50_us select_p99_us
-      health_p50_us health_p99_us health_max_us delivery_p50_us delivery_p99_us delivery_lost ws_dropped rss_max_mb
-      server_survived)
+# *_failed = errors + timed out + never sent (see bench_noisy's header).
+KEYS=(quiet_insert_p50_us quiet_insert_p99_us alone_insert_p50_us alone_insert_p99_us alone_delivery_p99_us
+      alone_health_p99_us insert_p50_us insert_p99_us insert_failed select_p50_us select_p99_us
+      select_failed health_p50_us health_p99_us health_max_us health_failed delivery_p50_us delivery_p99_us
+      delivery_lost ws_dropped rss_max_mb server_survived)
 header="$(printf '%-22s' metric)"
 for label in "${LABELS[@]}"; do header+="$(printf ' %14s' "$label")"; done
 [[ ${#LABELS[@]} == 2 ]] && header+="$(printf ' %14s' 'server/baseline')"
@@ -121,5 +137,5 @@ for key in "${KEYS[@]}"; do
   fi
   echo "$line"
 done
-echo "goal (server): insert_p99_us <= 5000 with insert_errors 0, ws_dropped 0; quiet_insert_p50_us at most 10 µs above the baseline's"
+echo "goal (server): insert_p99_us <= 5000 with insert_failed 0, ws_dropped 0; quiet_insert_p50_us at most 10 µs above the baseline's"
 exit "$STATUS"
