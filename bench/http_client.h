@@ -42,7 +42,8 @@ class Connection {
 
   // Sends `request` (complete, headers and body) and reads one answer. Reconnects once when a
   // kept-alive connection turns out to be closed before anything was read. With keep_body false
-  // the body is read and counted but not kept (answers of hundreds of MB).
+  // the body is read and counted but only its first kDiscardKeeps bytes are kept (answers of
+  // hundreds of MB; the start of an error body still tells what went wrong).
   Response RoundTrip(const std::string& request, bool keep_body = true) {
     for (int attempt = 0; attempt < 2; ++attempt) {
       if (fd_ < 0 && !Connect()) return {0, "connect failed: " + std::string(strerror(errno))};
@@ -162,7 +163,8 @@ class Connection {
     while (n > 0) {
       if (buffer_.empty() && !ReadMore()) return false;
       const size_t take = std::min(n, buffer_.size());
-      if (keep_body) r->body.append(buffer_, 0, take);
+      const size_t keep = keep_body ? take : std::min(take, kDiscardKeeps - std::min(kDiscardKeeps, r->body.size()));
+      r->body.append(buffer_, 0, keep);
       buffer_.erase(0, take);
       r->body_bytes += take;
       n -= take;
@@ -208,6 +210,8 @@ class Connection {
       return false;
     }
   }
+
+  static constexpr size_t kDiscardKeeps = 4096;
 
   std::string host_;
   int port_;

@@ -15,12 +15,8 @@
 //                        [--mode insert|select200|select] [--sql "SELECT ..."]
 //                        [--table bench.messages] [--server-pid PID]
 // Exit status: 0 ok; 1 setup failed, errors during the run or the row-count check failed; 64 usage.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>

@@ -10,6 +10,7 @@
 //  - --auth-clients clients send wrong passwords, continuously: half as Basic credentials on
 //    `POST /v1/api/sql`, half as `POST /v1/api/auth/login`. Every attempt names a user that does
 //    not exist (ghost_<client>_<n>), so no lockout makes later attempts cheap.
+//  Noise clients that get 429 or 503 wait --noise-backoff-ms (default 100) before the next request.
 // What is measured, for user nb_victim (Bearer token, so the failed logins' per-IP auth budget
 // does not apply to it), in open loop (latency counts from the scheduled send time, so a stall
 // delays every request queued behind it; one connection per stream):
@@ -38,6 +39,7 @@
 //                    [--statements 16] [--auth-clients 40] [--scan-range 2000000000]
 //                    [--table-rows 500000] [--answer-rows 10000] [--answer-bytes 10000]
 //                    [--insert-rate 100] [--select-rate 20] [--health-rate 20] [--idle-ws 8]
+//                    [--request-timeout 10] [--noise-backoff-ms 100]
 // --statements 0 --auth-clients 0 measures the victim alone.
 // Exit status: 0 the run completed (goals met or not: see the `goal` lines); 1 setup failed; 64 usage.
 #include <sys/prctl.h>
@@ -109,6 +111,7 @@ struct Options {
   double health_rate = 20;
   int idle_ws = 8;
   double request_timeout_s = 10;
+  int noise_backoff_ms = 100;
 };
 
 [[noreturn]] void Usage(const char* message) {
@@ -118,7 +121,7 @@ struct Options {
           "                   [--duration 60] [--warmup 5] [--drain 5] [--statements 16] [--auth-clients 40]\n"
           "                   [--scan-range N] [--table-rows N] [--answer-rows N] [--answer-bytes N]\n"
           "                   [--insert-rate 100] [--select-rate 20] [--health-rate 20] [--idle-ws 8]\n"
-          "                   [--request-timeout 10]\n");
+          "                   [--request-timeout 10] [--noise-backoff-ms 100]\n");
   exit(64);
 }
 
@@ -151,6 +154,7 @@ Options ParseOptions(int argc, char** argv) {
     else if (arg == "--health-rate") o.health_rate = double_value();
     else if (arg == "--idle-ws") o.idle_ws = static_cast<int>(int_value());
     else if (arg == "--request-timeout") o.request_timeout_s = double_value();
+    else if (arg == "--noise-backoff-ms") o.noise_backoff_ms = static_cast<int>(int_value());
     else if (arg == "--help" || arg == "-h") Usage(nullptr);
     else Usage(("unknown option " + std::string(arg)).c_str());
   }
@@ -160,6 +164,7 @@ Options ParseOptions(int argc, char** argv) {
   if (o.scan_range < 1 || o.table_rows < 0 || o.answer_rows < 1 || o.answer_bytes < 1) Usage("sizes must be >= 1");
   if (o.insert_rate <= 0 || o.select_rate <= 0 || o.health_rate <= 0) Usage("rates must be > 0");
   if (o.request_timeout_s <= 0) Usage("--request-timeout must be > 0");
+  if (o.noise_backoff_ms < 0) Usage("--noise-backoff-ms must be >= 0");
   return o;
 }
 
@@ -297,7 +302,9 @@ class NoiseStats {
   std::string first_error_;
 };
 
-// Sends `make(n)` for n = 0, 1, ... until `stop`, recording each answer.
+// Sends `make(n)` for n = 0, 1, ... until `stop`, recording each answer. After a refusal (429,
+// 503) it waits --noise-backoff-ms, as a client honouring Retry-After would (shorter than asked):
+// without that, refusals answered in microseconds turn the noise into a loopback request flood.
 void NoiseLoop(const Options& o, const std::atomic<bool>& stop, NoiseStats& stats,
                const std::function<std::string(uint64_t)>& make, bool keep_body) {
   Connection conn(o.host, o.port);
@@ -306,6 +313,7 @@ void NoiseLoop(const Options& o, const std::atomic<bool>& stop, NoiseStats& stat
     const Response r = conn.RoundTrip(make(n), keep_body);
     stats.Record(r, MicrosSince(t0, Clock::now()));
     if (r.status == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));  // server gone: do not spin
+    if (r.status == 429 || r.status == 503) std::this_thread::sleep_for(std::chrono::milliseconds(o.noise_backoff_ms));
   }
 }
 
