@@ -640,9 +640,10 @@ int main(int argc, char** argv) {
   std::sort(delivery.begin(), delivery.end());
   std::sort(from_send.begin(), from_send.end());
   const size_t lost = tracker.missing();
-  printf("   %-28s n=%zu of %zu acknowledged, %zu lost, %" PRIu64 " duplicates, %" PRIu64
+  printf("   %-28s n=%zu of %zu acknowledged, %zu lost, %" PRIu64 " duplicates, %" PRIu64 " unknown k, %" PRIu64
          " before the ack; us p50 %" PRId64 "  p90 %" PRId64 "  p99 %" PRId64 "  max %" PRId64 "\n",
-         "delivery (ack -> change)", delivery.size(), tracker.acked_count(), lost, tracker.duplicates.load(), before_ack,
+         "delivery (ack -> change)", delivery.size(), tracker.acked_count(), lost, tracker.duplicates.load(),
+         tracker.unknown.load(), before_ack,
          Percentile(delivery, 50), Percentile(delivery, 90), Percentile(delivery, 99),
          delivery.empty() ? int64_t{0} : delivery.back());
   printf("   %-28s us p50 %" PRId64 "  p90 %" PRId64 "  p99 %" PRId64 "  max %" PRId64 "\n",
