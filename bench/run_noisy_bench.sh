@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Noisy-neighbour benchmark (issue 9): for each server binary given, starts it on a free loopback
 # port with a temporary data directory, measures the single-client INSERT with no noise
-# (bench_http_load, closed loop), then runs bench_noisy (one user's heavy statements and a stream
-# of wrong-password logins against another user's INSERT, SELECT, /health and WebSocket delivery),
+# (bench_http_load, closed loop), then bench_noisy without noise (the victim alone) and with it
+# (one user's heavy statements and a stream of wrong-password logins against another user's
+# INSERT, SELECT, /health and WebSocket delivery),
 # stops it, and finally prints one table with every server side by side and the ratio new/baseline.
 # Everything it starts is stopped on exit, also on Ctrl+C or an error.
 #
 # Usage: bench/run_noisy_bench.sh [--baseline OLD_SERVER] [--server NEW_SERVER] [--duration S]
-#                                 [--warmup S] [--quiet-duration S] [-- bench_noisy options...]
+#                                 [--warmup S] [--quiet-duration S] [--alone-duration S]
+#                                 [-- bench_noisy options...]
 #   --baseline PATH      the server binary to compare against (e.g. /work/wt/bench-baseline/kalamdb-server)
 #   --server PATH        the server binary under test (default $BUILD_DIR/kalamdb-server)
 #   --duration S         measured seconds of the noisy run per server (default 60)
@@ -45,7 +47,7 @@ while [[ $# -gt 0 ]]; do
     --quiet-duration) QUIET_DURATION="$2"; shift 2 ;;
     --alone-duration) ALONE_DURATION="$2"; shift 2 ;;
     --) shift; NOISY_ARGS=("$@"); break ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 64 ;;
   esac
 done
