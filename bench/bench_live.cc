@@ -90,7 +90,9 @@
 #include <thread>
 #include <vector>
 
+#include "http_client.h"
 #include "load_tool_util.h"
+#include "ws_client.h"
 
 namespace {
 
@@ -99,8 +101,15 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
-using kalam::bench::Base64;
+using kalam::bench::AsInt;
+using kalam::bench::BasicAuthorization;
+using kalam::bench::OpenWs;
+using kalam::bench::Parse;
+using kalam::bench::StrField;
+using kalam::bench::SubscribeMessage;
+using kalam::bench::WsStream;
 using kalam::bench::JsonQuote;
+using kalam::bench::Percentile;
 using kalam::bench::ProcessCpuMicros;
 using kalam::bench::ProcessRssBytes;
 using kalam::bench::SelfCpuMicros;
@@ -313,38 +322,11 @@ void RaiseFdLimit() {
   }
 }
 
-// Percentiles over a sorted vector (nearest rank).
-int64_t Percentile(const std::vector<int64_t>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  const size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * sorted.size()));
-  return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
-}
-
 void PrintLatencies(const char* label, std::vector<int64_t> us) {
   std::sort(us.begin(), us.end());
   printf("   %s us (n=%zu): p50 %" PRId64 "  p90 %" PRId64 "  p99 %" PRId64 "  p99.9 %" PRId64 "  max %" PRId64 "\n",
          label, us.size(), Percentile(us, 50), Percentile(us, 90), Percentile(us, 99), Percentile(us, 99.9),
          us.empty() ? 0 : us.back());
-}
-
-// A JSON string or integer value as int64 (BIGINT values are JSON strings, §4).
-std::optional<int64_t> AsInt(simdjson::dom::element e) {
-  int64_t v = 0;
-  if (e.get(v) == simdjson::SUCCESS) return v;
-  std::string_view s;
-  if (e.get(s) == simdjson::SUCCESS && !s.empty()) {
-    char* end = nullptr;
-    const std::string copy(s);
-    const long long parsed = std::strtoll(copy.c_str(), &end, 10);
-    if (end && *end == '\0') return parsed;
-  }
-  return std::nullopt;
-}
-
-std::string_view StrField(simdjson::dom::element e, std::string_view key) {
-  std::string_view s;
-  if (e[key].get(s) != simdjson::SUCCESS) return {};
-  return s;
 }
 
 // Keeps one connection's messages at most floor(rate) within any one-second interval (so also
@@ -381,7 +363,7 @@ struct SqlResponse {
 class SqlClient {
  public:
   explicit SqlClient(const Options& o)
-      : host_(o.host), port_(o.port), authorization_("Basic " + Base64(o.user + ":" + o.password)) {}
+      : host_(o.host), port_(o.port), authorization_(BasicAuthorization(o.user, o.password)) {}
 
   SqlResponse Run(const std::string& sql) {
     http::request<http::string_body> req{http::verb::post, "/v1/api/sql", 11};
@@ -474,71 +456,6 @@ bool InsertRowsAs(const Options& o, SqlClient& sql, const std::string& user, con
 }
 
 // ---- WebSocket connections ------------------------------------------------------------------------
-
-using WsStream = websocket::stream<beast::tcp_stream>;
-
-thread_local simdjson::dom::parser tls_parser;
-
-// Parses a server message; the element stays valid until the next Parse on this thread.
-std::optional<simdjson::dom::element> Parse(std::string_view text) {
-  simdjson::padded_string padded(text);
-  auto result = tls_parser.parse(padded);
-  if (result.error() != simdjson::SUCCESS) return std::nullopt;
-  return result.value_unsafe();
-}
-
-// Opens a WebSocket on `executor` (Basic auth at the upgrade) and reads the server's first
-// message synchronously (it must be auth_success). Refused upgrades with 429/503 (auth rate,
-// connection limits) are retried after 1 s, up to `max_attempts` times.
-std::unique_ptr<WsStream> OpenWs(const net::any_io_executor& executor, const Options& o, const std::string& user,
-                                 const std::string& password, std::string* error, int max_attempts = 120) {
-  const std::string authorization = "Basic " + Base64(user + ":" + password);
-  for (int attempt = 1;; ++attempt) {
-    auto ws = std::make_unique<WsStream>(executor);
-    beast::error_code ec;
-    auto& tcp_layer = beast::get_lowest_layer(*ws);
-    tcp_layer.socket().connect(tcp::endpoint(net::ip::make_address(o.host), static_cast<uint16_t>(o.port)), ec);
-    if (ec) {
-      *error = "connect: " + ec.message();
-      return nullptr;
-    }
-    tcp_layer.socket().set_option(tcp::no_delay(true), ec);
-    websocket::stream_base::timeout timeouts = websocket::stream_base::timeout::suggested(beast::role_type::client);
-    timeouts.idle_timeout = websocket::stream_base::none();
-    timeouts.keep_alive_pings = false;
-    ws->set_option(timeouts);
-    ws->set_option(websocket::stream_base::decorator(
-        [&authorization](websocket::request_type& req) { req.set(http::field::authorization, authorization); }));
-    ws->read_message_max(64 * 1024 * 1024);
-    websocket::response_type res;
-    res.result(0u);
-    ws->handshake(res, o.host + ":" + std::to_string(o.port), "/v1/ws", ec);
-    if (ec) {
-      const unsigned status = res.result_int();
-      *error =
-          status ? "upgrade refused: HTTP " + std::to_string(status) + " " + res.body() : "handshake: " + ec.message();
-      if ((status == 429 || status == 503) && attempt < max_attempts) {
-        std::this_thread::sleep_for(std::chrono::seconds(1));
-        continue;
-      }
-      return nullptr;
-    }
-    ws->text(true);
-    beast::flat_buffer first;
-    ws->read(first, ec);
-    if (ec) {
-      *error = "reading auth_success: " + ec.message();
-      return nullptr;
-    }
-    const std::string text = beast::buffers_to_string(first.data());
-    auto msg = Parse(text);
-    if (!msg || StrField(*msg, "type") != "auth_success") {
-      *error = "expected auth_success, got " + text;
-      return nullptr;
-    }
-    return ws;
-  }
-}
 
 class LiveConn;
 
@@ -711,7 +628,7 @@ bool OpenAll(const Options& o, IoPool& pool, const std::shared_ptr<Sink>& sink, 
     threads.emplace_back([&] {
       for (size_t i; !failed && (i = next++) < users.size();) {
         std::string error;
-        auto ws = OpenWs(pool.NewStrand(), o, users[i], UserPassword(users[i]), &error);
+        auto ws = OpenWs(pool.NewStrand(), o.host, o.port, BasicAuthorization(users[i], UserPassword(users[i])), &error);
         if (!ws) {
           failed = true;
           std::lock_guard<std::mutex> lock(mu);
@@ -732,12 +649,6 @@ bool OpenAll(const Options& o, IoPool& pool, const std::shared_ptr<Sink>& sink, 
   const double s = std::chrono::duration<double>(Clock::now() - t0).count();
   printf("   setup: %zu WebSocket(s) open and authenticated in %.1f s (%.0f/s)\n", users.size(), s, users.size() / s);
   return true;
-}
-
-std::string SubscribeMessage(const std::string& id, const std::string& sql, const std::string& options_json = "") {
-  std::string msg = "{\"type\":\"subscribe\",\"subscription\":{\"id\":" + JsonQuote(id) + ",\"sql\":" + JsonQuote(sql);
-  if (!options_json.empty()) msg += ",\"options\":" + options_json;
-  return msg + "}}";
 }
 
 // Sends conn->subs subscribe messages on every connection, round by round, at most msg_rate per
@@ -1334,7 +1245,7 @@ bool Unsubscribe(LiveConn& conn, QueueSink& sink, Pacer& pacer, const std::strin
 std::shared_ptr<LiveConn> OpenOne(const Options& o, IoPool& pool, const std::shared_ptr<Sink>& sink,
                                   const std::string& user) {
   std::string error;
-  auto ws = OpenWs(pool.NewStrand(), o, user, UserPassword(user), &error);
+  auto ws = OpenWs(pool.NewStrand(), o.host, o.port, BasicAuthorization(user, UserPassword(user)), &error);
   if (!ws) {
     fprintf(stderr, "bench_live: WebSocket for %s: %s\n", user.c_str(), error.c_str());
     return nullptr;

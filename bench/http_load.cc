@@ -15,12 +15,8 @@
 //                        [--mode insert|select200|select] [--sql "SELECT ..."]
 //                        [--table bench.messages] [--server-pid PID]
 // Exit status: 0 ok; 1 setup failed, errors during the run or the row-count check failed; 64 usage.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -43,12 +39,16 @@
 #include <thread>
 #include <vector>
 
+#include "http_client.h"
 #include "load_tool_util.h"
 
 namespace {
 
-using kalam::bench::Base64;
-using kalam::bench::JsonQuote;
+using kalam::bench::BasicAuthorization;
+using kalam::bench::Connection;
+using kalam::bench::Percentile;
+using kalam::bench::RequestBuilder;
+using kalam::bench::Response;
 using kalam::bench::ProcessCpuMicros;
 using kalam::bench::SelfCpuMicros;
 using Clock = std::chrono::steady_clock;
@@ -134,162 +134,6 @@ const char* ModeName(Mode mode) {
   }
   return "?";
 }
-
-// ---- A minimal blocking HTTP/1.1 client ----------------------------------------------------
-
-struct Response {
-  int status = 0;  // 0 = transport failure
-  std::string body;
-};
-
-// One keep-alive connection. Requests are written with one send() and answers are read with
-// Content-Length framing (what kalamdb-server sends). Not thread-safe: one per client thread.
-class Connection {
- public:
-  Connection(std::string host, int port) : host_(std::move(host)), port_(port) {}
-  ~Connection() { Close(); }
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
-
-  // Sends `request` (complete, headers and body) and reads one answer. Reconnects once when a
-  // kept-alive connection turns out to be closed before anything was read.
-  Response RoundTrip(const std::string& request) {
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      if (fd_ < 0 && !Connect()) return {0, "connect failed: " + std::string(strerror(errno))};
-      bool nothing_read = false;
-      Response r = TryRoundTrip(request, &nothing_read);
-      if (r.status != 0 || !nothing_read) return r;
-      Close();
-    }
-    return {0, "connection closed by server"};
-  }
-
-  bool Connect() {
-    Close();
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd_ < 0) return false;
-    int one = 1;
-    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port_));
-    if (inet_pton(AF_INET, host_.c_str(), &addr.sin_addr) != 1 ||
-        connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      Close();
-      return false;
-    }
-    return true;
-  }
-
- private:
-  void Close() {
-    if (fd_ >= 0) close(fd_);
-    fd_ = -1;
-    buffer_.clear();
-  }
-
-  Response TryRoundTrip(const std::string& request, bool* nothing_read) {
-    size_t sent = 0;
-    while (sent < request.size()) {
-      const ssize_t n = send(fd_, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) {
-        if (n < 0 && errno == EINTR) continue;
-        *nothing_read = true;
-        return {0, "send failed: " + std::string(strerror(errno))};
-      }
-      sent += static_cast<size_t>(n);
-    }
-    // Headers.
-    size_t header_end;
-    while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
-      if (!ReadMore()) {
-        *nothing_read = buffer_.empty();
-        Close();
-        return {0, "connection closed while reading the answer"};
-      }
-    }
-    Response r;
-    if (buffer_.compare(0, 5, "HTTP/") != 0 || buffer_.size() < 12) {
-      Close();
-      return {0, "malformed status line"};
-    }
-    r.status = std::atoi(buffer_.c_str() + 9);
-    size_t content_length = 0;
-    bool has_length = false, close_after = false;
-    for (size_t line = buffer_.find("\r\n") + 2; line < header_end;) {
-      const size_t eol = buffer_.find("\r\n", line);
-      std::string_view field(buffer_.data() + line, eol - line);
-      const size_t colon = field.find(':');
-      if (colon != std::string_view::npos) {
-        std::string name(field.substr(0, colon));
-        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        std::string_view value = field.substr(colon + 1);
-        while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-        if (name == "content-length") {
-          content_length = std::strtoull(std::string(value).c_str(), nullptr, 10);
-          has_length = true;
-        } else if (name == "connection" && (value == "close" || value == "Close")) {
-          close_after = true;
-        }
-      }
-      line = eol + 2;
-    }
-    if (!has_length) {
-      Close();
-      return {0, "answer without Content-Length"};
-    }
-    const size_t body_start = header_end + 4;
-    while (buffer_.size() < body_start + content_length) {
-      if (!ReadMore()) {
-        Close();
-        return {0, "connection closed in the body"};
-      }
-    }
-    r.body.assign(buffer_, body_start, content_length);
-    buffer_.erase(0, body_start + content_length);
-    if (close_after) Close();
-    return r;
-  }
-
-  bool ReadMore() {
-    char chunk[65536];
-    for (;;) {
-      const ssize_t n = recv(fd_, chunk, sizeof chunk, 0);
-      if (n > 0) {
-        buffer_.append(chunk, static_cast<size_t>(n));
-        return true;
-      }
-      if (n < 0 && errno == EINTR) continue;
-      return false;
-    }
-  }
-
-  std::string host_;
-  int port_;
-  int fd_ = -1;
-  std::string buffer_;  // bytes read but not consumed yet
-};
-
-// ---- Requests --------------------------------------------------------------------------------
-
-
-class RequestBuilder {
- public:
-  RequestBuilder(const Options& o)
-      : head_("POST /v1/api/sql HTTP/1.1\r\nHost: " + o.host + ":" + std::to_string(o.port) +
-              "\r\nAuthorization: Basic " + Base64(o.user + ":" + o.password) +
-              "\r\nContent-Type: application/json\r\nContent-Length: ") {}
-
-  std::string Sql(std::string_view sql, std::string_view params_json = {}) const {
-    std::string body = "{\"sql\":" + JsonQuote(sql);
-    if (!params_json.empty()) body += ",\"params\":" + std::string(params_json);
-    body += "}";
-    return head_ + std::to_string(body.size()) + "\r\n\r\n" + body;
-  }
-
- private:
-  std::string head_;
-};
 
 // The chat row of BENCHMARKS.md: fixed-seed filler text; the body starts with the scheduled
 // send time (µs on the steady clock) so a stored row tells when it was meant to be sent.
@@ -473,17 +317,11 @@ bool Setup(const Options& o, const RequestBuilder& builder) {
   return true;
 }
 
-uint64_t Percentile(const std::vector<uint32_t>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  const size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * sorted.size()));
-  return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   const Options o = ParseOptions(argc, argv);
-  const RequestBuilder builder(o);
+  const RequestBuilder builder(o.host, o.port, BasicAuthorization(o.user, o.password));
   if (!Setup(o, builder)) return 1;
 
   std::optional<uint64_t> rows_before;

@@ -6,6 +6,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +17,8 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <vector>
 
 namespace kalam::bench {
 
@@ -53,6 +57,14 @@ inline std::string JsonQuote(std::string_view text) {
     }
   }
   return out + "\"";
+}
+
+// Nearest-rank percentile `p` (0..100) of an ascending vector; 0 when empty.
+template <typename T>
+std::conditional_t<std::is_signed_v<T>, int64_t, uint64_t> Percentile(const std::vector<T>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  const size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * sorted.size()));
+  return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
 }
 
 // CPU time (user + system) of a process from /proc/<pid>/stat, in µs; nullopt if unreadable.

@@ -19,6 +19,8 @@ BUILD_DIR="${BUILD_DIR:-$ROOT/build/release}"
 SERVER="$BUILD_DIR/kalamdb-server"
 LOAD="$BUILD_DIR/bench/bench_http_load"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+# shellcheck source=server_lib.sh
+source "$ROOT/bench/server_lib.sh"
 
 DURATION=10
 WARMUP=2
@@ -43,17 +45,11 @@ for binary in "$SERVER" "$LOAD"; do
 done
 
 TMP="$(mktemp -d /tmp/kalam_http_bench.XXXXXX)"
-SERVER_PID=""
 PG_STARTED=0
 
 cleanup() {
   local status=$?
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
+  kalam_stop_server
   if [[ "$PG_STARTED" == 1 ]]; then
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$TMP/pg/data" -m immediate stop >/dev/null 2>&1 || true
   fi
@@ -68,26 +64,10 @@ echo "# kalamdb-server: durability async (WAL on, no fsync per write: the server
 
 # ---- KalamDB ------------------------------------------------------------------------------------
 # The per-user query rate limit (1000/s by default) would cap a load test: disabled here.
-KALAMDB_ROOT_PASSWORD=bench123 KALAMDB_AUTH_BCRYPT_COST=4 KALAMDB_LOG_LEVEL=warn \
-  KALAMDB_RATE_LIMIT_MAX_QUERIES_PER_SEC=0 \
-  "$SERVER" --data-dir "$TMP/data" --host 127.0.0.1 --port 0 >"$TMP/server.out" 2>"$TMP/server.err" &
-SERVER_PID=$!
-
-PORT=""
-for _ in $(seq 1 300); do
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "kalamdb-server exited during startup:" >&2
-    cat "$TMP/server.out" "$TMP/server.err" >&2
-    exit 1
-  fi
-  PORT="$(sed -n 's#.*listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*#\1#p' "$TMP/server.out" | head -n1)"
-  [[ -n "$PORT" ]] && break
-  sleep 0.1
-done
-if [[ -z "$PORT" ]]; then
-  echo "kalamdb-server did not print 'listening on' within 30 s" >&2
-  exit 1
-fi
+kalam_start_server "$SERVER" "$TMP" KALAMDB_ROOT_PASSWORD=bench123 KALAMDB_AUTH_BCRYPT_COST=4 \
+  KALAMDB_LOG_LEVEL=warn KALAMDB_RATE_LIMIT_MAX_QUERIES_PER_SEC=0 || exit 1
+SERVER_PID="$KALAM_SERVER_PID"
+PORT="$KALAM_SERVER_PORT"
 echo "# kalamdb-server pid $SERVER_PID on 127.0.0.1:$PORT, data in $TMP/data"
 
 STATUS=0
