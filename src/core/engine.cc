@@ -221,7 +221,7 @@ Session::~Session() = default;
 
 namespace {
 
-Status StatusFromError(const duckdb::ErrorData& error) {
+Status StatusFromError(const duckdb::ErrorData& error, const EngineConfig& config) {
   const std::string message = error.RawMessage();
   switch (error.Type()) {
     case duckdb::ExceptionType::PARSER: return Status::InvalidArgument(message);
@@ -230,8 +230,8 @@ Status StatusFromError(const duckdb::ErrorData& error) {
     case duckdb::ExceptionType::BINDER: return Status::InvalidOperation(message);
     case duckdb::ExceptionType::CONVERSION:
     case duckdb::ExceptionType::CONSTRAINT: return Status::ConstraintViolation(message);
-    case duckdb::ExceptionType::INTERRUPT: return StatementTimedOut(state.engine.config.statement_timeout_ms);
-    case duckdb::ExceptionType::OUT_OF_MEMORY: return QueryOutOfMemory(QueryMemoryLimit(state.engine.config), message);
+    case duckdb::ExceptionType::INTERRUPT: return StatementTimedOut(config.statement_timeout_ms);
+    case duckdb::ExceptionType::OUT_OF_MEMORY: return QueryOutOfMemory(QueryMemoryLimit(config), message);
     case duckdb::ExceptionType::INTERNAL:
     case duckdb::ExceptionType::FATAL: return Status::Internal(message);
     default: return Status::InvalidOperation(message);
@@ -241,11 +241,11 @@ Status StatusFromError(const duckdb::ErrorData& error) {
 // Runs `fn`, answering an exception that DuckDB (or one of our callbacks) lets out as a
 // Status, so none reaches a server, live-query or job thread.
 template <typename Fn>
-auto Contained(Fn&& fn) -> decltype(fn()) {
+auto Contained(const EngineConfig& config, Fn&& fn) -> decltype(fn()) {
   try {
     return fn();
   } catch (const std::exception& e) {
-    return StatusFromError(duckdb::ErrorData(e));
+    return StatusFromError(duckdb::ErrorData(e), config);
   }
 }
 
@@ -256,7 +256,7 @@ Status StatusFromDuckDB(const duckdb::ErrorData& error, QueryState& state) {
     std::lock_guard lock(state.mu);
     if (!state.bind_error.ok()) return state.bind_error;
   }
-  return StatusFromError(error);
+  return StatusFromError(error, state.engine.config);
 }
 
 Result<std::unique_ptr<duckdb::QueryResult>> RunDuckDBStatement(ExecContext& ctx,
@@ -325,13 +325,13 @@ Result<std::vector<VersionedRow>> Engine::ReadVersionsAsOf(const std::shared_ptr
                                                            const std::string& scope,
                                                            const std::shared_ptr<const store::Snapshot>& snapshot,
                                                            SeqId as_of, SeqId after) {
-  return Contained([&] { return core::ReadVersionsAsOf(*ctx_, def, scope, snapshot, as_of, after); });
+  return Contained(ctx_->config, [&] { return core::ReadVersionsAsOf(*ctx_, def, scope, snapshot, as_of, after); });
 }
 
 Result<std::vector<VersionedRow>> Engine::ReadSystemTable(std::string_view name) {
   if (name == "live_queries") name = "live";
   if (!system::SystemTables::Exists(name)) return Status::NotFound("Table 'system." + std::string(name) + "' does not exist");
-  return Contained([&]() -> Result<std::vector<VersionedRow>> {
+  return Contained(ctx_->config, [&]() -> Result<std::vector<VersionedRow>> {
     KALAM_ASSIGN_OR_RETURN(system::RowSet rows, BuildSystemRowSet(*ctx_, name));
     std::vector<VersionedRow> out;
     out.reserve(rows.rows.size());
@@ -357,15 +357,15 @@ Result<std::vector<TableId>> Engine::TablesDueForFlush(int64_t now_us) {
 }
 
 Result<std::string> Engine::RunFlushJob(const std::string& parameters_json) {
-  return Contained([&] { return FlushExecutor::RunFlushJob(*ctx_, parameters_json); });
+  return Contained(ctx_->config, [&] { return FlushExecutor::RunFlushJob(*ctx_, parameters_json); });
 }
 
 Result<std::string> Engine::RunCleanupJob(const std::string& parameters_json) {
-  return Contained([&] { return MaintenanceJobs::RunCleanup(*ctx_, parameters_json); });
+  return Contained(ctx_->config, [&] { return MaintenanceJobs::RunCleanup(*ctx_, parameters_json); });
 }
 
 Result<std::string> Engine::RunRetentionJob(const std::string& parameters_json, int64_t now_us) {
-  return Contained(
+  return Contained(ctx_->config,
       [&] { return MaintenanceJobs::RunRetention(*ctx_, parameters_json, now_us ? now_us : NowMicros()); });
 }
 
@@ -374,7 +374,7 @@ Result<std::vector<TableId>> Engine::TablesDueForRetention(int64_t now_us) {
 }
 
 Result<std::string> Engine::RunUserCleanupJob(const std::string& parameters_json, int64_t now_us) {
-  return Contained(
+  return Contained(ctx_->config,
       [&] { return MaintenanceJobs::RunUserCleanup(*ctx_, parameters_json, now_us ? now_us : NowMicros()); });
 }
 
