@@ -285,7 +285,8 @@ void WsSession::HandleMessage(std::string_view text) {
         Authenticate(service_.auth().AuthenticateToken(authenticate->token, auth::TokenType::kAccess, now_us));
         break;
       case AuthenticateMessage::Method::kBasic:
-        Authenticate(service_.auth().AuthenticatePassword(authenticate->user, authenticate->password, peer_ip_, now_us));
+        Authenticate(
+            service_.auth().AuthenticatePassword(authenticate->user, authenticate->password, peer_ip_, now_us));
         break;
       case AuthenticateMessage::Method::kOther:
         Authenticate(auth::AuthError{auth::AuthFailure::kInvalidCredentials, "Invalid credentials"});
