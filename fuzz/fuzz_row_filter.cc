@@ -43,19 +43,30 @@ Fixture MakeFixture() {
   Fixture f;
   f.def.id = kalam::TableId{kalam::NamespaceId("app"), kalam::TableName("t")};
   f.def.type = kalam::TableType::kUser;
-  const std::pair<const char*, DataType> columns[] = {
-      {"b", {TypeKind::kBoolean}},   {"s", {TypeKind::kSmallInt}},  {"i", {TypeKind::kInt}},
-      {"n", {TypeKind::kBigInt}},    {"f", {TypeKind::kFloat}},     {"d", {TypeKind::kDouble}},
-      {"m", {TypeKind::kDecimal, 10, 2}}, {"txt", {TypeKind::kText}}, {"by", {TypeKind::kBytes}},
-      {"j", {TypeKind::kJson}},      {"ts", {TypeKind::kTimestamp}}, {"dt", {TypeKind::kDateTime}},
-      {"day", {TypeKind::kDate}},    {"tm", {TypeKind::kTime}},     {"u", {TypeKind::kUuid}}};
-  const char* texts[] = {"true", "-7", "42", "9007199254740993", "1.5", "-2.25", "19.99", "héllo%_",
-                         "abc", "{\"k\":1}", "2025-01-01 10:00:00", "2025-01-01 10:00:00.123456",
-                         "2025-01-01", "10:00:00", "123e4567-e89b-12d3-a456-426614174000"};
-  for (size_t i = 0; i < std::size(columns); ++i) {
-    f.def.columns.push_back(Column(columns[i].first, columns[i].second));
-    const auto type = kalam::tables::ToLogicalType(columns[i].second);
-    auto value = kalam::tables::CoerceToColumn(duckdb::Value(texts[i]), f.def.columns.back());
+  struct ColumnSpec {
+    const char* name;
+    DataType type;
+    const char* text;  // the row's value, as a client would write it
+  };
+  const ColumnSpec specs[] = {{"b", {TypeKind::kBoolean}, "true"},
+                              {"s", {TypeKind::kSmallInt}, "-7"},
+                              {"i", {TypeKind::kInt}, "42"},
+                              {"n", {TypeKind::kBigInt}, "9007199254740993"},
+                              {"f", {TypeKind::kFloat}, "1.5"},
+                              {"d", {TypeKind::kDouble}, "-2.25"},
+                              {"m", {TypeKind::kDecimal, 10, 2}, "19.99"},
+                              {"txt", {TypeKind::kText}, "h\u00e9llo%_"},
+                              {"by", {TypeKind::kBytes}, "abc"},
+                              {"j", {TypeKind::kJson}, "{\"k\":1}"},
+                              {"ts", {TypeKind::kTimestamp}, "2025-01-01 10:00:00"},
+                              {"dt", {TypeKind::kDateTime}, "2025-01-01 10:00:00.123456"},
+                              {"day", {TypeKind::kDate}, "2025-01-01"},
+                              {"tm", {TypeKind::kTime}, "10:00:00"},
+                              {"u", {TypeKind::kUuid}, "123e4567-e89b-12d3-a456-426614174000"}};
+  for (const ColumnSpec& spec : specs) {
+    f.def.columns.push_back(Column(spec.name, spec.type));
+    const auto type = kalam::tables::ToLogicalType(spec.type);
+    auto value = kalam::tables::CoerceToColumn(duckdb::Value(spec.text), f.def.columns.back());
     f.values.push_back(value.ok() ? value.value() : duckdb::Value(type));
     f.nulls.emplace_back(type);
   }

@@ -39,9 +39,9 @@ TEST(WsClientMessageTest, AuthenticateMethods) {
 }
 
 TEST(WsClientMessageTest, SubscribeWithOptions) {
-  const auto message = std::get<SubscribeMessage>(Parse(
-      R"({"type":"subscribe","subscription":{"id":"s1","sql":"SELECT * FROM app.t",)"
-      R"("options":{"batch_size":100,"last_rows":"5","from_seq_id":1000.0,"other":[1]}}})"));
+  const auto message = std::get<SubscribeMessage>(
+      Parse(R"({"type":"subscribe","subscription":{"id":"s1","sql":"SELECT * FROM app.t",)"
+            R"("options":{"batch_size":100,"last_rows":"5","from_seq_id":1000.0,"other":[1]}}})"));
   EXPECT_EQ(message.request.id, "s1");
   EXPECT_EQ(message.request.sql, "SELECT * FROM app.t");
   EXPECT_TRUE(message.request.options_given);
@@ -67,8 +67,7 @@ TEST(WsClientMessageTest, SubscribeWithMalformedOptions) {
 }
 
 TEST(WsClientMessageTest, NextBatchAndUnsubscribe) {
-  EXPECT_EQ(std::get<NextBatchMessage>(Parse(R"({"type":"next_batch","subscription_id":"s1"})")).subscription_id,
-            "s1");
+  EXPECT_EQ(std::get<NextBatchMessage>(Parse(R"({"type":"next_batch","subscription_id":"s1"})")).subscription_id, "s1");
   EXPECT_EQ(std::get<UnsubscribeMessage>(Parse(R"({"type":"unsubscribe","subscription_id":"s2"})")).subscription_id,
             "s2");
 }
