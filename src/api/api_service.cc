@@ -193,7 +193,7 @@ bool ApiService::Screen(const HttpRequest& request, HttpResponse& response) {
 bool ApiService::AdmitAuth(HttpRequest& request, HttpResponse& response) {
   const std::string_view authorization = request.Header("authorization");
   if (authorization.empty()) return false;
-  if (auto error = auth_.AdmitHeader(authorization, request.client_ip, NowMicros())) {
+  if (auto error = auth_.AdmitHeader(authorization, request.client_ip, NowMicros(), &request.password_check)) {
     const ApiError api_error = FromAuthError(*error);
     response.status = api_error.http_status;
     if (api_error.http_status == 429) response.headers.emplace_back("Retry-After", "1");
@@ -210,6 +210,9 @@ bool ApiService::RunsOnIoThread(const HttpRequest& request) {
 }
 
 std::string ApiService::FairnessKey(const HttpRequest& request) const {
+  // Password checks cost a bcrypt each: all of one client address share one key, so naming a
+  // new user for every attempt does not earn a new allowance of workers.
+  if (request.password_check || AuthRoutes::TakesPassword(request.path)) return "pw@" + request.client_ip;
   std::string key;
   std::string_view authorization = request.Header("authorization");
   constexpr std::string_view kBasic = "Basic ";

@@ -156,6 +156,8 @@ bool AuthRoutes::Handles(std::string_view path) {
   return path == kLogin || path == kRefresh || path == kLogout || path == kMe || path == kStatus || path == kSetup;
 }
 
+bool AuthRoutes::TakesPassword(std::string_view path) { return path == kLogin || path == kSetup; }
+
 void AuthRoutes::Handle(const HttpRequest& request, HttpResponse& response) {
   const std::string_view path = request.path;
   if (path == kLogin) {

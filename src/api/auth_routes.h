@@ -26,6 +26,8 @@ class AuthRoutes {
 
   // Whether `path` is one of the auth routes.
   static bool Handles(std::string_view path);
+  // Whether the route checks a password (login, setup): a bcrypt per request.
+  static bool TakesPassword(std::string_view path);
   // Answers a request whose path Handles() accepted. Runs on a worker thread (bcrypt).
   void Handle(const HttpRequest& request, HttpResponse& response);
 

@@ -3,9 +3,26 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <exception>
 
 namespace kalam::api {
+namespace {
+
+// How long the spinning worker polls before it sleeps: longer than the gap between a client's
+// answer and its next request on a busy keep-alive connection, short enough to cost little CPU.
+constexpr auto kSpin = std::chrono::microseconds(100);
+
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
+}  // namespace
 
 WorkerPool::WorkerPool(WorkerPoolOptions options) : options_(options) {
   const unsigned n = std::max(1u, options_.threads);
@@ -39,7 +56,9 @@ Admission WorkerPool::Submit(std::string_view key, Task task) {
     if (!state.ready && state.running < cap) {
       state.ready = true;
       ready_.push_back(it);
-      wake = true;
+      ready_count_.store(ready_.size(), std::memory_order_release);
+      // The spinning worker takes it; it re-checks under the lock before it sleeps.
+      wake = !spinning_.load(std::memory_order_acquire);
     }
   }
   if (wake) work_cv_.notify_one();
@@ -49,10 +68,20 @@ Admission WorkerPool::Submit(std::string_view key, Task task) {
 void WorkerPool::WorkerLoop() {
   std::unique_lock lock(mu_);
   while (true) {
+    if (ready_.empty() && !stopping_ && !spinning_.exchange(true, std::memory_order_acq_rel)) {
+      lock.unlock();
+      const auto until = std::chrono::steady_clock::now() + kSpin;
+      while (ready_count_.load(std::memory_order_acquire) == 0 && std::chrono::steady_clock::now() < until) {
+        CpuRelax();
+      }
+      spinning_.store(false, std::memory_order_release);
+      lock.lock();
+    }
     work_cv_.wait(lock, [&] { return stopping_ || !ready_.empty(); });
     if (ready_.empty()) return;  // stopping, nothing left to start
     auto it = ready_.front();
     ready_.pop_front();
+    ready_count_.store(ready_.size(), std::memory_order_release);
     KeyState& state = it->second;
     state.ready = false;
     Task task = std::move(state.queue.front());
@@ -63,6 +92,7 @@ void WorkerPool::WorkerLoop() {
     if (!state.queue.empty() && state.running < std::max(1u, options_.max_running_per_key)) {
       state.ready = true;
       ready_.push_back(it);
+      ready_count_.store(ready_.size(), std::memory_order_release);
       work_cv_.notify_one();
     }
     lock.unlock();
@@ -80,6 +110,7 @@ void WorkerPool::WorkerLoop() {
       if (!state.ready) {
         state.ready = true;
         ready_.push_back(it);
+        ready_count_.store(ready_.size(), std::memory_order_release);
         work_cv_.notify_one();
       }
     } else if (state.running == 0) {
@@ -95,6 +126,7 @@ void WorkerPool::Stop() {
     if (stopping_ && threads_.empty()) return;
     stopping_ = true;
     ready_.clear();
+    ready_count_.store(0, std::memory_order_release);
     for (auto& [key, state] : keys_) {
       state.ready = false;
       for (Task& task : state.queue) dropped.push_back(std::move(task));

@@ -295,7 +295,7 @@ asio::awaitable<void> WsSession::HandleMessage(std::string_view text) {
       }
     }
     if (admitted && authenticate->method != AuthenticateMessage::Method::kOther) {
-      const bool ran = co_await Offload("authenticate", [&] {
+      const bool ran = co_await Offload("authenticate", authenticate->method == AuthenticateMessage::Method::kBasic, [&] {
         const int64_t now_us = NowMicros();
         outcome = authenticate->method == AuthenticateMessage::Method::kJwt
                       ? service_.auth().AuthenticateToken(authenticate->token, auth::TokenType::kAccess, now_us)
@@ -315,13 +315,13 @@ asio::awaitable<void> WsSession::HandleMessage(std::string_view text) {
     }
     // A copy: Finish may drop live_ on the strand while the worker subscribes.
     auto live = live_;
-    co_await Offload(subscribe->request.id, [&] { manager->Subscribe(*live, subscribe->request); });
+    co_await Offload(subscribe->request.id, false, [&] { manager->Subscribe(*live, subscribe->request); });
     co_return;
   }
   if (const auto* next_batch = std::get_if<NextBatchMessage>(&message)) {
     if (!live_) co_return;  // ignored before authentication (§6.1)
     auto live = live_;
-    co_await Offload(next_batch->subscription_id, [&] { manager->NextBatch(*live, next_batch->subscription_id); });
+    co_await Offload(next_batch->subscription_id, false, [&] { manager->NextBatch(*live, next_batch->subscription_id); });
     co_return;
   }
   if (const auto* unsubscribe = std::get_if<UnsubscribeMessage>(&message)) {
@@ -332,9 +332,11 @@ asio::awaitable<void> WsSession::HandleMessage(std::string_view text) {
   Send(live::EncodeError("protocol", LiveErrorCode::kProtocol, "Unknown message type '" + unknown.type + "'"));
 }
 
-asio::awaitable<bool> WsSession::Offload(std::string_view request_type, const std::function<void()>& work) {
-  // The same key as the user's HTTP requests from this address, so both share one allowance.
-  std::string key = identity_ ? "u:" + identity_->user.str() : std::string();
+asio::awaitable<bool> WsSession::Offload(std::string_view request_type, bool password_check,
+                                         const std::function<void()>& work) {
+  // The same keys as HTTP requests from this address (ApiService::FairnessKey): password checks
+  // share one per address; the rest go with the user's HTTP requests.
+  std::string key = password_check ? "pw" : identity_ ? "u:" + identity_->user.str() : std::string();
   key += "@";
   key += peer_ip_;
   std::exception_ptr failure;

@@ -71,9 +71,11 @@ class WsSession final : public live::LiveConnection, public std::enable_shared_f
   // One client text message (PROTOCOL.md §6.2, §6.3). The read loop waits for it, so messages
   // are handled in order; what may block runs on a worker (Offload).
   boost::asio::awaitable<void> HandleMessage(std::string_view text);
-  // Runs `work` on the worker pool under this connection's fairness key; false (and an error
-  // sent to the client) when the pool refused it.
-  boost::asio::awaitable<bool> Offload(std::string_view request_type, const std::function<void()>& work);
+  // Runs `work` on the worker pool under this connection's fairness key (the address's password
+  // checks when `password_check`); false (and an error sent to the client) when the pool
+  // refused it.
+  boost::asio::awaitable<bool> Offload(std::string_view request_type, bool password_check,
+                                       const std::function<void()>& work);
   void Authenticate(const auth::AuthOutcome& outcome);
   void Authenticated(const auth::Identity& identity);
   bool Enqueue(std::string message, bool bounded);

@@ -84,13 +84,16 @@ std::optional<AuthError> AuthService::Charge(std::string_view user, std::string_
 }
 
 std::optional<AuthError> AuthService::AdmitHeader(std::string_view authorization, std::string_view peer_ip,
-                                                  int64_t now_us) {
+                                                  int64_t now_us, bool* needs_password_check) {
+  if (needs_password_check != nullptr) *needs_password_check = false;
   while (!authorization.empty() && authorization.front() == ' ') authorization.remove_prefix(1);
   if (!StartsWithIgnoreCase(authorization, "Basic ")) return std::nullopt;
   auto credential = DecodeBasic(authorization);
   if (!credential) return std::nullopt;
   bool cached = false;
-  return Charge(credential->user(), credential->password(), PasswordRoute::kBasic, peer_ip, now_us, &cached);
+  auto refused = Charge(credential->user(), credential->password(), PasswordRoute::kBasic, peer_ip, now_us, &cached);
+  if (needs_password_check != nullptr) *needs_password_check = !cached;
+  return refused;
 }
 
 std::optional<AuthError> AuthService::AdmitPassword(std::string_view user, std::string_view password,

@@ -265,11 +265,12 @@ int Run(int argc, char** argv) {
   const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
   // server.workers I/O threads (default: the CPUs, at least 2) accept, read, write and ping.
   http.threads = config.server.workers > 0 ? static_cast<unsigned>(config.server.workers) : std::max(2u, cpus);
-  // The worker pool runs statements and password checks. More workers than cores, so that a
-  // user holding max_concurrent_statements_per_user workers with heavy statements leaves free
-  // workers for everyone else's short ones.
+  // The worker pool runs statements and password checks. Well over the cores, so that a user
+  // holding max_concurrent_statements_per_user workers with heavy statements, and a burst of
+  // password checks holding theirs, leave free workers for everyone else's short statements
+  // (an idle worker costs a stack and nothing else).
   http.workers.threads = config.server.statement_workers > 0 ? static_cast<unsigned>(config.server.statement_workers)
-                                                             : std::max(4u, 2 * cpus);
+                                                             : std::max(8u, 4 * cpus);
   http.workers.max_running_per_key = static_cast<uint32_t>(config.limits.max_concurrent_statements_per_user);
   http.workers.max_queued_per_key = static_cast<uint32_t>(config.limits.max_queued_statements_per_user);
   http.workers.max_queued_total = static_cast<uint32_t>(config.limits.max_queued_statements);

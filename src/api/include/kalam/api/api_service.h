@@ -71,9 +71,10 @@ class ApiService {
   // Whether Handle answers `request` without SQL, bcrypt or disk (health, CORS preflights),
   // so the I/O thread may run it itself.
   static bool RunsOnIoThread(const HttpRequest& request);
-  // The worker-pool fairness key of a prepared request: the user its Authorization header
-  // claims, with the client address (so claiming someone else's name only queues behind
-  // oneself), or the client address alone. Cheap: nothing is verified here.
+  // The worker-pool fairness key of a prepared request (after AdmitAuth): the user its
+  // Authorization header claims, with the client address (so claiming someone else's name only
+  // queues behind oneself), or the client address alone; requests that need a password check
+  // share one key per client address. Cheap: nothing is verified here.
   std::string FairnessKey(const HttpRequest& request) const;
   // The answer when the worker pool did not take a request: 429 when the caller's own queue is
   // full, 503 when the whole pool is (or it stopped).

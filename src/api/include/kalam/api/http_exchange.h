@@ -33,6 +33,9 @@ struct HttpRequest {
   // The password attempt of the Authorization header was counted against the per-IP auth rate
   // when the request arrived (ApiService::AdmitAuth), so checking it must not count it again.
   bool auth_charged = false;
+  // Answering it may cost a bcrypt: its worker-pool key is the client address's password
+  // checks, whatever user name it claims.
+  bool password_check = false;
   bool https = false;       // X-Forwarded-Proto: https from a trusted proxy (no TLS of our own yet)
   std::string request_id;   // X-Request-ID as received when well-formed, else generated
 

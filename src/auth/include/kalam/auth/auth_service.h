@@ -98,7 +98,10 @@ class AuthService {
   // Step 1 alone for an `Authorization` header: a Basic credential the cache does not vouch
   // for is counted now; kRateLimited when over the rate, nullopt otherwise (also for Bearer,
   // missing or malformed headers, which need no bcrypt and are not counted).
-  std::optional<AuthError> AdmitHeader(std::string_view authorization, std::string_view peer_ip, int64_t now_us);
+  // `*needs_password_check`, when given, tells whether completing it may cost a bcrypt (a Basic
+  // credential the cache does not vouch for).
+  std::optional<AuthError> AdmitHeader(std::string_view authorization, std::string_view peer_ip, int64_t now_us,
+                                       bool* needs_password_check = nullptr);
   // Step 1 alone for a user/password pair arriving on `route`.
   std::optional<AuthError> AdmitPassword(std::string_view user, std::string_view password, PasswordRoute route,
                                          std::string_view peer_ip, int64_t now_us);
