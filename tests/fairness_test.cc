@@ -102,8 +102,8 @@ TEST_F(FairnessTest, OneUsersEndlessStatementsHoldNobodyElseBack) {
 
   HttpClient light(server_.port());
   EXPECT_EQ(light.Request("GET", "/health").status, 200);
-  HttpResult insert = light.Sql(R"j({"sql":"INSERT INTO app.messages (id, body) VALUES (1, 'hi')"})j",
-                                Basic("light", kPassword));
+  HttpResult insert =
+      light.Sql(R"j({"sql":"INSERT INTO app.messages (id, body) VALUES (1, 'hi')"})j", Basic("light", kPassword));
   EXPECT_EQ(insert.status, 200) << insert.body;
   HttpResult select = light.Sql(R"j({"sql":"SELECT body FROM app.messages"})j", Basic("light", kPassword));
   EXPECT_EQ(select.status, 200) << select.body;

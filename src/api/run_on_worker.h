@@ -1,10 +1,10 @@
 #pragma once
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include <memory>
 #include <string_view>
@@ -29,7 +29,7 @@ auto RunOnWorker(WorkerPool& pool, std::string_view key, Fn fn) {
         auto shared = std::make_shared<Handler>(std::move(handler));
         auto complete = [shared](Admission admission) {
           auto executor = boost::asio::get_associated_executor(*shared);
-          boost::asio::post(executor, [shared, admission]() mutable { std::move(*shared)(admission); });
+          boost::asio::post(executor, [shared, admission]() mutable { std::move (*shared)(admission); });
         };
         const Admission admission = pool.Submit(key, [work = std::move(work), complete](bool run) mutable {
           if (run) {

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <thread>
 #include <exception>
+#include <thread>
 
 namespace kalam::api {
 namespace {

@@ -71,15 +71,16 @@ TEST(WorkerPoolTest, OneKeyNeverHoldsMoreThanItsShareWhileOthersRun) {
   std::atomic<int> heavy_running{0};
   std::atomic<int> heavy_peak{0};
   for (int i = 0; i < 10; ++i) {
-    ASSERT_EQ(pool.Submit("heavy", [&](bool) {
-      const int now = heavy_running.fetch_add(1) + 1;
-      int peak = heavy_peak.load();
-      while (now > peak && !heavy_peak.compare_exchange_weak(peak, now)) {
-      }
-      heavy.Add();
-      gate.Wait();
-      heavy_running.fetch_sub(1);
-    }),
+    ASSERT_EQ(pool.Submit("heavy",
+                          [&](bool) {
+                            const int now = heavy_running.fetch_add(1) + 1;
+                            int peak = heavy_peak.load();
+                            while (now > peak && !heavy_peak.compare_exchange_weak(peak, now)) {
+                            }
+                            heavy.Add();
+                            gate.Wait();
+                            heavy_running.fetch_sub(1);
+                          }),
               Admission::kAccepted);
   }
   ASSERT_TRUE(heavy.WaitFor(2));
@@ -97,7 +98,12 @@ TEST(WorkerPoolTest, RefusesBeyondTheKeyQueue) {
   WorkerPool pool({.threads = 2, .max_running_per_key = 1, .max_queued_per_key = 2, .max_queued_total = 64});
   Gate gate;
   Started started;
-  ASSERT_EQ(pool.Submit("k", [&](bool) { started.Add(); gate.Wait(); }), Admission::kAccepted);
+  ASSERT_EQ(pool.Submit("k",
+                        [&](bool) {
+                          started.Add();
+                          gate.Wait();
+                        }),
+            Admission::kAccepted);
   ASSERT_TRUE(started.WaitFor(1));
   EXPECT_EQ(pool.Submit("k", [&](bool) { gate.Wait(); }), Admission::kAccepted);
   EXPECT_EQ(pool.Submit("k", [&](bool) { gate.Wait(); }), Admission::kAccepted);
@@ -113,7 +119,12 @@ TEST(WorkerPoolTest, RefusesBeyondThePoolQueue) {
   WorkerPool pool({.threads = 1, .max_running_per_key = 1, .max_queued_per_key = 100, .max_queued_total = 2});
   Gate gate;
   Started started;
-  ASSERT_EQ(pool.Submit("a", [&](bool) { started.Add(); gate.Wait(); }), Admission::kAccepted);
+  ASSERT_EQ(pool.Submit("a",
+                        [&](bool) {
+                          started.Add();
+                          gate.Wait();
+                        }),
+            Admission::kAccepted);
   ASSERT_TRUE(started.WaitFor(1));
   EXPECT_EQ(pool.Submit("b", [&](bool) {}), Admission::kAccepted);
   EXPECT_EQ(pool.Submit("c", [&](bool) {}), Admission::kAccepted);
@@ -129,7 +140,12 @@ TEST(WorkerPoolTest, KeysTakeTurns) {
   Started done;
   std::mutex mu;
   std::vector<std::string> order;
-  ASSERT_EQ(pool.Submit("a", [&](bool) { started.Add(); gate.Wait(); }), Admission::kAccepted);
+  ASSERT_EQ(pool.Submit("a",
+                        [&](bool) {
+                          started.Add();
+                          gate.Wait();
+                        }),
+            Admission::kAccepted);
   ASSERT_TRUE(started.WaitFor(1));
   auto record = [&](const char* key) {
     return [&, key](bool) {
@@ -153,7 +169,12 @@ TEST(WorkerPoolTest, StopCompletesWaitingTasksWithoutRunningThem) {
   WorkerPool pool({.threads = 1, .max_running_per_key = 1, .max_queued_per_key = 8, .max_queued_total = 64});
   Gate gate;
   Started started;
-  ASSERT_EQ(pool.Submit("a", [&](bool) { started.Add(); gate.Wait(); }), Admission::kAccepted);
+  ASSERT_EQ(pool.Submit("a",
+                        [&](bool) {
+                          started.Add();
+                          gate.Wait();
+                        }),
+            Admission::kAccepted);
   ASSERT_TRUE(started.WaitFor(1));
   std::promise<bool> waiting;
   ASSERT_EQ(pool.Submit("b", [&](bool run) { waiting.set_value(run); }), Admission::kAccepted);
