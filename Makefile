@@ -46,7 +46,7 @@ TSAN_ENV = TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(S
 FUZZ_SECONDS ?=
 FUZZ_JOBS ?=
 # The live-query and server tests, which are where the threads are.
-TSAN_TESTS = live_test server_test sql_endpoint_test row_filter_test live_query_manager_test
+TSAN_TESTS = live_test server_test sql_endpoint_test row_filter_test live_query_manager_test fairness_test worker_pool_test
 
 fuzz:
 	./scripts/setup.sh --sanitizers
