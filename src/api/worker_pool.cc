@@ -55,7 +55,7 @@ Admission WorkerPool::Submit(std::string_view key, Task task) {
     ++queued_;
     if (!state.ready && state.running < cap) {
       state.ready = true;
-      ready_.push_back(it);
+      ready_.push_back(&*it);
       ready_count_.store(ready_.size(), std::memory_order_release);
       // The spinning worker takes it; it re-checks under the lock before it sleeps.
       wake = !spinning_.load(std::memory_order_acquire);
@@ -79,10 +79,10 @@ void WorkerPool::WorkerLoop() {
     }
     work_cv_.wait(lock, [&] { return stopping_ || !ready_.empty(); });
     if (ready_.empty()) return;  // stopping, nothing left to start
-    auto it = ready_.front();
+    Entry* entry = ready_.front();
     ready_.pop_front();
     ready_count_.store(ready_.size(), std::memory_order_release);
-    KeyState& state = it->second;
+    KeyState& state = entry->second;
     state.ready = false;
     Task task = std::move(state.queue.front());
     state.queue.pop_front();
@@ -91,7 +91,7 @@ void WorkerPool::WorkerLoop() {
     // Still work to start for this key: back of the line, behind every other waiting key.
     if (!state.queue.empty() && state.running < std::max(1u, options_.max_running_per_key)) {
       state.ready = true;
-      ready_.push_back(it);
+      ready_.push_back(entry);
       ready_count_.store(ready_.size(), std::memory_order_release);
       work_cv_.notify_one();
     }
@@ -109,12 +109,12 @@ void WorkerPool::WorkerLoop() {
     if (!state.queue.empty()) {
       if (!state.ready) {
         state.ready = true;
-        ready_.push_back(it);
+        ready_.push_back(entry);
         ready_count_.store(ready_.size(), std::memory_order_release);
         work_cv_.notify_one();
       }
     } else if (state.running == 0) {
-      keys_.erase(it);
+      keys_.erase(keys_.find(entry->first));
     }
   }
 }

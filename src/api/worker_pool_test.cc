@@ -185,5 +185,36 @@ TEST(WorkerPoolTest, StopCompletesWaitingTasksWithoutRunningThem) {
   EXPECT_EQ(pool.Submit("c", [](bool) {}), Admission::kStopped);
 }
 
+TEST(WorkerPoolTest, ManyKeysArrivingWhileTasksRunAllComplete) {
+  // Thousands of new keys make the key table grow (rehash) while other keys' tasks run and
+  // wait in the round-robin list; every task still runs exactly once.
+  WorkerPool pool({.threads = 4, .max_running_per_key = 1, .max_queued_per_key = 4, .max_queued_total = 100000});
+  Gate gate;
+  Started started;
+  Started done;
+  for (int k = 0; k < 3; ++k) {
+    ASSERT_EQ(pool.Submit("held-" + std::to_string(k),
+                          [&](bool) {
+                            started.Add();
+                            gate.Wait();
+                            done.Add();
+                          }),
+              Admission::kAccepted);
+  }
+  ASSERT_TRUE(started.WaitFor(3));
+  constexpr int kKeys = 5000;
+  for (int k = 0; k < kKeys; ++k) {
+    ASSERT_EQ(pool.Submit("key-" + std::to_string(k),
+                          [&](bool run) {
+                            if (run) done.Add();
+                          }),
+              Admission::kAccepted);
+  }
+  gate.Open();
+  EXPECT_TRUE(done.WaitFor(kKeys + 3));
+  pool.Stop();
+  EXPECT_EQ(done.count(), kKeys + 3);
+}
+
 }  // namespace
 }  // namespace kalam::api

@@ -71,7 +71,10 @@ class WorkerPool {
   std::mutex mu_;
   std::condition_variable work_cv_;
   std::unordered_map<std::string, KeyState> keys_;
-  std::deque<std::unordered_map<std::string, KeyState>::iterator> ready_;  // round-robin order
+  // Keys with work they may start now, in round-robin order. Pointers, not iterators: an
+  // insertion may rehash keys_, which moves no element but invalidates every iterator.
+  using Entry = std::unordered_map<std::string, KeyState>::value_type;
+  std::deque<Entry*> ready_;
   size_t queued_ = 0;
   bool stopping_ = false;
   // One idle worker polls for new work for a moment before it sleeps: a request arriving
