@@ -217,10 +217,10 @@ struct HttpServer::Impl {
         bool upgrade = false;
         if (!service.Screen(request, response) && !service.AdmitAuth(request, response)) {
           // An Authorization header on the upgrade may mean a bcrypt check: a worker's job.
-          const Admission admission = co_await RunOnWorker(workers, service.FairnessKey(request), [&] {
+          const Admission queued = co_await RunOnWorker(workers, service.FairnessKey(request), [&] {
             upgrade = service.CheckWebSocketUpgrade(request, stopping.load(), response, &identity);
           });
-          if (admission != Admission::kAccepted) service.Overloaded(admission, workers.options(), response);
+          if (queued != Admission::kAccepted) service.Overloaded(queued, workers.options(), response);
         }
         if (upgrade) {
           service.Finish(request, response, start);
@@ -250,7 +250,7 @@ struct HttpServer::Impl {
         } else {
           // Statements and password checks run on the worker pool, fair between users; this
           // thread goes back to reading, writing and pinging until the answer is ready.
-          const Admission admission = co_await RunOnWorker(workers, service.FairnessKey(request), [&] {
+          const Admission queued = co_await RunOnWorker(workers, service.FairnessKey(request), [&] {
             try {
               service.Handle(request, state, response);
             } catch (const std::exception&) {
@@ -262,7 +262,7 @@ struct HttpServer::Impl {
               response.close = true;
             }
           });
-          if (admission != Admission::kAccepted) service.Overloaded(admission, workers.options(), response);
+          if (queued != Admission::kAccepted) service.Overloaded(queued, workers.options(), response);
         }
         service.Finish(request, response, start);
         in_flight.fetch_sub(1);
