@@ -113,6 +113,7 @@ TEST(WorkerPoolTest, RefusesBeyondTheKeyQueue) {
   EXPECT_EQ(pool.Submit("other", [&](bool) { other.set_value(); }), Admission::kAccepted);
   EXPECT_EQ(other.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
   gate.Open();
+  pool.Stop();  // the tasks waiting on the gate finish before the gate goes out of scope
 }
 
 TEST(WorkerPoolTest, RefusesBeyondThePoolQueue) {
@@ -130,6 +131,7 @@ TEST(WorkerPoolTest, RefusesBeyondThePoolQueue) {
   EXPECT_EQ(pool.Submit("c", [&](bool) {}), Admission::kAccepted);
   EXPECT_EQ(pool.Submit("d", [&](bool) {}), Admission::kPoolQueueFull);
   gate.Open();
+  pool.Stop();  // the tasks waiting on the gate finish before the gate goes out of scope
 }
 
 TEST(WorkerPoolTest, KeysTakeTurns) {
