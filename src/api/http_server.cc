@@ -239,13 +239,13 @@ struct HttpServer::Impl {
         break;
       }
       request.body = std::move(req.body());
-      if (service.Screen(request, response) ||
-          (!ApiService::RunsOnIoThread(request) && service.AdmitAuth(request, response))) {
+      const bool on_io_thread = ApiService::RunsOnIoThread(request);
+      if (service.Screen(request, response) || (!on_io_thread && service.AdmitAuth(request, response))) {
         service.FinishRejected(request, response, start);
       } else {
         in_flight.fetch_add(1);
         stream.expires_never();
-        if (ApiService::RunsOnIoThread(request)) {
+        if (on_io_thread) {
           service.Handle(request, state, response);
         } else {
           // Statements and password checks run on the worker pool, fair between users; this

@@ -37,7 +37,7 @@ Admission WorkerPool::Submit(std::string_view key, Task task) {
   {
     std::lock_guard lock(mu_);
     if (stopping_) return Admission::kStopped;
-    auto it = keys_.find(std::string(key));
+    auto it = keys_.find(key);
     if (it == keys_.end()) it = keys_.emplace(std::string(key), KeyState{}).first;
     KeyState& state = it->second;
     const uint32_t cap = std::max(1u, options_.max_running_per_key);

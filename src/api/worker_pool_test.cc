@@ -55,6 +55,16 @@ class Started {
   int count_ = 0;
 };
 
+// Submits a task under `key` that holds its worker until `gate` opens, and waits until it runs.
+bool OccupyWorker(WorkerPool& pool, const std::string& key, Gate& gate, Started& started) {
+  const int before = started.count();
+  const Admission admission = pool.Submit(key, [&](bool) {
+    started.Add();
+    gate.Wait();
+  });
+  return admission == Admission::kAccepted && started.WaitFor(before + 1);
+}
+
 TEST(WorkerPoolTest, RunsTasksAndReportsThatTheyRan) {
   WorkerPool pool({.threads = 2, .max_running_per_key = 2, .max_queued_per_key = 8, .max_queued_total = 64});
   std::promise<bool> ran;
@@ -98,13 +108,7 @@ TEST(WorkerPoolTest, RefusesBeyondTheKeyQueue) {
   WorkerPool pool({.threads = 2, .max_running_per_key = 1, .max_queued_per_key = 2, .max_queued_total = 64});
   Gate gate;
   Started started;
-  ASSERT_EQ(pool.Submit("k",
-                        [&](bool) {
-                          started.Add();
-                          gate.Wait();
-                        }),
-            Admission::kAccepted);
-  ASSERT_TRUE(started.WaitFor(1));
+  ASSERT_TRUE(OccupyWorker(pool, "k", gate, started));
   EXPECT_EQ(pool.Submit("k", [&](bool) { gate.Wait(); }), Admission::kAccepted);
   EXPECT_EQ(pool.Submit("k", [&](bool) { gate.Wait(); }), Admission::kAccepted);
   EXPECT_EQ(pool.Submit("k", [&](bool) {}), Admission::kKeyQueueFull);
@@ -120,13 +124,7 @@ TEST(WorkerPoolTest, RefusesBeyondThePoolQueue) {
   WorkerPool pool({.threads = 1, .max_running_per_key = 1, .max_queued_per_key = 100, .max_queued_total = 2});
   Gate gate;
   Started started;
-  ASSERT_EQ(pool.Submit("a",
-                        [&](bool) {
-                          started.Add();
-                          gate.Wait();
-                        }),
-            Admission::kAccepted);
-  ASSERT_TRUE(started.WaitFor(1));
+  ASSERT_TRUE(OccupyWorker(pool, "a", gate, started));
   EXPECT_EQ(pool.Submit("b", [&](bool) {}), Admission::kAccepted);
   EXPECT_EQ(pool.Submit("c", [&](bool) {}), Admission::kAccepted);
   EXPECT_EQ(pool.Submit("d", [&](bool) {}), Admission::kPoolQueueFull);
@@ -142,13 +140,7 @@ TEST(WorkerPoolTest, KeysTakeTurns) {
   Started done;
   std::mutex mu;
   std::vector<std::string> order;
-  ASSERT_EQ(pool.Submit("a",
-                        [&](bool) {
-                          started.Add();
-                          gate.Wait();
-                        }),
-            Admission::kAccepted);
-  ASSERT_TRUE(started.WaitFor(1));
+  ASSERT_TRUE(OccupyWorker(pool, "a", gate, started));
   auto record = [&](const char* key) {
     return [&, key](bool) {
       {
@@ -171,13 +163,7 @@ TEST(WorkerPoolTest, StopCompletesWaitingTasksWithoutRunningThem) {
   WorkerPool pool({.threads = 1, .max_running_per_key = 1, .max_queued_per_key = 8, .max_queued_total = 64});
   Gate gate;
   Started started;
-  ASSERT_EQ(pool.Submit("a",
-                        [&](bool) {
-                          started.Add();
-                          gate.Wait();
-                        }),
-            Admission::kAccepted);
-  ASSERT_TRUE(started.WaitFor(1));
+  ASSERT_TRUE(OccupyWorker(pool, "a", gate, started));
   std::promise<bool> waiting;
   ASSERT_EQ(pool.Submit("b", [&](bool run) { waiting.set_value(run); }), Admission::kAccepted);
   std::thread stopper([&] { pool.Stop(); });

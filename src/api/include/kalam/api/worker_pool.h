@@ -70,10 +70,16 @@ class WorkerPool {
   const WorkerPoolOptions options_;
   std::mutex mu_;
   std::condition_variable work_cv_;
-  std::unordered_map<std::string, KeyState> keys_;
+  // Looked up by string_view: Submit finds a waiting key without building a string.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  };
+  using KeyMap = std::unordered_map<std::string, KeyState, KeyHash, std::equal_to<>>;
+  KeyMap keys_;
   // Keys with work they may start now, in round-robin order. Pointers, not iterators: an
   // insertion may rehash keys_, which moves no element but invalidates every iterator.
-  using Entry = std::unordered_map<std::string, KeyState>::value_type;
+  using Entry = KeyMap::value_type;
   std::deque<Entry*> ready_;
   size_t queued_ = 0;
   bool stopping_ = false;
