@@ -322,7 +322,7 @@ TEST(CrashRecoveryTest, StorageFaultsLoseNoAcknowledgedRowAndTheServerRecovers) 
     Load load(server->port(), static_cast<int64_t>(cycle + 1) * 1'000'000);
     ASSERT_TRUE(PollUntil([&] { return load.acknowledged() >= 100; })) << "no writes before the fault";
 
-    ASSERT_TRUE(failpoints.Apply(fault.point + "=" + fault.action));
+    ASSERT_TRUE(failpoints.Apply(fault.point + "=" + fault.action)) << server->AllOutput();
     HttpClient admin(server->port());
     if (fault.refuses_writes) {
       ASSERT_TRUE(PollUntil([&] { return load.refused() > 0; })) << "no write was refused";
@@ -344,7 +344,7 @@ TEST(CrashRecoveryTest, StorageFaultsLoseNoAcknowledgedRowAndTheServerRecovers) 
       ASSERT_TRUE(server->Start(dir.path(), env)) << server->output();
     } else {
       const size_t before_heal = load.acknowledged();
-      ASSERT_TRUE(failpoints.Apply(fault.point + "=off"));
+      ASSERT_TRUE(failpoints.Apply(fault.point + "=off")) << server->AllOutput();
       ASSERT_TRUE(PollUntil([&] { return load.acknowledged() >= before_heal + 100; }))
           << "writes were not accepted again after the fault was healed";
       load.Stop();

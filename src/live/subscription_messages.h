@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kalam/tables/change_sink.h"
+#include "subscription.h"
+
+namespace kalam::live {
+
+// How one subscription's messages are spelled (PROTOCOL.md §6.4-§6.7): the ack, row objects and
+// change messages, from its projection and schema. The live-query manager decides what to send
+// and when.
+
+// The options of an ack, as JSON (`{"batch_size":..,"last_rows":..,"from":".."}`).
+std::string OptionsJson(const SubscriptionOptions& options);
+
+// `{"col":value,...,"_seq":"N"[,"_deleted":b]}` for one version, in projection order.
+void AppendRowObject(const Subscription& sub, const std::vector<duckdb::Value>& values, SeqId seq, const bool* deleted,
+                     std::string* out);
+
+std::string EncodeAck(const Subscription& sub, bool options_given);
+
+// What a committed change means for one subscription (PROTOCOL.md §6.7).
+enum class Delivery : uint8_t { kNone, kInsert, kUpdate, kDelete };
+
+Delivery Classify(const Subscription& sub, const tables::CommittedChange& change);
+
+// Encoded row objects of one change, shared by the subscriptions with the same projection.
+struct RowCache {
+  const std::vector<int>* projection = nullptr;
+  std::string new_row;
+  std::string old_row;
+};
+
+std::string EncodeChange(const Subscription& sub, Delivery delivery, SeqId seq, const std::string& new_row,
+                         const std::string& old_row);
+
+}  // namespace kalam::live
