@@ -1,0 +1,13 @@
+export { createClient, KalamClient } from './client.js';
+export type { ClientOptions, Param, SqlOptions, SqlResult, StatementResult } from './client.js';
+export type { AuthConfig } from './auth.js';
+export type { ConnectionState, ReconnectOptions, WebSocketConstructor, WebSocketLike } from './connection.js';
+export { KalamError, SdkErrorCode } from './errors.js';
+export { LiveQuery } from './live_query.js';
+export type { LiveQueryEvent, LiveQueryOptions, LiveQueryState } from './live_query.js';
+export { localStorageTokenStorage, memoryStorage } from './storage.js';
+export type { KeyValueStore, Session, TokenStorage, UserInfo } from './storage.js';
+export { Subscription } from './subscription.js';
+export type { Change, RowsInfo, SubscribeOptions, SubscriptionHandlers, SubscriptionStatus } from './subscription.js';
+export { compareSeq } from './values.js';
+export type { BigIntMode, ColumnSchema, DataType, Row, Value } from './values.js';
