@@ -23,6 +23,9 @@ export interface ClientOptions {
   /** JSON ping interval on the WebSocket; a server silent for twice this is reconnected (ms).
    *  Default 15000; 0 = off. */
   heartbeatMs?: number;
+  /** Time allowed for the WebSocket handshake and authentication before retrying (ms).
+   *  Default 10000. */
+  connectTimeoutMs?: number;
   /** Injected implementations (default: the global ones). */
   fetch?: FetchFn;
   WebSocket?: WebSocketConstructor;
@@ -103,6 +106,7 @@ export class KalamClient {
       options.WebSocket,
       { initialDelayMs: 250, maxDelayMs: 10_000, factor: 2, ...options.reconnect },
       options.heartbeatMs ?? 15_000,
+      options.connectTimeoutMs ?? 10_000,
     );
   }
 

@@ -69,6 +69,7 @@ export class Connection {
   private windowStart = 0;
   private sentInWindow = 0;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private connectTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly wsUrl: string,
@@ -76,6 +77,7 @@ export class Connection {
     private readonly WebSocketClass: WebSocketConstructor | undefined,
     private readonly reconnect: Required<ReconnectOptions>,
     private readonly heartbeatMs: number,
+    private readonly connectTimeoutMs: number,
   ) {}
 
   get state(): ConnectionState {
@@ -170,12 +172,33 @@ export class Connection {
       this.dispatch(message);
     };
     ws.onerror = () => {
-      // A close event always follows; the reconnect is decided there.
+      // Browsers follow an error with a close event; Node 20's WebSocket does not when the
+      // connection fails before the handshake, so a socket that never opened is dropped here.
+      if (this.ws === ws && ws.readyState !== OPEN) this.abandon(ws);
     };
     ws.onclose = () => {
       if (this.ws !== ws) return;
       this.lost();
     };
+    // A handshake (or authentication) that never finishes, e.g. a peer that accepted and went
+    // silent, would otherwise wait forever: neither an error nor a close arrives.
+    this.connectTimer = setTimeout(() => {
+      this.connectTimer = null;
+      if (this.ws === ws && !this.authenticated) this.abandon(ws);
+    }, this.connectTimeoutMs);
+  }
+
+  private abandon(ws: WebSocketLike): void {
+    ws.onopen = null;
+    ws.onclose = null;
+    ws.onerror = null;
+    ws.onmessage = null;
+    try {
+      ws.close();
+    } catch {
+      // Closing a socket that never opened may throw; it is gone either way.
+    }
+    this.lost();
   }
 
   private dispatch(message: ServerMessage): void {
@@ -265,9 +288,7 @@ export class Connection {
       const ws = this.ws;
       if (!ws) return;
       if (Date.now() - this.lastHeard > 2 * this.heartbeatMs) {
-        ws.onclose = null;
-        ws.close(4000, 'heartbeat timeout');
-        this.lost();
+        this.abandon(ws);
         return;
       }
       this.send({ type: 'ping' });
@@ -279,6 +300,8 @@ export class Connection {
     if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
     if (this.heartbeatTimer !== null) clearInterval(this.heartbeatTimer);
     if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    if (this.connectTimer !== null) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
     this.reconnectTimer = null;
     this.heartbeatTimer = null;
     this.flushTimer = null;

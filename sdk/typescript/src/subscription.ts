@@ -10,6 +10,8 @@ import {
 } from './values.js';
 
 export interface SubscribeOptions {
+  /** Send the matching rows first (default true). False: changes only, from now on. */
+  initialRows?: boolean;
   /** Start with the N matching rows with the highest `_seq`. */
   lastRows?: number;
   /** Start after this `_seq`: rows changed since, plus `_deleted` markers for rows that left. */
@@ -109,8 +111,12 @@ export class Subscription<T = Row> implements ConnectionMember {
     if (this.options.batchSize !== undefined) options['batch_size'] = this.options.batchSize;
     if (this.checkpoint !== null) options['from'] = this.checkpoint;
     else if (this.options.lastRows !== undefined) options['last_rows'] = this.options.lastRows;
+    // The server sends initial rows only when options are present, even empty ones.
     const hasOptions =
-      this.checkpoint !== null || this.options.lastRows !== undefined || this.options.batchSize !== undefined;
+      this.checkpoint !== null ||
+      this.options.initialRows !== false ||
+      this.options.lastRows !== undefined ||
+      this.options.batchSize !== undefined;
     this.setStatus(this.resumed && this.statusValue !== 'pending' ? 'resuming' : 'loading');
     this.connection.send({
       type: 'subscribe',
