@@ -132,6 +132,12 @@ export class KalamClient {
     return this.auth.me();
   }
 
+  /** The `Authorization` header value for a request of the application's own (e.g. to its
+   *  backend, which can check it with `/v1/api/auth/me`); refreshes the token first if due. */
+  authorizationHeader(): Promise<string> {
+    return this.auth.authorizationHeader();
+  }
+
   /** Called after each login and refresh with the new session, and with null on logout. */
   onSession(listener: (session: Session | null) => void): () => void {
     return this.auth.onSession(listener);
