@@ -80,8 +80,24 @@ fetch_duckdb() {
   echo "$STAMP" > "$DUCKDB_DIR/VERSION"
 }
 
+# TypeScript SDK and chat example: Node packages exactly as their lockfiles pin them, and
+# Debian's chromium for the browser test (test tools' own browser downloads are not used).
+install_node_packages() {
+  install_packages chromium
+  local dir
+  for dir in sdk/typescript examples/chat; do
+    # npm ci records the lockfile it installed as node_modules/.package-lock.json.
+    if [[ ! -f "$ROOT/$dir/node_modules/.package-lock.json" ||
+          "$ROOT/$dir/package-lock.json" -nt "$ROOT/$dir/node_modules/.package-lock.json" ]]; then
+      echo "setup: npm ci in $dir"
+      (cd "$ROOT/$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+  done
+}
+
 install_packages "${PACKAGES[@]}"
 if [[ "${1:-}" == "--sanitizers" ]]; then
   install_packages "${SANITIZER_PACKAGES[@]}"
 fi
 fetch_duckdb
+install_node_packages
