@@ -26,23 +26,23 @@ export async function setupDatabase({
   };
   const quote = (s) => `'${s.replaceAll("'", "''")}'`;
 
-  await sql('CREATE NAMESPACE IF NOT EXISTS chat');
+  await sql('CREATE NAMESPACE IF NOT EXISTS chatapp');
   // Conversations: one SHARED row per conversation, readable by every user (PUBLIC); members
   // are a comma-framed list (",alice,bob,") so that membership is a substring test.
   await sql(
-    'CREATE SHARED TABLE IF NOT EXISTS chat.conversations (id TEXT PRIMARY KEY, title TEXT, members TEXT) ' +
+    'CREATE SHARED TABLE IF NOT EXISTS chatapp.conversations (id TEXT PRIMARY KEY, title TEXT, members TEXT) ' +
       "WITH (ACCESS_LEVEL = 'PUBLIC')",
   );
   // Messages: a USER table, so each participant holds their own copy and nobody can read
   // anyone else's. The chat service writes a copy for every member (EXECUTE AS USER).
   await sql(
-    'CREATE USER TABLE IF NOT EXISTS chat.messages (id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, ' +
+    'CREATE USER TABLE IF NOT EXISTS chatapp.messages (id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, ' +
       'sender TEXT NOT NULL, content TEXT, streaming BOOLEAN DEFAULT false, created_at TIMESTAMP DEFAULT NOW())',
   );
   // Typing indicator: plain SHARED rows, one per (conversation, user), written by the service.
   // (A STREAM table with a short TTL is the better fit once STREAM tables take writes.)
   await sql(
-    'CREATE SHARED TABLE IF NOT EXISTS chat.typing (id TEXT PRIMARY KEY, conversation_id TEXT, user_id TEXT, ' +
+    'CREATE SHARED TABLE IF NOT EXISTS chatapp.typing (id TEXT PRIMARY KEY, conversation_id TEXT, user_id TEXT, ' +
       "typing BOOLEAN, updated_at TIMESTAMP DEFAULT NOW()) WITH (ACCESS_LEVEL = 'PUBLIC')",
   );
   for (const user of DEMO_USERS) {
@@ -55,9 +55,9 @@ export async function setupDatabase({
     ['bob-assistant', 'Bob & Assistant', ',bob,assistant,'],
   ];
   for (const [id, title, members] of conversations) {
-    const [existing] = await sql('SELECT id FROM chat.conversations WHERE id = $1', [id]);
+    const [existing] = await sql('SELECT id FROM chatapp.conversations WHERE id = $1', [id]);
     if (existing.rows.length === 0) {
-      await sql('INSERT INTO chat.conversations (id, title, members) VALUES ($1, $2, $3)', [id, title, members]);
+      await sql('INSERT INTO chatapp.conversations (id, title, members) VALUES ($1, $2, $3)', [id, title, members]);
     }
   }
 }

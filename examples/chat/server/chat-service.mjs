@@ -56,7 +56,7 @@ export function createChatService({
   }
 
   async function members(conversationId, user) {
-    const [result] = await sql('SELECT members FROM chat.conversations WHERE id = $1', [conversationId]);
+    const [result] = await sql('SELECT members FROM chatapp.conversations WHERE id = $1', [conversationId]);
     const list = String(result.rows[0]?.[0] ?? '').split(',').filter((m) => USER_ID.test(m));
     if (!list.includes(user)) throw new HttpError(403, 'Not a member of this conversation');
     return list;
@@ -78,7 +78,7 @@ export function createChatService({
     const id = randomUUID();
     await writeForMembers(
       list,
-      'INSERT INTO chat.messages (id, conversation_id, sender, content) VALUES ($1, $2, $3, $4)',
+      'INSERT INTO chatapp.messages (id, conversation_id, sender, content) VALUES ($1, $2, $3, $4)',
       [id, conversationId, user, content],
     );
     await setTyping(user, conversationId, false);
@@ -94,12 +94,12 @@ export function createChatService({
     const words = `You said "${question.slice(0, 80)}". I am a simulated assistant: my answer is written into your messages table word by word, and every word reaches you as a live update.`.split(' ');
     await writeForMembers(
       list,
-      "INSERT INTO chat.messages (id, conversation_id, sender, content, streaming) VALUES ($1, $2, 'assistant', '', true)",
+      "INSERT INTO chatapp.messages (id, conversation_id, sender, content, streaming) VALUES ($1, $2, 'assistant', '', true)",
       [id, conversationId],
     );
     for (let i = 1; i <= words.length; i++) {
       await new Promise((r) => setTimeout(r, assistantWordDelayMs));
-      await writeForMembers(list, 'UPDATE chat.messages SET content = $1, streaming = $2 WHERE id = $3', [
+      await writeForMembers(list, 'UPDATE chatapp.messages SET content = $1, streaming = $2 WHERE id = $3', [
         words.slice(0, i).join(' '),
         i < words.length,
         id,
@@ -109,9 +109,9 @@ export function createChatService({
 
   async function setTyping(user, conversationId, typing) {
     const id = `${conversationId}:${user}`;
-    const [updated] = await sql('UPDATE chat.typing SET typing = $1, updated_at = NOW() WHERE id = $2', [typing, id]);
+    const [updated] = await sql('UPDATE chatapp.typing SET typing = $1, updated_at = NOW() WHERE id = $2', [typing, id]);
     if (updated.row_count === 0) {
-      await sql('INSERT INTO chat.typing (id, conversation_id, user_id, typing) VALUES ($1, $2, $3, $4)', [
+      await sql('INSERT INTO chatapp.typing (id, conversation_id, user_id, typing) VALUES ($1, $2, $3, $4)', [
         id,
         conversationId,
         user,

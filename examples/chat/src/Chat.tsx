@@ -22,7 +22,7 @@ export function Chat({ me }: { me: string }) {
   }, [selected]);
 
   // Conversations are PUBLIC SHARED rows: everyone may read them; each user lists their own.
-  const conversations = useLiveQuery<ConversationRow>('SELECT id, title, members FROM chat.conversations', {
+  const conversations = useLiveQuery<ConversationRow>('SELECT id, title, members FROM chatapp.conversations', {
     orderBy: byTitle,
   });
   const mine = conversations.rows.filter((c) => c.members.includes(`,${me},`));

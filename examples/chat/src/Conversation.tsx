@@ -26,11 +26,11 @@ export function Conversation({ me, conversationId }: { me: string; conversationI
   const client = useKalamClient();
   // The last 100 messages of this conversation from my own copy, then live changes.
   const messages = useLiveQuery<MessageRow>(
-    `SELECT id, sender, content, streaming, created_at FROM chat.messages WHERE conversation_id = ${sqlString(conversationId)}`,
+    `SELECT id, sender, content, streaming, created_at FROM chatapp.messages WHERE conversation_id = ${sqlString(conversationId)}`,
     { lastRows: 100, orderBy: byTime },
   );
   const typing = useLiveQuery<TypingRow>(
-    `SELECT id, user_id, typing, updated_at FROM chat.typing WHERE conversation_id = ${sqlString(conversationId)}`,
+    `SELECT id, user_id, typing, updated_at FROM chatapp.typing WHERE conversation_id = ${sqlString(conversationId)}`,
   );
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);

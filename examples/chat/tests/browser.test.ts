@@ -97,7 +97,7 @@ it('alice and bob chat live, see only their own rows, and a reload restores the 
 
   // A row only in alice's own table (written for her alone) reaches alice, never bob.
   await server.rootSql(
-    "EXECUTE AS USER 'alice' (INSERT INTO chat.messages (id, conversation_id, sender, content) VALUES ('private-1', 'alice-bob', 'alice', 'note to self'))",
+    "EXECUTE AS USER 'alice' (INSERT INTO chatapp.messages (id, conversation_id, sender, content) VALUES ('private-1', 'alice-bob', 'alice', 'note to self'))",
   );
   await expect.poll(() => messages(alice)).toEqual(['hello bob', 'hi alice', 'note to self']);
   await send(bob, 'after the note');
@@ -110,7 +110,7 @@ it('alice and bob chat live, see only their own rows, and a reload restores the 
     const response = await fetch(`${config.kalamdbUrl}/v1/api/sql`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${session.accessToken}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ sql: "SELECT content FROM chat.messages WHERE id = 'private-1'" }),
+      body: JSON.stringify({ sql: "SELECT content FROM chatapp.messages WHERE id = 'private-1'" }),
     });
     return ((await response.json()) as { results: { rows: unknown[] }[] }).results[0]?.rows.length;
   });
