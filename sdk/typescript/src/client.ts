@@ -1,6 +1,6 @@
 import { AuthManager, type AuthConfig } from './auth.js';
 import { Connection, type ConnectionState, type ReconnectOptions, type WebSocketConstructor } from './connection.js';
-import { KalamError } from './errors.js';
+import { KalamError, SdkErrorCode } from './errors.js';
 import { requestJson, type FetchFn } from './http.js';
 import { LiveQuery, type LiveQueryOptions } from './live_query.js';
 import { memoryStorage, type Session, type TokenStorage, type UserInfo } from './storage.js';
@@ -108,6 +108,16 @@ export class KalamClient {
       options.heartbeatMs ?? 15_000,
       options.connectTimeoutMs ?? 10_000,
     );
+    // A socket authenticated as one user must not serve another: after a logout, or a login
+    // as someone else, subscriptions end and the next one connects with the new identity.
+    this.auth.onSession((session) => {
+      const user = this.connection.user;
+      if (user !== null && user !== (session?.user.id ?? null)) {
+        this.connection.reset(
+          new KalamError(SdkErrorCode.NOT_AUTHENTICATED, session ? `Now logged in as ${session.user.id}` : 'Logged out'),
+        );
+      }
+    });
   }
 
   /** The stored session (after login), or null. */
@@ -123,7 +133,7 @@ export class KalamClient {
     return this.auth.refresh();
   }
 
-  /** Forgets the tokens. Open subscriptions keep running (the server does not revoke tokens). */
+  /** Forgets the tokens and ends the subscriptions made with them. */
   logout(): Promise<void> {
     return this.auth.logout();
   }

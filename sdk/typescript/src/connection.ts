@@ -65,6 +65,7 @@ export class Connection {
   private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
   private lastHeard = 0;
   private renewedThisAttempt = false;
+  private authenticatedAs: string | null = null;
   private outbox: string[] = [];
   private windowStart = 0;
   private sentInWindow = 0;
@@ -82,6 +83,11 @@ export class Connection {
 
   get state(): ConnectionState {
     return this.stateValue;
+  }
+
+  /** The user the server accepted on this connection, until reset(). */
+  get user(): string | null {
+    return this.authenticatedAs;
   }
 
   onState(listener: (state: ConnectionState) => void): () => void {
@@ -205,6 +211,7 @@ export class Connection {
     switch (message.type) {
       case 'auth_success':
         this.authenticated = true;
+        this.authenticatedAs = String(message['user']);
         this.attempt = 0;
         this.renewedThisAttempt = false;
         this.startHeartbeat();
@@ -256,8 +263,40 @@ export class Connection {
     }, delay);
   }
 
+  /**
+   * Drops the socket and ends every subscription with `error`, leaving the connection idle:
+   * the next subscription connects afresh (e.g. after another login). Subscriptions never
+   * carry over to another user.
+   */
+  reset(error: KalamError): void {
+    if (this.stateValue === 'closed') return;
+    this.stopTimers();
+    const ws = this.ws;
+    this.ws = null;
+    this.authenticated = false;
+    this.authenticatedAs = null;
+    this.attempt = 0;
+    this.renewedThisAttempt = false;
+    this.outbox = [];
+    if (ws) {
+      ws.onopen = null;
+      ws.onclose = null;
+      ws.onerror = null;
+      ws.onmessage = null;
+      try {
+        ws.close(1000, 'reset');
+      } catch {
+        // A socket that never opened may refuse to close; it is dropped either way.
+      }
+    }
+    const members = [...this.members.values()];
+    this.members.clear();
+    for (const m of members) m.fail(error);
+    this.setState('idle');
+  }
+
   private giveUp(error: KalamError): void {
-    this.close(error);
+    this.reset(error);
   }
 
   private flush(): void {

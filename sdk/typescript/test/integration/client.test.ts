@@ -208,7 +208,33 @@ describe('subscribe', () => {
     const sub = client.subscribe('SELECT * FROM app.notes', {}, { onError: (e) => (error = e) });
     await waitFor('failure', () => sub.status === 'failed');
     expect(error).toMatchObject({ code: 'AUTH_FAILED' });
-    expect(client.connectionState).toBe('closed');
+    expect(client.connectionState).toBe('idle');
+    client.close();
+  });
+
+  it("a logout ends the subscriptions; after a login as someone else they are that user's", async () => {
+    await server.rootSql("CREATE USER IF NOT EXISTS 'bob' WITH PASSWORD 'Secret123!'");
+    const alice = createClient({ url: server.url, auth: { type: 'basic', user: 'alice', password: 'Secret123!' } });
+    await alice.sql("INSERT INTO app.notes (id, body) VALUES (500, 'alice only')");
+    const client = createClient({ url: server.url });
+    await client.login('alice', 'Secret123!');
+    let ended: KalamError | null = null;
+    const first = client.liveQuery('SELECT id, body FROM app.notes');
+    first.subscribe(() => {
+      if (first.error) ended = first.error;
+    });
+    await waitFor('alice sees her row', () => first.rows.length === 1);
+    await client.logout();
+    expect(first.status).toBe('failed');
+    expect(ended).toMatchObject({ code: 'NOT_AUTHENTICATED' });
+    expect(client.connectionState).toBe('idle');
+    await client.login('bob', 'Secret123!');
+    const second = client.liveQuery('SELECT id, body FROM app.notes');
+    await waitFor('bob ready', () => second.status === 'ready');
+    expect(second.rows).toEqual([]);
+    await alice.sql('DELETE FROM app.notes');
+    alice.close();
+    client.close();
   });
 });
 
