@@ -117,22 +117,37 @@ export class Connection {
     this.flush();
   }
 
+  /** Ends the connection for good (client.close()). */
   close(reason: KalamError = new KalamError(SdkErrorCode.CLOSED, 'Client is closed')): void {
     if (this.stateValue === 'closed') return;
     this.setState('closed');
+    this.teardown(reason);
+    this.listeners.clear();
+  }
+
+  /**
+   * Drops the socket and ends every subscription with `error`, leaving the connection idle:
+   * the next subscription connects afresh (e.g. after another login). Subscriptions never
+   * carry over to another user.
+   */
+  reset(error: KalamError): void {
+    if (this.stateValue === 'closed') return;
+    this.teardown(error);
+    this.setState('idle');
+  }
+
+  private teardown(error: KalamError): void {
     this.stopTimers();
-    const ws = this.ws;
+    if (this.ws) discard(this.ws);
     this.ws = null;
     this.authenticated = false;
-    if (ws) {
-      ws.onclose = null;
-      ws.onmessage = null;
-      ws.close(1000, 'client closed');
-    }
+    this.authenticatedAs = null;
+    this.attempt = 0;
+    this.renewedThisAttempt = false;
+    this.outbox = [];
     const members = [...this.members.values()];
     this.members.clear();
-    for (const m of members) m.fail(reason);
-    this.listeners.clear();
+    for (const m of members) m.fail(error);
   }
 
   private setState(state: ConnectionState): void {
@@ -144,7 +159,7 @@ export class Connection {
   private open(): void {
     const Ctor = this.WebSocketClass ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!Ctor) {
-      this.giveUp(new KalamError(SdkErrorCode.NO_WEBSOCKET, 'No WebSocket implementation: pass one as options.WebSocket'));
+      this.reset(new KalamError(SdkErrorCode.NO_WEBSOCKET, 'No WebSocket implementation: pass one as options.WebSocket'));
       return;
     }
     this.setState(this.attempt === 0 && this.stateValue === 'idle' ? 'connecting' : 'reconnecting');
@@ -152,7 +167,7 @@ export class Connection {
     try {
       ws = new Ctor(this.wsUrl);
     } catch (e) {
-      this.giveUp(new KalamError(SdkErrorCode.NETWORK, `Cannot open ${this.wsUrl}: ${String(e)}`));
+      this.reset(new KalamError(SdkErrorCode.NETWORK, `Cannot open ${this.wsUrl}: ${String(e)}`));
       return;
     }
     this.ws = ws;
@@ -163,7 +178,7 @@ export class Connection {
           if (this.ws !== ws) return;
           ws.send(JSON.stringify(message));
         },
-        (error: unknown) => this.giveUp(toKalamError(error)),
+        (error: unknown) => this.reset(toKalamError(error)),
       );
     };
     ws.onmessage = (ev) => {
@@ -195,15 +210,7 @@ export class Connection {
   }
 
   private abandon(ws: WebSocketLike): void {
-    ws.onopen = null;
-    ws.onclose = null;
-    ws.onerror = null;
-    ws.onmessage = null;
-    try {
-      ws.close();
-    } catch {
-      // Closing a socket that never opened may throw; it is gone either way.
-    }
+    discard(ws);
     this.lost();
   }
 
@@ -236,10 +243,10 @@ export class Connection {
     // would only move the account toward lockout.
     if (this.auth.canRenew && !this.renewedThisAttempt) {
       this.renewedThisAttempt = true;
-      this.auth.renew().catch((e: unknown) => this.giveUp(toKalamError(e)));
+      this.auth.renew().catch((e: unknown) => this.reset(toKalamError(e)));
       return;
     }
-    this.giveUp(new KalamError('AUTH_FAILED', text, 401));
+    this.reset(new KalamError('AUTH_FAILED', text, 401));
   }
 
   private lost(): void {
@@ -261,42 +268,6 @@ export class Connection {
       this.reconnectTimer = null;
       if (this.stateValue !== 'closed') this.open();
     }, delay);
-  }
-
-  /**
-   * Drops the socket and ends every subscription with `error`, leaving the connection idle:
-   * the next subscription connects afresh (e.g. after another login). Subscriptions never
-   * carry over to another user.
-   */
-  reset(error: KalamError): void {
-    if (this.stateValue === 'closed') return;
-    this.stopTimers();
-    const ws = this.ws;
-    this.ws = null;
-    this.authenticated = false;
-    this.authenticatedAs = null;
-    this.attempt = 0;
-    this.renewedThisAttempt = false;
-    this.outbox = [];
-    if (ws) {
-      ws.onopen = null;
-      ws.onclose = null;
-      ws.onerror = null;
-      ws.onmessage = null;
-      try {
-        ws.close(1000, 'reset');
-      } catch {
-        // A socket that never opened may refuse to close; it is dropped either way.
-      }
-    }
-    const members = [...this.members.values()];
-    this.members.clear();
-    for (const m of members) m.fail(error);
-    this.setState('idle');
-  }
-
-  private giveUp(error: KalamError): void {
-    this.reset(error);
   }
 
   private flush(): void {
@@ -344,6 +315,19 @@ export class Connection {
     this.reconnectTimer = null;
     this.heartbeatTimer = null;
     this.flushTimer = null;
+  }
+}
+
+/** Closes a socket whose events no longer matter. */
+function discard(ws: WebSocketLike): void {
+  ws.onopen = null;
+  ws.onclose = null;
+  ws.onerror = null;
+  ws.onmessage = null;
+  try {
+    ws.close(1000);
+  } catch {
+    // Closing a socket that never opened may throw; it is gone either way.
   }
 }
 

@@ -3,14 +3,12 @@
 // connection states) and LiveQuery.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, KalamError, type Change, type ConnectionState, type Row, type Session } from '../../src/index.js';
-import { TestServer, waitFor } from '../support/server.js';
+import { startServer, waitFor, type TestServer } from '../support/server.js';
 
 let server: TestServer;
 
 beforeAll(async () => {
-  server = new TestServer();
-  await server.start();
-  await server.rootSql(
+  server = await startServer(
     "CREATE NAMESPACE app; CREATE USER 'alice' WITH PASSWORD 'Secret123!';" +
       ' CREATE SHARED TABLE app.items (id BIGINT PRIMARY KEY, title TEXT, price DECIMAL(10,2), qty INT) WITH (ACCESS_LEVEL = PUBLIC);' +
       ' CREATE USER TABLE app.notes (id BIGINT PRIMARY KEY, body TEXT)',

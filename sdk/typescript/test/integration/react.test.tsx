@@ -6,15 +6,13 @@ import { createRoot } from 'react-dom/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createClient, type KalamClient, type Row } from '../../src/index.js';
 import { KalamProvider, useLiveQuery, useSql } from '../../src/react.js';
-import { TestServer, waitFor } from '../support/server.js';
+import { startServer, waitFor, type TestServer } from '../support/server.js';
 
 let server: TestServer;
 let client: KalamClient;
 
 beforeAll(async () => {
-  server = new TestServer();
-  await server.start();
-  await server.rootSql(
+  server = await startServer(
     "CREATE NAMESPACE app; CREATE USER 'alice' WITH PASSWORD 'Secret123!';" +
       ' CREATE USER TABLE app.todo (id BIGINT PRIMARY KEY, title TEXT)',
   );

@@ -4,16 +4,14 @@
 // application exactly once and in order, and the kept result set must equal the query.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createClient, type Change, type ConnectionState, type Row } from '../../src/index.js';
-import { TestServer, waitFor } from '../support/server.js';
+import { startServer, waitFor, type TestServer } from '../support/server.js';
 import { TcpGate } from '../support/tcp_gate.js';
 
 let server: TestServer;
 let gate: TcpGate;
 
 beforeAll(async () => {
-  server = new TestServer();
-  await server.start();
-  await server.rootSql(
+  server = await startServer(
     "CREATE NAMESPACE app; CREATE USER 'alice' WITH PASSWORD 'Secret123!';" +
       ' CREATE USER TABLE app.events (id BIGINT PRIMARY KEY, body TEXT)',
   );

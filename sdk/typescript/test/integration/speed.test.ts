@@ -3,15 +3,13 @@
 // while a writer produces 1,000 changes/s.
 import { afterAll, beforeAll, it } from 'vitest';
 import { createClient, type KalamClient } from '../../src/index.js';
-import { TestServer, waitFor } from '../support/server.js';
+import { startServer, waitFor, type TestServer } from '../support/server.js';
 
 let server: TestServer;
 let client: KalamClient;
 
 beforeAll(async () => {
-  server = new TestServer();
-  await server.start();
-  await server.rootSql(
+  server = await startServer(
     "CREATE NAMESPACE app; CREATE USER 'alice' WITH PASSWORD 'Secret123!';" +
       ' CREATE USER TABLE app.ticks (id BIGINT PRIMARY KEY, sent_ms DOUBLE, body TEXT)',
   );

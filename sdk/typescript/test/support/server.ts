@@ -90,6 +90,14 @@ export class TestServer {
   }
 }
 
+/** Starts a server on a fresh data directory and runs `setupSql` on it as root. */
+export async function startServer(setupSql: string): Promise<TestServer> {
+  const server = new TestServer();
+  await server.start();
+  await server.rootSql(setupSql);
+  return server;
+}
+
 /** Polls `check` until it returns true, failing after `timeoutMs` with `what`. */
 export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
