@@ -26,6 +26,11 @@ export function Chat({ me }: { me: string }) {
     orderBy: byTitle,
   });
   const mine = conversations.rows.filter((c) => c.members.includes(`,${me},`));
+  // A stored session that can no longer be refreshed: back to the login form.
+  const authLost = ['NOT_AUTHENTICATED', 'AUTH_FAILED', 'unauthorized'].includes(conversations.error?.code ?? '');
+  useEffect(() => {
+    if (authLost) void client.logout();
+  }, [authLost, client]);
 
   return (
     <div className="chat">

@@ -5,9 +5,7 @@ import type { Server } from 'node:http';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TestServer } from '../../../sdk/typescript/test/support/server';
-// @ts-expect-error plain JavaScript modules without declarations
 import { createChatService } from '../server/chat-service.mjs';
-// @ts-expect-error plain JavaScript modules without declarations
 import { setupDatabase } from '../scripts/setup-db.mjs';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -132,4 +130,8 @@ it('alice and bob chat live, see only their own rows, and a reload restores the 
     .toEqual(['what are you?', expect.stringContaining('every word reaches you as a live update.')]);
   expect(await alice.locator('[data-streaming="true"]').count()).toBe(0);
   expect(await bob.getByTestId('conversations').textContent()).not.toContain('Alice & Assistant');
+  if (process.env['SCREENSHOT_DIR']) {
+    await alice.screenshot({ path: `${process.env['SCREENSHOT_DIR']}/alice.png` });
+    await bob.screenshot({ path: `${process.env['SCREENSHOT_DIR']}/bob.png` });
+  }
 });
