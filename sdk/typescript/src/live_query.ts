@@ -112,6 +112,7 @@ export class LiveQuery<T extends Row = Row> {
 
   /** @internal */
   setStatus(status: SubscriptionStatus, error: KalamError | null = this.current.error): void {
+    if (status === this.current.status && error === this.current.error) return;
     this.current = Object.freeze({ rows: this.current.rows, status, error });
     this.emit({ type: 'status', rows: this.current.rows });
   }

@@ -1,5 +1,5 @@
 import type { Connection, ConnectionMember, ServerMessage } from './connection.js';
-import { KalamError } from './errors.js';
+import { KalamError, SdkErrorCode } from './errors.js';
 import {
   bigIntColumns,
   compareSeq,
@@ -130,8 +130,15 @@ export class Subscription<T = Row> implements ConnectionMember {
 
   fail(error: KalamError): void {
     if (this.statusValue === 'closed' || this.statusValue === 'failed') return;
-    this.setStatus('failed');
+    // client.close() ends subscriptions; that is not a failure.
+    if (error.code === SdkErrorCode.CLOSED) {
+      this.setStatus('closed');
+      return;
+    }
+    // The error first, so that whoever sees the `failed` status can read it.
+    this.statusValue = 'failed';
     this.handlers.onError?.(error);
+    this.handlers.onStatus?.('failed');
   }
 
   handle(message: ServerMessage): void {
