@@ -101,3 +101,37 @@ it('resumes after a server restart with no gap and no duplicate', async () => {
   client.close();
   writer.close();
 });
+
+it('a silent connection is replaced (heartbeat), and the subscription resumes', async () => {
+  const writer = createClient({ url: server.url, auth: { type: 'basic', user: 'alice', password: 'Secret123!' } });
+  const client = createClient({
+    url: gate.url,
+    auth: { type: 'basic', user: 'alice', password: 'Secret123!' },
+    heartbeatMs: 200,
+    reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
+  });
+  const states: ConnectionState[] = [];
+  client.onConnectionState((s) => states.push(s));
+  const query = client.liveQuery('SELECT id, body FROM app.events WHERE id >= 1000');
+  await waitFor('ready', () => query.status === 'ready');
+  gate.freeze();
+  // Written while the old socket is silent: it reaches the client through the resume.
+  await writer.sql("INSERT INTO app.events (id, body) VALUES (1000, 'while frozen')");
+  await waitFor('replaced and resumed', () => query.rows.some((r) => r['id'] === '1000') && query.status === 'ready');
+  expect(states).toContain('reconnecting');
+  await writer.sql("INSERT INTO app.events (id, body) VALUES (1001, 'after')");
+  await waitFor('live again', () => query.rows.length === 2);
+  client.close();
+  writer.close();
+});
+
+it("sixty subscriptions at once stay under the server's message rate", async () => {
+  const client = createClient({ url: gate.url, auth: { type: 'basic', user: 'alice', password: 'Secret123!' } });
+  const errors: string[] = [];
+  const subs = Array.from({ length: 60 }, (_, i) =>
+    client.subscribe(`SELECT id FROM app.events WHERE id = ${i}`, {}, { onError: (e) => errors.push(e.code) }),
+  );
+  await waitFor('all ready', () => subs.every((s) => s.status === 'ready') || errors.length > 0);
+  expect(errors).toEqual([]);
+  client.close();
+});

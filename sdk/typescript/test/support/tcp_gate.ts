@@ -6,6 +6,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 export class TcpGate {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
+  private readonly pairs: [Socket, Socket][] = [];
   private open = true;
   port = 0;
 
@@ -32,6 +33,7 @@ export class TcpGate {
       }
       client.pipe(upstream);
       upstream.pipe(client);
+      this.pairs.push([client, upstream]);
     });
     await new Promise<void>((done) => this.server?.listen(0, '127.0.0.1', done));
     const address = this.server.address();
@@ -41,6 +43,16 @@ export class TcpGate {
   /** Refuses new connections from now on (open ones die with the server behind them). */
   closeDoor(): void {
     this.open = false;
+  }
+
+  /** Open connections stop carrying bytes but stay open: a peer that went silent. */
+  freeze(): void {
+    for (const [client, upstream] of this.pairs.splice(0)) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
   }
 
   openDoor(targetPort = this.targetPort): void {
