@@ -35,6 +35,7 @@ describe('auth', () => {
     expect(session.user.id).toBe('alice');
     expect(session.expiresAt).toBeGreaterThan(Date.now());
     expect((await client.me()).user.id).toBe('alice');
+    expect(await client.authorizationHeader()).toBe(`Bearer ${session.accessToken}`);
     const refreshed = await client.refresh();
     expect(refreshed.user.id).toBe('alice');
     expect(client.session?.accessToken).toBe(refreshed.accessToken);
