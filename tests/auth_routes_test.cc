@@ -330,6 +330,26 @@ TEST_F(AuthRoutesTest, SqlEndpointChecksTokensAndBasicCredentials) {
   EXPECT_THAT(other_scheme.body, HasSubstr(invalid));
 }
 
+// Within the same second too: a token names the credential change it was issued after.
+TEST_F(AuthRoutesTest, TokenIssuedBeforeAPasswordChangeIsRefused) {
+  HttpClient client = Client();
+  ASSERT_EQ(client.Sql(R"({"sql":"CREATE USER 'carol' WITH PASSWORD 'Secret123!' ROLE 'user'"})").status, 200);
+  auto before = Login(client, "carol", "Secret123!");
+  ASSERT_EQ(before.status, 200) << before.body;
+  const std::string access = "Bearer " + JsonString(before.body, "access_token");
+  const std::string refresh = "Bearer " + JsonString(before.body, "refresh_token");
+  ASSERT_EQ(client.Sql(R"({"sql":"SELECT 1"})", access).status, 200);
+  ASSERT_EQ(client.Sql(R"({"sql":"ALTER USER 'carol' SET PASSWORD 'Changed456!'"})").status, 200);
+  auto stale = client.Sql(R"({"sql":"SELECT 1"})", access);
+  EXPECT_EQ(stale.status, 401);
+  EXPECT_THAT(stale.body, HasSubstr(R"("error":{"code":"INVALID_CREDENTIALS","message":"Invalid credentials"})"));
+  EXPECT_EQ(client.Request("POST", "/v1/api/auth/refresh", "", {{"Authorization", refresh}}).status, 401);
+  // A login with the new password works at once.
+  auto after = Login(client, "carol", "Changed456!");
+  ASSERT_EQ(after.status, 200) << after.body;
+  EXPECT_EQ(client.Sql(R"({"sql":"SELECT 1"})", "Bearer " + JsonString(after.body, "access_token")).status, 200);
+}
+
 TEST_F(AuthRoutesTest, MeAndLogout) {
   HttpClient client = Client();
   auto login = Login(client, "alice", "Secret123!");
@@ -606,37 +626,113 @@ TEST_F(SetupTest, SetupFlowFromLoopback) {
   EXPECT_EQ(client.Sql(R"({"sql":"SELECT 1"})", Basic("root", "R00tSecret!")).status, 200);
 }
 
+// A remote client is simulated through a trusted proxy on loopback that forwards for a
+// documentation address, so the test runs on any machine (no second interface needed).
+const std::map<std::string, std::string> kRemoteViaProxy = {{"X-Forwarded-For", "203.0.113.9"}};
+const std::map<std::string, std::string> kTrustLoopbackProxy = {
+    {"KALAMDB_SECURITY_TRUSTED_PROXY_RANGES", "127.0.0.1/32"}};
+
 TEST_F(SetupTest, StatusAndSetupAreLoopbackOnly) {
+  ASSERT_TRUE(StartUnconfigured(kTrustLoopbackProxy)) << server_.output();
+  HttpClient client(server_.port());
+  auto status = client.Request("GET", "/v1/api/auth/status", "", kRemoteViaProxy);
+  EXPECT_EQ(status.status, 403);
+  EXPECT_EQ(JsonString(status.body, "error"), "forbidden");
+  auto headers = kRemoteViaProxy;
+  headers.insert(kJson.begin(), kJson.end());
+  auto setup = client.Request("POST", "/v1/api/auth/setup",
+                              R"({"user":"admin","password":"Sup3rSecret!","root_password":"R00tSecret!"})", headers);
+  EXPECT_EQ(setup.status, 403);
+  EXPECT_EQ(JsonString(setup.body, "error"), "forbidden");
+  auto health = client.Request("GET", "/health", "", kRemoteViaProxy);
+  EXPECT_EQ(health.status, 403);
+  EXPECT_EQ(health.body, R"({"error":"Access denied. Health endpoint is localhost-only."})");
+  // Loopback itself still may.
+  EXPECT_EQ(client.Request("GET", "/v1/api/auth/status").status, 200);
+}
+
+// Forwarding headers count only from a trusted proxy: a real remote peer cannot claim loopback.
+TEST_F(SetupTest, SpoofedForwardingHeadersFromARemotePeerChangeNothing) {
   const auto address = NonLoopbackAddress();
   if (!address) GTEST_SKIP() << "this machine has no non-loopback IPv4 address to connect from";
   ASSERT_TRUE(StartUnconfigured()) << server_.output();
   HttpClient remote(server_.port(), *address);
-  auto status = remote.Request("GET", "/v1/api/auth/status");
-  EXPECT_EQ(status.status, 403);
-  EXPECT_EQ(JsonString(status.body, "error"), "forbidden");
-  auto setup = remote.Request("POST", "/v1/api/auth/setup",
-                              R"({"user":"admin","password":"Sup3rSecret!","root_password":"R00tSecret!"})", kJson);
-  EXPECT_EQ(setup.status, 403);
-  EXPECT_EQ(JsonString(setup.body, "error"), "forbidden");
-  // Forwarding headers from an untrusted peer change nothing.
+  EXPECT_EQ(remote.Request("GET", "/v1/api/auth/status").status, 403);
   auto spoofed = remote.Request("GET", "/v1/api/auth/status", "", {{"X-Forwarded-For", "127.0.0.1"}});
   EXPECT_EQ(spoofed.status, 403);
   auto health = remote.Request("GET", "/health", "", {{"X-Real-IP", "127.0.0.1"}});
   EXPECT_EQ(health.status, 403);
-  EXPECT_EQ(health.body, R"({"error":"Access denied. Health endpoint is localhost-only."})");
-  // Loopback still may.
-  HttpClient local(server_.port());
-  EXPECT_EQ(local.Request("GET", "/v1/api/auth/status").status, 200);
 }
 
 TEST_F(SetupTest, RemoteSetupWhenAllowed) {
-  const auto address = NonLoopbackAddress();
-  if (!address) GTEST_SKIP() << "this machine has no non-loopback IPv4 address to connect from";
-  ASSERT_TRUE(StartUnconfigured({{"KALAMDB_AUTH_ALLOW_REMOTE_SETUP", "true"}})) << server_.output();
-  HttpClient remote(server_.port(), *address);
-  auto status = remote.Request("GET", "/v1/api/auth/status");
+  auto env = kTrustLoopbackProxy;
+  env["KALAMDB_AUTH_ALLOW_REMOTE_SETUP"] = "true";
+  ASSERT_TRUE(StartUnconfigured(env)) << server_.output();
+  HttpClient client(server_.port());
+  auto status = client.Request("GET", "/v1/api/auth/status", "", kRemoteViaProxy);
   EXPECT_EQ(status.status, 200);
   EXPECT_THAT(status.body, HasSubstr(R"("needs_setup":true)"));
+}
+
+TEST(AuthRoutesServerTest, RootPasswordRotatedAtRestartInvalidatesOldTokens) {
+  TempDir dir;
+  std::string token;
+  {
+    ServerProcess server;
+    ASSERT_TRUE(server.Start(dir.path(), BaseEnv({{"KALAMDB_ROOT_PASSWORD", "FirstRoot123!"}}))) << server.output();
+    HttpClient client(server.port());
+    // Issued a minute ago, so the rotation below is certainly later (tokens carry whole seconds).
+    auth::JwtClaims claims;
+    claims.sub = "root";
+    claims.role = "system";
+    claims.iat = NowSeconds() - 60;
+    claims.exp = NowSeconds() + 3600;
+    token = "Bearer " + auth::SignJwt(claims, kSecret);
+    ASSERT_EQ(client.Sql(R"({"sql":"SELECT 1"})", token).status, 200);
+    ASSERT_EQ(server.Stop(), 0);
+  }
+  {
+    // Same password at restart: nothing rotates, the token stays valid.
+    ServerProcess server;
+    ASSERT_TRUE(server.Start(dir.path(), BaseEnv({{"KALAMDB_ROOT_PASSWORD", "FirstRoot123!"}}))) << server.output();
+    HttpClient client(server.port());
+    EXPECT_EQ(client.Sql(R"({"sql":"SELECT 1"})", token).status, 200);
+    ASSERT_EQ(server.Stop(), 0);
+  }
+  ServerProcess server;
+  ASSERT_TRUE(server.Start(dir.path(), BaseEnv({{"KALAMDB_ROOT_PASSWORD", "SecondRoot456!"}}))) << server.output();
+  HttpClient client(server.port());
+  EXPECT_EQ(client.Sql(R"({"sql":"SELECT 1"})", token).status, 401);
+  EXPECT_EQ(client.Sql(R"({"sql":"SELECT 1"})", Basic("root", "FirstRoot123!")).status, 401);
+  EXPECT_EQ(client.Sql(R"({"sql":"SELECT 1"})", Basic("root", "SecondRoot456!")).status, 200);
+}
+
+TEST(AuthRoutesServerTest, GeneratedJwtSecretPersistsAcrossRestarts) {
+  TempDir dir;
+  std::string token;
+  {
+    ServerProcess server;
+    // No jwt.secret configured: the server generates one and keeps it in the data directory.
+    ASSERT_TRUE(server.Start(dir.path(), {{"KALAMDB_JWT_SECRET", ""}})) << server.output();
+    HttpClient client(server.port());
+    auto login = Login(client, "root", "kalamdb123");
+    ASSERT_EQ(login.status, 200) << login.body;
+    token = "Bearer " + JsonString(login.body, "access_token");
+    ASSERT_EQ(client.Sql(R"({"sql":"SELECT 1"})", token).status, 200);
+    ASSERT_EQ(server.Stop(), 0);
+  }
+  ServerProcess server;
+  ASSERT_TRUE(server.Start(dir.path(), {{"KALAMDB_JWT_SECRET", ""}})) << server.output();
+  HttpClient client(server.port());
+  auto after = client.Sql(R"({"sql":"SELECT 1"})", token);
+  EXPECT_EQ(after.status, 200) << after.body;
+  // And it is not a well-known value: a token signed with the test suite's secret is refused.
+  auth::JwtClaims claims;
+  claims.sub = "root";
+  claims.role = "system";
+  claims.iat = NowSeconds();
+  claims.exp = NowSeconds() + 3600;
+  EXPECT_EQ(client.Sql(R"({"sql":"SELECT 1"})", "Bearer " + auth::SignJwt(claims, kSecret)).status, 401);
 }
 
 TEST(AuthRoutesServerTest, AccessLogHasOneLinePerRequestAndNoSecrets) {

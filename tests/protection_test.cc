@@ -189,6 +189,7 @@ TEST(ProtectionTest, ForwardingHeadersFromUntrustedPeersAreIgnored) {
   auto login = client.Request("POST", "/v1/api/auth/login", R"({"user":"root","password":"kalamdb123"})",
                               {{"X-Forwarded-Proto", "https"}});
   ASSERT_EQ(login.status, 200);
+  ASSERT_EQ(login.set_cookies.size(), 2u);
   for (const std::string& cookie : login.set_cookies) EXPECT_THAT(cookie, Not(HasSubstr("Secure")));
 }
 
@@ -197,6 +198,8 @@ TEST(ProtectionTest, InvalidTrustedProxyRangeStopsStartup) {
   ServerProcess server;
   EXPECT_FALSE(server.Start(dir.path(), {{"KALAMDB_SECURITY_TRUSTED_PROXY_RANGES", "10.0.0.0/33"}}));
   EXPECT_EQ(server.WaitExit(std::chrono::seconds(10)), 1);
+  EXPECT_THAT(server.output(),
+              HasSubstr("invalid value for security.trusted_proxy_ranges: '10.0.0.0/33' is not an address or CIDR block"));
 }
 
 TEST(ProtectionTest, PerUserQueryRate) {

@@ -75,6 +75,7 @@ TEST(ServerTest, SecondServerOnTheSameDataDirIsRefused) {
   ServerProcess second;
   EXPECT_FALSE(second.Start(dir.path()));
   EXPECT_EQ(second.WaitExit(std::chrono::seconds(10)), 1);
+  EXPECT_THAT(second.output(), HasSubstr("data directory is locked"));
 }
 
 TEST(ServerTest, GeneratedRootPasswordIsPrintedOnceOnLoopback) {
@@ -115,6 +116,7 @@ TEST(ServerTest, InvalidConfigStopsStartupNamingTheKey) {
   ServerProcess server;
   EXPECT_FALSE(server.Start(dir.path(), {{"KALAMDB_SERVER_WORKERS", "many"}}));
   EXPECT_EQ(server.WaitExit(std::chrono::seconds(10)), 1);
+  EXPECT_THAT(server.output(), HasSubstr("invalid value for server.workers: 'many' is not an integer"));
 }
 
 TEST(ServerTest, ShortJwtSecretIsRefusedOffLoopback) {
@@ -123,6 +125,7 @@ TEST(ServerTest, ShortJwtSecretIsRefusedOffLoopback) {
   // Binding to all interfaces with a short secret must fail before listening.
   EXPECT_FALSE(server.Start(dir.path(), {{"KALAMDB_JWT_SECRET", "short"}}, {"--host", "0.0.0.0"}));
   EXPECT_EQ(server.WaitExit(std::chrono::seconds(10)), 1);
+  EXPECT_THAT(server.output(), HasSubstr("auth.jwt_secret must be at least 32 characters"));
 }
 
 }  // namespace

@@ -156,7 +156,7 @@ AuthOutcome AuthService::VerifyStoredPassword(std::string_view user, std::string
     }
     return refuse_like_a_wrong_password();
   }
-  const Identity identity{record.id, record.role, record.email};
+  const Identity identity{record.id, record.role, record.email, record.credentials_changed_at_us};
   auto locked_answer = [&]() -> AuthOutcome {
     return AuthError{AuthFailure::kAccountLocked, AccountLockedMessage(MinutesLeft(record, now_us))};
   };
@@ -206,9 +206,14 @@ AuthOutcome AuthService::CheckUserForToken(const JwtClaims& claims) const {
   if (!loaded.ok() || !loaded->has_value()) return Invalid();
   const UserRecord& record = **loaded;
   if (record.deleted() || RoleName(record.role) != claims.role) return Invalid();
-  // Stale: issued before the last credential change, compared in whole seconds.
-  if (claims.iat < record.credentials_changed_at_us / 1'000'000) return Invalid();
-  return Identity{record.id, record.role, record.email};
+  // Stale: issued before the last credential change. Our tokens name the change they were
+  // issued after (exact, whatever the clock); others are compared by `iat` in whole seconds.
+  if (claims.credentials_changed_at_us) {
+    if (*claims.credentials_changed_at_us != record.credentials_changed_at_us) return Invalid();
+  } else if (claims.iat < record.credentials_changed_at_us / 1'000'000) {
+    return Invalid();
+  }
+  return Identity{record.id, record.role, record.email, record.credentials_changed_at_us};
 }
 
 Result<TokenPair> AuthService::IssueTokens(const Identity& identity, int64_t now_us) const {
@@ -218,6 +223,7 @@ Result<TokenPair> AuthService::IssueTokens(const Identity& identity, int64_t now
   claims.role = std::string(RoleName(identity.role));
   claims.email = identity.email;
   claims.iat = now_s;
+  claims.credentials_changed_at_us = identity.credentials_changed_at_us;
   TokenPair pair;
   claims.exp = pair.access_expires_at_s = now_s + settings_.jwt_expiry_hours * 3600;
   claims.token_type = TokenType::kAccess;

@@ -70,6 +70,7 @@ std::string ClaimsJson(const JwtClaims& c) {
   out.append(",\"iat\":").append(std::to_string(c.iat));
   out.append(",\"exp\":").append(std::to_string(c.exp));
   if (c.nbf) out.append(",\"nbf\":").append(std::to_string(*c.nbf));
+  if (c.credentials_changed_at_us) out.append(",\"kcc\":").append(std::to_string(*c.credentials_changed_at_us));
   out.append(",\"email\":");
   if (c.email) {
     AppendJsonString(out, *c.email);
@@ -128,7 +129,7 @@ bool ParseClaims(simdjson::dom::parser& parser, const std::string& json, JwtClai
   simdjson::dom::object obj;
   if (parser.parse(json).get_object().get(obj) != simdjson::SUCCESS) return false;
   bool have_sub = false, have_role = false, have_type = false, have_iat = false, have_exp = false;
-  bool have_email = false, have_nbf = false;
+  bool have_email = false, have_nbf = false, have_kcc = false;
   *have_iss = false;
   for (simdjson::dom::key_value_pair field : obj) {
     std::string_view s;
@@ -177,6 +178,10 @@ bool ParseClaims(simdjson::dom::parser& parser, const std::string& json, JwtClai
       if (have_nbf || field.value.get_int64().get(n) != simdjson::SUCCESS) return false;
       claims->nbf = n;
       have_nbf = true;
+    } else if (field.key == "kcc") {
+      if (have_kcc || field.value.get_int64().get(n) != simdjson::SUCCESS) return false;
+      claims->credentials_changed_at_us = n;
+      have_kcc = true;
     }
   }
   return have_sub && have_role && have_type && have_iat && have_exp;

@@ -91,6 +91,13 @@ TEST(JwtTest, RoundTrip) {
   EXPECT_EQ(rr.claims().token_type, TokenType::kRefresh);
   EXPECT_EQ(rr.claims().nbf, kNow);
   EXPECT_FALSE(rr.claims().email.has_value());
+  EXPECT_FALSE(rr.claims().credentials_changed_at_us.has_value());
+
+  JwtClaims versioned = Claims();
+  versioned.credentials_changed_at_us = 1780000000123456;
+  JwtVerifyResult rv = VerifyJwt(SignJwt(versioned, kSecret), kSecret, kNow, TokenType::kAccess);
+  ASSERT_TRUE(rv.ok());
+  EXPECT_EQ(rv.claims().credentials_changed_at_us, 1780000000123456);
 }
 
 TEST(JwtTest, WrongSecret) {

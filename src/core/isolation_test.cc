@@ -80,6 +80,7 @@ TEST_F(IsolationTest, RandomisedQueriesNeverLeakOtherUsersRows) {
   std::mt19937 rng(20261122);
   const std::vector<std::string> users = {"alice", "bob", "carol"};
   int checked = 0;
+  int owner_rows_checked = 0;  // a shape that always answered no rows would check nothing
   for (int iteration = 0; iteration < 300; ++iteration) {
     const std::string& user = users[rng() % users.size()];
     Session& session = As(user, rng() % 2 ? Role::kUser : Role::kService);
@@ -111,6 +112,7 @@ TEST_F(IsolationTest, RandomisedQueriesNeverLeakOtherUsersRows) {
       for (const std::string& row : rows) {
         if (row == "NULL") continue;
         EXPECT_EQ(row, user) << "leak in: " << sql;
+        ++owner_rows_checked;
       }
     } else {
       ASSERT_EQ(rows.size(), 1u) << sql;
@@ -119,6 +121,7 @@ TEST_F(IsolationTest, RandomisedQueriesNeverLeakOtherUsersRows) {
     ++checked;
   }
   EXPECT_GT(checked, 200);
+  EXPECT_GT(owner_rows_checked, 1000);
 }
 
 TEST_F(IsolationTest, WritesOnlyTouchTheActingUsersRows) {

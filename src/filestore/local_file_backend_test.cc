@@ -1,5 +1,8 @@
 #include "kalam/filestore/local_file_backend.h"
 
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -318,15 +321,35 @@ TEST(ProbeStorageTest, FailsWithAClearMessage) {
   EXPECT_EQ(ProbeStorage("s3://bucket/x").code(), StatusCode::kUnsupported);
 }
 
-TEST(ProbeStorageTest, FailsOnReadOnlyDirectory) {
-  if (::geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions";
+// A directory where no file can be written, whoever runs the test (root ignores directory
+// permissions): a child process whose file size limit is 0, so every write fails with EFBIG.
+TEST(ProbeStorageTest, FailsWhenNoFileCanBeWritten) {
   TestTempDir tmp;
-  fs::create_directories(tmp.Sub("ro"));
-  fs::permissions(tmp.Sub("ro"), fs::perms::owner_read | fs::perms::owner_exec);
-  Status s = ProbeStorage(tmp.Sub("ro"));
-  fs::permissions(tmp.Sub("ro"), fs::perms::owner_all);
-  ASSERT_FALSE(s.ok());
-  EXPECT_THAT(s.message(), HasSubstr("cannot write a file"));
+  fs::create_directories(tmp.Sub("full"));
+  int report[2];
+  ASSERT_EQ(::pipe(report), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::close(report[0]);
+    ::signal(SIGXFSZ, SIG_IGN);
+    const struct rlimit none = {0, 0};
+    ::setrlimit(RLIMIT_FSIZE, &none);
+    const Status s = ProbeStorage(tmp.Sub("full"));
+    const std::string answer = s.ok() ? "ok" : s.message();
+    (void)!::write(report[1], answer.data(), answer.size());
+    ::_exit(0);
+  }
+  ::close(report[1]);
+  std::string answer;
+  char buffer[512];
+  for (ssize_t n; (n = ::read(report[0], buffer, sizeof buffer)) > 0;) answer.append(buffer, static_cast<size_t>(n));
+  ::close(report[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_THAT(answer, StartsWith("Storage check failed for '" + tmp.Sub("full") + "': cannot write a file"));
+  EXPECT_THAT(Tree(tmp.Sub("full")), IsEmpty());  // no half-written probe left behind
 }
 
 }  // namespace

@@ -8,6 +8,9 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <poll.h>
+#include <sys/socket.h>
+
 #include <map>
 #include <optional>
 #include <string>
@@ -22,9 +25,14 @@ struct HttpResult {
   std::map<std::string, std::string> headers;  // lower-case names; the last value of repeated ones
   std::vector<std::string> set_cookies;         // every Set-Cookie value, in order
   bool keep_alive = true;                       // false when the server closes after this response
+  std::string transport_error;                  // set (and status 0) when no response arrived
 };
 
-// A small blocking HTTP/1.1 client with one keep-alive connection.
+// A small blocking HTTP/1.1 client with one keep-alive connection. A request is sent once:
+// a connection the server already closed (idle timeout, restart) is replaced before sending,
+// but a connection that fails after the request went out is reported (status 0,
+// transport_error), never silently retried, so a dropped connection or a doubled INSERT
+// cannot hide.
 class HttpClient {
  public:
   explicit HttpClient(uint16_t port, std::string address = "127.0.0.1") : port_(port), address_(std::move(address)) {}
@@ -45,6 +53,7 @@ class HttpClient {
   HttpResult Request(const std::string& method, const std::string& target, const std::string& body = "",
                      const std::map<std::string, std::string>& headers = {}) {
     namespace http = boost::beast::http;
+    if (stream_ && PeerClosed()) stream_.reset();
     if (!stream_) Connect();
     http::request<http::string_body> req{http::string_to_verb(method), target, 11};
     req.set(http::field::host, "127.0.0.1");
@@ -56,14 +65,13 @@ class HttpClient {
     http::write(*stream_, req, ec);
     http::response<http::string_body> res;
     if (!ec) http::read(*stream_, buffer_, res, ec);
-    if (ec) {
-      // The server may close an idle keep-alive connection: reconnect once.
-      stream_.reset();
-      Connect();
-      http::write(*stream_, req);
-      http::read(*stream_, buffer_, res);
-    }
     HttpResult out;
+    if (ec) {
+      stream_.reset();
+      buffer_.clear();
+      out.transport_error = ec.message();
+      return out;
+    }
     out.status = static_cast<int>(res.result_int());
     out.body = res.body();
     for (const auto& f : res) {
@@ -83,7 +91,17 @@ class HttpClient {
   }
 
  private:
+  // Whether the server has closed the idle connection: readable with nothing to read.
+  bool PeerClosed() {
+    const int fd = stream_->socket().native_handle();
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 0) <= 0) return false;
+    char byte;
+    return ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0;
+  }
+
   void Connect() {
+    buffer_.clear();
     stream_.emplace(io_);
     stream_->connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address(address_), port_));
   }

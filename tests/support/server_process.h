@@ -5,8 +5,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "kalam/commons/temp_dir.h"
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -23,11 +21,10 @@
 
 namespace kalam::testing {
 
-
 // Runs the real kalamdb-server binary on a free loopback port (--port 0) and reads the
 // port from its "listening on" line. Stops it with SIGTERM at destruction. Everything the
-// server prints on stdout (its log lines included) is kept: output() until it listens,
-// AllOutput() for the whole run so far.
+// server prints on stdout and stderr (its log lines and startup errors included) is kept:
+// output() until it listens (or exits), AllOutput() for the whole run so far.
 class ServerProcess {
  public:
   static std::string BinaryPath() { return KALAMDB_SERVER_BINARY; }
@@ -48,6 +45,7 @@ class ServerProcess {
     pid_ = fork();
     if (pid_ == 0) {
       dup2(out_pipe[1], STDOUT_FILENO);
+      dup2(out_pipe[1], STDERR_FILENO);
       close(out_pipe[0]);
       close(out_pipe[1]);
       for (const auto& [k, v] : env) {

@@ -34,6 +34,9 @@ struct Identity {
   UserId user;
   Role role = Role::kUser;
   std::optional<std::string> email;
+  // When the user's credentials last changed (µs): tokens issued for this identity carry it,
+  // so any later change refuses them, even within the same second.
+  int64_t credentials_changed_at_us = 0;
 };
 
 // Why authentication failed (PROTOCOL.md §2.3); the api layer maps these to statuses.

@@ -31,6 +31,9 @@ struct JwtClaims {
   int64_t exp = 0;
   std::optional<int64_t> nbf;
   TokenType token_type = TokenType::kAccess;
+  // Private claim "kcc": when the user's credentials last changed (µs) at issue time. A token
+  // is stale once they change again (AuthService::CheckUserForToken).
+  std::optional<int64_t> credentials_changed_at_us;
 };
 
 // Why a token was refused. Only kExpired maps to TOKEN_EXPIRED; every other error is
