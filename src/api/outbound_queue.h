@@ -33,9 +33,9 @@ class OutboundQueue {
   OutboundQueue(size_t max_bytes, size_t reply_allowance) : max_bytes_(max_bytes), reply_allowance_(reply_allowance) {}
 
   struct Pushed {
-    bool accepted = false;      // queued; false once closing
-    bool wake = false;          // the write loop must be woken (none was pending)
-    bool slow_consumer = false; // this push closed the queue as a slow consumer
+    bool accepted = false;       // queued; false once closing
+    bool wake = false;           // the write loop must be woken (none was pending)
+    bool slow_consumer = false;  // this push closed the queue as a slow consumer
   };
   // `bounded`: a change or other unrequested message (the plain bound); otherwise a reply.
   Pushed Push(std::string message, bool bounded);

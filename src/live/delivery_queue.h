@@ -71,10 +71,10 @@ class DeliveryQueue {
 
   const DeliverFn deliver_;
   const size_t max_batches_;
-  std::mutex mu_;                     // guards everything below
-  std::condition_variable arrived_;   // a batch arrived, a delivery ended, or stopping
-  std::condition_variable room_;      // a batch left
-  std::condition_variable idle_;      // the queue ran empty
+  std::mutex mu_;                    // guards everything below
+  std::condition_variable arrived_;  // a batch arrived, a delivery ended, or stopping
+  std::condition_variable room_;     // a batch left
+  std::condition_variable idle_;     // the queue ran empty
   std::deque<CommittedBatch> queue_;
   bool delivering_ = false;
   bool stopping_ = false;

@@ -32,8 +32,8 @@ std::vector<std::vector<std::string>> EncodeBothWays(const std::string& sql) {
         std::string from_vector, from_value;
         columns[c].Append(r, &from_vector);
         AppendWireValue(chunk->GetValue(c, r), &from_value);
-        EXPECT_EQ(from_value, from_vector) << "column " << result->names[c] << " (" << result->types[c].ToString()
-                                           << "), row " << r;
+        EXPECT_EQ(from_value, from_vector)
+            << "column " << result->names[c] << " (" << result->types[c].ToString() << "), row " << r;
         row.push_back(from_vector);
       }
       rows.push_back(std::move(row));
@@ -54,12 +54,12 @@ TEST(WireValueTest, EveryColumnTypeAndEdgeValue) {
       " 'infinity'::TIMESTAMP, NULL, '-infinity'::DATE, '00:00:00'::TIME, NULL))");
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0], (std::vector<std::string>{"true", "12", "-2147483648", "\"-9223372036854775808\"", "1.1",
-                                                "-1e+300", "\"-0.05\"", "\"é \\\"q\\\" \\\\ \\n\\u0001\"",
-                                                "[0,255]", "\"{\\\"a\\\":[1]}\"", "-1", "1761645600000000", "-1",
-                                                "86399999999", "\"018b6e8a-07d1-7000-8000-0123456789ab\""}));
+                                               "-1e+300", "\"-0.05\"", "\"é \\\"q\\\" \\\\ \\n\\u0001\"", "[0,255]",
+                                               "\"{\\\"a\\\":[1]}\"", "-1", "1761645600000000", "-1", "86399999999",
+                                               "\"018b6e8a-07d1-7000-8000-0123456789ab\""}));
   EXPECT_EQ(rows[1], (std::vector<std::string>{"null", "null", "null", "null", "\"NaN\"", "\"Infinity\"",
-                                                "\"99999999.99\"", "\"\"", "[]", "\"null\"", "9223372036854775807",
-                                                "null", "-2147483647", "0", "null"}));
+                                               "\"99999999.99\"", "\"\"", "[]", "\"null\"", "9223372036854775807",
+                                               "null", "-2147483647", "0", "null"}));
 }
 
 // Computed columns: the old live encoder wrote TIMESTAMP_S/MS/NS in their own units and
@@ -77,9 +77,8 @@ TEST(WireValueTest, ComputedTypesOfEveryWidthAndUnit) {
   EXPECT_EQ(rows[0], (std::vector<std::string>{
                          "1", "2", "3", "\"4\"", "\"5\"", "\"-170141183460469231731687303715884105728\"",
                          "\"340282366920938463463374607431768211455\"", "\"1.5\"", "\"-12345.678\"",
-                         "\"0.000000000000000001\"", "\"-1234567890123456789012345678901234567.8\"",
-                         "1761645600000000", "1761645600123000", "-1", "36000000000", "\"1 day 02:00:00\"",
-                         "\"[1, 2]\"", "\"{'k': x}\""}));
+                         "\"0.000000000000000001\"", "\"-1234567890123456789012345678901234567.8\"", "1761645600000000",
+                         "1761645600123000", "-1", "36000000000", "\"1 day 02:00:00\"", "\"[1, 2]\"", "\"{'k': x}\""}));
 }
 
 TEST(WireValueTest, SecretColumnsByNameInAnyCase) {
