@@ -1,322 +1,33 @@
 #include "kalam/api/result_encoder.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdint>
-#include <limits>
 #include <string_view>
-#include <type_traits>
 
 #include "duckdb/common/types/column/column_data_collection.hpp"
-#include "duckdb/common/types/date.hpp"
-#include "duckdb/common/types/datetime.hpp"
-#include "duckdb/common/types/timestamp.hpp"
-#include "duckdb/common/types/uuid.hpp"
-#include "duckdb/common/types/vector.hpp"
 #include "kalam/commons/status.h"
 #include "kalam/core/limit_errors.h"
+#include "kalam/tables/wire_value.h"
 
 namespace kalam::api {
 
-// ---- Cell encoders -------------------------------------------------------------------------
-
-// One column of the chunk being written: its vector in unified form, plus what its encoder
-// needs beyond the data.
-struct RowEncoder::Column {
-  using Encoder = void (*)(const Column& column, duckdb::idx_t index, duckdb::idx_t row, std::string* out);
-
-  Encoder encode = nullptr;
-  uint8_t decimal_scale = 0;
-  duckdb::UnifiedVectorFormat format;
-  const duckdb::Vector* vector = nullptr;  // the chunk's vector, for the generic fallback
-};
-
-namespace {
-
-using Column = RowEncoder::Column;
-using duckdb::idx_t;
-using uint128 = unsigned __int128;
-using int128 = __int128;
-
-template <typename T>
-inline const T& Cell(const Column& column, idx_t index) {
-  return duckdb::UnifiedVectorFormat::GetData<T>(column.format)[index];
-}
-
-// Decimal digits of `value`, written backwards ending at `end`; returns the first digit.
-inline char* WriteUint128Backwards(uint128 value, char* end) {
-  constexpr uint64_t kChunk = 10000000000000000000ULL;  // 10^19, the largest power of 10 in uint64
-  char* p = end;
-  while (value > std::numeric_limits<uint64_t>::max()) {
-    uint64_t low = static_cast<uint64_t>(value % kChunk);
-    value /= kChunk;
-    for (int i = 0; i < 19; ++i) {
-      *--p = static_cast<char>('0' + low % 10);
-      low /= 10;
-    }
-  }
-  uint64_t rest = static_cast<uint64_t>(value);
-  do {
-    *--p = static_cast<char>('0' + rest % 10);
-    rest /= 10;
-  } while (rest != 0);
-  return p;
-}
-
-inline int128 ToInt128(duckdb::hugeint_t value) {
-  return static_cast<int128>((static_cast<uint128>(static_cast<uint64_t>(value.upper)) << 64) | value.lower);
-}
-
-inline uint128 Magnitude(int128 value) {
-  return value < 0 ? uint128(0) - static_cast<uint128>(value) : static_cast<uint128>(value);
-}
-
-// `value` as a quoted decimal integer ("123", "-170141183460469231731687303715884105728").
-inline void AppendQuoted128(bool negative, uint128 magnitude, std::string* out) {
-  char buf[48];
-  char* end = buf + sizeof(buf);
-  *--end = '"';
-  char* p = WriteUint128Backwards(magnitude, end);
-  if (negative) *--p = '-';
-  *--p = '"';
-  out->append(p, buf + sizeof(buf));
-}
-
-// An unscaled decimal as a quoted string with `scale` fractional digits: "200.75", "-0.05", "7".
-inline void AppendQuotedDecimal(int128 unscaled, uint8_t scale, std::string* out) {
-  char digits[48];
-  char* end = digits + sizeof(digits);
-  char* first = WriteUint128Backwards(Magnitude(unscaled), end);
-  const size_t length = end - first;
-  char buf[3 + 256 + 48];  // quotes, sign, "0.", up to 255 zeros of scale, 39 digits
-  char* p = buf;
-  *p++ = '"';
-  if (unscaled < 0) *p++ = '-';
-  if (scale == 0) {
-    p = std::copy(first, end, p);
-  } else if (length <= scale) {
-    *p++ = '0';
-    *p++ = '.';
-    for (size_t i = length; i < scale; ++i) *p++ = '0';
-    p = std::copy(first, end, p);
-  } else {
-    p = std::copy(first, end - scale, p);
-    *p++ = '.';
-    p = std::copy(end - scale, end, p);
-  }
-  *p++ = '"';
-  out->append(buf, p);
-}
-
-void EncodeBool(const Column& column, idx_t index, idx_t, std::string* out) {
-  AppendJsonBool(Cell<bool>(column, index), out);
-}
-
-// Integers that fit 32-bit signed: JSON numbers.
-template <typename T>
-void EncodeNumber(const Column& column, idx_t index, idx_t, std::string* out) {
-  char buf[16];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), Cell<T>(column, index));
-  out->append(buf, end);
-}
-
-// Wider integers: strings, so that JavaScript clients keep every digit.
-template <typename T>
-void EncodeQuoted(const Column& column, idx_t index, idx_t, std::string* out) {
-  if constexpr (std::is_signed_v<T>) {
-    AppendJsonQuotedInt(Cell<T>(column, index), out);
-  } else {
-    AppendJsonQuotedUint(Cell<T>(column, index), out);
-  }
-}
-
-void EncodeHugeint(const Column& column, idx_t index, idx_t, std::string* out) {
-  const int128 value = ToInt128(Cell<duckdb::hugeint_t>(column, index));
-  AppendQuoted128(value < 0, Magnitude(value), out);
-}
-
-void EncodeUhugeint(const Column& column, idx_t index, idx_t, std::string* out) {
-  const auto& value = Cell<duckdb::uhugeint_t>(column, index);
-  AppendQuoted128(false, (static_cast<uint128>(value.upper) << 64) | value.lower, out);
-}
-
-void EncodeFloat(const Column& column, idx_t index, idx_t, std::string* out) {
-  AppendJsonFloat(Cell<float>(column, index), out);
-}
-
-void EncodeDouble(const Column& column, idx_t index, idx_t, std::string* out) {
-  AppendJsonDouble(Cell<double>(column, index), out);
-}
-
-template <typename T>
-void EncodeDecimal(const Column& column, idx_t index, idx_t, std::string* out) {
-  if constexpr (std::is_same_v<T, duckdb::hugeint_t>) {
-    AppendQuotedDecimal(ToInt128(Cell<T>(column, index)), column.decimal_scale, out);
-  } else {
-    AppendQuotedDecimal(Cell<T>(column, index), column.decimal_scale, out);
-  }
-}
-
-void EncodeString(const Column& column, idx_t index, idx_t, std::string* out) {
-  const auto& value = Cell<duckdb::string_t>(column, index);
-  AppendJsonString(std::string_view(value.GetData(), value.GetSize()), out);
-}
-
-void EncodeBlob(const Column& column, idx_t index, idx_t, std::string* out) {
-  const auto& value = Cell<duckdb::string_t>(column, index);
-  const auto* bytes = reinterpret_cast<const unsigned char*>(value.GetData());
-  const size_t size = value.GetSize();
-  out->reserve(out->size() + 2 + size * 4);
-  out->push_back('[');
-  for (size_t i = 0; i < size; ++i) {
-    if (i) out->push_back(',');
-    const unsigned char b = bytes[i];
-    if (b >= 100) out->push_back(static_cast<char>('0' + b / 100));
-    if (b >= 10) out->push_back(static_cast<char>('0' + b / 10 % 10));
-    out->push_back(static_cast<char>('0' + b % 10));
-  }
-  out->push_back(']');
-}
-
-// TIMESTAMP and TIMESTAMP WITH TIME ZONE hold µs since the epoch (UTC) already.
-void EncodeMicros(const Column& column, idx_t index, idx_t, std::string* out) {
-  AppendJsonInt(Cell<int64_t>(column, index), out);
-}
-
-// TIMESTAMP_S / TIMESTAMP_MS: scaled up to µs; ±infinity (and anything that would overflow)
-// saturates to the µs infinities.
-template <int64_t kMicrosPerUnit>
-void EncodeScaledTimestamp(const Column& column, idx_t index, idx_t, std::string* out) {
-  const int64_t value = Cell<int64_t>(column, index);
-  int64_t micros;
-  if (__builtin_mul_overflow(value, kMicrosPerUnit, &micros) || value == duckdb::timestamp_t::infinity().value ||
-      value == duckdb::timestamp_t::ninfinity().value) {
-    micros = value < 0 ? duckdb::timestamp_t::ninfinity().value : duckdb::timestamp_t::infinity().value;
-  }
-  AppendJsonInt(micros, out);
-}
-
-// TIMESTAMP_NS: floored to µs (so that a value before the epoch stays before it).
-void EncodeNanosTimestamp(const Column& column, idx_t index, idx_t, std::string* out) {
-  const int64_t value = Cell<int64_t>(column, index);
-  int64_t micros = value / 1000;
-  if (value % 1000 < 0) --micros;
-  if (value == duckdb::timestamp_t::infinity().value || value == duckdb::timestamp_t::ninfinity().value) {
-    micros = value;
-  }
-  AppendJsonInt(micros, out);
-}
-
-void EncodeDate(const Column& column, idx_t index, idx_t, std::string* out) {
-  AppendJsonInt(Cell<duckdb::date_t>(column, index).days, out);
-}
-
-void EncodeTime(const Column& column, idx_t index, idx_t, std::string* out) {
-  AppendJsonInt(Cell<duckdb::dtime_t>(column, index).micros, out);
-}
-
-// TIME WITH TIME ZONE: the local time of day, offset dropped (the schema says `Time`).
-void EncodeTimeTz(const Column& column, idx_t index, idx_t, std::string* out) {
-  AppendJsonInt(Cell<duckdb::dtime_tz_t>(column, index).time().micros, out);
-}
-
-void EncodeUuid(const Column& column, idx_t index, idx_t, std::string* out) {
-  char buf[duckdb::BaseUUID::STRING_SIZE + 2];
-  buf[0] = '"';
-  duckdb::BaseUUID::ToString(Cell<duckdb::hugeint_t>(column, index), buf + 1);
-  buf[sizeof(buf) - 1] = '"';
-  out->append(buf, sizeof(buf));
-}
-
-void EncodeMasked(const Column&, idx_t, idx_t, std::string* out) { out->append("\"***\""); }
-
-// Intervals, lists, structs, maps, enums and anything else: DuckDB's canonical text. Rare in
-// results, so a Value per cell is acceptable here.
-void EncodeAsText(const Column& column, idx_t, idx_t row, std::string* out) {
-  AppendJsonString(column.vector->GetValue(row).ToString(), out);
-}
-
-bool IsMaskedName(std::string_view name) {
-  auto equals = [&](std::string_view target) {
-    if (name.size() != target.size()) return false;
-    for (size_t i = 0; i < name.size(); ++i) {
-      char c = name[i];
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      if (c != target[i]) return false;
-    }
-    return true;
-  };
-  return equals("password_hash") || equals("credentials");
-}
-
-// The encoder for a DuckDB type; mirrors tables::FromLogicalType, which gives the schema tag,
-// so each value has the JSON form its `data_type` promises.
-Column::Encoder SelectEncoder(const duckdb::LogicalType& type) {
-  using duckdb::LogicalTypeId;
-  using duckdb::PhysicalType;
-  switch (type.id()) {
-    case LogicalTypeId::BOOLEAN: return EncodeBool;
-    case LogicalTypeId::TINYINT: return EncodeNumber<int8_t>;
-    case LogicalTypeId::SMALLINT: return EncodeNumber<int16_t>;
-    case LogicalTypeId::INTEGER: return EncodeNumber<int32_t>;
-    case LogicalTypeId::UTINYINT: return EncodeNumber<uint8_t>;
-    case LogicalTypeId::USMALLINT: return EncodeNumber<uint16_t>;
-    case LogicalTypeId::BIGINT: return EncodeQuoted<int64_t>;
-    case LogicalTypeId::UINTEGER: return EncodeQuoted<uint32_t>;
-    case LogicalTypeId::UBIGINT: return EncodeQuoted<uint64_t>;
-    case LogicalTypeId::HUGEINT: return EncodeHugeint;
-    case LogicalTypeId::UHUGEINT: return EncodeUhugeint;
-    case LogicalTypeId::FLOAT: return EncodeFloat;
-    case LogicalTypeId::DOUBLE: return EncodeDouble;
-    case LogicalTypeId::DECIMAL:
-      switch (type.InternalType()) {
-        case PhysicalType::INT16: return EncodeDecimal<int16_t>;
-        case PhysicalType::INT32: return EncodeDecimal<int32_t>;
-        case PhysicalType::INT64: return EncodeDecimal<int64_t>;
-        case PhysicalType::INT128: return EncodeDecimal<duckdb::hugeint_t>;
-        default: return EncodeAsText;
-      }
-    case LogicalTypeId::VARCHAR: return EncodeString;  // JSON is VARCHAR with an alias
-    case LogicalTypeId::BLOB: return EncodeBlob;
-    case LogicalTypeId::TIMESTAMP:
-    case LogicalTypeId::TIMESTAMP_TZ: return EncodeMicros;
-    case LogicalTypeId::TIMESTAMP_SEC: return EncodeScaledTimestamp<1000000>;
-    case LogicalTypeId::TIMESTAMP_MS: return EncodeScaledTimestamp<1000>;
-    case LogicalTypeId::TIMESTAMP_NS: return EncodeNanosTimestamp;
-    case LogicalTypeId::DATE: return EncodeDate;
-    case LogicalTypeId::TIME: return EncodeTime;
-    case LogicalTypeId::TIME_TZ: return EncodeTimeTz;
-    case LogicalTypeId::UUID: return EncodeUuid;
-    default: return EncodeAsText;
-  }
-}
-
-}  // namespace
-
 // ---- RowEncoder ------------------------------------------------------------------------------
 
-RowEncoder::RowEncoder(const std::vector<duckdb::LogicalType>& types, const std::vector<std::string>& names)
-    : columns_(types.size()) {
+RowEncoder::RowEncoder(const std::vector<duckdb::LogicalType>& types, const std::vector<std::string>& names) {
+  columns_.reserve(types.size());
   for (size_t i = 0; i < types.size(); ++i) {
-    Column& column = columns_[i];
-    if (i < names.size() && IsMaskedName(names[i])) {
-      column.encode = EncodeMasked;
-      continue;
-    }
-    column.encode = SelectEncoder(types[i]);
-    if (types[i].id() == duckdb::LogicalTypeId::DECIMAL) column.decimal_scale = duckdb::DecimalType::GetScale(types[i]);
+    columns_.emplace_back(types[i]);
+    if (i < names.size() && tables::IsSecretColumn(names[i])) columns_.back().MaskValues();
   }
 }
 
 RowEncoder::~RowEncoder() = default;
 
 void RowEncoder::AppendRows(duckdb::DataChunk& chunk, JsonWriter& writer) {
+  using duckdb::idx_t;
   const idx_t count = chunk.size();
   const size_t width = std::min<size_t>(columns_.size(), chunk.ColumnCount());
-  for (size_t c = 0; c < width; ++c) {
-    chunk.data[c].ToUnifiedFormat(count, columns_[c].format);
-    columns_[c].vector = &chunk.data[c];
-  }
+  for (size_t c = 0; c < width; ++c) columns_[c].Bind(chunk.data[c], count);
   std::string* out = writer.out();
   out->reserve(out->size() + count * (2 + width * 8));
   for (idx_t row = 0; row < count; ++row) {
@@ -324,17 +35,11 @@ void RowEncoder::AppendRows(duckdb::DataChunk& chunk, JsonWriter& writer) {
     out->push_back('[');
     for (size_t c = 0; c < width; ++c) {
       if (c) out->push_back(',');
-      const Column& column = columns_[c];
-      const idx_t index = column.format.sel->get_index(row);
-      if (!column.format.validity.RowIsValid(index)) {
-        out->append("null");
-      } else {
-        column.encode(column, index, row, out);
-      }
+      columns_[c].Append(row, out);
     }
     out->push_back(']');
   }
-  for (size_t c = 0; c < width; ++c) columns_[c].vector = nullptr;
+  for (size_t c = 0; c < width; ++c) columns_[c].Unbind();
 }
 
 // ---- Statement results and bodies ------------------------------------------------------------

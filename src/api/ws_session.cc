@@ -28,18 +28,12 @@ using live::LiveErrorCode;
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 // How long the closing handshake may take before the socket is dropped.
 constexpr auto kCloseTimeout = std::chrono::seconds(2);
-constexpr uint16_t kPolicyViolation = 1008;
+constexpr uint16_t kPolicyViolation = OutboundQueue::kPolicyViolation;
 constexpr size_t kReadChunk = 64 * 1024;
+// Replies may take the outbound queue this many times past its bound (outbound_queue.h).
 constexpr size_t kReplyAllowance = 4;
 constexpr int kDeflateWindowBits = 11;
 constexpr int kDeflateMemLevel = 3;
-
-websocket::close_reason MakeCloseReason(uint16_t code, std::string_view reason) {
-  websocket::close_reason out;
-  out.code = code;
-  out.reason.assign(reason.data(), std::min(reason.size(), out.reason.max_size()));
-  return out;
-}
 
 // The same connection as a socket bound to `strand`, so that every operation on it runs there.
 asio::ip::tcp::socket Rehome(WsSession::Strand strand, asio::ip::tcp::socket socket) {
@@ -63,7 +57,8 @@ WsSession::WsSession(Strand strand, asio::ip::tcp::socket socket, ApiService& se
       wake_(strand),
       ticks_(strand),
       write_deadline_(strand),
-      close_deadline_(strand) {}
+      close_deadline_(strand),
+      out_(options_.max_outbound_bytes, kReplyAllowance) {}
 
 WsSession::~WsSession() = default;
 
@@ -166,10 +161,7 @@ asio::awaitable<void> WsSession::ReadLoop() {
   if (live_) {
     if (auto* manager = service_.live()) manager->Detach(*live_);
   }
-  {
-    std::lock_guard lock(out_mu_);
-    closing_ = true;
-  }
+  out_.StopAccepting();
   wake_.cancel();
   ticks_.cancel();
 }
@@ -178,18 +170,10 @@ asio::awaitable<void> WsSession::WriteLoop() {
   auto self = shared_from_this();
   std::deque<std::string> batch;
   while (true) {
-    bool ping = false;
-    std::optional<websocket::close_reason> close;
-    bool stop = false;
-    {
-      std::lock_guard lock(out_mu_);
-      batch.swap(out_);
-      wake_posted_ = false;
-      ping = std::exchange(ping_due_, false);
-      if (batch.empty() && close_) close = close_;
-      stop = batch.empty() && !close && !ping && closing_ && !close_;
-    }
-    if (stop) break;
+    const OutboundQueue::Turn turn = out_.Take(batch);
+    const bool ping = turn.ping;
+    const std::optional<websocket::close_reason>& close = turn.close;
+    if (turn.stop) break;
     if (batch.empty() && !ping && !close) {
       wake_.expires_at(asio::steady_timer::time_point::max());
       co_await wake_.async_wait(kUseTuple);
@@ -200,10 +184,7 @@ asio::awaitable<void> WsSession::WriteLoop() {
       ArmWriteDeadline();
       auto [ec, n] = co_await ws_.async_write(asio::buffer(message), kUseTuple);
       write_deadline_.cancel();
-      {
-        std::lock_guard lock(out_mu_);
-        out_bytes_ -= std::min(out_bytes_, message.size());
-      }
+      out_.Written(message.size());
       if (ec) {
         beast::error_code ignored;
         beast::get_lowest_layer(ws_).socket().close(ignored);
@@ -238,10 +219,7 @@ asio::awaitable<void> WsSession::TimerLoop() {
   const auto auth_timeout = std::chrono::seconds(options_.auth_timeout_secs);
   auto next_ping = Clock::now() + heartbeat;
   while (true) {
-    {
-      std::lock_guard lock(out_mu_);
-      if (closing_) break;
-    }
+    if (!out_.accepting()) break;
     const auto now = Clock::now();
     if (!identity_ && !busy_ && now >= started_ + auth_timeout) {
       Send(live::EncodeAuthError("Authentication timeout - no auth message received within " +
@@ -254,10 +232,7 @@ asio::awaitable<void> WsSession::TimerLoop() {
       break;
     }
     if (now >= next_ping) {
-      {
-        std::lock_guard lock(out_mu_);
-        ping_due_ = true;
-      }
+      out_.PingDue();
       WakeWriter();
       next_ping = now + heartbeat;
     }
@@ -387,41 +362,16 @@ bool WsSession::Send(std::string message) { return Enqueue(std::move(message), /
 bool WsSession::SendReply(std::string message) { return Enqueue(std::move(message), /*bounded=*/false); }
 
 bool WsSession::Enqueue(std::string message, bool bounded) {
-  bool wake = false;
-  bool accepted = true;
-  {
-    std::lock_guard lock(out_mu_);
-    if (closing_) return false;
-    // One message alone never trips the bound (a large change to a client that keeps up).
-    // Replies the client asked for may go past it, up to kReplyAllowance times (a client that
-    // asks without ever reading still ends as a slow consumer).
-    const size_t bound = bounded ? options_.max_outbound_bytes : options_.max_outbound_bytes * kReplyAllowance;
-    if (out_bytes_ > 0 && out_bytes_ + message.size() > bound) {
-      // A slow consumer: drop what it has not read and close; it resumes with `from`.
-      out_.clear();
-      out_bytes_ = 0;
-      closing_ = true;
-      close_ = MakeCloseReason(kPolicyViolation, "Slow consumer");
-      wake = !std::exchange(wake_posted_, true);
-      accepted = false;
-      ArmCloseDeadline();
-    } else {
-      out_bytes_ += message.size();
-      out_.push_back(std::move(message));
-      wake = !std::exchange(wake_posted_, true);
-    }
-  }
-  if (wake) WakeWriter();
-  return accepted;
+  const OutboundQueue::Pushed pushed = out_.Push(std::move(message), bounded);
+  // A slow consumer: what it had not read is dropped and the close frame queued; it resumes
+  // with `from`.
+  if (pushed.slow_consumer) ArmCloseDeadline();
+  if (pushed.wake) WakeWriter();
+  return pushed.accepted;
 }
 
 void WsSession::Close(uint16_t code, std::string reason) {
-  {
-    std::lock_guard lock(out_mu_);
-    if (close_) return;
-    closing_ = true;
-    close_ = MakeCloseReason(code, reason);
-  }
+  if (!out_.Close(code, reason)) return;
   ArmCloseDeadline();
   WakeWriter();
 }

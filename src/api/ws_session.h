@@ -27,6 +27,7 @@
 #include "kalam/auth/auth_service.h"
 #include "kalam/live/live_connection.h"
 #include "kalam/live/live_query_manager.h"
+#include "outbound_queue.h"
 
 namespace kalam::api {
 
@@ -37,8 +38,9 @@ namespace kalam::api {
 // loop (messages, keepalive pings and the close frame all go through it, so Beast never sees
 // two writes at once) and one timer loop (auth timeout, heartbeat). Send and Close may be
 // called from any thread (writers deliver changes on their own threads): they queue and wake
-// the write loop. The queue is bounded by `max_outbound_bytes`; a client that falls further
-// behind is closed as a slow consumer, so it never holds memory or a writer back.
+// the write loop. The queue (outbound_queue.h) is bounded by `max_outbound_bytes`; a client
+// that falls further behind is closed as a slow consumer, so it never holds memory or a writer
+// back.
 class WsSession final : public live::LiveConnection, public std::enable_shared_from_this<WsSession> {
  public:
   using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
@@ -114,13 +116,7 @@ class WsSession final : public live::LiveConnection, public std::enable_shared_f
   bool close_deadline_armed_ = false;
   int loops_ = 0;
 
-  std::mutex out_mu_;  // guards everything below
-  std::deque<std::string> out_;
-  size_t out_bytes_ = 0;
-  bool wake_posted_ = false;
-  bool ping_due_ = false;
-  bool closing_ = false;  // no more messages are accepted
-  std::optional<boost::beast::websocket::close_reason> close_;
+  OutboundQueue out_;
 };
 
 }  // namespace kalam::api

@@ -13,6 +13,7 @@
 #include <simdjson.h>
 
 #include "kalam/auth/base64.h"
+#include "kalam/commons/json_text.h"
 
 namespace kalam::auth {
 namespace {
@@ -36,51 +37,25 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
   return std::string(reinterpret_cast<const char*>(mac), mac_len);
 }
 
-void AppendJsonString(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (char ch : s) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\b': out.append("\\b"); break;
-      case '\f': out.append("\\f"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
-      default:
-        if (c < 0x20) {
-          out.append("\\u00");
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 0xF]);
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  out.push_back('"');
-}
-
 std::string ClaimsJson(const JwtClaims& c) {
   std::string out = "{\"sub\":";
-  AppendJsonString(out, c.sub);
+  AppendJsonString(c.sub, &out);
   out.append(",\"iss\":");
-  AppendJsonString(out, c.iss);
+  AppendJsonString(c.iss, &out);
   out.append(",\"iat\":").append(std::to_string(c.iat));
   out.append(",\"exp\":").append(std::to_string(c.exp));
   if (c.nbf) out.append(",\"nbf\":").append(std::to_string(*c.nbf));
   if (c.credentials_changed_at_us) out.append(",\"kcc\":").append(std::to_string(*c.credentials_changed_at_us));
   out.append(",\"email\":");
   if (c.email) {
-    AppendJsonString(out, *c.email);
+    AppendJsonString(*c.email, &out);
   } else {
     out.append("null");
   }
   out.append(",\"role\":");
-  AppendJsonString(out, c.role);
+  AppendJsonString(c.role, &out);
   out.append(",\"token_type\":");
-  AppendJsonString(out, TokenTypeName(c.token_type));
+  AppendJsonString(TokenTypeName(c.token_type), &out);
   out.push_back('}');
   return out;
 }

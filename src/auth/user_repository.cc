@@ -3,6 +3,7 @@
 #include "kalam/commons/byte_buffer.h"
 #include "kalam/commons/clock.h"
 #include "kalam/commons/names.h"
+#include "kalam/store/entity_store.h"
 
 namespace kalam::auth {
 namespace {
@@ -12,9 +13,7 @@ using store::Partition;
 constexpr std::string_view kUserPrefix = "usr/";
 constexpr uint8_t kUserFormat = 1;
 
-std::string UserKey(const UserId& id) { return std::string(kUserPrefix) + id.str(); }
-
-std::string Encode(const UserRecord& u) {
+std::string EncodeUser(const UserRecord& u) {
   std::string out;
   ByteWriter w(&out);
   w.U8(kUserFormat);
@@ -34,7 +33,7 @@ std::string Encode(const UserRecord& u) {
   return out;
 }
 
-Result<UserRecord> Decode(std::string_view bytes) {
+Result<UserRecord> DecodeUser(std::string_view bytes) {
   ByteReader r(bytes);
   UserRecord u;
   uint8_t format = 0, role = 0, has_email = 0, auth_type = 0;
@@ -57,29 +56,24 @@ Result<UserRecord> Decode(std::string_view bytes) {
   return u;
 }
 
+struct UserCodec {
+  static std::string Encode(const UserRecord& user) { return EncodeUser(user); }
+  static Result<UserRecord> Decode(std::string_view bytes) { return DecodeUser(bytes); }
+};
+
+// Users keyed by id under "usr/". A view over the backend, built per call so that the codec
+// stays in this file.
+store::EntityStore<UserRecord, UserCodec> Users(store::StorageBackend& backend) {
+  return {backend, Partition::kMeta, std::string(kUserPrefix)};
+}
+
 }  // namespace
 
-Result<std::optional<UserRecord>> UserRepository::Get(const UserId& id) const {
-  KALAM_ASSIGN_OR_RETURN(auto raw, backend_.Get(Partition::kMeta, UserKey(id)));
-  if (!raw) return std::optional<UserRecord>();
-  KALAM_ASSIGN_OR_RETURN(UserRecord user, Decode(*raw));
-  return std::optional<UserRecord>(std::move(user));
-}
+Result<std::optional<UserRecord>> UserRepository::Get(const UserId& id) const { return Users(backend_).Get(id.str()); }
 
-Status UserRepository::Put(const UserRecord& user) {
-  return backend_.Put(Partition::kMeta, UserKey(user.id), Encode(user));
-}
+Status UserRepository::Put(const UserRecord& user) { return Users(backend_).Put(user.id.str(), user); }
 
-Result<std::vector<UserRecord>> UserRepository::List() const {
-  std::vector<UserRecord> out;
-  auto it = backend_.ScanPrefix(Partition::kMeta, kUserPrefix);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    KALAM_ASSIGN_OR_RETURN(UserRecord u, Decode(it->value()));
-    out.push_back(std::move(u));
-  }
-  KALAM_RETURN_IF_ERROR(it->status());
-  return out;
-}
+Result<std::vector<UserRecord>> UserRepository::List() const { return Users(backend_).List(); }
 
 Status UserRepository::EnsureRoot() {
   const UserId root{std::string(kRootUser)};

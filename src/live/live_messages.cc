@@ -25,6 +25,16 @@ std::string_view LiveErrorCodeName(LiveErrorCode code) {
   return "PROTOCOL";
 }
 
+LiveErrorCode CodeForStatus(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kNotFound: return LiveErrorCode::kNotFound;
+    case StatusCode::kPermissionDenied: return LiveErrorCode::kUnauthorized;
+    case StatusCode::kUnsupported: return LiveErrorCode::kUnsupported;
+    case StatusCode::kInvalidArgument: return LiveErrorCode::kInvalidSql;
+    default: return LiveErrorCode::kSubscriptionFailed;
+  }
+}
+
 std::string EncodeError(std::string_view subscription_id, LiveErrorCode code, std::string_view message) {
   std::string out;
   JsonWriter json(&out);
@@ -63,44 +73,6 @@ std::string EncodeAuthError(std::string_view message) {
   std::string out;
   JsonWriter(&out).StartObject().Key("type").String("auth_error").Key("message").String(message).EndObject();
   return out;
-}
-
-void AppendLiveValue(const duckdb::Value& value, std::string* out) {
-  if (value.IsNull()) return AppendJsonNull(out);
-  using duckdb::LogicalTypeId;
-  const auto& type = value.type();
-  if (type.IsJSONType()) return AppendJsonString(duckdb::StringValue::Get(value), out);
-  switch (type.id()) {
-    case LogicalTypeId::BOOLEAN: return AppendJsonBool(value.GetValue<bool>(), out);
-    case LogicalTypeId::TINYINT:
-    case LogicalTypeId::SMALLINT:
-    case LogicalTypeId::INTEGER:
-    case LogicalTypeId::UTINYINT:
-    case LogicalTypeId::USMALLINT: return AppendJsonInt(value.GetValue<int64_t>(), out);
-    case LogicalTypeId::BIGINT: return AppendJsonQuotedInt(value.GetValue<int64_t>(), out);
-    case LogicalTypeId::UINTEGER:
-    case LogicalTypeId::UBIGINT: return AppendJsonQuotedUint(value.GetValue<uint64_t>(), out);
-    case LogicalTypeId::FLOAT: return AppendJsonFloat(value.GetValue<float>(), out);
-    case LogicalTypeId::DOUBLE: return AppendJsonDouble(value.GetValue<double>(), out);
-    case LogicalTypeId::BLOB: {
-      const std::string& bytes = duckdb::StringValue::Get(value);
-      out->push_back('[');
-      for (size_t i = 0; i < bytes.size(); ++i) {
-        if (i) out->push_back(',');
-        AppendJsonUint(static_cast<unsigned char>(bytes[i]), out);
-      }
-      out->push_back(']');
-      return;
-    }
-    case LogicalTypeId::VARCHAR: return AppendJsonString(duckdb::StringValue::Get(value), out);
-    case LogicalTypeId::TIMESTAMP:
-    case LogicalTypeId::TIMESTAMP_TZ:
-    case LogicalTypeId::TIME: return AppendJsonInt(value.GetValueUnsafe<int64_t>(), out);
-    case LogicalTypeId::DATE: return AppendJsonInt(value.GetValueUnsafe<int32_t>(), out);
-    default:
-      // DECIMAL, UUID, HUGEINT and anything computed: the canonical text, as a string.
-      return AppendJsonString(value.ToString(), out);
-  }
 }
 
 }  // namespace kalam::live

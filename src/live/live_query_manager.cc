@@ -1,7 +1,6 @@
 #include "kalam/live/live_query_manager.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include "kalam/auth/auth_service.h"
 #include "kalam/auth/permissions.h"
@@ -11,8 +10,10 @@
 #include "kalam/live/live_messages.h"
 #include "kalam/live/row_filter.h"
 #include "kalam/tables/type_mapping.h"
+#include "delivery_queue.h"
 #include "subscription.h"
 #include "subscription_messages.h"
+#include "subscription_options.h"
 #include "subscription_query.h"
 #include "system_rows.h"
 
@@ -20,7 +21,6 @@ namespace kalam::live {
 namespace {
 
 constexpr size_t kMaxSubscriptionIdLength = 128;
-constexpr int64_t kMaxBatchSize = 10000;
 
 bool ValidSubscriptionId(std::string_view id) {
   if (id.empty() || id.size() > kMaxSubscriptionIdLength) return false;
@@ -28,60 +28,6 @@ bool ValidSubscriptionId(std::string_view id) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
            c == ':' || c == '-';
   });
-}
-
-std::optional<int64_t> ParseInteger(std::string_view text) {
-  int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
-LiveErrorCode CodeForStatus(const Status& status) {
-  switch (status.code()) {
-    case StatusCode::kNotFound: return LiveErrorCode::kNotFound;
-    case StatusCode::kPermissionDenied: return LiveErrorCode::kUnauthorized;
-    case StatusCode::kUnsupported: return LiveErrorCode::kUnsupported;
-    case StatusCode::kInvalidArgument: return LiveErrorCode::kInvalidSql;
-    default: return LiveErrorCode::kSubscriptionFailed;
-  }
-}
-
-Result<SubscriptionOptions> MergeOptions(const SubscribeRequest& request, const SubscriptionQuery& query) {
-  if (request.options_malformed) return Status::InvalidArgument("options must be an object of numbers or strings");
-  std::optional<std::string> batch_size, last_rows, from;
-  for (const auto& [name, value] : query.options) {
-    if (name == "batch_size") {
-      batch_size = value;
-    } else if (name == "last_rows") {
-      last_rows = value;
-    } else if (name == "from" || name == "from_seq_id") {
-      from = value;
-    } else {
-      return Status::InvalidArgument("Unknown option '" + name + "'");
-    }
-  }
-  if (request.batch_size) batch_size = request.batch_size;
-  if (request.last_rows) last_rows = request.last_rows;
-  if (request.from) from = request.from;
-  SubscriptionOptions options;
-  options.given = request.options_given || query.options_given;
-  if (batch_size) {
-    auto n = ParseInteger(*batch_size);
-    if (!n || *n < 1 || *n > kMaxBatchSize) return Status::InvalidArgument("batch_size must be an integer in 1..10000");
-    options.batch_size = *n;
-  }
-  if (last_rows) {
-    auto n = ParseInteger(*last_rows);
-    if (!n || *n < 0) return Status::InvalidArgument("last_rows must be an integer >= 0");
-    options.last_rows = *n;
-  }
-  if (from) {
-    auto n = ParseInteger(*from);
-    if (!n || *n < 0) return Status::InvalidArgument("from must be a _seq value (an integer >= 0)");
-    options.from = *n;
-  }
-  return options;
 }
 
 struct LiveError {
@@ -174,17 +120,13 @@ LiveQueryManager::LiveQueryManager(core::Engine& engine, LiveLimits limits)
       limits_(limits),
       queries_(std::make_unique<SubscriptionQueryCache>()),
       projections_(std::make_unique<ProjectionPool>()) {
-  delivery_ = std::thread([this] { DeliveryLoop(); });
+  delivery_ = std::make_unique<DeliveryQueue>([this](const CommittedBatch& batch) { DeliverBatch(batch); },
+                                              kMaxQueuedBatches);
 }
 
 LiveQueryManager::~LiveQueryManager() {
-  {
-    std::lock_guard lock(queue_mu_);
-    stopping_ = true;
-  }
-  queue_cv_.notify_all();
-  queue_space_cv_.notify_all();
-  delivery_.join();
+  // Its thread delivers through this manager: it stops before anything else goes.
+  delivery_.reset();
 }
 
 std::shared_ptr<LiveSession> LiveQueryManager::Attach(std::shared_ptr<LiveConnection> connection,
@@ -396,19 +338,8 @@ void LiveQueryManager::SendNextPage(Subscription& sub) {
   const size_t begin = load.next_row;
   const size_t end = std::min(load.rows.size(), begin + sub.batch_size);
   const bool has_more = end < load.rows.size();
-  std::string out = "{\"type\":\"initial_data_batch\",\"subscription_id\":";
-  AppendJsonString(sub.id(), &out);
-  out += ",\"rows\":[";
-  for (size_t i = begin; i < end; ++i) {
-    if (i > begin) out.push_back(',');
-    out += load.rows[i];
-  }
-  out += "],\"batch_control\":{\"batch_num\":" + std::to_string(load.batch_num) + ",\"has_more\":";
-  out += has_more ? (load.batch_num == 0 ? "true,\"status\":\"loading\"" : "true,\"status\":\"loading_batch\"")
-                  : "false,\"status\":\"ready\"";
-  out += ",\"last_seq_id\":";
-  AppendJsonQuotedInt(has_more ? load.seqs[end - 1] : sub.snapshot_seq, &out);
-  out += "}}";
+  std::string out = EncodeInitialDataBatch(sub, std::span(load.rows).subspan(begin, end - begin), load.batch_num,
+                                           has_more, has_more ? load.seqs[end - 1] : sub.snapshot_seq);
   sub.connection->SendReply(std::move(out));
   load.next_row = end;
   ++load.batch_num;
@@ -524,60 +455,12 @@ void LiveQueryManager::OnCommitted(const TableDefinition& def, std::string_view 
     if (c.old_values) owned.old_values = *c.old_values;
     batch.changes.push_back(std::move(owned));
   }
-  std::lock_guard lock(queue_mu_);
-  queue_.push_back(std::move(batch));
+  delivery_->Push(std::move(batch));
 }
 
-void LiveQueryManager::Deliver() {
-  // Outside the table store's lock. When no delivery is running, this writer delivers the
-  // oldest batch itself (no thread hop on the common path); otherwise the delivery thread
-  // will. Either way one batch at a time, oldest first. Writers wait only when deliveries fall
-  // kMaxQueuedBatches behind (fan-out slower than commits must not grow memory without end).
-  std::unique_lock lock(queue_mu_);
-  if (!delivering_ && !queue_.empty() && !stopping_) return DeliverOldest(lock);
-  queue_cv_.notify_one();
-  queue_space_cv_.wait(lock, [&] { return queue_.size() < kMaxQueuedBatches || stopping_; });
-}
+void LiveQueryManager::Deliver() { delivery_->Drain(); }
 
-void LiveQueryManager::DeliveryLoop() {
-  std::unique_lock lock(queue_mu_);
-  while (true) {
-    queue_cv_.wait(lock, [&] { return !delivering_ && (!queue_.empty() || stopping_); });
-    if (queue_.empty()) return;  // stopping, and everything delivered
-    DeliverOldest(lock);
-  }
-}
-
-void LiveQueryManager::DeliverOldest(std::unique_lock<std::mutex>& lock) {
-  CommittedBatch batch = std::move(queue_.front());
-  queue_.pop_front();
-  delivering_ = true;
-  lock.unlock();
-  DeliverSafely(batch);
-  lock.lock();
-  delivering_ = false;
-  queue_space_cv_.notify_all();
-  if (queue_.empty()) {
-    idle_cv_.notify_all();
-  } else {
-    queue_cv_.notify_one();  // batches queued meanwhile: the delivery thread takes them
-  }
-}
-
-void LiveQueryManager::DeliverSafely(const CommittedBatch& batch) {
-  try {
-    DeliverBatch(batch);
-  } catch (const std::exception&) {
-    // Encoding failed (out of memory, a value DuckDB cannot render): this batch is lost to its
-    // subscribers, never to the write that committed it; the feed goes on (clients resume with
-    // `from`).
-  }
-}
-
-void LiveQueryManager::WaitForDeliveries() {
-  std::unique_lock lock(queue_mu_);
-  idle_cv_.wait(lock, [&] { return (queue_.empty() && !delivering_) || stopping_; });
-}
+void LiveQueryManager::WaitForDeliveries() { delivery_->WaitIdle(); }
 
 void LiveQueryManager::DeliverBatch(const CommittedBatch& batch) {
   // Subscriptions that end here (closed under their lock; unregistered once mu_ is free).

@@ -14,17 +14,10 @@
 #include "kalam/live/live_connection.h"
 #include "kalam/live/live_query_manager.h"
 #include "kalam/live/row_filter.h"
+#include "subscription_options.h"
 #include "subscription_query.h"
 
 namespace kalam::live {
-
-// The merged options of PROTOCOL.md §6.4: SQL OPTIONS first, JSON options win per key.
-struct SubscriptionOptions {
-  bool given = false;
-  int64_t batch_size = 1000;  // the default of PROTOCOL.md §6.3
-  std::optional<int64_t> last_rows;
-  std::optional<SeqId> from;
-};
 
 // One copy of each distinct projection. Projections are few and shared by many
 // subscriptions. Thread-safe.

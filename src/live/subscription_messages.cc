@@ -4,6 +4,7 @@
 #include "kalam/commons/names.h"
 #include "kalam/live/live_messages.h"
 #include "kalam/tables/type_mapping.h"
+#include "kalam/tables/wire_value.h"
 
 namespace kalam::live {
 
@@ -29,9 +30,14 @@ void AppendRowObject(const Subscription& sub, const std::vector<duckdb::Value>& 
       out->append("\"_seq\":");
       AppendJsonQuotedInt(seq, out);
     } else {
-      AppendJsonString(sub.def->columns[column].name, out);
+      const std::string& name = sub.def->columns[column].name;
+      AppendJsonString(name, out);
       out->push_back(':');
-      AppendLiveValue(values[column], out);
+      if (tables::IsSecretColumn(name) && !values[column].IsNull()) {
+        out->append(tables::kSecretMask);
+      } else {
+        tables::AppendWireValue(values[column], out);
+      }
     }
   }
   if (deleted != nullptr) {
@@ -70,6 +76,24 @@ std::string EncodeAck(const Subscription& sub, bool options_given) {
     out.push_back('}');
   }
   out += "]}";
+  return out;
+}
+
+std::string EncodeInitialDataBatch(const Subscription& sub, std::span<const std::string> rows, int batch_num,
+                                   bool has_more, SeqId last_seq) {
+  std::string out = "{\"type\":\"initial_data_batch\",\"subscription_id\":";
+  AppendJsonString(sub.id(), &out);
+  out += ",\"rows\":[";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i) out.push_back(',');
+    out += rows[i];
+  }
+  out += "],\"batch_control\":{\"batch_num\":" + std::to_string(batch_num) + ",\"has_more\":";
+  out += has_more ? (batch_num == 0 ? "true,\"status\":\"loading\"" : "true,\"status\":\"loading_batch\"")
+                  : "false,\"status\":\"ready\"";
+  out += ",\"last_seq_id\":";
+  AppendJsonQuotedInt(last_seq, &out);
+  out += "}}";
   return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,11 @@ void AppendRowObject(const Subscription& sub, const std::vector<duckdb::Value>& 
                      std::string* out);
 
 std::string EncodeAck(const Subscription& sub, bool options_given);
+
+// One page of initial data: `rows` (encoded row objects), the page's number, whether more
+// follow, and `last_seq`, the last row's `_seq` (the snapshot's once no more follow).
+std::string EncodeInitialDataBatch(const Subscription& sub, std::span<const std::string> rows, int batch_num,
+                                   bool has_more, SeqId last_seq);
 
 // What a committed change means for one subscription (PROTOCOL.md §6.7).
 enum class Delivery : uint8_t { kNone, kInsert, kUpdate, kDelete };

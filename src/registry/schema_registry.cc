@@ -6,6 +6,7 @@
 #include "kalam/commons/clock.h"
 #include "kalam/commons/names.h"
 #include "kalam/registry/catalog_codec.h"
+#include "kalam/store/entity_store.h"
 
 namespace kalam::registry {
 namespace {
@@ -17,11 +18,20 @@ constexpr std::string_view kTablePrefix = "tbl/";
 constexpr std::string_view kSchemaPrefix = "sch/";
 constexpr std::string_view kTableCounterKey = "ctr/table_number";
 
-std::string NamespaceKey(const NamespaceId& id) { return std::string(kNamespacePrefix) + id.str(); }
-std::string TableKey(const TableId& id) { return std::string(kTablePrefix) + id.ToString(); }
-std::string SchemaPrefix(const TableId& id) { return std::string(kSchemaPrefix) + id.ToString() + "/"; }
-std::string SchemaKey(const TableId& id, uint32_t version) {
-  std::string key = SchemaPrefix(id);
+// The registry's records, as views over the backend built per call: namespaces by id, tables by
+// "ns.table", and each table's schema versions by big-endian version number (ascending).
+using NamespaceStore = store::EntityStore<NamespaceDefinition, NamespaceDefinitionCodec>;
+using TableStore = store::EntityStore<TableDefinition, TableDefinitionCodec>;
+
+NamespaceStore Namespaces(store::StorageBackend& backend) {
+  return {backend, Partition::kMeta, std::string(kNamespacePrefix)};
+}
+TableStore Tables(store::StorageBackend& backend) { return {backend, Partition::kMeta, std::string(kTablePrefix)}; }
+TableStore Schemas(store::StorageBackend& backend, const TableId& id) {
+  return {backend, Partition::kMeta, std::string(kSchemaPrefix) + id.ToString() + "/"};
+}
+std::string SchemaVersionKey(uint32_t version) {
+  std::string key;
   ByteWriter(&key).U32BE(version);
   return key;
 }
@@ -35,26 +45,20 @@ Result<std::unique_ptr<SchemaRegistry>> SchemaRegistry::Open(store::StorageBacke
 }
 
 Status SchemaRegistry::Load() {
-  auto ns_it = backend_.ScanPrefix(Partition::kMeta, kNamespacePrefix);
-  for (ns_it->SeekToFirst(); ns_it->Valid(); ns_it->Next()) {
-    KALAM_ASSIGN_OR_RETURN(NamespaceDefinition def, NamespaceDefinitionCodec::Decode(ns_it->value()));
-    namespaces_[def.id] = std::move(def);
-  }
-  KALAM_RETURN_IF_ERROR(ns_it->status());
+  KALAM_ASSIGN_OR_RETURN(std::vector<NamespaceDefinition> namespaces, Namespaces(backend_).List());
+  for (NamespaceDefinition& def : namespaces) namespaces_[def.id] = std::move(def);
   const NamespaceId default_ns{std::string(kDefaultNamespace)};
   if (!namespaces_.count(default_ns)) {
     NamespaceDefinition def{default_ns, NowMicros(), "{}"};
-    KALAM_RETURN_IF_ERROR(backend_.Put(Partition::kMeta, NamespaceKey(default_ns), NamespaceDefinitionCodec::Encode(def)));
+    KALAM_RETURN_IF_ERROR(Namespaces(backend_).Put(default_ns.str(), def));
     namespaces_[default_ns] = def;
   }
 
-  auto tbl_it = backend_.ScanPrefix(Partition::kMeta, kTablePrefix);
-  for (tbl_it->SeekToFirst(); tbl_it->Valid(); tbl_it->Next()) {
-    KALAM_ASSIGN_OR_RETURN(TableDefinition def, TableDefinitionCodec::Decode(tbl_it->value()));
+  KALAM_ASSIGN_OR_RETURN(std::vector<TableDefinition> tables, Tables(backend_).List());
+  for (TableDefinition& def : tables) {
     auto shared = std::make_shared<const TableDefinition>(std::move(def));
     tables_[shared->id] = shared;
   }
-  KALAM_RETURN_IF_ERROR(tbl_it->status());
 
   KALAM_ASSIGN_OR_RETURN(auto counter, backend_.Get(Partition::kMeta, kTableCounterKey));
   if (counter.has_value()) {
@@ -74,7 +78,7 @@ bool SchemaRegistry::NamespaceExists(const NamespaceId& id) const {
 Status SchemaRegistry::CreateNamespace(const NamespaceDefinition& def) {
   std::unique_lock lock(mu_);
   if (namespaces_.count(def.id)) return Status::AlreadyExists("Namespace '" + def.id.str() + "' already exists");
-  KALAM_RETURN_IF_ERROR(backend_.Put(Partition::kMeta, NamespaceKey(def.id), NamespaceDefinitionCodec::Encode(def)));
+  KALAM_RETURN_IF_ERROR(Namespaces(backend_).Put(def.id.str(), def));
   namespaces_[def.id] = def;
   return Status::Ok();
 }
@@ -82,7 +86,7 @@ Status SchemaRegistry::CreateNamespace(const NamespaceDefinition& def) {
 Status SchemaRegistry::DropNamespace(const NamespaceId& id) {
   std::unique_lock lock(mu_);
   if (!namespaces_.count(id)) return Status::NotFound("Namespace '" + id.str() + "' does not exist");
-  KALAM_RETURN_IF_ERROR(backend_.Delete(Partition::kMeta, NamespaceKey(id)));
+  KALAM_RETURN_IF_ERROR(Namespaces(backend_).Delete(id.str()));
   namespaces_.erase(id);
   return Status::Ok();
 }
@@ -111,9 +115,8 @@ Result<std::shared_ptr<const TableDefinition>> SchemaRegistry::CreateTable(Table
   def.updated_at_us = now;
 
   store::WriteBatch batch;
-  const std::string bytes = TableDefinitionCodec::Encode(def);
-  batch.Put(Partition::kMeta, TableKey(def.id), bytes);
-  batch.Put(Partition::kMeta, SchemaKey(def.id, def.schema_version), bytes);
+  KALAM_RETURN_IF_ERROR(Tables(backend_).Put(def.id.ToString(), def, &batch));
+  KALAM_RETURN_IF_ERROR(Schemas(backend_, def.id).Put(SchemaVersionKey(def.schema_version), def, &batch));
   std::string counter;
   ByteWriter(&counter).U32BE(next_table_number_ + 1);
   batch.Put(Partition::kMeta, kTableCounterKey, counter);
@@ -128,9 +131,8 @@ Status SchemaRegistry::DropTable(const TableId& id) {
   std::unique_lock lock(mu_);
   if (!tables_.count(id)) return Status::NotFound("Table " + id.ToString() + " does not exist");
   store::WriteBatch batch;
-  batch.Delete(Partition::kMeta, TableKey(id));
-  const std::string prefix = SchemaPrefix(id);
-  batch.DeleteRange(Partition::kMeta, prefix, store::PrefixSuccessor(prefix));
+  KALAM_RETURN_IF_ERROR(Tables(backend_).Delete(id.ToString(), &batch));
+  Schemas(backend_, id).DeleteAll(batch);
   KALAM_RETURN_IF_ERROR(backend_.Write(batch));
   tables_.erase(id);
   return Status::Ok();
@@ -159,14 +161,7 @@ std::vector<std::shared_ptr<const TableDefinition>> SchemaRegistry::ListTables(c
 }
 
 Result<std::vector<TableDefinition>> SchemaRegistry::SchemaHistory(const TableId& id) const {
-  std::vector<TableDefinition> out;
-  auto it = backend_.ScanPrefix(Partition::kMeta, SchemaPrefix(id));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    KALAM_ASSIGN_OR_RETURN(TableDefinition def, TableDefinitionCodec::Decode(it->value()));
-    out.push_back(std::move(def));
-  }
-  KALAM_RETURN_IF_ERROR(it->status());
-  return out;
+  return Schemas(backend_, id).List();
 }
 
 }  // namespace kalam::registry

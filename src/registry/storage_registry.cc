@@ -5,6 +5,7 @@
 
 #include "kalam/commons/byte_buffer.h"
 #include "kalam/commons/clock.h"
+#include "kalam/store/entity_store.h"
 
 namespace kalam::registry {
 namespace {
@@ -14,7 +15,10 @@ using store::Partition;
 constexpr std::string_view kStoragePrefix = "sto/";
 constexpr uint8_t kStorageFormat = 1;
 
-std::string StorageKey(const StorageId& id) { return std::string(kStoragePrefix) + id.str(); }
+// Storages by id: a view over the backend, built per call (the registry is its codec).
+store::EntityStore<StorageDefinition, StorageRegistry> Storages(store::StorageBackend& backend) {
+  return {backend, Partition::kMeta, std::string(kStoragePrefix)};
+}
 
 Status NotFound(const StorageId& id) { return Status::NotFound("Storage '" + id.str() + "' does not exist"); }
 
@@ -63,17 +67,16 @@ Result<std::unique_ptr<StorageRegistry>> StorageRegistry::Open(store::StorageBac
 }
 
 Status StorageRegistry::Load() {
-  auto it = backend_.ScanPrefix(Partition::kMeta, kStoragePrefix);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    KALAM_ASSIGN_OR_RETURN(StorageDefinition def, Decode(it->value()));
+  KALAM_ASSIGN_OR_RETURN(std::vector<StorageDefinition> storages, Storages(backend_).List());
+  for (StorageDefinition& def : storages) {
     StorageId id = def.id;
     storages_[std::move(id)] = std::move(def);
   }
-  return it->status();
+  return Status::Ok();
 }
 
 Status StorageRegistry::Persist(const StorageDefinition& def) {
-  return backend_.Put(Partition::kMeta, StorageKey(def.id), Encode(def));
+  return Storages(backend_).Put(def.id.str(), def);
 }
 
 Status StorageRegistry::EnsureBuiltIn(const StorageDefinition& def) {
@@ -129,7 +132,7 @@ Status StorageRegistry::Drop(const StorageId& id) {
   std::unique_lock lock(mu_);
   auto it = storages_.find(id);
   if (it == storages_.end()) return NotFound(id);
-  KALAM_RETURN_IF_ERROR(backend_.Delete(Partition::kMeta, StorageKey(id)));
+  KALAM_RETURN_IF_ERROR(Storages(backend_).Delete(id.str()));
   storages_.erase(it);
   return Status::Ok();
 }

@@ -595,6 +595,25 @@ TEST_F(StorageBackendTest, EntityStoreBatchedWritesApplyOnWrite) {
   EXPECT_THAT(after.value(), ElementsAre(Item{2, "new"}));
 }
 
+TEST_F(StorageBackendTest, EntityStoreDeleteAllRemovesOnlyItsPrefix) {
+  ItemStore items(*db_, Partition::kMeta, "item/");
+  ItemStore others(*db_, Partition::kMeta, "itemx/");
+  ASSERT_TRUE(items.Put("a", Item{1, "a"}).ok());
+  ASSERT_TRUE(items.Put("b", Item{2, "b"}).ok());
+  ASSERT_TRUE(others.Put("a", Item{9, "other"}).ok());
+  ASSERT_TRUE(db_->Put(Partition::kMeta, "item", "the prefix's own key is not a record").ok());
+  WriteBatch batch;
+  items.DeleteAll(batch);
+  ASSERT_TRUE(db_->Write(batch).ok());
+  auto list = items.List();
+  ASSERT_TRUE(list.ok());
+  EXPECT_THAT(list.value(), IsEmpty());
+  auto other_list = others.List();
+  ASSERT_TRUE(other_list.ok());
+  EXPECT_THAT(other_list.value(), ElementsAre(Item{9, "other"}));
+  EXPECT_EQ(Get(Partition::kMeta, "item"), "the prefix's own key is not a record");
+}
+
 TEST_F(StorageBackendTest, EntityStoreReportsDecodeErrors) {
   ItemStore items(*db_, Partition::kMeta, "item/");
   ASSERT_TRUE(items.Put("a", Item{1, "ok"}).ok());

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "kalam/commons/byte_buffer.h"
+#include "kalam/store/entity_store.h"
 
 namespace kalam::system {
 namespace {
@@ -16,7 +17,11 @@ constexpr uint8_t kJobFormat = 1;
 constexpr uint8_t kMaxJobType = static_cast<uint8_t>(JobType::kRestore);
 constexpr uint8_t kMaxJobStatus = static_cast<uint8_t>(JobStatus::kSkipped);
 
-std::string JobKey(const JobId& id) { return std::string(JobRepository::kKeyPrefix) + id.str(); }
+// Jobs keyed by id under kKeyPrefix. A view over the backend, built per call (the repository
+// is its codec).
+store::EntityStore<JobRecord, JobRepository> Jobs(store::StorageBackend& backend) {
+  return {backend, Partition::kMeta, std::string(JobRepository::kKeyPrefix)};
+}
 
 }  // namespace
 
@@ -74,26 +79,15 @@ Result<JobRecord> JobRepository::Decode(std::string_view bytes) {
   return j;
 }
 
-Result<std::optional<JobRecord>> JobRepository::Get(const JobId& id) const {
-  KALAM_ASSIGN_OR_RETURN(auto raw, backend_.Get(Partition::kMeta, JobKey(id)));
-  if (!raw) return std::optional<JobRecord>();
-  KALAM_ASSIGN_OR_RETURN(JobRecord job, Decode(*raw));
-  return std::optional<JobRecord>(std::move(job));
-}
+Result<std::optional<JobRecord>> JobRepository::Get(const JobId& id) const { return Jobs(backend_).Get(id.str()); }
 
 Status JobRepository::Put(const JobRecord& job) {
   if (job.id.empty()) return Status::InvalidArgument("job record without an id");
-  return backend_.Put(Partition::kMeta, JobKey(job.id), Encode(job));
+  return Jobs(backend_).Put(job.id.str(), job);
 }
 
 Result<std::vector<JobRecord>> JobRepository::List() const {
-  std::vector<JobRecord> out;
-  auto it = backend_.ScanPrefix(Partition::kMeta, kKeyPrefix);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    KALAM_ASSIGN_OR_RETURN(JobRecord job, Decode(it->value()));
-    out.push_back(std::move(job));
-  }
-  KALAM_RETURN_IF_ERROR(it->status());
+  KALAM_ASSIGN_OR_RETURN(std::vector<JobRecord> out, Jobs(backend_).List());
   // Keys are ordered by the random part of the id, which says nothing about age.
   std::sort(out.begin(), out.end(), [](const JobRecord& a, const JobRecord& b) {
     if (a.created_at_us != b.created_at_us) return a.created_at_us > b.created_at_us;
@@ -102,6 +96,6 @@ Result<std::vector<JobRecord>> JobRepository::List() const {
   return out;
 }
 
-Status JobRepository::Delete(const JobId& id) { return backend_.Delete(Partition::kMeta, JobKey(id)); }
+Status JobRepository::Delete(const JobId& id) { return Jobs(backend_).Delete(id.str()); }
 
 }  // namespace kalam::system

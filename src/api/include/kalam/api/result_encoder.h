@@ -12,6 +12,7 @@
 #include "kalam/commons/json_writer.h"
 #include "kalam/core/engine.h"
 #include "kalam/core/statement_result.h"
+#include "kalam/tables/wire_value.h"
 
 namespace kalam::api {
 
@@ -41,10 +42,11 @@ ApiError ErrorFromOutcome(const core::ExecutionOutcome& outcome, bool caller_is_
 bool EncodeStatementResult(const core::StatementResult& result, JsonWriter& writer,
                            size_t max_out_size = SIZE_MAX);
 
-// Turns DuckDB vectors into JSON row arrays per PROTOCOL.md §4. Chooses one encoder per column
-// when built (from the column's DuckDB type and, for masking, its name), then writes each chunk
-// column-wise through the vectors' unified format: no per-cell Value on the common types.
-// Columns named `password_hash` or `credentials` (any case) show "***" when not null. Reusable
+// Turns DuckDB vectors into JSON row arrays in the value encoding of tables/wire_value.h (the
+// one live-query rows use too). Chooses one encoder per column when built (from the column's
+// DuckDB type and, for masking, its name), then writes each chunk column-wise through the
+// vectors' unified format: no per-cell Value on the common types.
+// Secret columns (tables::IsSecretColumn) show "***" when not null, as in live rows. Reusable
 // across chunks of the same shape; not thread-safe while AppendRows runs (it keeps per-column
 // scratch state).
 class RowEncoder {
@@ -58,11 +60,8 @@ class RowEncoder {
   // Writes each row of `chunk` as one array element of the array `writer` is inside.
   void AppendRows(duckdb::DataChunk& chunk, JsonWriter& writer);
 
-  // One column's encoder and scratch state; defined in result_encoder.cc.
-  struct Column;
-
  private:
-  std::vector<Column> columns_;
+  std::vector<tables::WireColumnEncoder> columns_;  // per column, with its scratch state
 };
 
 }  // namespace kalam::api

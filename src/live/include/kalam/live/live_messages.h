@@ -5,10 +5,10 @@
 #include <string_view>
 #include <vector>
 
-#include "duckdb/common/types/value.hpp"
 #include "kalam/commons/data_type.h"
 #include "kalam/commons/ids.h"
 #include "kalam/commons/role.h"
+#include "kalam/commons/status.h"
 
 namespace kalam::live {
 
@@ -35,6 +35,8 @@ enum class LiveErrorCode : uint8_t {
 };
 
 std::string_view LiveErrorCodeName(LiveErrorCode code);
+// The code of a subscription that failed with `status`.
+LiveErrorCode CodeForStatus(const Status& status);
 
 // {"type":"error","subscription_id":..,"code":..,"message":..}
 std::string EncodeError(std::string_view subscription_id, LiveErrorCode code, std::string_view message);
@@ -45,9 +47,5 @@ std::string EncodeAuthSuccess(const UserId& user, Role role);
 // {"type":"auth_error","message":..}
 std::string EncodeAuthError(std::string_view message);
 inline std::string EncodePong() { return "{\"type\":\"pong\"}"; }
-
-// One value per PROTOCOL.md §4 (BIGINT and DECIMAL as strings, times as integers, bytes as
-// an array of numbers); chosen by the value's own DuckDB type.
-void AppendLiveValue(const duckdb::Value& value, std::string* out);
 
 }  // namespace kalam::live

@@ -2,8 +2,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <condition_variable>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -11,7 +9,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -30,6 +27,8 @@ struct Subscription;
 struct SubscriptionOptions;
 class SubscriptionQueryCache;
 class ProjectionPool;
+class DeliveryQueue;
+struct CommittedBatch;
 
 // One authenticated client connection's share of the live-query module. Made by
 // LiveQueryManager::Attach; the transport passes it back with every client message.
@@ -65,7 +64,7 @@ class LiveSession {
 // running) or a delivery thread encodes them and queues them per connection
 // (LiveConnection::Send never blocks) in that order, one batch at a time. So fan-out never holds other
 // writers' commits back, and a slow client never slows a writer; only when deliveries fall
-// 100,000 batches behind does Deliver make writers wait. Thread-safe.
+// kMaxQueuedBatches behind does Deliver make writers wait (delivery_queue.h). Thread-safe.
 class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirectory {
  public:
   // `engine` must outlive the manager; the caller wires it with Engine::SetLiveQueries.
@@ -112,25 +111,8 @@ class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirect
   using ScopeMap =
       std::unordered_map<std::string, std::vector<std::shared_ptr<Subscription>>, StringHash, std::equal_to<>>;
 
-  // One committed batch, copied out of the write path (OnCommitted) for delivery (Deliver).
-  struct OwnedChange {
-    tables::ChangeKind kind = tables::ChangeKind::kInsert;
-    SeqId seq = 0;
-    SeqId old_seq = 0;
-    std::vector<duckdb::Value> values;
-    std::vector<duckdb::Value> old_values;
-  };
-  struct CommittedBatch {
-    TableNumber table = 0;
-    uint32_t schema_version = 0;
-    std::string scope;
-    std::vector<OwnedChange> changes;
-  };
+  // Encodes one committed batch for its subscriptions and queues it per connection.
   void DeliverBatch(const CommittedBatch& batch);
-  void DeliveryLoop();  // the delivery thread: queue_ in commit order
-  void DeliverSafely(const CommittedBatch& batch);
-  // Pops the oldest batch and delivers it outside `lock` (queue_mu_, held on entry and exit).
-  void DeliverOldest(std::unique_lock<std::mutex>& lock);
 
   // Registers `sub` at a commit point (its snapshot) and in the session; false (and an error
   // sent) when a limit was reached meanwhile.
@@ -153,22 +135,16 @@ class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirect
   // Every registered subscription (system.live, KILL, DROP TABLE: rare, so a scan is fine).
   std::vector<std::shared_ptr<Subscription>> AllSubscriptions() const;
 
+  static constexpr size_t kMaxQueuedBatches = 100000;
+
   core::Engine& engine_;
   const LiveLimits limits_;
   std::unique_ptr<SubscriptionQueryCache> queries_;
   std::unique_ptr<ProjectionPool> projections_;
   std::atomic<size_t> indexed_{0};  // subscriptions in index_: Wants() is free while 0
   std::atomic<size_t> active_{0};   // registered subscriptions (system.stats, reservations)
-  // Batches committed but not yet delivered, in commit order; one thread delivers them.
-  static constexpr size_t kMaxQueuedBatches = 100000;
-  std::mutex queue_mu_;  // guards queue_, stopping_
-  std::condition_variable queue_cv_;        // a batch arrived (or stopping)
-  std::condition_variable queue_space_cv_;  // a batch left
-  std::condition_variable idle_cv_;         // the queue ran empty
-  bool delivering_ = false;
-  std::deque<CommittedBatch> queue_;
-  bool stopping_ = false;
-  std::thread delivery_;
+  // Batches committed but not yet delivered (delivery_queue.h); created last, reset first.
+  std::unique_ptr<DeliveryQueue> delivery_;
   mutable std::shared_mutex mu_;      // guards everything below
   std::unordered_map<TableNumber, ScopeMap> index_;
   std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> per_user_;

@@ -47,6 +47,9 @@ class EntityStore {
     return backend_.Delete(partition_, FullKey(key));
   }
 
+  // Adds the deletion of every record of this store (its whole prefix) to `batch`.
+  void DeleteAll(WriteBatch& batch) const { batch.DeleteRange(partition_, prefix_, PrefixSuccessor(prefix_)); }
+
   // Every record, ordered by key.
   Result<std::vector<V>> List() const {
     std::vector<V> out;
