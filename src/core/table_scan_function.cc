@@ -1,6 +1,5 @@
 #include "table_scan_function.h"
 
-#include "cold_tier.h"
 #include "duckdb/planner/expression/bound_columnref_expression.hpp"
 #include "duckdb/planner/expression/bound_comparison_expression.hpp"
 #include "duckdb/planner/expression/bound_constant_expression.hpp"
@@ -9,6 +8,7 @@
 #include "engine_context.h"
 #include "kalam/auth/permissions.h"
 #include "kalam/commons/names.h"
+#include "kalam/tables/cold_query.h"
 #include "kalam/tables/hot_scanner.h"
 #include "kalam/tables/type_mapping.h"
 #include "kalam/tables/value_coercion.h"
@@ -41,8 +41,8 @@ struct ScanBindData : public duckdb::TableFunctionData {
   SeqId max_seq_inclusive = INT64_MAX;
   std::optional<duckdb::Value> primary_key;  // coerced to the key column's type
   // Comparisons of user columns with constants, for the Parquet read (used only where every
-  // row has one version in the cold tier; see ColdTier::ColdQuery).
-  std::vector<ColdComparison> column_comparisons;
+  // row has one version in the cold tier; see tables::ColdQuery).
+  std::vector<tables::ColdComparison> column_comparisons;
 };
 
 // `seq - 1` without overflowing at INT64_MIN (no stored `_seq` is negative anyway).
@@ -101,8 +101,8 @@ void PushdownFilters(ClientContext&, duckdb::LogicalGet& get, FunctionData* bind
         if (coerced.ok()) data.primary_key = std::move(coerced).value();
       }
       auto coerced = tables::CoerceToColumn(value, def.columns[id]);
-      if (coerced.ok() && ColdComparison::Supported(type)) {
-        data.column_comparisons.push_back(ColdComparison{static_cast<uint32_t>(id), type, std::move(coerced).value()});
+      if (coerced.ok() && tables::ColdComparison::Supported(type)) {
+        data.column_comparisons.push_back(tables::ColdComparison{static_cast<uint32_t>(id), type, std::move(coerced).value()});
       }
     }
   }
@@ -204,8 +204,8 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitScan(ClientContext& context, Ta
   if (def.type != TableType::kStream) {
     auto segments = state.engine.cold->Segments(def, scope);
     if (!segments.ok()) throw duckdb::IOException(segments.status().message());
-    std::vector<ColdSegment> wanted;
-    for (const ColdSegment& segment : **segments) {
+    std::vector<tables::ColdSegment> wanted;
+    for (const tables::ColdSegment& segment : **segments) {
       hot_floor = std::max(hot_floor, segment.flushed_upto_seq);
       // Versions at or below the lower bound cannot match, and any newer version of the
       // same row lives in a newer segment or the hot tier: skipping is safe.
@@ -216,12 +216,12 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitScan(ClientContext& context, Ta
       wanted.push_back(segment);
     }
     if (!wanted.empty()) {
-      ColdFilter filter;
+      tables::ColdFilter filter;
       filter.min_seq_exclusive = options.min_seq_exclusive;
       if (bind.primary_key) filter.primary_key = &*bind.primary_key;
       filter.comparisons = &bind.column_comparisons;
-      global->cold_sql = ColdTier::ColdQuery(def, projection, wanted, filter);
-      global->cold_sql_without_identity = ColdTier::ColdQuery(def, projection, wanted, filter, /*with_identity=*/false);
+      global->cold_sql = tables::ColdQuery(def, projection, wanted, filter);
+      global->cold_sql_without_identity = tables::ColdQuery(def, projection, wanted, filter, /*with_identity=*/false);
       options.identities = &global->hot_identities;
       // An upper bound would hide hot versions that supersede older cold ones.
       options.max_seq_inclusive = INT64_MAX;

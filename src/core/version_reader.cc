@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "engine_context.h"
+#include "kalam/tables/cold_query.h"
 #include "kalam/tables/hot_scanner.h"
 #include "kalam/tables/type_mapping.h"
 
@@ -59,10 +60,10 @@ Result<std::vector<VersionedRow>> ReadVersionsAsOf(EngineContext& engine,
   const tables::ScanProjection projection = FullProjection(*def);
   // Segments are listed after the snapshot was taken: they cover every version the
   // snapshot no longer holds.
-  std::vector<ColdSegment> wanted;
+  std::vector<tables::ColdSegment> wanted;
   if (def->type != TableType::kStream) {
     KALAM_ASSIGN_OR_RETURN(auto segments, engine.cold->Segments(*def, scope));
-    for (const ColdSegment& segment : *segments) {
+    for (const tables::ColdSegment& segment : *segments) {
       if (segment.max_seq <= after || segment.min_seq > as_of) continue;
       wanted.push_back(segment);
     }
@@ -83,10 +84,10 @@ Result<std::vector<VersionedRow>> ReadVersionsAsOf(EngineContext& engine,
   }
   KALAM_RETURN_IF_ERROR(scanner.status());
   if (!wanted.empty()) {
-    ColdFilter filter;
+    tables::ColdFilter filter;
     filter.min_seq_exclusive = after;
     filter.max_seq_inclusive = as_of;
-    const std::string sql = ColdTier::ColdQuery(*def, projection, wanted, filter);
+    const std::string sql = tables::ColdQuery(*def, projection, wanted, filter);
     auto connection = engine.cold->Connect();
     auto result = connection->SendQuery(sql);
     if (result->HasError()) return Status::IoError(result->GetError());
