@@ -9,7 +9,7 @@
 #include "kalam/auth/permissions.h"
 #include "kalam/commons/names.h"
 #include "kalam/tables/cold_query.h"
-#include "kalam/tables/hot_scanner.h"
+#include "kalam/tables/table_scan.h"
 #include "kalam/tables/type_mapping.h"
 #include "kalam/tables/value_coercion.h"
 #include "query_state.h"
@@ -108,19 +108,8 @@ void PushdownFilters(ClientContext&, duckdb::LogicalGet& get, FunctionData* bind
   }
 }
 
-// A scan reads the hot tier first, remembering every identity it saw, then the scope's
-// Parquet segments, skipping versions the hot tier supersedes.
 struct ScanGlobalState : public GlobalTableFunctionState {
-  std::unique_ptr<tables::HotScanner> scanner;
-  bool hot_done = false;
-  bool include_tombstones = false;
-  size_t projected = 0;
-  std::unordered_set<std::string> hot_identities;
-  std::string cold_sql;  // empty: no cold segments to read
-  std::string cold_sql_without_identity;  // used when the hot tier held nothing to skip
-  std::unique_ptr<duckdb::Connection> cold_connection;
-  std::unique_ptr<duckdb::QueryResult> cold_result;
-  duckdb::unique_ptr<DataChunk> cold_chunk;  // referenced by the output until the next call
+  std::unique_ptr<tables::TableScan> scan;
   idx_t MaxThreads() const override { return 1; }
 };
 
@@ -190,114 +179,32 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitScan(ClientContext& context, Ta
   }
   // Isolation: a USER table's scope is the acting user at execution time.
   std::string scope = def.type == TableType::kUser || def.type == TableType::kStream ? state.acting_user.str() : "";
-  auto global = duckdb::make_uniq<ScanGlobalState>();
-  tables::HotScanOptions options;
+  tables::TableScanOptions options;
   options.include_tombstones = state.include_tombstones && !bind.for_write;
   options.min_seq_exclusive = bind.min_seq_exclusive;
-  options.max_seq_inclusive = bind.max_seq_inclusive;
-  global->include_tombstones = options.include_tombstones;
-  global->projected = projection.size();
-  SeqId hot_floor = 0;  // hot versions at or below this were flushed (and are in Parquet)
+  options.max_seq_hint = bind.max_seq_inclusive;
+  options.primary_key = bind.primary_key;
+  options.comparisons = &bind.column_comparisons;
   // The snapshot comes first: a flush commits its manifest before deleting the hot versions,
   // so segments read after the snapshot always cover what the snapshot no longer holds.
   auto snapshot = state.StatementSnapshot();
+  std::shared_ptr<const std::vector<tables::ColdSegment>> segments;
   if (def.type != TableType::kStream) {
-    auto segments = state.engine.cold->Segments(def, scope);
-    if (!segments.ok()) throw duckdb::IOException(segments.status().message());
-    std::vector<tables::ColdSegment> wanted;
-    for (const tables::ColdSegment& segment : **segments) {
-      hot_floor = std::max(hot_floor, segment.flushed_upto_seq);
-      // Versions at or below the lower bound cannot match, and any newer version of the
-      // same row lives in a newer segment or the hot tier: skipping is safe.
-      if (segment.max_seq <= options.min_seq_exclusive) continue;
-      // A primary-key lookup: a segment whose key range excludes the value holds no version
-      // of that row, so no version it holds could hide or be hidden by one that matches.
-      if (bind.primary_key && !segment.MayContainKey(*bind.primary_key)) continue;
-      wanted.push_back(segment);
-    }
-    if (!wanted.empty()) {
-      tables::ColdFilter filter;
-      filter.min_seq_exclusive = options.min_seq_exclusive;
-      if (bind.primary_key) filter.primary_key = &*bind.primary_key;
-      filter.comparisons = &bind.column_comparisons;
-      global->cold_sql = tables::ColdQuery(def, projection, wanted, filter);
-      global->cold_sql_without_identity = tables::ColdQuery(def, projection, wanted, filter, /*with_identity=*/false);
-      options.identities = &global->hot_identities;
-      // An upper bound would hide hot versions that supersede older cold ones.
-      options.max_seq_inclusive = INT64_MAX;
-    }
+    auto listed = state.engine.cold->Segments(def, scope);
+    if (!listed.ok()) throw duckdb::IOException(listed.status().message());
+    segments = std::move(listed).value();
   }
-  if (bind.primary_key) {
-    // A primary-key lookup: at most one hot version, found through the index.
-    auto found = state.engine.table_store->FindByPrimaryKey(def, scope, *bind.primary_key, snapshot.get());
-    if (!found.ok()) throw duckdb::IOException(found.status().message());
-    const SeqId seq = found->value_or(0);
-    if (!found->has_value() || seq <= options.min_seq_exclusive || seq > options.max_seq_inclusive) {
-      options.min_seq_exclusive = 1;
-      options.max_seq_inclusive = 0;  // empty range
-    } else {
-      options.min_seq_exclusive = SeqBefore(seq);
-      options.max_seq_inclusive = seq;
-    }
-  }
-  // Start the hot read past everything already flushed: those keys are deleted (a range
-  // tombstone RocksDB would otherwise step through key by key until compaction) or, after a
-  // crash between commit and cleanup, duplicates of versions the cold read returns anyway.
-  options.min_seq_exclusive = std::max(options.min_seq_exclusive, hot_floor);
-  global->scanner = std::make_unique<tables::HotScanner>(*state.engine.backend, bind.def, std::move(scope),
-                                                         std::move(snapshot), std::move(projection), options);
+  auto global = duckdb::make_uniq<ScanGlobalState>();
+  global->scan = std::make_unique<tables::TableScan>(*state.engine.table_store, state.engine.cold->parquet(), bind.def,
+                                                     std::move(scope), std::move(snapshot), std::move(segments),
+                                                     std::move(projection), std::move(options));
   return std::move(global);
 }
 
-void RunScan(ClientContext& context, TableFunctionInput& input, DataChunk& output) {
-  auto& global = input.global_state->Cast<ScanGlobalState>();
-  if (!global.hot_done) {
-    const idx_t n = global.scanner->Fill(output);
-    if (!global.scanner->status().ok()) throw duckdb::IOException(global.scanner->status().message());
-    if (n > 0) return;
-    global.hot_done = true;
-  }
-  if (global.cold_sql.empty()) {
-    output.SetCardinality(0);
-    return;
-  }
-  if (!global.cold_result) {
-    global.cold_connection = QueryState::Get(context).engine.cold->Connect();
-    global.cold_result = global.cold_connection->SendQuery(
-        global.hot_identities.empty() ? global.cold_sql_without_identity : global.cold_sql);
-    if (global.cold_result->HasError()) throw duckdb::IOException(global.cold_result->GetError());
-  }
-  const size_t p = global.projected;
-  while (true) {
-    global.cold_chunk = global.cold_result->Fetch();
-    if (global.cold_result->HasError()) throw duckdb::IOException(global.cold_result->GetError());
-    if (!global.cold_chunk || global.cold_chunk->size() == 0) {
-      output.SetCardinality(0);
-      return;
-    }
-    DataChunk& chunk = *global.cold_chunk;
-    duckdb::UnifiedVectorFormat ids, deleted;
-    chunk.data[p].ToUnifiedFormat(chunk.size(), ids);
-    chunk.data[p + 1].ToUnifiedFormat(chunk.size(), deleted);
-    const auto* id_data = duckdb::UnifiedVectorFormat::GetData<duckdb::string_t>(ids);
-    const auto* deleted_data = duckdb::UnifiedVectorFormat::GetData<bool>(deleted);
-    duckdb::SelectionVector keep(chunk.size());
-    idx_t kept = 0;
-    for (idx_t r = 0; r < chunk.size(); ++r) {
-      const idx_t di = deleted.sel->get_index(r);
-      if (!global.include_tombstones && deleted.validity.RowIsValid(di) && deleted_data[di]) continue;
-      const idx_t ii = ids.sel->get_index(r);
-      if (!global.hot_identities.empty() && ids.validity.RowIsValid(ii) &&
-          global.hot_identities.count(id_data[ii].GetString())) {
-        continue;  // the hot tier holds a newer version of this row
-      }
-      keep.set_index(kept++, r);
-    }
-    if (kept == 0) continue;
-    for (size_t j = 0; j < p; ++j) output.data[j].Slice(chunk.data[j], keep, kept);
-    output.SetCardinality(kept);
-    return;
-  }
+void RunScan(ClientContext&, TableFunctionInput& input, DataChunk& output) {
+  auto& scan = *input.global_state->Cast<ScanGlobalState>().scan;
+  scan.Fill(output);
+  if (!scan.status().ok()) throw duckdb::IOException(scan.status().message());
 }
 
 }  // namespace

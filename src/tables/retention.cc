@@ -6,9 +6,9 @@
 #include "kalam/commons/failpoint.h"
 #include "kalam/commons/seq_generator.h"
 #include "kalam/filestore/table_files.h"
-#include "kalam/tables/hot_scanner.h"
 #include "kalam/tables/key_codec.h"
 #include "kalam/tables/row_codec.h"
+#include "kalam/tables/table_scan.h"
 #include "kalam/tables/type_mapping.h"
 #include "primary_key_stat.h"
 #include "sql_text.h"
@@ -197,47 +197,33 @@ Status Retention::PurgeHot(const std::shared_ptr<const TableDefinition>& def_ptr
   const auto pk = def.PrimaryKeyIndex();
   KALAM_ASSIGN_OR_RETURN(auto segments, catalog_.Segments(def, scope));
   ScanProjection projection;
-  duckdb::vector<duckdb::LogicalType> types;
-  if (pk) {
-    projection.push_back({ScanColumn::Kind::kUserColumn, static_cast<uint32_t>(*pk)});
-    types.push_back(ToLogicalType(def.columns[*pk].type));
-  }
-  projection.push_back({ScanColumn::Kind::kSeq, 0});
-  projection.push_back({ScanColumn::Kind::kDeleted, 0});
+  if (pk) projection.push_back({ScanColumn::Kind::kUserColumn, static_cast<uint32_t>(*pk)});
   projection.push_back({ScanColumn::Kind::kRowId, 0});
-  types.push_back(duckdb::LogicalType::BIGINT);
-  types.push_back(duckdb::LogicalType::BOOLEAN);
-  types.push_back(duckdb::LogicalType::BIGINT);
-  HotScanOptions options;
+  TableScanOptions options;
   options.include_tombstones = true;
-  options.max_seq_inclusive = cutoff_seq - 1;
-  HotScanner scanner(backend_, def_ptr, scope, backend_.GetSnapshot(), projection, options);
+  options.as_of_seq = cutoff_seq - 1;
+  // The hot tier alone (no segments): its tombstones below the cutoff.
+  TableScan scan(table_store_, parquet_, def_ptr, scope, backend_.GetSnapshot(), nullptr, std::move(projection),
+                 std::move(options));
   std::vector<TableStore::PurgeCandidate> hot;
-  duckdb::DataChunk chunk;
-  chunk.Initialize(duckdb::Allocator::DefaultAllocator(), types);
-  const size_t base = pk ? 1 : 0;
-  while (true) {
-    chunk.Reset();
-    if (scanner.Fill(chunk) == 0) break;
-    for (duckdb::idx_t r = 0; r < chunk.size(); ++r) {
-      if (!chunk.GetValue(base + 1, r).GetValue<bool>()) continue;
-      const SeqId seq = chunk.GetValue(base, r).GetValue<int64_t>();
-      const int64_t row_id = chunk.GetValue(base + 2, r).GetValue<int64_t>();
-      // Older versions of this identity may still be in Parquet: purging the tombstone would
-      // bring them back. It stays until a flush moves it to Parquet, where the next run
-      // purges it together with them.
-      bool maybe_cold = false;
-      const duckdb::Value key = pk ? chunk.GetValue(0, r) : duckdb::Value();
-      for (const ColdSegment& segment : *segments) {
-        maybe_cold = pk ? segment.MayContainKey(key) : segment.max_seq >= row_id;
-        if (maybe_cold) break;
-      }
-      if (maybe_cold) continue;
-      hot.push_back({seq, pk ? TableStore::PrimaryKeyIndexKey(def, scope, key)
-                             : TableStore::RowIdIndexKey(def, scope, static_cast<uint64_t>(row_id))});
+  auto it = scan.Ordered(ScanOrder::kOldestFirst);
+  for (; it->Valid(); it->Next()) {
+    if (!it->deleted()) continue;
+    const duckdb::Value key = pk ? it->chunk().GetValue(0, it->row()) : duckdb::Value();
+    const int64_t row_id = it->chunk().GetValue(pk ? 1 : 0, it->row()).GetValue<int64_t>();
+    // Older versions of this identity may still be in Parquet: purging the tombstone would
+    // bring them back. It stays until a flush moves it to Parquet, where the next run
+    // purges it together with them.
+    bool maybe_cold = false;
+    for (const ColdSegment& segment : *segments) {
+      maybe_cold = pk ? segment.MayContainKey(key) : segment.max_seq >= row_id;
+      if (maybe_cold) break;
     }
+    if (maybe_cold) continue;
+    hot.push_back({it->seq(), pk ? TableStore::PrimaryKeyIndexKey(def, scope, key)
+                                 : TableStore::RowIdIndexKey(def, scope, static_cast<uint64_t>(row_id))});
   }
-  KALAM_RETURN_IF_ERROR(scanner.status());
+  KALAM_RETURN_IF_ERROR(it->status());
   if (!hot.empty()) {
     KALAM_ASSIGN_OR_RETURN(size_t n, table_store_.PurgeTombstones(def, scope, hot));
     outcome->hot_purged = n;
