@@ -81,11 +81,15 @@ void PushdownFilters(ClientContext&, duckdb::LogicalGet& get, FunctionData* bind
       if (!value.DefaultTryCastAs(LogicalType::BIGINT, as_bigint, &error, /*strict=*/true)) continue;
       const SeqId seq = as_bigint.GetValue<int64_t>();
       switch (type) {
-        case duckdb::ExpressionType::COMPARE_GREATERTHAN: data.min_seq_exclusive = std::max(data.min_seq_exclusive, seq); break;
+        case duckdb::ExpressionType::COMPARE_GREATERTHAN:
+          data.min_seq_exclusive = std::max(data.min_seq_exclusive, seq);
+          break;
         case duckdb::ExpressionType::COMPARE_GREATERTHANOREQUALTO:
           data.min_seq_exclusive = std::max(data.min_seq_exclusive, SeqBefore(seq));
           break;
-        case duckdb::ExpressionType::COMPARE_LESSTHAN: data.max_seq_inclusive = std::min(data.max_seq_inclusive, SeqBefore(seq)); break;
+        case duckdb::ExpressionType::COMPARE_LESSTHAN:
+          data.max_seq_inclusive = std::min(data.max_seq_inclusive, SeqBefore(seq));
+          break;
         case duckdb::ExpressionType::COMPARE_LESSTHANOREQUALTO:
           data.max_seq_inclusive = std::min(data.max_seq_inclusive, seq);
           break;
@@ -102,7 +106,8 @@ void PushdownFilters(ClientContext&, duckdb::LogicalGet& get, FunctionData* bind
       }
       auto coerced = tables::CoerceToColumn(value, def.columns[id]);
       if (coerced.ok() && tables::ColdComparison::Supported(type)) {
-        data.column_comparisons.push_back(tables::ColdComparison{static_cast<uint32_t>(id), type, std::move(coerced).value()});
+        data.column_comparisons.push_back(
+            tables::ColdComparison{static_cast<uint32_t>(id), type, std::move(coerced).value()});
       }
     }
   }

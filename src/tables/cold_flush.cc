@@ -50,7 +50,7 @@ Result<FlushOutcome> ColdFlush::FlushTable(const std::shared_ptr<const TableDefi
 }
 
 Result<FlushOutcome> ColdFlush::FlushScope(const std::shared_ptr<const TableDefinition>& def_ptr,
-                                          const std::string& scope) {
+                                           const std::string& scope) {
   const TableDefinition& def = *def_ptr;
   std::lock_guard flush_lock(catalog_.ScopeMutex(def, scope));
   KALAM_ASSIGN_OR_RETURN(auto storage, storages_.For(def));
@@ -163,15 +163,16 @@ Result<FlushOutcome> ColdFlush::FlushScope(const std::shared_ptr<const TableDefi
   segment.created_at_ms = NowMicros() / 1000;
   segment.schema_version = def.schema_version;
   segment.status = filestore::SegmentStatus::kCommitted;
-  segment.column_stats[filestore::ColumnStatsKey(0)] = filestore::ColumnStats{std::to_string(min_seq), std::to_string(max_seq), 0};
+  segment.column_stats[filestore::ColumnStatsKey(0)] =
+      filestore::ColumnStats{std::to_string(min_seq), std::to_string(max_seq), 0};
   if (auto pk = def.PrimaryKeyIndex()) {
     auto stats = con->Query("SELECT min(" + QuoteIdent(def.columns[*pk].name) + "), max(" +
                             QuoteIdent(def.columns[*pk].name) + ") FROM flush_rows");
     if (!stats->HasError()) {
       auto chunk = stats->Fetch();
       if (chunk && chunk->size() == 1) {
-        segment.column_stats[filestore::ColumnStatsKey(def.columns[*pk].column_id)] =
-            filestore::ColumnStats{PrimaryKeyStatJson(chunk->GetValue(0, 0)), PrimaryKeyStatJson(chunk->GetValue(1, 0)), 0};
+        segment.column_stats[filestore::ColumnStatsKey(def.columns[*pk].column_id)] = filestore::ColumnStats{
+            PrimaryKeyStatJson(chunk->GetValue(0, 0)), PrimaryKeyStatJson(chunk->GetValue(1, 0)), 0};
       }
     }
   }

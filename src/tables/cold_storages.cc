@@ -9,8 +9,7 @@ namespace kalam::tables {
 
 Result<std::string> OpenStorage::ScopeDirectory(const TableDefinition& table, const std::string& scope) const {
   if (table.type == TableType::kShared) {
-    return filestore::ResolveTemplate(def.shared_tables_template, table.id.namespace_id, table.id.table_name,
-                                      nullptr);
+    return filestore::ResolveTemplate(def.shared_tables_template, table.id.namespace_id, table.id.table_name, nullptr);
   }
   const UserId user(scope);
   return filestore::ResolveTemplate(def.user_tables_template, table.id.namespace_id, table.id.table_name, &user);

@@ -33,7 +33,8 @@ Result<filestore::Manifest> RebuildManifest(const TableDefinition& def, const st
       sql += ", min(" + key + "), max(" + key + ")";
     }
     auto result = parquet.Query(sql + " FROM read_parquet(" + QuoteLiteral(files.AbsolutePath(rel)) + ")");
-    if (result->HasError()) return Status::Corruption("cannot rebuild the manifest of " + dir + ": " + result->GetError());
+    if (result->HasError())
+      return Status::Corruption("cannot rebuild the manifest of " + dir + ": " + result->GetError());
     auto chunk = result->Fetch();
     if (!chunk || chunk->size() != 1) return Status::Corruption("cannot rebuild the manifest of " + dir);
     filestore::Segment segment;

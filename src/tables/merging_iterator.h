@@ -65,8 +65,8 @@ class NewestVisibleIterator final : public VersionIterator {
   std::unique_ptr<VersionIterator> merged_;
   ScanOrder order_;
   bool include_tombstones_;
-  std::unordered_set<std::string> seen_;             // newest first
-  std::optional<NewestSeqs> newest_;  // oldest first; shown ones are erased
+  std::unordered_set<std::string> seen_;  // newest first
+  std::optional<NewestSeqs> newest_;      // oldest first; shown ones are erased
 };
 
 // An iterator that failed before it started.

@@ -47,7 +47,7 @@ Result<RetentionOutcome> Retention::PurgeTombstones(const std::shared_ptr<const 
 }
 
 Status Retention::PurgeCold(const TableDefinition& def, const std::string& scope, SeqId cutoff_seq,
-                           std::vector<TableStore::PurgeCandidate>* purged, RetentionOutcome* outcome) {
+                            std::vector<TableStore::PurgeCandidate>* purged, RetentionOutcome* outcome) {
   KALAM_ASSIGN_OR_RETURN(auto storage, storages_.For(def));
   filestore::FileBackend& files = *storage->files;
   KALAM_ASSIGN_OR_RETURN(std::string dir, storage->ScopeDirectory(def, scope));
@@ -114,8 +114,8 @@ Status Retention::PurgeCold(const TableDefinition& def, const std::string& scope
     filestore::Segment old = manifest.segments[i];
     const std::string old_abs = QuoteLiteral(files.AbsolutePath(filestore::JoinPath(dir, old.path)));
     // How many of the segment's versions go.
-    auto stats = con->Query("SELECT count(*), count(*) FILTER (WHERE NOT (" + keep + ")) FROM read_parquet(" +
-                            old_abs + ")");
+    auto stats =
+        con->Query("SELECT count(*), count(*) FILTER (WHERE NOT (" + keep + ")) FROM read_parquet(" + old_abs + ")");
     if (stats->HasError()) return FromDuckDB(*stats);
     auto row = stats->Fetch();
     if (!row || row->size() != 1) return Status::Internal("retention: no statistics for " + old.path);
@@ -142,9 +142,8 @@ Status Retention::PurgeCold(const TableDefinition& def, const std::string& scope
     const std::string tmp_rel = filestore::JoinPath(dir, filestore::TempFileName(n));
     const std::string final_name = filestore::SegmentFileName(n);
     KALAM_RETURN_IF_ERROR(filestore::CheckWriteFailpoint(Failpoint::kParquetWrite, tmp_rel));
-    auto copied = con->Query("COPY (SELECT * FROM read_parquet(" + old_abs + ") WHERE " + keep +
-                             " ORDER BY _seq) TO " + QuoteLiteral(files.AbsolutePath(tmp_rel)) +
-                             " (FORMAT parquet, COMPRESSION zstd)");
+    auto copied = con->Query("COPY (SELECT * FROM read_parquet(" + old_abs + ") WHERE " + keep + " ORDER BY _seq) TO " +
+                             QuoteLiteral(files.AbsolutePath(tmp_rel)) + " (FORMAT parquet, COMPRESSION zstd)");
     if (copied->HasError()) return FromDuckDB(*copied);
     KALAM_RETURN_IF_ERROR(files.SyncFile(tmp_rel));
     KALAM_RETURN_IF_ERROR(files.Rename(tmp_rel, filestore::JoinPath(dir, final_name)));
@@ -161,8 +160,8 @@ Status Retention::PurgeCold(const TableDefinition& def, const std::string& scope
     segment.column_stats[filestore::ColumnStatsKey(0)] =
         filestore::ColumnStats{std::to_string(segment.min_seq), std::to_string(segment.max_seq), 0};
     if (pk) {
-      segment.column_stats[filestore::ColumnStatsKey(def.columns[*pk].column_id)] =
-          filestore::ColumnStats{PrimaryKeyStatJson(kept_row->GetValue(3, 0)), PrimaryKeyStatJson(kept_row->GetValue(4, 0)), 0};
+      segment.column_stats[filestore::ColumnStatsKey(def.columns[*pk].column_id)] = filestore::ColumnStats{
+          PrimaryKeyStatJson(kept_row->GetValue(3, 0)), PrimaryKeyStatJson(kept_row->GetValue(4, 0)), 0};
     }
     rewritten.push_back(std::move(segment));
     ++outcome->segments_rewritten;
@@ -192,7 +191,7 @@ Status Retention::PurgeCold(const TableDefinition& def, const std::string& scope
 }
 
 Status Retention::PurgeHot(const std::shared_ptr<const TableDefinition>& def_ptr, const std::string& scope,
-                          SeqId cutoff_seq, RetentionOutcome* outcome) {
+                           SeqId cutoff_seq, RetentionOutcome* outcome) {
   const TableDefinition& def = *def_ptr;
   const auto pk = def.PrimaryKeyIndex();
   KALAM_ASSIGN_OR_RETURN(auto segments, catalog_.Segments(def, scope));

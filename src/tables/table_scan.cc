@@ -215,8 +215,8 @@ std::unique_ptr<VersionIterator> TableScan::Merged(const ScanProjection& project
     if (options_.primary_key) filter.primary_key = &*options_.primary_key;
     // One segment holds at most one version per identity: no deduplication, and the read
     // streams in `_seq` order.
-    std::string sql = ColdQuery(*def_, extended.projection, {segment}, filter, /*with_identity=*/false,
-                                newest_first ? -1 : 1);
+    std::string sql =
+        ColdQuery(*def_, extended.projection, {segment}, filter, /*with_identity=*/false, newest_first ? -1 : 1);
     children.push_back(std::make_unique<ChildIterator>(
         [this, sql = std::move(sql)] { return std::make_unique<ColdChunkSource>(parquet_.Connect(), sql); },
         newest_first ? segment.max_seq : segment.min_seq, extended.columns, &counters_));

@@ -46,7 +46,8 @@ std::string Label(char prefix, int n) {
 class TableScanTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto backend = store::StorageBackend::Open((std::filesystem::path(dir_.path()) / "rocksdb").string(), store::StoreOptions{});
+    auto backend =
+        store::StorageBackend::Open((std::filesystem::path(dir_.path()) / "rocksdb").string(), store::StoreOptions{});
     ASSERT_TRUE(backend.ok()) << backend.status().ToString();
     backend_ = std::move(backend).value();
     auto storages = registry::StorageRegistry::Open(*backend_);
@@ -98,7 +99,8 @@ class TableScanTest : public ::testing::Test {
     ASSERT_EQ(r->files, 1u);
   }
 
-  std::unique_ptr<TableScan> Scan(TableScanOptions options = {}, std::shared_ptr<const store::Snapshot> snapshot = nullptr) {
+  std::unique_ptr<TableScan> Scan(TableScanOptions options = {},
+                                  std::shared_ptr<const store::Snapshot> snapshot = nullptr) {
     auto segments = cold_->Segments(*def_, kUser);
     EXPECT_TRUE(segments.ok()) << segments.status().ToString();
     ScanProjection projection = {{ScanColumn::Kind::kUserColumn, 0}, {ScanColumn::Kind::kUserColumn, 1}};
@@ -129,7 +131,8 @@ class TableScanTest : public ::testing::Test {
   std::vector<std::string> Filled(TableScanOptions options = {}) {
     auto scan = Scan(std::move(options));
     duckdb::DataChunk chunk;
-    chunk.Initialize(duckdb::Allocator::DefaultAllocator(), {duckdb::LogicalType::BIGINT, duckdb::LogicalType::VARCHAR});
+    chunk.Initialize(duckdb::Allocator::DefaultAllocator(),
+                     {duckdb::LogicalType::BIGINT, duckdb::LogicalType::VARCHAR});
     std::vector<std::string> out;
     while (true) {
       chunk.Reset();
@@ -169,10 +172,8 @@ TEST_F(TableScanTest, BothOrdersAcrossSegmentsAndTheHotTier) {
   EXPECT_THAT(Read(ScanOrder::kNewestFirst), ElementsAre("5=e", "1=a2", "4=d", "2=b2"));
   TableScanOptions with_tombstones;
   with_tombstones.include_tombstones = true;
-  EXPECT_THAT(Read(ScanOrder::kOldestFirst, with_tombstones),
-              ElementsAre("2=b2", "4=d", "3=c deleted", "1=a2", "5=e"));
-  EXPECT_THAT(Read(ScanOrder::kNewestFirst, with_tombstones),
-              ElementsAre("5=e", "1=a2", "3=c deleted", "4=d", "2=b2"));
+  EXPECT_THAT(Read(ScanOrder::kOldestFirst, with_tombstones), ElementsAre("2=b2", "4=d", "3=c deleted", "1=a2", "5=e"));
+  EXPECT_THAT(Read(ScanOrder::kNewestFirst, with_tombstones), ElementsAre("5=e", "1=a2", "3=c deleted", "4=d", "2=b2"));
   // The vectorised path shows the same rows, in no particular order.
   EXPECT_THAT(Filled(), UnorderedElementsAreArray(Read(ScanOrder::kOldestFirst)));
 }

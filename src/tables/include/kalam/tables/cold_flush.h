@@ -28,7 +28,11 @@ class ColdFlush {
  public:
   ColdFlush(store::StorageBackend& backend, TableStore& table_store, SeqGenerator& seq, ColdStorages& storages,
             SegmentCatalog& catalog, ParquetDb& parquet)
-      : backend_(backend), table_store_(table_store), seq_(seq), storages_(storages), catalog_(catalog),
+      : backend_(backend),
+        table_store_(table_store),
+        seq_(seq),
+        storages_(storages),
+        catalog_(catalog),
         parquet_(parquet) {}
 
   // Flushes the hot versions of one scope that exist when the flush starts; writes arriving

@@ -68,8 +68,8 @@ class ColdTier {
   Status DropScopeFiles(const TableDefinition& def, const std::string& scope) {
     return trash_.DropScopeFiles(def, scope);
   }
-  Result<RetentionOutcome> PurgeTombstones(const std::shared_ptr<const TableDefinition>& def,
-                                           const std::string& scope, SeqId cutoff_seq) {
+  Result<RetentionOutcome> PurgeTombstones(const std::shared_ptr<const TableDefinition>& def, const std::string& scope,
+                                           SeqId cutoff_seq) {
     return retention_.PurgeTombstones(def, scope, cutoff_seq);
   }
   Result<std::vector<std::string>> AllScopes(const TableDefinition& def) { return retention_.AllScopes(def); }

@@ -19,8 +19,8 @@ namespace kalam::tables {
 SeqId SeqBeforeMillis(int64_t cutoff_ms);
 
 struct RetentionOutcome {
-  uint64_t hot_purged = 0;       // tombstones removed from the hot tier
-  uint64_t cold_purged = 0;      // identities whose versions were removed from Parquet
+  uint64_t hot_purged = 0;   // tombstones removed from the hot tier
+  uint64_t cold_purged = 0;  // identities whose versions were removed from Parquet
   uint64_t segments_rewritten = 0;
 };
 
@@ -38,8 +38,8 @@ class Retention {
   // by one manifest commit) and from the hot tier, and deletes their index entries. A hot
   // tombstone whose identity may still have versions in a segment stays until a flush moves
   // it to Parquet. Produces no change events. Serialised with the scope's flushes.
-  Result<RetentionOutcome> PurgeTombstones(const std::shared_ptr<const TableDefinition>& def,
-                                           const std::string& scope, SeqId cutoff_seq);
+  Result<RetentionOutcome> PurgeTombstones(const std::shared_ptr<const TableDefinition>& def, const std::string& scope,
+                                           SeqId cutoff_seq);
   // Every scope of the table that has hot rows or a cold directory.
   Result<std::vector<std::string>> AllScopes(const TableDefinition& def);
   // Whether the table may hold a tombstone older than `cutoff_seq`: a hot tombstone below

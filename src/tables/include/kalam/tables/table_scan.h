@@ -61,10 +61,9 @@ struct TableScanOptions {
 // outlive the iterators it returns.
 class TableScan {
  public:
-  TableScan(const TableStore& store, ParquetDb& parquet, std::shared_ptr<const TableDefinition> def,
-            std::string scope, std::shared_ptr<const store::Snapshot> snapshot,
-            std::shared_ptr<const std::vector<ColdSegment>> segments, ScanProjection projection,
-            TableScanOptions options);
+  TableScan(const TableStore& store, ParquetDb& parquet, std::shared_ptr<const TableDefinition> def, std::string scope,
+            std::shared_ptr<const store::Snapshot> snapshot, std::shared_ptr<const std::vector<ColdSegment>> segments,
+            ScanProjection projection, TableScanOptions options);
 
   // Fills up to `out`'s capacity with `projection`'s columns; returns the rows (0 at the end).
   duckdb::idx_t Fill(duckdb::DataChunk& out);
