@@ -163,7 +163,7 @@ Result<StatementResult> DdlExecutor::DropNamespace(ExecContext& ctx, const diale
   // tables without a namespace. Their storages stay put until their files are gone.
   std::shared_lock storage_lock(engine_.storage_ddl_mu);
   for (const auto& def : engine_.registry->ListTables(s.name)) {
-    std::optional<CleanupTarget> target;
+    std::optional<tables::CleanupTarget> target;
     if (def->type != TableType::kStream && engine_.jobs != nullptr) {
       KALAM_ASSIGN_OR_RETURN(target, engine_.cold->ResolveCleanupTarget(*def));
     }
@@ -259,7 +259,7 @@ Result<StatementResult> DdlExecutor::DropTable(ExecContext& ctx, const dialect::
   // The storage stays put until the files are gone.
   std::shared_lock storage_lock(engine_.storage_ddl_mu);
   // Resolved while the definition exists: the cleanup job runs after it is gone.
-  std::optional<CleanupTarget> target;
+  std::optional<tables::CleanupTarget> target;
   if (def->type != TableType::kStream && engine_.jobs != nullptr) {
     KALAM_ASSIGN_OR_RETURN(target, engine_.cold->ResolveCleanupTarget(*def));
   }
@@ -276,7 +276,7 @@ Result<StatementResult> DdlExecutor::DropTable(ExecContext& ctx, const dialect::
 }
 
 Result<std::optional<JobId>> DdlExecutor::RemoveColdFiles(const TableDefinition& def,
-                                                          const std::optional<CleanupTarget>& target) {
+                                                          const std::optional<tables::CleanupTarget>& target) {
   if (!target) {
     // Embedded without a job manager: delete inline, as the statement's own work.
     KALAM_RETURN_IF_ERROR(engine_.cold->DropTableFiles(def));
@@ -351,7 +351,7 @@ Result<StatementResult> DdlExecutor::ShowStats(ExecContext& ctx, const dialect::
   const std::string scope = per_user ? ctx.acting_user.str() : "";
   const bool all_scopes = !per_user || IsAdmin(ctx.acting_role);
   KALAM_ASSIGN_OR_RETURN(uint64_t hot, engine_.table_store->CountHotRows(*def, all_scopes ? nullptr : &scope));
-  ColdTier::Stats cold;
+  tables::ColdTier::Stats cold;
   if (def->type != TableType::kStream) {
     KALAM_ASSIGN_OR_RETURN(cold, engine_.cold->TableStats(*def, all_scopes ? nullptr : &scope));
   }

@@ -36,7 +36,7 @@ class DdlExecutor {
   // After a table's definition and hot rows are gone: removes its cold files inline when
   // `target` is empty (no job submitter), else moves them aside and queues a `cleanup` job,
   // returning its id (none when the submission failed and the files were removed inline).
-  Result<std::optional<JobId>> RemoveColdFiles(const TableDefinition& def, const std::optional<CleanupTarget>& target);
+  Result<std::optional<JobId>> RemoveColdFiles(const TableDefinition& def, const std::optional<tables::CleanupTarget>& target);
 
   Result<std::shared_ptr<const TableDefinition>> ResolveTable(ExecContext& ctx, const dialect::TableRef& ref);
 

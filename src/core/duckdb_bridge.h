@@ -24,6 +24,13 @@ inline constexpr const char* kSystemScanFunction = "kalam_system_scan";
 // client cannot call kalam_system_scan or kalam_scan_for_write by name.
 void MarkInternal(duckdb::TableRef& ref);
 
+class QueryState;
+// Records `status` as the statement's bind error and throws a DuckDB exception carrying it;
+// the engine turns it back into the Status.
+[[noreturn]] void ThrowDenied(QueryState& state, const Status& status);
+// Refuses a table function that client SQL named itself (see MarkInternal).
+void RequireInternal(QueryState& state, const duckdb::TableFunctionBindInput& input);
+
 // DuckDB configuration applied before the database is created: the replacement scan that
 // maps `ns.t` and `system.x` to our table functions, and no file-system access for queries.
 void ConfigureDuckDB(duckdb::DBConfig& config, const EngineConfig& engine_config);

@@ -404,7 +404,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineConfig& config, const a
   ctx->system_tables = std::make_unique<system::SystemTables>(*ctx->registry);
   ctx->watchdog = std::make_unique<StatementWatchdog>(std::chrono::milliseconds(config.statement_timeout_ms));
   try {
-    ctx->cold = std::make_unique<ColdTier>(*ctx);
+    ctx->cold = std::make_unique<tables::ColdTier>(*ctx->backend, *ctx->table_store, ctx->seq, *ctx->storages);
   } catch (const std::exception& e) {
     return Status::Internal(std::string("starting the cold tier failed: ") + e.what());
   }

@@ -15,8 +15,8 @@
 #include "kalam/registry/storage_registry.h"
 #include "kalam/store/storage_backend.h"
 #include "kalam/system/system_tables.h"
+#include "kalam/tables/cold_tier.h"
 #include "kalam/tables/table_store.h"
-#include "cold_tier.h"
 #include "statement_watchdog.h"
 
 namespace kalam::core {
@@ -42,7 +42,7 @@ struct EngineContext {
   std::unique_ptr<system::SystemTables> system_tables;
   std::unique_ptr<duckdb::DuckDB> duckdb;
   std::unique_ptr<StatementWatchdog> watchdog;
-  std::unique_ptr<ColdTier> cold;
+  std::unique_ptr<tables::ColdTier> cold;
   // Where flush and cleanup jobs go; null when embedded without a job manager (flushes and
   // DROP TABLE's file removal then run inline).
   JobSubmitter* jobs = nullptr;

@@ -10,7 +10,7 @@
 namespace kalam::core {
 namespace {
 
-std::string FlushedMessage(const FlushOutcome& outcome) {
+std::string FlushedMessage(const tables::FlushOutcome& outcome) {
   return "Flushed " + std::to_string(outcome.rows) + " row(s) to " + std::to_string(outcome.files) + " file(s)";
 }
 
@@ -112,7 +112,7 @@ Result<std::string> FlushExecutor::RunFlushJob(EngineContext& engine, const std:
   auto def = engine.registry->FindTable(id);
   if (!def) return std::string("Skipped: table ") + id.ToString() + " no longer exists";
   std::string_view user;
-  const Result<FlushOutcome> outcome = doc["user_id"].get(user) == simdjson::SUCCESS
+  const Result<tables::FlushOutcome> outcome = doc["user_id"].get(user) == simdjson::SUCCESS
                                           ? engine.cold->FlushScope(def, std::string(user))
                                           : engine.cold->FlushTable(def);
   if (!outcome.ok()) return FlushFailed(id, outcome.status());

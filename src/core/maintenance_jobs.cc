@@ -29,7 +29,7 @@ Result<std::string> StringParameter(const std::string& parameters_json, const ch
 }
 
 SeqId RetentionCutoff(const TableDefinition& def, int64_t now_us) {
-  return SeqBeforeMillis((now_us - static_cast<int64_t>(def.options.deleted_retention_hours) * kMicrosPerHour) / 1000);
+  return tables::SeqBeforeMillis((now_us - static_cast<int64_t>(def.options.deleted_retention_hours) * kMicrosPerHour) / 1000);
 }
 
 bool PastGracePeriod(const EngineContext& engine, const UserRecord& user, int64_t now_us) {
@@ -39,7 +39,7 @@ bool PastGracePeriod(const EngineContext& engine, const UserRecord& user, int64_
 }  // namespace
 
 Result<std::string> MaintenanceJobs::RunCleanup(EngineContext& engine, const std::string& parameters_json) {
-  KALAM_ASSIGN_OR_RETURN(CleanupTarget target, CleanupTarget::FromJson(parameters_json));
+  KALAM_ASSIGN_OR_RETURN(tables::CleanupTarget target, tables::CleanupTarget::FromJson(parameters_json));
   // Like DROP TABLE itself: the storage cannot be dropped or re-templated meanwhile.
   std::shared_lock storage_lock(engine.storage_ddl_mu);
   return engine.cold->RunCleanup(target);
@@ -56,9 +56,9 @@ Result<std::string> MaintenanceJobs::RunRetention(EngineContext& engine, const s
   if (def->type == TableType::kStream) return std::string("Skipped: STREAM tables keep no tombstones");
   const SeqId cutoff = RetentionCutoff(*def, now_us);
   KALAM_ASSIGN_OR_RETURN(auto scopes, engine.cold->AllScopes(*def));
-  RetentionOutcome total;
+  tables::RetentionOutcome total;
   for (const std::string& scope : scopes) {
-    KALAM_ASSIGN_OR_RETURN(RetentionOutcome one, engine.cold->PurgeTombstones(def, scope, cutoff));
+    KALAM_ASSIGN_OR_RETURN(tables::RetentionOutcome one, engine.cold->PurgeTombstones(def, scope, cutoff));
     total.hot_purged += one.hot_purged;
     total.cold_purged += one.cold_purged;
     total.segments_rewritten += one.segments_rewritten;

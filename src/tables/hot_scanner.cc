@@ -102,7 +102,11 @@ HotScanner::HotScanner(const store::StorageBackend& backend, std::shared_ptr<con
     AppendSeq(&end, options_.max_seq_inclusive + 1);
   }
   it_ = backend.Scan(store::Partition::kRows, begin, end, snapshot_.get());
-  it_->SeekToFirst();
+  if (options_.newest_first) {
+    it_->SeekToLast();
+  } else {
+    it_->SeekToFirst();
+  }
 }
 
 bool HotScanner::DecodeInto(std::string_view key, std::string_view value, duckdb::DataChunk& out, idx_t row) {
@@ -144,6 +148,14 @@ void HotScanner::RecordIdentity(std::string_view value) {
   if (values.ok()) options_.identities->insert((*values)[*pk].ToString());
 }
 
+void HotScanner::Advance() {
+  if (options_.newest_first) {
+    it_->Prev();
+  } else {
+    it_->Next();
+  }
+}
+
 idx_t HotScanner::Fill(duckdb::DataChunk& out) {
   // Small first chunks: a query with LIMIT (the common "latest N messages") often needs only
   // a few rows, and DuckDB stops pulling once it has them; full scans reach full vectors
@@ -163,7 +175,7 @@ idx_t HotScanner::Fill(duckdb::DataChunk& out) {
     }
     if (options_.identities != nullptr) RecordIdentity(value);
     if ((flags & 1) && !options_.include_tombstones) {
-      it_->Next();
+      Advance();
       continue;
     }
     if (!DecodeInto(it_->key(), value, out, row)) {
@@ -171,7 +183,7 @@ idx_t HotScanner::Fill(duckdb::DataChunk& out) {
       break;
     }
     ++row;
-    it_->Next();
+    Advance();
   }
   if (status_.ok() && !it_->Valid()) status_ = it_->status();
   out.SetCardinality(row);

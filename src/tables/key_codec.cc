@@ -36,6 +36,11 @@ SeqId SeqFromRowKey(std::string_view key) {
   return static_cast<SeqId>(seq);
 }
 
+std::string_view ScopeFromRowKey(std::string_view key) {
+  // table(4) | scope | 0x00 | seq(8)
+  return key.size() < 4 + 1 + 8 ? std::string_view() : key.substr(4, key.size() - 4 - 1 - 8);
+}
+
 std::string EncodePrimaryKey(const duckdb::Value& value) {
   std::string out;
   ByteWriter w(&out);

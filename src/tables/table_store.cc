@@ -304,4 +304,28 @@ Result<uint64_t> TableStore::CountHotRows(const TableDefinition& def, const std:
   return n;
 }
 
+Result<std::optional<TableStore::IndexedVersion>> TableStore::FindIndexed(const std::string& index_key) const {
+  KALAM_ASSIGN_OR_RETURN(auto entry, backend_.Get(Partition::kIndex, index_key));
+  if (!entry) return std::optional<IndexedVersion>();
+  IndexedVersion version;
+  if (!DecodeIndexEntry(*entry, &version.seq, &version.deleted)) {
+    return Status::Corruption("bad index entry in table store");
+  }
+  return std::optional<IndexedVersion>(version);
+}
+
+Result<std::vector<std::string>> TableStore::ScopesWithRows(const TableDefinition& def) const {
+  std::vector<std::string> scopes;
+  auto it = backend_.ScanPrefix(Partition::kRows, TablePrefix(def.number));
+  it->SeekToFirst();
+  while (it->Valid()) {
+    std::string scope(ScopeFromRowKey(it->key()));
+    // Jump over the whole scope at once.
+    it->Seek(store::PrefixSuccessor(ScopePrefix(def.number, scope)));
+    scopes.push_back(std::move(scope));
+  }
+  KALAM_RETURN_IF_ERROR(it->status());
+  return scopes;
+}
+
 }  // namespace kalam::tables

@@ -18,6 +18,7 @@ struct HotScanOptions {
   std::unordered_set<std::string>* identities = nullptr;
   SeqId min_seq_exclusive = 0;             // only versions with _seq > this
   SeqId max_seq_inclusive = INT64_MAX;     // only versions with _seq <= this
+  bool newest_first = false;               // descending `_seq` instead of ascending
 };
 
 // Reads one scope's hot rows (newest version per row identity: the hot tier keeps only that)
@@ -36,6 +37,7 @@ class HotScanner {
 
  private:
   void RecordIdentity(std::string_view value);
+  void Advance();
   bool DecodeInto(std::string_view key, std::string_view value, duckdb::DataChunk& out, duckdb::idx_t row);
 
   std::shared_ptr<const TableDefinition> def_;

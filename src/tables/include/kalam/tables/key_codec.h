@@ -23,6 +23,8 @@ std::string TablePrefix(TableNumber table);
 std::string RowKey(TableNumber table, std::string_view scope, SeqId seq);
 void AppendSeq(std::string* key, SeqId seq);
 SeqId SeqFromRowKey(std::string_view key);
+// The scope of a row key (a view into `key`).
+std::string_view ScopeFromRowKey(std::string_view key);
 // Encodes a (non-null) primary-key value so equal keys give equal bytes.
 std::string EncodePrimaryKey(const duckdb::Value& value);
 

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,6 +89,15 @@ class TableStore {
   // for tables without one, its hidden row id.
   static std::string PrimaryKeyIndexKey(const TableDefinition& def, std::string_view scope, const duckdb::Value& pk);
   static std::string RowIdIndexKey(const TableDefinition& def, std::string_view scope, uint64_t row_id);
+  // The newest version an index entry (PrimaryKeyIndexKey / RowIdIndexKey) names, hot or
+  // flushed: its `_seq` and whether it is a tombstone; nullopt when the identity has none.
+  struct IndexedVersion {
+    SeqId seq = 0;
+    bool deleted = false;
+  };
+  Result<std::optional<IndexedVersion>> FindIndexed(const std::string& index_key) const;
+  // Scopes of the table with hot versions (user ids; "" for SHARED).
+  Result<std::vector<std::string>> ScopesWithRows(const TableDefinition& def) const;
   // Hot versions (tombstones included) of one scope, or of all scopes when `scope` is null.
   Result<uint64_t> CountHotRows(const TableDefinition& def, const std::string* scope) const;
 

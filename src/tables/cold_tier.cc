@@ -1,0 +1,18 @@
+#include "kalam/tables/cold_tier.h"
+
+namespace kalam::tables {
+
+ColdTier::ColdTier(store::StorageBackend& backend, TableStore& table_store, SeqGenerator& seq,
+                   const registry::StorageRegistry& storages)
+    : table_store_(table_store),
+      storages_(storages),
+      catalog_(storages_, parquet_),
+      flush_(backend, table_store, seq, storages_, catalog_, parquet_),
+      retention_(backend, table_store, storages_, catalog_, parquet_),
+      trash_(storages_, catalog_) {
+  // The built-in storage's directory exists from the start (PROTOCOL.md §8 data dir layout);
+  // when it cannot be created now, the first flush reports why.
+  (void)storages_.For(StorageId(std::string(registry::kLocalStorageId)));
+}
+
+}  // namespace kalam::tables

@@ -1,0 +1,82 @@
+#include "version_sources.h"
+
+#include "kalam/commons/byte_buffer.h"
+#include "kalam/tables/key_codec.h"
+
+namespace kalam::tables {
+
+HotChunkSource::HotChunkSource(std::unique_ptr<HotScanner> scanner, const duckdb::vector<duckdb::LogicalType>& types)
+    : scanner_(std::move(scanner)) {
+  chunk_.Initialize(duckdb::Allocator::DefaultAllocator(), types);
+}
+
+duckdb::DataChunk* HotChunkSource::NextChunk() {
+  chunk_.Reset();
+  return scanner_->Fill(chunk_) > 0 ? &chunk_ : nullptr;
+}
+
+ColdChunkSource::ColdChunkSource(std::unique_ptr<duckdb::Connection> connection, const std::string& sql)
+    : connection_(std::move(connection)) {
+  result_ = connection_->SendQuery(sql);
+  if (result_->HasError()) status_ = Status::IoError(result_->GetError());
+}
+
+duckdb::DataChunk* ColdChunkSource::NextChunk() {
+  if (!status_.ok()) return nullptr;
+  chunk_ = result_->Fetch();
+  if (result_->HasError()) {
+    status_ = Status::IoError(result_->GetError());
+    return nullptr;
+  }
+  return chunk_ && chunk_->size() > 0 ? chunk_.get() : nullptr;
+}
+
+ChildIterator::ChildIterator(Opener open, SeqId bound, Columns columns, ScanCounters* counters)
+    : open_(std::move(open)), bound_(bound), columns_(columns), counters_(counters) {}
+
+void ChildIterator::Open() {
+  source_ = open_();
+  ++counters_->children_opened;
+  LoadChunk();
+}
+
+void ChildIterator::LoadChunk() {
+  chunk_ = source_->NextChunk();
+  row_ = 0;
+  if (chunk_ == nullptr) return;
+  ++counters_->chunks_read;
+  const duckdb::idx_t n = chunk_->size();
+  duckdb::UnifiedVectorFormat seq, deleted;
+  chunk_->data[columns_.seq].ToUnifiedFormat(n, seq);
+  chunk_->data[columns_.deleted].ToUnifiedFormat(n, deleted);
+  const auto* seq_data = duckdb::UnifiedVectorFormat::GetData<int64_t>(seq);
+  const auto* deleted_data = duckdb::UnifiedVectorFormat::GetData<bool>(deleted);
+  seqs_.resize(n);
+  deleted_.resize(n);
+  for (duckdb::idx_t r = 0; r < n; ++r) {
+    seqs_[r] = seq_data[seq.sel->get_index(r)];
+    const duckdb::idx_t d = deleted.sel->get_index(r);
+    deleted_[r] = deleted.validity.RowIsValid(d) && deleted_data[d];
+  }
+  Position();
+}
+
+void ChildIterator::Position() {
+  const duckdb::Value id = chunk_->GetValue(columns_.identity, row_);
+  if (columns_.identity_is_row_id) {
+    identity_.clear();
+    ByteWriter(&identity_).U64BE(static_cast<uint64_t>(id.GetValue<int64_t>()));
+  } else {
+    identity_ = EncodePrimaryKey(id);
+  }
+}
+
+void ChildIterator::Next() {
+  if (++row_ < chunk_->size()) {
+    Position();
+  } else {
+    LoadChunk();
+  }
+}
+
+}  // namespace kalam::tables
