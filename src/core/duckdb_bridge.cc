@@ -194,7 +194,7 @@ duckdb::unique_ptr<FunctionData> BindScan(ClientContext& context, TableFunctionB
   auto data = duckdb::make_uniq<ScanBindData>();
   data->def = std::move(def);
   data->for_write = for_write;
-  return std::move(data);
+  return data;
 }
 
 duckdb::unique_ptr<FunctionData> BindReadScan(ClientContext& context, TableFunctionBindInput& input,
@@ -285,7 +285,7 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitScan(ClientContext& context, Ta
   options.min_seq_exclusive = std::max(options.min_seq_exclusive, hot_floor);
   global->scanner = std::make_unique<tables::HotScanner>(*state.engine.backend, bind.def, std::move(scope),
                                                          std::move(snapshot), std::move(projection), options);
-  return std::move(global);
+  return global;
 }
 
 void RunScan(ClientContext& context, TableFunctionInput& input, DataChunk& output) {
@@ -371,7 +371,7 @@ duckdb::unique_ptr<FunctionData> BindSystemScan(ClientContext& context, TableFun
     names.push_back(c.name);
     types.push_back(tables::ToLogicalType(c.type));
   }
-  return std::move(data);
+  return data;
 }
 
 duckdb::unique_ptr<GlobalTableFunctionState> InitSystemScan(ClientContext& context, TableFunctionInitInput& input) {
@@ -381,7 +381,7 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitSystemScan(ClientContext& conte
   if (!result.ok()) throw duckdb::IOException(result.status().message());
   auto global = duckdb::make_uniq<SystemGlobalState>();
   global->rows = std::move(result).value();
-  return std::move(global);
+  return global;
 }
 
 void RunSystemScan(ClientContext& context, TableFunctionInput& input, DataChunk& output) {
@@ -407,7 +407,7 @@ duckdb::unique_ptr<duckdb::TableRef> MakeFunctionRef(const char* function, std::
   children.push_back(duckdb::make_uniq<duckdb::ConstantExpression>(duckdb::Value(std::move(argument))));
   ref->function = duckdb::make_uniq<duckdb::FunctionExpression>(function, std::move(children));
   ref->alias = alias;
-  return std::move(ref);
+  return ref;
 }
 
 duckdb::unique_ptr<duckdb::TableRef> ReplaceTable(ClientContext& context, duckdb::ReplacementScanInput& input,
