@@ -29,12 +29,22 @@ bench: build
 clean:
 	rm -rf build
 
+# Formats every C++ source and header of src/ tests/ bench/ fuzz/ in place with the pinned
+# .clang-format (Debian's clang-format 14, installed by `scripts/setup.sh --format`).
+CLANG_FORMAT ?= clang-format
+FORMAT_DIRS = src tests bench fuzz
+format:
+	./scripts/setup.sh --format
+	find $(FORMAT_DIRS) -type f \( -name '*.h' -o -name '*.cc' \) -print0 | xargs -0 $(CLANG_FORMAT) -i --style=file
+
 # Sanitizer and fuzz builds (README "Sanitizers and fuzzing"), with clang from
 # `scripts/setup.sh --sanitizers`. -O1 with line tables: reports name file and line, and the
 # instrumented suite still runs in minutes.
 SAN_CXX ?= clang++-14
+# Warnings are errors in `make test`'s GCC build; clang's other warnings are reported here but
+# not fatal, while its thread-safety analysis is (CMakeLists.txt).
 SAN_CMAKE = -G $(GENERATOR) -DCMAKE_CXX_COMPILER=$(SAN_CXX) -DCMAKE_BUILD_TYPE=Release \
-	-DCMAKE_CXX_FLAGS_RELEASE="-O1 -gline-tables-only -DNDEBUG"
+	-DCMAKE_CXX_FLAGS_RELEASE="-O1 -gline-tables-only -DNDEBUG" -DKALAM_WERROR=OFF
 SAN_SUPP = $(CURDIR)/scripts/sanitizers
 # Exported to the build too: test discovery runs the instrumented test binaries.
 ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 \

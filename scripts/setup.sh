@@ -2,7 +2,8 @@
 # Installs what KalamDB needs to build and test on Debian 12, and brings the pinned DuckDB.
 # Idempotent: packages already present and a DuckDB of the right version are skipped.
 # `setup.sh --sanitizers` also installs clang and its sanitizer and libFuzzer runtimes, which
-# only `make fuzz`, `make asan` and `make tsan` need.
+# only `make fuzz`, `make asan` and `make tsan` need; `setup.sh --format` installs clang-format
+# for `make format`.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +23,8 @@ PACKAGES=(build-essential cmake ninja-build ccache pkg-config git nodejs npm
 # The compiler of the fuzz and sanitizer builds (libclang-rt holds libFuzzer and the sanitizer
 # runtimes; llvm-14 the symbolizer that puts file and line into their reports).
 SANITIZER_PACKAGES=(clang-14 libclang-rt-14-dev llvm-14)
+# `make format`: Debian 12's clang-format (version 14), which .clang-format is pinned for.
+FORMAT_PACKAGES=(clang-format)
 
 install_packages() {  # package...
   local missing=()
@@ -98,6 +101,9 @@ install_node_packages() {
 install_packages "${PACKAGES[@]}"
 if [[ "${1:-}" == "--sanitizers" ]]; then
   install_packages "${SANITIZER_PACKAGES[@]}"
+fi
+if [[ "${1:-}" == "--format" ]]; then
+  install_packages "${FORMAT_PACKAGES[@]}"
 fi
 fetch_duckdb
 install_node_packages

@@ -19,9 +19,7 @@
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
 #include <optional>
-#include <mutex>
 #include <random>
 #include <thread>
 #include <unordered_map>
@@ -30,6 +28,8 @@
 #include "connection_guard.h"
 #include "kalam/api/api_service.h"
 #include "kalam/api/ip_range.h"
+#include "kalam/commons/mutex.h"
+#include "kalam/commons/thread_annotations.h"
 #include "run_on_worker.h"
 #include "ws_session.h"
 
@@ -121,17 +121,23 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor;
   WorkerPool workers;
   std::vector<std::thread> io_threads;
+  // Read without a lock by every connection loop: once true, loops stop at their next turn
+  // and answers go out with Connection: close; nothing else depends on seeing it at once.
   std::atomic<bool> stopping{false};
-  std::atomic<int> in_flight{0};
 
-  std::mutex mu;  // guards sockets, stopped
-  std::unordered_set<beast::tcp_stream*> streams;
-  std::condition_variable stopped_cv;
-  bool stopped = false;
+  Mutex mu;
+  // HTTP connections still being served, cancelled by Stop after the grace period.
+  std::unordered_set<beast::tcp_stream*> streams GUARDED_BY(mu);
+  // Requests being handled, from admission until their answer is ready; Stop waits for zero.
+  int in_flight GUARDED_BY(mu) = 0;
+  CondVar drained_cv;  // signalled when in_flight drops to zero
+  bool stopped GUARDED_BY(mu) = false;
+  CondVar stopped_cv;
 
   // Upgraded WebSocket connections, closed with 1001 on Stop.
-  std::mutex ws_mu;
-  std::unordered_map<WsSession*, std::weak_ptr<WsSession>> ws_sessions;
+  Mutex ws_mu;
+  std::unordered_map<WsSession*, std::weak_ptr<WsSession>> ws_sessions GUARDED_BY(ws_mu);
+  CondVar ws_closed_cv;  // signalled when a session leaves ws_sessions
   // Connection ids: a random base so that ids differ across restarts, plus a counter.
   std::atomic<uint64_t> next_connection{std::random_device{}() * 65536ull};
 
@@ -171,7 +177,7 @@ struct HttpServer::Impl {
         service.guard().OpenConnection(peer.first, peer.second, trusted_proxy);
     beast::tcp_stream stream(std::move(socket));
     {
-      std::lock_guard lock(mu);
+      MutexLock lock(&mu);
       streams.insert(&stream);
     }
     ConnectionState state;
@@ -226,7 +232,7 @@ struct HttpServer::Impl {
           service.Finish(request, response, start);
           stream.expires_never();
           {
-            std::lock_guard lock(mu);
+            MutexLock lock(&mu);
             streams.erase(&stream);
           }
           StartWebSocket(stream.release_socket(), std::move(req), std::move(identity), peer.first,
@@ -243,7 +249,7 @@ struct HttpServer::Impl {
       if (service.Screen(request, response) || (!on_io_thread && service.AdmitAuth(request, response))) {
         service.FinishRejected(request, response, start);
       } else {
-        in_flight.fetch_add(1);
+        EnterRequest();
         stream.expires_never();
         if (on_io_thread) {
           service.Handle(request, state, response);
@@ -265,7 +271,7 @@ struct HttpServer::Impl {
           if (queued != Admission::kAccepted) service.Overloaded(queued, workers.options(), response);
         }
         service.Finish(request, response, start);
-        in_flight.fetch_sub(1);
+        LeaveRequest();
       }
       auto out = ToBeast(std::move(response), req.version(), keep_alive && !stopping.load());
       const bool close = !out.keep_alive();
@@ -274,7 +280,7 @@ struct HttpServer::Impl {
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     {
-      std::lock_guard lock(mu);
+      MutexLock lock(&mu);
       streams.erase(&stream);
     }
     // The engine session must be released on a worker, not while holding the I/O thread
@@ -290,20 +296,38 @@ struct HttpServer::Impl {
     auto session = std::make_shared<WsSession>(asio::make_strand(io), std::move(socket), service, workers, std::string(id),
                                                peer_ip, std::move(slot));
     {
-      std::lock_guard lock(ws_mu);
+      MutexLock lock(&ws_mu);
       ws_sessions.emplace(session.get(), session);
     }
     session->Start(std::move(request), std::move(identity), [this, raw = session.get()] {
-      std::lock_guard lock(ws_mu);
+      MutexLock lock(&ws_mu);
       ws_sessions.erase(raw);
+      if (ws_sessions.empty()) ws_closed_cv.SignalAll();
     });
+  }
+
+  void EnterRequest() {
+    MutexLock lock(&mu);
+    ++in_flight;
+  }
+
+  void LeaveRequest() {
+    MutexLock lock(&mu);
+    if (--in_flight == 0) drained_cv.SignalAll();
+  }
+
+  // Waits until no request is being handled, or until `deadline`.
+  void DrainRequests(std::chrono::steady_clock::time_point deadline) {
+    MutexLock lock(&mu);
+    while (in_flight > 0 && drained_cv.WaitUntil(&mu, deadline)) {
+    }
   }
 
   // Closes every WebSocket with 1001 and waits (bounded) for their closing handshakes.
   void CloseWebSockets() {
     std::vector<std::shared_ptr<WsSession>> sessions;
     {
-      std::lock_guard lock(ws_mu);
+      MutexLock lock(&ws_mu);
       for (auto& [raw, weak] : ws_sessions) {
         if (auto session = weak.lock()) sessions.push_back(std::move(session));
       }
@@ -311,12 +335,8 @@ struct HttpServer::Impl {
     for (auto& session : sessions) session->Close(1001, "Server shutting down");
     sessions.clear();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-    while (std::chrono::steady_clock::now() < deadline) {
-      {
-        std::lock_guard lock(ws_mu);
-        if (ws_sessions.empty()) break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    MutexLock lock(&ws_mu);
+    while (!ws_sessions.empty() && ws_closed_cv.WaitUntil(&ws_mu, deadline)) {
     }
   }
 
@@ -376,13 +396,10 @@ void HttpServer::Stop() {
     impl->acceptor.close(ec);
   });
   // Let requests that are running finish, up to the grace period.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(impl_->options.shutdown_grace_seconds);
-  while (impl_->in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  impl_->DrainRequests(std::chrono::steady_clock::now() + std::chrono::seconds(impl_->options.shutdown_grace_seconds));
   impl_->CloseWebSockets();
   asio::post(impl_->io, [impl = impl_.get()] {
-    std::lock_guard lock(impl->mu);
+    MutexLock lock(&impl->mu);
     for (auto* stream : impl->streams) stream->cancel();
   });
   impl_->io.stop();
@@ -394,21 +411,21 @@ void HttpServer::Stop() {
   impl_->workers.Stop();
   // WebSockets that did not finish their closing handshake in time.
   {
-    std::lock_guard lock(impl_->ws_mu);
+    MutexLock lock(&impl_->ws_mu);
     for (auto& [raw, weak] : impl_->ws_sessions) {
       if (auto session = weak.lock()) session->Abandon();
     }
   }
   {
-    std::lock_guard lock(impl_->mu);
+    MutexLock lock(&impl_->mu);
     impl_->stopped = true;
   }
-  impl_->stopped_cv.notify_all();
+  impl_->stopped_cv.SignalAll();
 }
 
 void HttpServer::Wait() {
-  std::unique_lock lock(impl_->mu);
-  impl_->stopped_cv.wait(lock, [&] { return impl_->stopped; });
+  MutexLock lock(&impl_->mu);
+  while (!impl_->stopped) impl_->stopped_cv.Wait(&impl_->mu);
 }
 
 }  // namespace kalam::api

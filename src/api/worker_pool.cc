@@ -35,7 +35,7 @@ WorkerPool::~WorkerPool() { Stop(); }
 Admission WorkerPool::Submit(std::string_view key, Task task) {
   bool wake = false;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     if (stopping_) return Admission::kStopped;
     auto it = keys_.find(key);
     if (it == keys_.end()) it = keys_.emplace(std::string(key), KeyState{}).first;
@@ -61,24 +61,24 @@ Admission WorkerPool::Submit(std::string_view key, Task task) {
       wake = !spinning_.load(std::memory_order_acquire);
     }
   }
-  if (wake) work_cv_.notify_one();
+  if (wake) work_cv_.Signal();
   return Admission::kAccepted;
 }
 
 void WorkerPool::WorkerLoop() {
-  std::unique_lock lock(mu_);
+  mu_.Lock();
   while (true) {
     if (ready_.empty() && !stopping_ && !spinning_.exchange(true, std::memory_order_acq_rel)) {
-      lock.unlock();
+      mu_.Unlock();
       const auto until = std::chrono::steady_clock::now() + kSpin;
       while (ready_count_.load(std::memory_order_acquire) == 0 && std::chrono::steady_clock::now() < until) {
         CpuRelax();
       }
       spinning_.store(false, std::memory_order_release);
-      lock.lock();
+      mu_.Lock();
     }
-    work_cv_.wait(lock, [&] { return stopping_ || !ready_.empty(); });
-    if (ready_.empty()) return;  // stopping, nothing left to start
+    while (!stopping_ && ready_.empty()) work_cv_.Wait(&mu_);
+    if (ready_.empty()) break;  // stopping, nothing left to start
     Entry* entry = ready_.front();
     ready_.pop_front();
     ready_count_.store(ready_.size(), std::memory_order_release);
@@ -93,9 +93,9 @@ void WorkerPool::WorkerLoop() {
       state.ready = true;
       ready_.push_back(entry);
       ready_count_.store(ready_.size(), std::memory_order_release);
-      work_cv_.notify_one();
+      work_cv_.Signal();
     }
-    lock.unlock();
+    mu_.Unlock();
     try {
       task(true);
     } catch (const std::exception& e) {
@@ -104,25 +104,26 @@ void WorkerPool::WorkerLoop() {
       spdlog::error("worker task failed");
     }
     task = nullptr;  // its captures go before the lock is taken again
-    lock.lock();
+    mu_.Lock();
     --state.running;
     if (!state.queue.empty()) {
       if (!state.ready) {
         state.ready = true;
         ready_.push_back(entry);
         ready_count_.store(ready_.size(), std::memory_order_release);
-        work_cv_.notify_one();
+        work_cv_.Signal();
       }
     } else if (state.running == 0) {
       keys_.erase(keys_.find(entry->first));
     }
   }
+  mu_.Unlock();
 }
 
 void WorkerPool::Stop() {
   std::vector<Task> dropped;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     if (stopping_ && threads_.empty()) return;
     stopping_ = true;
     ready_.clear();
@@ -134,7 +135,7 @@ void WorkerPool::Stop() {
     }
     queued_ = 0;
   }
-  work_cv_.notify_all();
+  work_cv_.SignalAll();
   for (Task& task : dropped) {
     try {
       task(false);

@@ -77,7 +77,7 @@ duckdb::unique_ptr<FunctionData> BindSystemScan(ClientContext& context, TableFun
     names.push_back(c.name);
     types.push_back(tables::ToLogicalType(c.type));
   }
-  return std::move(data);
+  return data;
 }
 
 duckdb::unique_ptr<GlobalTableFunctionState> InitSystemScan(ClientContext& context, TableFunctionInitInput& input) {
@@ -87,7 +87,7 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitSystemScan(ClientContext& conte
   if (!result.ok()) throw duckdb::IOException(result.status().message());
   auto global = duckdb::make_uniq<SystemGlobalState>();
   global->rows = std::move(result).value();
-  return std::move(global);
+  return global;
 }
 
 void RunSystemScan(ClientContext& context, TableFunctionInput& input, DataChunk& output) {
@@ -113,7 +113,7 @@ duckdb::unique_ptr<duckdb::TableRef> MakeFunctionRef(const char* function, std::
   children.push_back(duckdb::make_uniq<duckdb::ConstantExpression>(duckdb::Value(std::move(argument))));
   ref->function = duckdb::make_uniq<duckdb::FunctionExpression>(function, std::move(children));
   ref->alias = alias;
-  return std::move(ref);
+  return ref;
 }
 
 duckdb::unique_ptr<duckdb::TableRef> ReplaceTable(ClientContext& context, duckdb::ReplacementScanInput& input,

@@ -149,7 +149,7 @@ duckdb::unique_ptr<FunctionData> BindScan(ClientContext& context, TableFunctionB
   auto data = duckdb::make_uniq<ScanBindData>();
   data->def = std::move(def);
   data->for_write = for_write;
-  return std::move(data);
+  return data;
 }
 
 duckdb::unique_ptr<FunctionData> BindReadScan(ClientContext& context, TableFunctionBindInput& input,
@@ -203,7 +203,7 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitScan(ClientContext& context, Ta
   global->scan = std::make_unique<tables::TableScan>(*state.engine.table_store, state.engine.cold->parquet(), bind.def,
                                                      std::move(scope), std::move(snapshot), std::move(segments),
                                                      std::move(projection), std::move(options));
-  return std::move(global);
+  return global;
 }
 
 void RunScan(ClientContext&, TableFunctionInput& input, DataChunk& output) {

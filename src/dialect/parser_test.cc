@@ -1090,16 +1090,16 @@ TEST(FlushStatementTest, FlushAndKillForms) {
   EXPECT_EQ(ParseAs<FlushAllStmt>("STORAGE FLUSH ALL IN NAMESPACE app").in_namespace->str(), "app");
   EXPECT_FALSE(ParseAs<FlushAllStmt>("STORAGE FLUSH ALL").in_namespace.has_value());
   EXPECT_EQ(ParseAs<KillJobStmt>("KILL JOB 'FL-1a2b3c4d5e6f'").job_id, "FL-1a2b3c4d5e6f");
-  ParseError("FLUSH ALL");
-  ParseError("FLUSH TABLE");
-  ParseError("KILL JOB");
+  EXPECT_FALSE(ParseError("FLUSH ALL").ok());
+  EXPECT_FALSE(ParseError("FLUSH TABLE").ok());
+  EXPECT_FALSE(ParseError("KILL JOB").ok());
 }
 
 TEST(KillLiveQueryTest, QuotedOrBareId) {
   EXPECT_EQ(ParseAs<KillLiveQueryStmt>("KILL LIVE QUERY 'alice-c1-orders'").live_id.str(), "alice-c1-orders");
   EXPECT_EQ(ParseAs<KillLiveQueryStmt>("kill live query q1;").live_id.str(), "q1");
-  ParseError("KILL LIVE QUERY");
-  ParseError("KILL LIVE QUERY 'a' extra");
+  EXPECT_FALSE(ParseError("KILL LIVE QUERY").ok());
+  EXPECT_FALSE(ParseError("KILL LIVE QUERY 'a' extra").ok());
 }
 
 TEST(SubscribeTest, TableWhereAndOptions) {
@@ -1128,10 +1128,10 @@ TEST(SubscribeTest, BareTableAndEmptyOptions) {
 }
 
 TEST(SubscribeTest, Errors) {
-  ParseError("SUBSCRIBE TO");
-  ParseError("SUBSCRIBE TO app.t WHERE");
-  ParseError("SUBSCRIBE TO app.t OPTIONS (last_rows)");
-  ParseError("SUBSCRIBE TO app.t garbage");
+  EXPECT_FALSE(ParseError("SUBSCRIBE TO").ok());
+  EXPECT_FALSE(ParseError("SUBSCRIBE TO app.t WHERE").ok());
+  EXPECT_FALSE(ParseError("SUBSCRIBE TO app.t OPTIONS (last_rows)").ok());
+  EXPECT_FALSE(ParseError("SUBSCRIBE TO app.t garbage").ok());
 }
 
 TEST(UnbuiltStatementTest, PlannedStatementsAreNotSupportedYet) {

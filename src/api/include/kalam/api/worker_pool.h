@@ -1,16 +1,17 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
+
+#include "kalam/commons/mutex.h"
+#include "kalam/commons/thread_annotations.h"
 
 namespace kalam::api {
 
@@ -50,11 +51,11 @@ class WorkerPool {
 
   // Queues `task` under `key`. Anything but kAccepted means the task was not taken (and will
   // never be called).
-  Admission Submit(std::string_view key, Task task);
+  Admission Submit(std::string_view key, Task task) EXCLUDES(mu_);
 
   // Refuses new tasks, calls the waiting ones with run = false, and waits for the running
   // ones to return. Idempotent.
-  void Stop();
+  void Stop() EXCLUDES(mu_);
 
   const WorkerPoolOptions& options() const { return options_; }
 
@@ -65,29 +66,33 @@ class WorkerPool {
     bool ready = false;  // listed in ready_
   };
 
-  void WorkerLoop();
+  void WorkerLoop() EXCLUDES(mu_);
 
   const WorkerPoolOptions options_;
-  std::mutex mu_;
-  std::condition_variable work_cv_;
+  Mutex mu_;
+  // Signalled when a key becomes ready or the pool stops.
+  CondVar work_cv_;
   // Looked up by string_view: Submit finds a waiting key without building a string.
   struct KeyHash {
     using is_transparent = void;
     size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
   };
   using KeyMap = std::unordered_map<std::string, KeyState, KeyHash, std::equal_to<>>;
-  KeyMap keys_;
+  KeyMap keys_ GUARDED_BY(mu_);
   // Keys with work they may start now, in round-robin order. Pointers, not iterators: an
   // insertion may rehash keys_, which moves no element but invalidates every iterator.
   using Entry = KeyMap::value_type;
-  std::deque<Entry*> ready_;
-  size_t queued_ = 0;
-  bool stopping_ = false;
+  std::deque<Entry*> ready_ GUARDED_BY(mu_);
+  size_t queued_ GUARDED_BY(mu_) = 0;
+  bool stopping_ GUARDED_BY(mu_) = false;
   // One idle worker polls for new work for a moment before it sleeps: a request arriving
   // meanwhile starts without waking a sleeping thread (a futex wake and, on a VM, an
   // inter-processor interrupt: tens of microseconds on an INSERT that takes fifty).
+  // Both atomics are hints read without the lock: a stale value costs a spurious wake or a
+  // spin that ends early, never a lost task, because the wait re-checks ready_ under mu_.
   std::atomic<bool> spinning_{false};
   std::atomic<size_t> ready_count_{0};
+  // Written by the constructor and by Stop, which one thread calls (the owner).
   std::vector<std::thread> threads_;
 };
 
