@@ -290,6 +290,7 @@ class FileRun:
         self.namespace = None
         self.dirty_flush = False
         self.dirty_restart = False
+        self.last_flush_job = None  # the job of the last `flush` directive: ${last_flush_job}
 
     def root_sql(self, sql):
         status, body = self.server.sql(sql, "root", ROOT_PASSWORD)
@@ -322,7 +323,8 @@ class FileRun:
         elif rec.kind == "namespace":
             self.namespace = rec.name
         elif rec.kind == "flush":
-            self.flush_table(rec.table)
+            # None when the table had no hot rows (e.g. flushed by the flush mode already).
+            self.last_flush_job = self.flush_table(rec.table)
         elif rec.kind == "restart":
             self.server.restart()
             self.dirty_restart = False
@@ -348,6 +350,10 @@ class FileRun:
 
     def send(self, sql):
         self.dirty_flush = self.dirty_restart = True
+        if "${last_flush_job}" in sql:
+            if self.last_flush_job is None:
+                raise TestFailure("${last_flush_job}: the last `flush` directive started no job")
+            sql = sql.replace("${last_flush_job}", self.last_flush_job)
         if self.verbose:
             print(f"  [{self.mode}] {self.user}: {sql}")
         return self.server.sql(sql, self.user, self.password, self.namespace)
@@ -367,11 +373,12 @@ class FileRun:
     def flush_table(self, table):
         results = self.root_sql(f"FLUSH TABLE {table}")
         if results[0].get("message", "").startswith("Storage flush skipped: no pending writes"):
-            return
+            return None
         m = re.search(r"Job ID: (\S+)", results[0].get("message", ""))
         if not m:
             raise TestFailure(f"FLUSH TABLE {table} named no job: {results[0]}")
         self.wait_job(m.group(1), table)
+        return m.group(1)
 
     def wait_job(self, job_id, what):
         deadline = time.monotonic() + JOB_DEADLINE_S
