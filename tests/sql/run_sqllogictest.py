@@ -300,6 +300,9 @@ class FileRun:
 
     def run(self):
         tmp = tempfile.mkdtemp(prefix="kalam-slt-")
+        # ${tmpdir}: an empty directory outside the data directory, e.g. for storages.
+        self.tmpdir = os.path.join(tmp, "files")
+        os.mkdir(self.tmpdir)
         self.server = Server(self.binary, os.path.join(tmp, "data"))
         try:
             self.server.start()
@@ -354,6 +357,7 @@ class FileRun:
             if self.last_flush_job is None:
                 raise TestFailure("${last_flush_job}: the last `flush` directive started no job")
             sql = sql.replace("${last_flush_job}", self.last_flush_job)
+        sql = sql.replace("${tmpdir}", self.tmpdir)
         if self.verbose:
             print(f"  [{self.mode}] {self.user}: {sql}")
         return self.server.sql(sql, self.user, self.password, self.namespace)
