@@ -414,9 +414,14 @@ class FileRun:
             self.dirty_restart = False
 
     def check_query(self, rec):
+        dirty = (self.dirty_flush, self.dirty_restart)
         status, body = self.send(rec.sql)
         if body.get("status") != "success":
             raise TestFailure(f"query failed (HTTP {status}): {rec.sql}\n  {body.get('error')}")
+        # A request that only returned rows wrote nothing: the next query needs no new flush
+        # or restart for it.
+        if all("schema" in r for r in body["results"]):
+            self.dirty_flush, self.dirty_restart = dirty
         ncols, rows = render_result(body["results"][-1])
         if ncols != len(rec.types):
             names = [c["name"] for c in body["results"][-1].get("schema", [])]
