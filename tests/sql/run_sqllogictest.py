@@ -341,6 +341,8 @@ class FileRun:
             if body.get("status") == "success":
                 raise TestFailure(f"statement succeeded, expected an error: {rec.sql}")
             err = body.get("error") or {}
+            if self.verbose:
+                print(f"    -> {err.get('code')}: {err.get('message')}")
             if rec.code is not None and err.get("code") != rec.code:
                 raise TestFailure(f"error code {err.get('code')}, expected {rec.code}: {rec.sql}\n"
                                   f"  message: {err.get('message')}")
