@@ -278,7 +278,8 @@ def fmt_rows(rows):
 
 
 class FileRun:
-    def __init__(self, path, records, mode, binary, verbose):
+    def __init__(self, path, records, mode, binary, verbose, keep_going=False):
+        self.keep_going = keep_going  # report every differing record, not only the first
         self.path = path
         self.records = records
         self.mode = mode
@@ -306,14 +307,19 @@ class FileRun:
         self.server = Server(self.binary, os.path.join(tmp, "data"))
         try:
             self.server.start()
+            failures = []
             for rec in self.records:
                 if not rec.runs_in(self.mode):
                     continue
                 try:
                     self.run_record(rec)
                 except TestFailure as e:
-                    raise TestFailure(f"{self.path}:{rec.line} [{self.mode}] {e}") from None
+                    failures.append(f"{self.path}:{rec.line} [{self.mode}] {e}")
+                    if not self.keep_going:
+                        break
             self.server.stop()
+            if failures:
+                raise TestFailure("\n".join(failures))
         finally:
             if self.server.proc is not None:
                 self.server.proc.kill()
@@ -450,6 +456,9 @@ def main():
                     + ", ".join(MODES))
     ap.add_argument("--expect-failure", action="store_true",
                     help="self-test: every file must fail in every mode")
+    ap.add_argument("-k", "--keep-going", action="store_true",
+                    help="after a failing record, go on with the next (later records may fail "
+                    "because of it)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print each statement")
     ap.add_argument("files", nargs="+")
     args = ap.parse_args()
@@ -474,7 +483,7 @@ def main():
         for mode in modes:
             started = time.monotonic()
             try:
-                FileRun(path, records, mode, args.server, args.verbose).run()
+                FileRun(path, records, mode, args.server, args.verbose, args.keep_going).run()
                 outcome = None
             except TestFailure as e:
                 outcome = str(e)
