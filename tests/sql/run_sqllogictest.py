@@ -343,9 +343,14 @@ class FileRun:
                 raise TestFailure(f"statement failed (HTTP {status}): {rec.sql}\n  "
                                   f"{body.get('error')}")
         elif rec.kind == "statement_error":
+            dirty = (self.dirty_flush, self.dirty_restart)
             status, body = self.send(rec.sql)
             if body.get("status") == "success":
                 raise TestFailure(f"statement succeeded, expected an error: {rec.sql}")
+            # A failed statement applies nothing; only a batch keeps the statements before
+            # the failing one, so SQL with a ';' counts as a write.
+            if ";" not in rec.sql:
+                self.dirty_flush, self.dirty_restart = dirty
             err = body.get("error") or {}
             if self.verbose:
                 print(f"    -> {err.get('code')}: {err.get('message')}")
