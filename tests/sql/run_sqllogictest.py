@@ -240,6 +240,10 @@ class Server:
                          {"Authorization": "Basic " + token, "Content-Type": "application/json"})
             resp = conn.getresponse()
             data = resp.read()
+        except (OSError, http.client.HTTPException) as e:
+            exited = self.proc.poll() if self.proc else None
+            raise TestFailure(f"no answer from the server ({e}); server exit status {exited}:\n"
+                              + "".join(self.output[-20:])) from None
         finally:
             conn.close()
         try:
