@@ -85,6 +85,12 @@ struct HttpClient::Impl {
     if (write_ec) co_return write_ec;
     http::response_parser<http::string_body> parser;
     parser.body_limit(boost::none);  // the answer is whatever the server's limits allow
+    auto [header_ec, header_read] = co_await http::async_read_header(stream, buffer, parser, kUseTuple);
+    if (header_ec) co_return header_ec;
+    // Room for the JSON parser's padding from the start, so the body is never copied to add it.
+    if (const auto length = parser.content_length()) {
+      parser.get().body().reserve(static_cast<size_t>(*length) + kAnswerPadding);
+    }
     auto [read_ec, read] = co_await http::async_read(stream, buffer, parser, kUseTuple);
     if (read_ec) co_return read_ec;
     answer.status = static_cast<int>(parser.get().result_int());

@@ -12,9 +12,13 @@
 
 namespace kalam::cli {
 
+// Spare capacity kept after an answer's body: simdjson reads up to this far past the end, and
+// parses in place only when the capacity is there (simdjson::SIMDJSON_PADDING).
+inline constexpr size_t kAnswerPadding = 64;
+
 struct HttpAnswer {
   int status = 0;
-  std::string body;
+  std::string body;  // capacity >= size + kAnswerPadding when the server sent a Content-Length
 };
 
 // Called about every 100 ms while a request waits, with the time since it was sent (the
