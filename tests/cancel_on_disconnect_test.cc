@@ -85,13 +85,22 @@ TEST_F(CancelOnDisconnectTest, HangingUpStopsTheRunningStatementAndTheRestOfTheB
 
 TEST_F(CancelOnDisconnectTest, AClientThatStaysGetsItsAnswer) {
   // The watch on the socket must not mistake a waiting client for a gone one.
+  // A password check shares its key with the setup's for an instant after it answered: 429
+  // until then (the allowance is one statement, no queue).
   HttpClient client(server_.port());
-  const HttpResult r =
-      client.Sql(R"j({"sql":"SELECT count(*) AS n FROM range(3000000) a"})j", Basic("heavy"));
+  const auto sql = [&](const std::string& body) {
+    HttpResult r;
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    do {
+      r = client.Sql(body, Basic("heavy"));
+    } while (r.status == 429 && std::chrono::steady_clock::now() < deadline);
+    return r;
+  };
+  const HttpResult r = sql(R"j({"sql":"SELECT count(*) AS n FROM range(3000000) a"})j");
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_NE(r.body.find("3000000"), std::string::npos) << r.body;
   // And the connection stays usable.
-  EXPECT_EQ(client.Sql(R"j({"sql":"SELECT 1"})j", Basic("heavy")).status, 200);
+  EXPECT_EQ(sql(R"j({"sql":"SELECT 1"})j").status, 200);
 }
 
 }  // namespace
