@@ -16,6 +16,8 @@
 
 #include <simdjson.h>
 
+#include <type_traits>
+
 #include "exit_code.h"
 #include "interrupt.h"
 #include "io_driver.h"
@@ -158,15 +160,33 @@ struct Connection {
       context.set_default_verify_paths();
       context.set_verify_mode(ssl::verify_peer);
       websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws(io, context);
-      close = [&ws] {
-        beast::error_code ignored;
-        beast::get_lowest_layer(ws).socket().close(ignored);
-      };
-      auto [connect_ec, endpoint] = co_await beast::get_lowest_layer(ws).async_connect(endpoints, kUseTuple);
-      if (connect_ec) {
-        error_text = connect_ec.message();
-        co_return Ending::kConnectFailed;
-      }
+      co_return co_await Closable(ws, endpoints);
+    }
+    websocket::stream<beast::tcp_stream> ws(io);
+    co_return co_await Closable(ws, endpoints);
+  }
+
+  // Lets Ctrl+C and the timeout close `ws` (through `close`) for as long as it is in use.
+  template <typename Next>
+  asio::awaitable<Ending> Closable(websocket::stream<Next>& ws, const tcp::resolver::results_type& endpoints) {
+    close = [&ws] {
+      beast::error_code ignored;
+      beast::get_lowest_layer(ws).socket().close(ignored);
+    };
+    const Ending ending = co_await Establish(ws, endpoints);
+    close = nullptr;
+    co_return ending;
+  }
+
+  // Connects (with TLS for an ssl stream), then runs the subscription.
+  template <typename Next>
+  asio::awaitable<Ending> Establish(websocket::stream<Next>& ws, const tcp::resolver::results_type& endpoints) {
+    auto [connect_ec, endpoint] = co_await beast::get_lowest_layer(ws).async_connect(endpoints, kUseTuple);
+    if (connect_ec) {
+      error_text = connect_ec.message();
+      co_return Ending::kConnectFailed;
+    }
+    if constexpr (!std::is_same_v<Next, beast::tcp_stream>) {
       ws.next_layer().set_verify_callback(ssl::host_name_verification(url.host));
       SSL_set_tlsext_host_name(ws.next_layer().native_handle(), url.host.c_str());
       auto [tls_ec] = co_await ws.next_layer().async_handshake(ssl::stream_base::client, kUseTuple);
@@ -174,24 +194,8 @@ struct Connection {
         error_text = tls_ec.message();
         co_return Ending::kConnectFailed;
       }
-      const Ending ending = co_await Run(ws);
-      close = nullptr;
-      co_return ending;
     }
-    websocket::stream<beast::tcp_stream> ws(io);
-    close = [&ws] {
-      beast::error_code ignored;
-      beast::get_lowest_layer(ws).socket().close(ignored);
-    };
-    auto [connect_ec, endpoint] = co_await beast::get_lowest_layer(ws).async_connect(endpoints, kUseTuple);
-    if (connect_ec) {
-      error_text = connect_ec.message();
-      close = nullptr;
-      co_return Ending::kConnectFailed;
-    }
-    const Ending ending = co_await Run(ws);
-    close = nullptr;
-    co_return ending;
+    co_return co_await Run(ws);
   }
 };
 

@@ -21,15 +21,7 @@ bool ReadRowResult(simdjson::dom::element result, RowResult* out) {
   simdjson::dom::array schema;
   if (result["schema"].get_array().get(schema) != simdjson::SUCCESS) return false;
   for (simdjson::dom::element entry : schema) {
-    TableColumn column;
-    std::string_view name;
-    name = JsonString(entry["name"]);
-    column.name = std::string(name);
-    simdjson::dom::element data_type;
-    if (entry["data_type"].get(data_type) == simdjson::SUCCESS) {
-      column.kind = KindOfDataType(data_type);
-      column.type_label = DataTypeLabel(data_type);
-    }
+    TableColumn column = SchemaColumn(entry);
     uint64_t index = out->columns.size();
     index = static_cast<uint64_t>(JsonInt(entry["index"], static_cast<int64_t>(index)));
     out->columns.push_back(std::move(column));

@@ -31,15 +31,7 @@ void SubscriptionPrinter::OnAck(simdjson::dom::element message, std::string_view
   simdjson::dom::array schema;
   if (message["schema"].get_array().get(schema) != simdjson::SUCCESS) return;
   for (simdjson::dom::element entry : schema) {
-    TableColumn column;
-    std::string_view name;
-    name = JsonString(entry["name"]);
-    column.name = std::string(name);
-    simdjson::dom::element data_type;
-    if (entry["data_type"].get(data_type) == simdjson::SUCCESS) {
-      column.kind = KindOfDataType(data_type);
-      column.type_label = DataTypeLabel(data_type);
-    }
+    TableColumn column = SchemaColumn(entry);
     bool pk = false;
     simdjson::dom::array flags;
     if (entry["flags"].get_array().get(flags) == simdjson::SUCCESS) {

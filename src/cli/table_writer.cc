@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "json_read.h"
+
 namespace kalam::cli {
 namespace {
 
@@ -57,6 +59,17 @@ void Cell(std::string_view text, size_t width, bool right, std::string_view styl
 }
 
 }  // namespace
+
+TableColumn SchemaColumn(simdjson::dom::element entry) {
+  TableColumn column;
+  column.name = std::string(JsonString(entry["name"]));
+  simdjson::dom::element data_type;
+  if (entry["data_type"].get(data_type) == simdjson::SUCCESS) {
+    column.kind = KindOfDataType(data_type);
+    column.type_label = DataTypeLabel(data_type);
+  }
+  return column;
+}
 
 void WriteTable(const std::vector<TableColumn>& columns, size_t rows, const CellText& cell,
                 const PrintOptions& options, std::FILE* out) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <simdjson.h>
+
 #include <cstdio>
 #include <functional>
 #include <string>
@@ -15,6 +17,9 @@ struct TableColumn {
   std::string type_label;
   ValueKind kind = ValueKind::kText;
 };
+
+// The column an answer's schema entry describes ({"name", "data_type", …}).
+TableColumn SchemaColumn(simdjson::dom::element entry);
 
 // Fills `out` with the text of one cell and returns false for NULL.
 using CellText = std::function<bool(size_t row, size_t column, std::string* out)>;
