@@ -402,7 +402,13 @@ void ApiService::Sql(const HttpRequest& request, ConnectionState& connection, Ht
   core::Session& session = *connection.session;
   session.set_current_namespace(NamespaceId(sql.namespace_id));
   session.set_live_url(WebSocketUrl(request));
+  // A client that hung up while the request waited for a worker gets nothing run for it.
+  if (!connection.presence->BeginStatement(&session)) {
+    response.close = true;
+    return fail(MakeApiError(ApiErrorCode::kSqlExecutionError, "the client went away"));
+  }
   core::ExecutionOutcome result = engine_.Execute(session, sql.sql, sql.params);
+  connection.presence->EndStatement();
   // The statement kinds cost a pass over the text: only for a line that will be written.
   const int64_t slow_ms = options_.slow_request_threshold_ms;
   if (spdlog::should_log(spdlog::level::info) ||

@@ -112,6 +112,19 @@ http::response<http::string_body> ToBeast(HttpResponse&& res, unsigned version, 
   return out;
 }
 
+// While a request runs on a worker, peeks at its connection (nothing is consumed): end of
+// stream or a reset means the client hung up, and the statement running for it is
+// interrupted (ClientPresence). Bytes mean a pipelined request: the client is there. The
+// caller cancels the watch when the request is done; the handler touches only what it owns.
+void WatchForHangup(tcp::socket& socket, std::shared_ptr<ClientPresence> presence) {
+  auto byte = std::make_shared<char>();
+  socket.async_receive(asio::buffer(byte.get(), 1), tcp::socket::message_peek,
+                       [presence = std::move(presence), byte](const beast::error_code& ec, size_t received) {
+                         if (ec == asio::error::operation_aborted) return;
+                         if (ec || received == 0) presence->MarkGone();
+                       });
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -256,6 +269,7 @@ struct HttpServer::Impl {
         } else {
           // Statements and password checks run on the worker pool, fair between users; this
           // thread goes back to reading, writing and pinging until the answer is ready.
+          WatchForHangup(stream.socket(), state.presence);
           const Admission queued = co_await RunOnWorker(workers, service.FairnessKey(request), [&] {
             try {
               service.Handle(request, state, response);
@@ -268,6 +282,7 @@ struct HttpServer::Impl {
               response.close = true;
             }
           });
+          stream.socket().cancel(ignored);  // ends the watch
           if (queued != Admission::kAccepted) service.Overloaded(queued, workers.options(), response);
         }
         service.Finish(request, response, start);

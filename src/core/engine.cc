@@ -217,6 +217,12 @@ Session::Session(UserId user, Role role, std::unique_ptr<duckdb::Connection> con
 
 Session::~Session() = default;
 
+void Session::Interrupt() {
+  interrupted_.store(true);
+  // Safe from another thread: the running query unwinds with an INTERRUPT error.
+  connection_->Interrupt();
+}
+
 // ---- error translation -------------------------------------------------------------------
 
 namespace {
@@ -609,6 +615,10 @@ ExecutionOutcome Engine::Execute(Session& session, std::string_view sql, const s
     }
   } release;
   for (size_t i = 0; i < parsed.size(); ++i) {
+    if (session.interrupted()) {
+      fail(i, Status::InvalidOperation("the client went away"));
+      return outcome;
+    }
     const uint64_t budget = ctx_->config.max_answer_bytes - std::min(answer_bytes, ctx_->config.max_answer_bytes);
     const auto started = std::chrono::steady_clock::now();
     auto result = RunContained(*ctx_, session, *session.connection_, *session.state_, parsed[i], params, budget);

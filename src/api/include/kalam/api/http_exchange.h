@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "kalam/api/client_presence.h"
 #include "kalam/commons/ids.h"
 
 namespace kalam::core {
@@ -62,10 +63,12 @@ struct HttpResponse {
 };
 
 // State that lives as long as one keep-alive connection: the engine session of the last
-// authenticated user is reused while the same user keeps sending requests.
+// authenticated user is reused while the same user keeps sending requests. `presence` is
+// shared with the server's watch on the socket while a request runs.
 struct ConnectionState {
   UserId session_user;
   std::unique_ptr<core::Session> session;
+  std::shared_ptr<ClientPresence> presence = std::make_shared<ClientPresence>();
 };
 
 }  // namespace kalam::api

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -33,6 +34,12 @@ class Session {
   const std::string& live_url() const { return live_url_; }
   void set_live_url(std::string url) { live_url_ = std::move(url); }
 
+  // Stops the statement running on this session, and the later statements of its request:
+  // the client it answers went away. The only member that may be called from another thread
+  // while a statement runs.
+  void Interrupt();
+  bool interrupted() const { return interrupted_.load(); }
+
  private:
   friend class Engine;
   // `state` is owned by the connection's client context.
@@ -44,6 +51,8 @@ class Session {
   std::string live_url_;
   std::unique_ptr<duckdb::Connection> connection_;
   QueryState* state_;
+  // Set once by Interrupt and never cleared: a session whose client left has no more work.
+  std::atomic<bool> interrupted_{false};
 };
 
 }  // namespace kalam::core
