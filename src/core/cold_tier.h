@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "duckdb.hpp"
+#include "kalam/commons/job_outcome.h"
 #include "kalam/commons/result.h"
 #include "kalam/commons/storage_definition.h"
 #include "kalam/commons/table_definition.h"
@@ -141,7 +142,7 @@ class ColdTier {
   Status DetachTableFiles(const CleanupTarget& target);
   // Executor side of a cleanup job: deletes `target.trash_dir` through the storage's
   // backend. Idempotent: a missing directory is success. Returns the completion message.
-  Result<std::string> RunCleanup(const CleanupTarget& target);
+  Result<JobOutcome> RunCleanup(const CleanupTarget& target);
 
   // Retention (PROTOCOL.md §8): purges the scope's tombstones whose `_seq` is below
   // `cutoff_seq`, with every older version of their identities, from Parquet (affected

@@ -1,15 +1,15 @@
 #pragma once
 
-#include <string_view>
-
 #include "duckdb.hpp"
-#include "kalam/commons/engine_config.h"
 #include "kalam/commons/result.h"
-#include "kalam/system/row_set.h"
 
 namespace kalam::core {
 
-struct EngineContext;
+// What KalamDB adds to DuckDB: the table functions behind KalamDB tables, the scalar
+// functions, the statement guards, and the mark that tells a reference KalamDB built from one
+// a client wrote. The pieces live in their own files (system_scan_function.h,
+// scalar_functions.h, replacement_scan.h, function_guard.h, plan_guard.h); this registers
+// them on a new database.
 
 // Names of the table functions behind KalamDB tables. `kalam_scan('ns.t')` is what a
 // reference to `ns.t` resolves to; `kalam_scan_for_write('ns.t')` adds `_row_id` and never
@@ -24,14 +24,12 @@ inline constexpr const char* kSystemScanFunction = "kalam_system_scan";
 // client cannot call kalam_system_scan or kalam_scan_for_write by name.
 void MarkInternal(duckdb::TableRef& ref);
 
-// DuckDB configuration applied before the database is created: the replacement scan that
-// maps `ns.t` and `system.x` to our table functions, and no file-system access for queries.
-void ConfigureDuckDB(duckdb::DBConfig& config, const EngineConfig& engine_config);
-// Registers the table functions and the UDFs SNOWFLAKE_ID, UUID_V7, ULID, CURRENT_USER,
-// CURRENT_USER_ID and CURRENT_ROLE.
-Status RegisterFunctions(duckdb::Connection& connection);
+class QueryState;
+// Refuses a table function that client SQL named itself (see MarkInternal).
+void RequireInternal(QueryState& state, const duckdb::TableFunctionBindInput& input);
 
-// Content of a system table (name without "system.").
-Result<system::RowSet> BuildSystemRowSet(EngineContext& engine, std::string_view name);
+// Registers the table functions, the scalar functions (scalar_functions.h) and the
+// statement guards on the database behind `connection`.
+Status RegisterFunctions(duckdb::Connection& connection);
 
 }  // namespace kalam::core

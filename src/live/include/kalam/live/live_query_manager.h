@@ -68,7 +68,7 @@ class LiveSession {
 // 100,000 batches behind does Deliver make writers wait. Thread-safe.
 class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirectory {
  public:
-  // `engine` must outlive the manager; the caller wires it with Engine::SetLiveQueries.
+  // `engine` must outlive the manager; the caller wires it with Engine::live_queries().SetLiveQueries.
   LiveQueryManager(core::Engine& engine, LiveLimits limits);
   ~LiveQueryManager() override;
 

@@ -1,0 +1,12 @@
+#include "kalam/core/session.h"
+
+#include "duckdb.hpp"
+
+namespace kalam::core {
+
+Session::Session(UserId user, Role role, std::unique_ptr<duckdb::Connection> connection, QueryState* state)
+    : user_id_(std::move(user)), role_(role), connection_(std::move(connection)), state_(state) {}
+
+Session::~Session() = default;
+
+}  // namespace kalam::core
