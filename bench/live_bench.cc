@@ -43,10 +43,10 @@ struct LiveDb {
   BenchDb db{"live"};
   LiveQueryManager live{*db.engine, kalam::live::LiveLimits{0, 0, 100000}};
   LiveDb() {
-    db.engine->SetLiveQueries(&live, &live);
+    db.engine->live_queries().SetLiveQueries(&live, &live);
     db.Must("CREATE USER TABLE app.msgs (id BIGINT PRIMARY KEY DEFAULT SNOWFLAKE_ID(), body TEXT, n INT)");
   }
-  ~LiveDb() { db.engine->SetLiveQueries(nullptr, nullptr); }
+  ~LiveDb() { db.engine->live_queries().SetLiveQueries(nullptr, nullptr); }
 };
 
 SubscribeRequest Request(const std::string& id, const std::string& sql) {

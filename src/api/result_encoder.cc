@@ -178,9 +178,8 @@ ApiError ErrorFromOutcome(const core::ExecutionOutcome& outcome, bool caller_is_
     case StatusCode::kNotFound:
     default: {
       // "Table not found" and other execution errors could tell a user about objects it may
-      // not see; a missing namespace is public knowledge (§3.4).
-      const bool keep = caller_is_admin || (outcome.error.code() == StatusCode::kNotFound &&
-                                            message.find("Namespace '") != std::string::npos);
+      // not see; a status marked disclosable (a missing namespace) names nothing secret.
+      const bool keep = caller_is_admin || outcome.error.disclosable();
       error = MakeApiError(ApiErrorCode::kSqlExecutionError, keep ? message : prefix + "SQL statement failed");
       break;
     }

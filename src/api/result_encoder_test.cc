@@ -494,10 +494,17 @@ TEST(ErrorFromOutcomeTest, StatementStatusCodes) {
   }
 }
 
+// Visibility is decided by the status's disclosable mark, never by its wording.
 TEST(ErrorFromOutcomeTest, MissingNamespaceStaysVisible) {
-  ApiError e = ErrorFromOutcome(StatementFailure(StatusCode::kNotFound, "Namespace 'x' does not exist", 1), false);
+  core::ExecutionOutcome outcome = StatementFailure(StatusCode::kNotFound, "", 1);
+  outcome.error = NamespaceNotFound("x").Prefixed("Statement 1 failed: ");
+  ApiError e = ErrorFromOutcome(outcome, false);
   EXPECT_EQ(e.code, ApiErrorCode::kSqlExecutionError);
   EXPECT_EQ(e.message, "Statement 1 failed: Namespace 'x' does not exist");
+  // The same words without the mark are redacted like any other failure.
+  ApiError unmarked =
+      ErrorFromOutcome(StatementFailure(StatusCode::kNotFound, "Namespace 'x' does not exist", 1), false);
+  EXPECT_EQ(unmarked.message, "Statement 1 failed: SQL statement failed");
 }
 
 TEST(ErrorFromOutcomeTest, RequestLevelKinds) {

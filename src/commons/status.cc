@@ -25,4 +25,10 @@ std::string Status::ToString() const {
   return std::string(StatusCodeName(code_)) + ": " + message_;
 }
 
+Status NamespaceNotFound(std::string_view ns, std::string_view detail) {
+  std::string message = "Namespace '";
+  message.append(ns).append("' does not exist").append(detail);
+  return Status::NotFound(std::move(message)).Disclosable();
+}
+
 }  // namespace kalam

@@ -6,22 +6,13 @@
 #include "kalam/auth/permissions.h"
 #include "kalam/commons/clock.h"
 #include "kalam/commons/names.h"
-#include "flush_executor.h"
 #include "id_functions.h"
+#include "overloaded.h"
 #include "kalam/commons/json_writer.h"
 #include "row_set_result.h"
-#include "storage_executor.h"
-#include "user_executor.h"
 
 namespace kalam::core {
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 Status ReservedNamespace(const NamespaceId& ns) {
   return Status::InvalidOperation("Namespace name '" + ns.str() + "' is reserved");
@@ -48,42 +39,7 @@ Status DdlExecutor::Precheck(Role role, const dialect::KalamStatement& statement
                         [&](const dialect::DescribeTableStmt& s) {
                           return s.history ? auth::CheckAdminStatement(role, "read schema history") : Status::Ok();
                         },
-                        [&](const dialect::CreateStorageStmt&) { return StorageExecutor::Precheck(role, statement); },
-                        [&](const dialect::AlterStorageStmt&) { return StorageExecutor::Precheck(role, statement); },
-                        [&](const dialect::DropStorageStmt&) { return StorageExecutor::Precheck(role, statement); },
-                        [&](const dialect::ShowStoragesStmt&) { return StorageExecutor::Precheck(role, statement); },
                         [&](const auto&) { return Status::Ok(); },
-                    },
-                    statement);
-}
-
-Result<StatementResult> DdlExecutor::Run(ExecContext& ctx, const dialect::KalamStatement& statement) {
-  KALAM_RETURN_IF_ERROR(Precheck(ctx.acting_role, statement));
-  return std::visit(Overloaded{
-                        [&](const dialect::CreateNamespaceStmt& s) { return CreateNamespace(ctx, s); },
-                        [&](const dialect::DropNamespaceStmt& s) { return DropNamespace(ctx, s); },
-                        [&](const dialect::UseNamespaceStmt& s) { return Use(ctx, s); },
-                        [&](const dialect::CreateTableStmt& s) { return CreateTable(ctx, s); },
-                        [&](const dialect::DropTableStmt& s) { return DropTable(ctx, s); },
-                        [&](const dialect::ShowNamespacesStmt&) { return ShowNamespaces(ctx); },
-                        [&](const dialect::ShowTablesStmt& s) { return ShowTables(ctx, s); },
-                        [&](const dialect::DescribeTableStmt& s) { return Describe(ctx, s); },
-                        [&](const dialect::ShowStatsStmt& s) { return ShowStats(ctx, s); },
-                        [&](const dialect::ExecuteAsStmt&) -> Result<StatementResult> {
-                          return Status::Internal("EXECUTE AS reached the DDL executor");
-                        },
-                        [&](const dialect::CreateUserStmt& s) { return UserExecutor(engine_).Create(ctx, s); },
-                        [&](const dialect::AlterUserStmt& s) { return UserExecutor(engine_).Alter(ctx, s); },
-                        [&](const dialect::DropUserStmt& s) { return UserExecutor(engine_).Drop(ctx, s); },
-                        [&](const dialect::FlushTableStmt& s) { return FlushExecutor(engine_).FlushTable(ctx, s); },
-                        [&](const dialect::FlushAllStmt& s) { return FlushExecutor(engine_).FlushAll(ctx, s); },
-                        [&](const dialect::KillJobStmt& s) { return FlushExecutor(engine_).KillJob(ctx, s); },
-                        [&](const dialect::CreateStorageStmt& s) { return StorageExecutor(engine_).Create(ctx, s); },
-                        [&](const dialect::AlterStorageStmt& s) { return StorageExecutor(engine_).Alter(ctx, s); },
-                        [&](const dialect::DropStorageStmt& s) { return StorageExecutor(engine_).Drop(ctx, s); },
-                        [&](const dialect::ShowStoragesStmt&) { return StorageExecutor(engine_).Show(ctx); },
-                        [&](const dialect::KillLiveQueryStmt& s) { return KillLiveQuery(ctx, s); },
-                        [&](const dialect::SubscribeStmt& s) { return Subscribe(ctx, s); },
                     },
                     statement);
 }
@@ -157,7 +113,7 @@ Result<StatementResult> DdlExecutor::DropNamespace(ExecContext& ctx, const diale
   if (IsReservedNamespace(s.name.str())) return ReservedNamespace(s.name);
   if (!engine_.registry->NamespaceExists(s.name)) {
     if (s.if_exists) return MessageResult("Namespace '" + s.name.str() + "' does not exist", 0, ctx.acting_user);
-    return Status::NotFound("Namespace '" + s.name.str() + "' does not exist");
+    return NamespaceNotFound(s.name.str());
   }
   // Tables go first so that a crash in between leaves a namespace without tables, never
   // tables without a namespace. Their storages stay put until their files are gone.
@@ -178,7 +134,7 @@ Result<StatementResult> DdlExecutor::DropNamespace(ExecContext& ctx, const diale
 
 Result<StatementResult> DdlExecutor::Use(ExecContext& ctx, const dialect::UseNamespaceStmt& s) {
   if (!engine_.registry->NamespaceExists(s.name)) {
-    return Status::NotFound("Namespace '" + s.name.str() + "' does not exist");
+    return NamespaceNotFound(s.name.str());
   }
   ctx.session.set_current_namespace(s.name);
   ctx.state.current_namespace = s.name;
@@ -200,7 +156,7 @@ Result<StatementResult> DdlExecutor::CreateTable(ExecContext& ctx, const dialect
   }
   KALAM_RETURN_IF_ERROR(auth::CheckCreateTable(ctx.acting_role, type));
   if (!engine_.registry->NamespaceExists(ns)) {
-    return Status::NotFound("Namespace '" + ns.str() + "' does not exist. Create it first with CREATE NAMESPACE " + ns.str());
+    return NamespaceNotFound(ns.str(), ". Create it first with CREATE NAMESPACE " + ns.str());
   }
   const TableId id{ns, s.table.table_name};
   if (engine_.registry->FindTable(id)) {
@@ -300,7 +256,7 @@ Result<StatementResult> DdlExecutor::ShowNamespaces(ExecContext& ctx) {
 Result<StatementResult> DdlExecutor::ShowTables(ExecContext& ctx, const dialect::ShowTablesStmt& s) {
   std::vector<std::shared_ptr<const TableDefinition>> visible;
   if (s.in_namespace && !engine_.registry->NamespaceExists(*s.in_namespace)) {
-    return Status::NotFound("Namespace '" + s.in_namespace->str() + "' does not exist");
+    return NamespaceNotFound(s.in_namespace->str());
   }
   auto all = s.in_namespace ? engine_.registry->ListTables(*s.in_namespace) : engine_.registry->ListTables();
   for (auto& def : all) {
@@ -314,7 +270,7 @@ Result<std::shared_ptr<const TableDefinition>> DdlExecutor::ResolveTable(ExecCon
   const TableId id{ns, ref.table_name};
   auto def = engine_.registry->FindTable(id);
   if (!def || !CanRead(ctx.acting_role, *def)) {
-    if (!engine_.registry->NamespaceExists(ns)) return Status::NotFound("Namespace '" + ns.str() + "' does not exist");
+    if (!engine_.registry->NamespaceExists(ns)) return NamespaceNotFound(ns.str());
     return Status::NotFound("Table " + id.ToString() + " does not exist");
   }
   return def;

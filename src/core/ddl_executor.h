@@ -9,18 +9,18 @@
 
 namespace kalam::core {
 
-// Runs KalamDB's own statements: namespaces, CREATE/DROP TABLE, USE, SHOW, DESCRIBE.
-// Stateless apart from the engine it borrows (which must outlive it). Thread-safe.
+// Runs the catalog statements of KalamDB's dialect: namespaces, CREATE/DROP TABLE, USE,
+// SHOW, DESCRIBE, and the live-query statements SUBSCRIBE TO (over HTTP) and KILL LIVE QUERY.
+// The statement router (kalam_statement_router.h) picks the method. Stateless apart from the
+// engine it borrows (which must outlive it). Thread-safe.
 class DdlExecutor {
  public:
   explicit DdlExecutor(EngineContext& engine) : engine_(engine) {}
 
-  Result<StatementResult> Run(ExecContext& ctx, const dialect::KalamStatement& statement);
-
-  // Role checks that need no catalog state (PROTOCOL.md §3.2 step 6).
+  // Role checks of these statements that need no catalog state (PROTOCOL.md §3.2 step 6);
+  // Ok for any other statement.
   static Status Precheck(Role role, const dialect::KalamStatement& statement);
 
- private:
   Result<StatementResult> Subscribe(ExecContext& ctx, const dialect::SubscribeStmt& s);
   Result<StatementResult> KillLiveQuery(ExecContext& ctx, const dialect::KillLiveQueryStmt& s);
   Result<StatementResult> CreateNamespace(ExecContext& ctx, const dialect::CreateNamespaceStmt& s);
@@ -32,6 +32,8 @@ class DdlExecutor {
   Result<StatementResult> ShowTables(ExecContext& ctx, const dialect::ShowTablesStmt& s);
   Result<StatementResult> Describe(ExecContext& ctx, const dialect::DescribeTableStmt& s);
   Result<StatementResult> ShowStats(ExecContext& ctx, const dialect::ShowStatsStmt& s);
+
+ private:
 
   // After a table's definition and hot rows are gone: removes its cold files inline when
   // `target` is empty (no job submitter), else moves them aside and queues a `cleanup` job,

@@ -14,6 +14,7 @@
 #include "duckdb/parser/tableref/table_function_ref.hpp"
 #include "default_values.h"
 #include "duckdb_bridge.h"
+#include "duckdb_errors.h"
 #include "kalam/auth/permissions.h"
 #include "kalam/commons/clock.h"
 #include "kalam/commons/names.h"
@@ -103,7 +104,7 @@ Result<std::shared_ptr<const TableDefinition>> DmlExecutor::ResolveTarget(ExecCo
   const TableId id{ns, TableName(ToLower(table))};
   auto def = engine_.registry->FindTable(id);
   if (!def) {
-    if (!engine_.registry->NamespaceExists(ns)) return Status::NotFound("Namespace '" + ns.str() + "' does not exist");
+    if (!engine_.registry->NamespaceExists(ns)) return NamespaceNotFound(ns.str());
     return Status::NotFound("Table " + id.ToString() + " does not exist");
   }
   return def;
@@ -196,12 +197,7 @@ Result<StatementResult> DmlExecutor::InsertSimple(ExecContext& ctx, const dialec
   const TableDefinition& def = *def_ptr;
   KALAM_RETURN_IF_ERROR(CheckWritable(ctx, def));
   KALAM_ASSIGN_OR_RETURN(std::vector<size_t> targets, InsertTargets(def, statement.columns));
-  if (statement.distinct_parameters != ctx.params.size()) {
-    const size_t n = std::min(statement.distinct_parameters, ctx.params.size()) + 1;
-    return Status::InvalidArgument("Parameter $" + std::to_string(n) + " invalid: " +
-                                   (statement.distinct_parameters > ctx.params.size() ? "no value given"
-                                                                                      : "not used by the statement"));
-  }
+  KALAM_RETURN_IF_ERROR(CheckParameterCount(ctx, statement.distinct_parameters));
   std::vector<ProvidedRow> provided;
   provided.reserve(statement.rows.size());
   for (const auto& row : statement.rows) {
@@ -227,15 +223,14 @@ Result<StatementResult> DmlExecutor::InsertSimple(ExecContext& ctx, const dialec
           break;
         case dialect::InsertLiteral::Kind::kParameter:
           if (lit.parameter > ctx.params.size()) {
-            return Status::InvalidArgument("Parameter $" + std::to_string(lit.parameter) + " invalid: no value given");
+            return InvalidParameter(ctx, lit.parameter, "no value given");
           }
           {
             // A parameter that cannot become the column's type is the request's fault
             // (INVALID_PARAMETER), not the statement's.
             auto coerced = tables::CoerceToColumn(ctx.params[lit.parameter - 1], def.columns[targets[i]]);
             if (!coerced.ok()) {
-              return Status::InvalidArgument("Parameter $" + std::to_string(lit.parameter) +
-                                             " invalid: " + coerced.status().message());
+              return InvalidParameter(ctx, lit.parameter, coerced.status().message());
             }
             cells[i] = std::move(coerced).value();
           }
@@ -278,7 +273,7 @@ Result<StatementResult> DmlExecutor::Insert(ExecContext& ctx, duckdb::InsertStat
         } else if (e.GetExpressionType() == ExpressionType::VALUE_PARAMETER) {
           KALAM_ASSIGN_OR_RETURN(size_t n, ParameterIndex(e.Cast<duckdb::ParameterExpression>(), statement));
           if (n == 0 || n > ctx.params.size()) {
-            return Status::InvalidArgument("Parameter $" + std::to_string(n) + " invalid: no value given");
+            return InvalidParameter(ctx, n, "no value given");
           }
           cells[i] = ctx.params[n - 1];
         } else {

@@ -1,15 +1,15 @@
 #pragma once
 
-#include <string_view>
-
 #include "duckdb.hpp"
-#include "kalam/commons/engine_config.h"
 #include "kalam/commons/result.h"
-#include "kalam/system/row_set.h"
 
 namespace kalam::core {
 
-struct EngineContext;
+// What KalamDB adds to DuckDB: the table functions behind KalamDB tables, the scalar
+// functions, the statement guards, and the mark that tells a reference KalamDB built from one
+// a client wrote. The pieces live in their own files (system_scan_function.h,
+// scalar_functions.h, replacement_scan.h, function_guard.h, plan_guard.h); this registers
+// them on a new database.
 
 // Names of the table functions behind KalamDB tables. `kalam_scan('ns.t')` is what a
 // reference to `ns.t` resolves to; `kalam_scan_for_write('ns.t')` adds `_row_id` and never
@@ -25,20 +25,11 @@ inline constexpr const char* kSystemScanFunction = "kalam_system_scan";
 void MarkInternal(duckdb::TableRef& ref);
 
 class QueryState;
-// Records `status` as the statement's bind error and throws a DuckDB exception carrying it;
-// the engine turns it back into the Status.
-[[noreturn]] void ThrowDenied(QueryState& state, const Status& status);
 // Refuses a table function that client SQL named itself (see MarkInternal).
 void RequireInternal(QueryState& state, const duckdb::TableFunctionBindInput& input);
 
-// DuckDB configuration applied before the database is created: the replacement scan that
-// maps `ns.t` and `system.x` to our table functions, and no file-system access for queries.
-void ConfigureDuckDB(duckdb::DBConfig& config, const EngineConfig& engine_config);
-// Registers the table functions and the UDFs SNOWFLAKE_ID, UUID_V7, ULID, CURRENT_USER,
-// CURRENT_USER_ID and CURRENT_ROLE.
+// Registers the table functions, the scalar functions (scalar_functions.h) and the
+// statement guards on the database behind `connection`.
 Status RegisterFunctions(duckdb::Connection& connection);
-
-// Content of a system table (name without "system.").
-Result<system::RowSet> BuildSystemRowSet(EngineContext& engine, std::string_view name);
 
 }  // namespace kalam::core

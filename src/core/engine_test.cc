@@ -275,6 +275,25 @@ TEST_F(EngineTest, ParametersBindAndValidate) {
   EXPECT_EQ(batch.error_kind, RequestErrorKind::kParamsWithBatch);
 }
 
+// Every path that blames a parameter answers INVALID_PARAMETER; the blame belongs to its
+// statement only, so the session's next failure is a plain statement failure again.
+TEST_F(EngineTest, ParameterFailuresAreTheRequestsOnEveryPath) {
+  Run(Root(), "CREATE SHARED TABLE app.p (id BIGINT PRIMARY KEY, v INT)");
+  const std::vector<std::pair<std::string, std::vector<duckdb::Value>>> cases = {
+      {"INSERT INTO app.p (id, v) VALUES ($1, $2)", {duckdb::Value::BIGINT(1)}},    // simple insert, missing
+      {"INSERT INTO app.p (id, v) VALUES ($1, 1)", {duckdb::Value("x")}},           // simple insert, bad value
+      {"SELECT * FROM app.p WHERE id = $1", {duckdb::Value(1), duckdb::Value(2)}},  // DuckDB, extra
+      {"CREATE NAMESPACE IF NOT EXISTS q", {duckdb::Value(1)}},                     // KalamDB statement
+  };
+  for (const auto& [sql, params] : cases) {
+    auto outcome = engine_->Execute(Root(), sql, params);
+    EXPECT_EQ(outcome.error_kind, RequestErrorKind::kInvalidParameter) << sql;
+    EXPECT_THAT(outcome.error.message(), HasSubstr("Parameter $")) << sql;
+    auto next = engine_->Execute(Root(), "CREATE SHARED TABLE app.p (id BIGINT PRIMARY KEY)");
+    EXPECT_EQ(next.error_kind, RequestErrorKind::kStatement) << sql;
+  }
+}
+
 TEST_F(EngineTest, RequestLevelErrors) {
   EXPECT_EQ(engine_->Execute(Root(), "  ;; -- nothing\n").error_kind, RequestErrorKind::kEmptySql);
   EXPECT_EQ(engine_->Execute(Root(), "SELECT 'unterminated").error_kind, RequestErrorKind::kBatchParse);

@@ -2,12 +2,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "duckdb.hpp"
 #include "kalam/commons/ids.h"
 #include "kalam/commons/role.h"
 #include "kalam/core/session.h"
+#include "duckdb_errors.h"
 #include "query_state.h"
 
 namespace kalam::core {
@@ -32,9 +34,13 @@ struct ExecContext {
   const std::string& user_scope() const { return acting_user.str(); }
 };
 
-// Turns the error of a DuckDB result into our Status, preferring a permission failure that a
-// bind callback recorded.
-Status StatusFromDuckDB(const duckdb::ErrorData& error, QueryState& state);
+// A request parameter that is missing, extra or cannot be used: "Parameter $N invalid:
+// <reason>", answered as INVALID_PARAMETER (PROTOCOL.md §3.2). The failure is recorded in
+// `ctx.state`, which is how the engine tells it from the statement's own failures.
+Status InvalidParameter(ExecContext& ctx, size_t number, std::string_view reason);
+// The statement takes `expected` parameters: InvalidParameter for the first one missing or
+// extra when `ctx.params` has another count.
+Status CheckParameterCount(ExecContext& ctx, size_t expected);
 
 // Runs a parsed SELECT (or any statement DuckDB executes) with `ctx.params`, collecting at
 // most `max_rows` rows.

@@ -1,7 +1,5 @@
 #include "flush_executor.h"
 
-#include <simdjson.h>
-
 #include "kalam/auth/permissions.h"
 #include "kalam/commons/job_submitter.h"
 #include "kalam/commons/names.h"
@@ -43,8 +41,8 @@ Result<std::string> FlushExecutor::StartFlush(const std::shared_ptr<const TableD
     *started = true;
     return "Storage flush completed for table '" + name + "': " + FlushedMessage(outcome.value());
   }
-  KALAM_ASSIGN_OR_RETURN(JobSubmission job, engine_.jobs->Submit(JobType::kFlush, "flush:" + name,
-                                                                 "{\"table_id\":\"" + name + "\"}"));
+  const std::string parameters = FlushJobParams{def->id, std::nullopt}.ToJson();
+  KALAM_ASSIGN_OR_RETURN(JobSubmission job, engine_.jobs->Submit(JobType::kFlush, "flush:" + name, parameters));
   *started = !job.already_active;
   if (job.already_active) {
     return "Storage flush already queued or running for table '" + name + "'. Job ID: " + job.id.str();
@@ -67,7 +65,7 @@ Result<StatementResult> FlushExecutor::FlushTable(ExecContext& ctx, const dialec
 Result<StatementResult> FlushExecutor::FlushAll(ExecContext& ctx, const dialect::FlushAllStmt& s) {
   KALAM_RETURN_IF_ERROR(CheckFlushRole(ctx.acting_role));
   if (s.in_namespace && !engine_.registry->NamespaceExists(*s.in_namespace)) {
-    return Status::NotFound("Namespace '" + s.in_namespace->str() + "' does not exist");
+    return NamespaceNotFound(s.in_namespace->str());
   }
   auto tables = s.in_namespace ? engine_.registry->ListTables(*s.in_namespace) : engine_.registry->ListTables();
   std::vector<std::string> job_ids;
@@ -98,25 +96,14 @@ Result<StatementResult> FlushExecutor::KillJob(ExecContext& ctx, const dialect::
   return MessageResult(std::move(message), 0, ctx.acting_user);
 }
 
-Result<std::string> FlushExecutor::RunFlushJob(EngineContext& engine, const std::string& parameters_json) {
-  simdjson::dom::parser parser;
-  simdjson::padded_string padded(parameters_json);
-  simdjson::dom::element doc;
-  std::string_view table_id;
-  if (parser.parse(padded).get(doc) != simdjson::SUCCESS || doc["table_id"].get(table_id) != simdjson::SUCCESS) {
-    return Status::InvalidArgument("flush job parameters need \"table_id\"");
-  }
-  const size_t dot = table_id.find('.');
-  if (dot == std::string_view::npos) return Status::InvalidArgument("bad table_id in flush job parameters");
-  const TableId id{NamespaceId(std::string(table_id.substr(0, dot))), TableName(std::string(table_id.substr(dot + 1)))};
+Result<JobOutcome> FlushExecutor::RunFlushJob(EngineContext& engine, const FlushJobParams& params) {
+  const TableId& id = params.table;
   auto def = engine.registry->FindTable(id);
-  if (!def) return std::string("Skipped: table ") + id.ToString() + " no longer exists";
-  std::string_view user;
-  const Result<tables::FlushOutcome> outcome = doc["user_id"].get(user) == simdjson::SUCCESS
-                                          ? engine.cold->FlushScope(def, std::string(user))
-                                          : engine.cold->FlushTable(def);
+  if (!def) return JobOutcome::Skipped("table " + id.ToString() + " no longer exists");
+  const Result<tables::FlushOutcome> outcome =
+      params.user ? engine.cold->FlushScope(def, params.user->str()) : engine.cold->FlushTable(def);
   if (!outcome.ok()) return FlushFailed(id, outcome.status());
-  return FlushedMessage(outcome.value());
+  return JobOutcome::Completed(FlushedMessage(outcome.value()));
 }
 
 }  // namespace kalam::core

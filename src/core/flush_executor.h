@@ -2,6 +2,8 @@
 
 #include "engine_context.h"
 #include "exec_context.h"
+#include "kalam/commons/job_outcome.h"
+#include "kalam/core/job_parameters.h"
 #include "kalam/core/statement_result.h"
 #include "kalam/dialect/statements.h"
 
@@ -18,9 +20,8 @@ class FlushExecutor {
   Result<StatementResult> FlushAll(ExecContext& ctx, const dialect::FlushAllStmt& s);
   Result<StatementResult> KillJob(ExecContext& ctx, const dialect::KillJobStmt& s);
 
-  // Runs a flush job: parameters {"table_id":"ns.t"} (+ "user_id"). Returns the completion
-  // message "Flushed N row(s) to M file(s)".
-  static Result<std::string> RunFlushJob(EngineContext& engine, const std::string& parameters_json);
+  // Runs a flush job. Completes with the message "Flushed N row(s) to M file(s)".
+  static Result<JobOutcome> RunFlushJob(EngineContext& engine, const FlushJobParams& params);
 
  private:
   // Queues (or runs) the flush of one table; the message per PROTOCOL.md §5.10.

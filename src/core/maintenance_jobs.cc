@@ -1,7 +1,5 @@
 #include "maintenance_jobs.h"
 
-#include <simdjson.h>
-
 #include <shared_mutex>
 
 #include "kalam/commons/clock.h"
@@ -17,17 +15,6 @@ constexpr int64_t kMicrosPerDay = 24 * kMicrosPerHour;
 // good, so it removes the key itself.
 std::string UserRecordKey(const UserId& id) { return "usr/" + id.str(); }
 
-Result<std::string> StringParameter(const std::string& parameters_json, const char* name, const char* job) {
-  simdjson::dom::parser parser;
-  simdjson::padded_string padded(parameters_json);
-  simdjson::dom::element doc;
-  std::string_view value;
-  if (parser.parse(padded).get(doc) != simdjson::SUCCESS || doc[name].get(value) != simdjson::SUCCESS) {
-    return Status::InvalidArgument(std::string(job) + " job parameters need \"" + name + "\"");
-  }
-  return std::string(value);
-}
-
 SeqId RetentionCutoff(const TableDefinition& def, int64_t now_us) {
   return tables::SeqBeforeMillis((now_us - static_cast<int64_t>(def.options.deleted_retention_hours) * kMicrosPerHour) / 1000);
 }
@@ -38,22 +25,19 @@ bool PastGracePeriod(const EngineContext& engine, const UserRecord& user, int64_
 
 }  // namespace
 
-Result<std::string> MaintenanceJobs::RunCleanup(EngineContext& engine, const std::string& parameters_json) {
-  KALAM_ASSIGN_OR_RETURN(tables::CleanupTarget target, tables::CleanupTarget::FromJson(parameters_json));
+Result<JobOutcome> MaintenanceJobs::RunCleanup(EngineContext& engine, std::string_view parameters_json) {
+  KALAM_ASSIGN_OR_RETURN(tables::CleanupTarget target, tables::CleanupTarget::FromJson(std::string(parameters_json)));
   // Like DROP TABLE itself: the storage cannot be dropped or re-templated meanwhile.
   std::shared_lock storage_lock(engine.storage_ddl_mu);
   return engine.cold->RunCleanup(target);
 }
 
-Result<std::string> MaintenanceJobs::RunRetention(EngineContext& engine, const std::string& parameters_json,
-                                                  int64_t now_us) {
-  KALAM_ASSIGN_OR_RETURN(std::string table_id, StringParameter(parameters_json, "table_id", "retention"));
-  const size_t dot = table_id.find('.');
-  if (dot == std::string::npos) return Status::InvalidArgument("bad table_id in retention job parameters");
-  const TableId id{NamespaceId(table_id.substr(0, dot)), TableName(table_id.substr(dot + 1))};
+Result<JobOutcome> MaintenanceJobs::RunRetention(EngineContext& engine, const RetentionJobParams& params,
+                                                 int64_t now_us) {
+  const TableId& id = params.table;
   auto def = engine.registry->FindTable(id);
-  if (!def) return "Skipped: table " + id.ToString() + " no longer exists";
-  if (def->type == TableType::kStream) return std::string("Skipped: STREAM tables keep no tombstones");
+  if (!def) return JobOutcome::Skipped("table " + id.ToString() + " no longer exists");
+  if (def->type == TableType::kStream) return JobOutcome::Skipped("STREAM tables keep no tombstones");
   const SeqId cutoff = RetentionCutoff(*def, now_us);
   KALAM_ASSIGN_OR_RETURN(auto scopes, engine.cold->AllScopes(*def));
   tables::RetentionOutcome total;
@@ -63,10 +47,11 @@ Result<std::string> MaintenanceJobs::RunRetention(EngineContext& engine, const s
     total.cold_purged += one.cold_purged;
     total.segments_rewritten += one.segments_rewritten;
   }
-  return "Purged " + std::to_string(total.hot_purged + total.cold_purged) + " tombstone(s) older than " +
-         std::to_string(def->options.deleted_retention_hours) + " hour(s) (" + std::to_string(total.hot_purged) +
-         " hot, " + std::to_string(total.cold_purged) + " cold; " + std::to_string(total.segments_rewritten) +
-         " segment(s) rewritten)";
+  return JobOutcome::Completed("Purged " + std::to_string(total.hot_purged + total.cold_purged) +
+                               " tombstone(s) older than " + std::to_string(def->options.deleted_retention_hours) +
+                               " hour(s) (" + std::to_string(total.hot_purged) + " hot, " +
+                               std::to_string(total.cold_purged) + " cold; " +
+                               std::to_string(total.segments_rewritten) + " segment(s) rewritten)");
 }
 
 Result<std::vector<TableId>> MaintenanceJobs::TablesDueForRetention(EngineContext& engine, int64_t now_us) {
@@ -79,15 +64,15 @@ Result<std::vector<TableId>> MaintenanceJobs::TablesDueForRetention(EngineContex
   return due;
 }
 
-Result<std::string> MaintenanceJobs::RunUserCleanup(EngineContext& engine, const std::string& parameters_json,
-                                                    int64_t now_us) {
-  KALAM_ASSIGN_OR_RETURN(std::string user_text, StringParameter(parameters_json, "user_id", "user_cleanup"));
-  const UserId user_id(user_text);
+Result<JobOutcome> MaintenanceJobs::RunUserCleanup(EngineContext& engine, const UserCleanupJobParams& params,
+                                                   int64_t now_us) {
+  const UserId& user_id = params.user;
+  const std::string& user_text = user_id.str();
   KALAM_ASSIGN_OR_RETURN(auto user, engine.users->Get(user_id));
-  if (!user) return "Skipped: user '" + user_text + "' no longer exists";
-  if (!user->deleted()) return "Skipped: user '" + user_text + "' was reactivated";
+  if (!user) return JobOutcome::Skipped("user '" + user_text + "' no longer exists");
+  if (!user->deleted()) return JobOutcome::Skipped("user '" + user_text + "' was reactivated");
   if (!PastGracePeriod(engine, *user, now_us)) {
-    return "Skipped: user '" + user_text + "' is still within its deletion grace period";
+    return JobOutcome::Skipped("user '" + user_text + "' is still within its deletion grace period");
   }
   size_t tables = 0;
   std::shared_lock storage_lock(engine.storage_ddl_mu);
@@ -101,9 +86,10 @@ Result<std::string> MaintenanceJobs::RunUserCleanup(EngineContext& engine, const
   // CREATE USER may have reactivated the id while its data went: keep the record then (its
   // data written before the reactivation is gone, which the purge had been scheduled for).
   KALAM_ASSIGN_OR_RETURN(auto again, engine.users->Get(user_id));
-  if (again && !again->deleted()) return "Skipped: user '" + user_text + "' was reactivated";
+  if (again && !again->deleted()) return JobOutcome::Skipped("user '" + user_text + "' was reactivated");
   if (again) KALAM_RETURN_IF_ERROR(engine.backend->Delete(store::Partition::kMeta, UserRecordKey(user_id)));
-  return "Purged user '" + user_text + "' and its rows in " + std::to_string(tables) + " table(s)";
+  return JobOutcome::Completed("Purged user '" + user_text + "' and its rows in " + std::to_string(tables) +
+                               " table(s)");
 }
 
 Result<std::vector<UserId>> MaintenanceJobs::UsersDueForCleanup(EngineContext& engine, int64_t now_us) {

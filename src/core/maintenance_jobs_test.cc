@@ -92,17 +92,17 @@ TEST_F(MaintenanceJobsTest, DropTableQueuesCleanupAndRecreatedTableStartsEmpty) 
   EXPECT_THAT(Query(As("alice"), "SELECT id FROM app.m"), IsEmpty());
   Run(As("alice"), "INSERT INTO app.m VALUES (1, 'new')");
 
-  auto first = engine_->RunCleanupJob(params);
+  auto first = engine_->maintenance().RunJob(JobType::kCleanup, params);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
-  EXPECT_EQ(*first, "Removed files of table app.m");
+  EXPECT_EQ(first->message, "Removed files of table app.m");
   EXPECT_THAT(Files(StorageDir() + "/app"), IsEmpty());
   // Idempotent: running it again (a retry, or after a crash) finds nothing and succeeds.
-  auto again = engine_->RunCleanupJob(params);
+  auto again = engine_->maintenance().RunJob(JobType::kCleanup, params);
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ(*again, "No files left for table app.m");
+  EXPECT_EQ(again->message, "No files left for table app.m");
   EXPECT_THAT(Query(As("alice"), "SELECT id, body FROM app.m"), ElementsAre("1|new"));
   // Parameters that do not name a DROP TABLE trash directory are refused.
-  EXPECT_FALSE(engine_->RunCleanupJob(
+  EXPECT_FALSE(engine_->maintenance().RunJob(JobType::kCleanup,
                          "{\"table_id\":\"app.m\",\"table_type\":\"user\",\"table_number\":1,\"storage_id\":\"local\","
                          "\"table_dir\":\"app/m\",\"trash_dir\":\"app\"}")
                    .ok());
@@ -121,9 +121,9 @@ TEST_F(MaintenanceJobsTest, CleanupKeepsFilesKalamDbDidNotWrite) {
   engine_->SetJobSubmitter(&jobs);
   Run(Root(), "DROP TABLE app.m");
   ASSERT_THAT(jobs.submitted, SizeIs(1));
-  auto cleaned = engine_->RunCleanupJob(jobs.submitted[0].parameters);
+  auto cleaned = engine_->maintenance().RunJob(JobType::kCleanup, jobs.submitted[0].parameters);
   ASSERT_TRUE(cleaned.ok()) << cleaned.status().ToString();
-  EXPECT_EQ(*cleaned, "Removed files of table app.m; kept 2 file(s) KalamDB did not write in 'app/m'");
+  EXPECT_EQ(cleaned->message, "Removed files of table app.m; kept 2 file(s) KalamDB did not write in 'app/m'");
   EXPECT_THAT(Files(StorageDir() + "/app/m"), ElementsAre("README", "alice"));
   EXPECT_THAT(Files(StorageDir() + "/app/m/alice"), ElementsAre("notes.txt"));
   engine_->SetJobSubmitter(nullptr);
@@ -142,7 +142,7 @@ TEST_F(MaintenanceJobsTest, DropNamespaceQueuesOneCleanupPerTable) {
   ASSERT_THAT(jobs.submitted, SizeIs(2));  // STREAM tables have no files
   for (const auto& job : jobs.submitted) {
     EXPECT_EQ(job.type, JobType::kCleanup);
-    EXPECT_TRUE(engine_->RunCleanupJob(job.parameters).ok());
+    EXPECT_TRUE(engine_->maintenance().RunJob(JobType::kCleanup, job.parameters).ok());
   }
   EXPECT_FALSE(std::filesystem::exists(StorageDir() + "/app/a"));
   EXPECT_THAT(Files(StorageDir() + "/app"), IsEmpty());
@@ -165,17 +165,18 @@ TEST_F(MaintenanceJobsTest, RetentionPurgesOldTombstonesInBothTiers) {
   EXPECT_THAT(Query(Root(), "SELECT id FROM app.t WHERE _deleted = true ORDER BY id"), ElementsAre("3", "5", "6", "7"));
 
   // Not old enough yet.
-  auto early = engine_->RunRetentionJob("{\"table_id\":\"app.t\"}");
+  auto early = engine_->maintenance().RunJob(JobType::kRetention, "{\"table_id\":\"app.t\"}");
   ASSERT_TRUE(early.ok()) << early.status().ToString();
-  EXPECT_THAT(*early, StartsWith("Purged 0 tombstone(s)"));
-  ASSERT_THAT(engine_->TablesDueForRetention(NowMicros()).value(), IsEmpty());
-  EXPECT_THAT(engine_->TablesDueForRetention(NowMicros() + 2 * kHour).value(), SizeIs(1));
+  EXPECT_THAT(early->message, StartsWith("Purged 0 tombstone(s)"));
+  ASSERT_THAT(engine_->maintenance().TablesDueForRetention(NowMicros()).value(), IsEmpty());
+  EXPECT_THAT(engine_->maintenance().TablesDueForRetention(NowMicros() + 2 * kHour).value(), SizeIs(1));
 
-  auto purged = engine_->RunRetentionJob("{\"table_id\":\"app.t\"}", NowMicros() + 2 * kHour);
+  auto purged = engine_->maintenance().RunJob(JobType::kRetention, "{\"table_id\":\"app.t\"}",
+                                              NowMicros() + 2 * kHour);
   ASSERT_TRUE(purged.ok()) << purged.status().ToString();
   // 3 and 5 from Parquet (both segments rewritten: batch-0 held their older versions), 7
   // from the hot tier; 6 stays until a flush moves it next to its older version.
-  EXPECT_EQ(*purged, "Purged 3 tombstone(s) older than 1 hour(s) (1 hot, 2 cold; 2 segment(s) rewritten)");
+  EXPECT_EQ(purged->message, "Purged 3 tombstone(s) older than 1 hour(s) (1 hot, 2 cold; 2 segment(s) rewritten)");
   EXPECT_THAT(Query(Root(), "SELECT id, v FROM app.t ORDER BY id"), ElementsAre("1|a", "2|b2", "4|d"));
   EXPECT_THAT(Query(Root(), "SELECT id FROM app.t WHERE _deleted = true ORDER BY id"), ElementsAre("6"));
   // The replaced files stay until the scope's next flush (a scan may still be reading them).
@@ -185,9 +186,10 @@ TEST_F(MaintenanceJobsTest, RetentionPurgesOldTombstonesInBothTiers) {
 
   Run(Root(), "FLUSH TABLE app.t");
   EXPECT_THAT(Files(StorageDir() + "/app/t"), ::testing::Not(::testing::Contains("batch-0.parquet")));
-  auto second = engine_->RunRetentionJob("{\"table_id\":\"app.t\"}", NowMicros() + 2 * kHour);
+  auto second = engine_->maintenance().RunJob(JobType::kRetention, "{\"table_id\":\"app.t\"}",
+                                              NowMicros() + 2 * kHour);
   ASSERT_TRUE(second.ok()) << second.status().ToString();
-  EXPECT_THAT(*second, StartsWith("Purged 1 tombstone(s)"));
+  EXPECT_THAT(second->message, StartsWith("Purged 1 tombstone(s)"));
   EXPECT_THAT(Query(Root(), "SELECT id FROM app.t WHERE _deleted = true"), IsEmpty());
   EXPECT_THAT(Query(Root(), "SELECT id, v FROM app.t ORDER BY id"), ElementsAre("1|a", "2|b2", "4|d"));
   // Purged keys may be inserted again, and no older version comes back.
@@ -196,9 +198,10 @@ TEST_F(MaintenanceJobsTest, RetentionPurgesOldTombstonesInBothTiers) {
               ElementsAre("1|a", "2|b2", "3|c2", "4|d", "6|f2", "7|g2"));
   EXPECT_THAT(Query(Root(), "SELECT v FROM app.t WHERE id = 6"), ElementsAre("f2"));
   // Idempotent.
-  auto third = engine_->RunRetentionJob("{\"table_id\":\"app.t\"}", NowMicros() + 2 * kHour);
+  auto third = engine_->maintenance().RunJob(JobType::kRetention, "{\"table_id\":\"app.t\"}",
+                                              NowMicros() + 2 * kHour);
   ASSERT_TRUE(third.ok());
-  EXPECT_THAT(*third, StartsWith("Purged 0 tombstone(s)"));
+  EXPECT_THAT(third->message, StartsWith("Purged 0 tombstone(s)"));
   // And everything survives a restart (manifest and files agree).
   Reopen();
   EXPECT_THAT(Query(Root(), "SELECT id, v FROM app.t ORDER BY id"),
@@ -213,15 +216,17 @@ TEST_F(MaintenanceJobsTest, RetentionWithoutPrimaryKeyAndPerUser) {
   Run(As("alice"), "DELETE FROM app.u WHERE v = 2");
   Run(As("bob"), "DELETE FROM app.u WHERE v = 10");
   Run(Root(), "FLUSH TABLE app.u");
-  auto purged = engine_->RunRetentionJob("{\"table_id\":\"app.u\"}", NowMicros() + 2 * kHour);
+  auto purged = engine_->maintenance().RunJob(JobType::kRetention, "{\"table_id\":\"app.u\"}",
+                                              NowMicros() + 2 * kHour);
   ASSERT_TRUE(purged.ok()) << purged.status().ToString();
-  EXPECT_THAT(*purged, StartsWith("Purged 2 tombstone(s)"));
+  EXPECT_THAT(purged->message, StartsWith("Purged 2 tombstone(s)"));
   EXPECT_THAT(Query(As("alice"), "SELECT v FROM app.u ORDER BY v"), ElementsAre("1", "3"));
   EXPECT_THAT(Query(As("bob"), "SELECT v FROM app.u ORDER BY v"), ElementsAre("20"));
   EXPECT_THAT(Query(As("alice"), "SELECT v FROM app.u WHERE _deleted = true"), IsEmpty());
   EXPECT_THAT(Query(As("bob"), "SELECT v FROM app.u WHERE _deleted = true"), IsEmpty());
   // A missing table is skipped, not failed.
-  EXPECT_THAT(engine_->RunRetentionJob("{\"table_id\":\"app.gone\"}").value(), StartsWith("Skipped"));
+  EXPECT_THAT(engine_->maintenance().RunJob(JobType::kRetention, "{\"table_id\":\"app.gone\"}").value().message,
+              StartsWith("Skipped"));
 }
 
 // ---- user_cleanup ------------------------------------------------------------------------
@@ -239,16 +244,16 @@ TEST_F(MaintenanceJobsTest, UserCleanupPurgesAfterGracePeriod) {
   Run(Root(), "DROP USER 'carol'");
   const std::string params = "{\"user_id\":\"carol\"}";
 
-  EXPECT_THAT(engine_->UsersDueForCleanup(NowMicros()).value(), IsEmpty());
-  EXPECT_THAT(engine_->RunUserCleanupJob(params).value(), StartsWith("Skipped"));
+  EXPECT_THAT(engine_->maintenance().UsersDueForCleanup(NowMicros()).value(), IsEmpty());
+  EXPECT_THAT(engine_->maintenance().RunJob(JobType::kUserCleanup, params).value().message, StartsWith("Skipped"));
   const int64_t later = NowMicros() + 31 * 24 * kHour;
-  auto due = engine_->UsersDueForCleanup(later);
+  auto due = engine_->maintenance().UsersDueForCleanup(later);
   ASSERT_TRUE(due.ok());
   EXPECT_THAT(*due, ElementsAre(UserId("carol")));
 
-  auto purged = engine_->RunUserCleanupJob(params, later);
+  auto purged = engine_->maintenance().RunJob(JobType::kUserCleanup, params, later);
   ASSERT_TRUE(purged.ok()) << purged.status().ToString();
-  EXPECT_EQ(*purged, "Purged user 'carol' and its rows in 2 table(s)");
+  EXPECT_EQ(purged->message, "Purged user 'carol' and its rows in 2 table(s)");
   EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/storage/app/m/carol"));
   EXPECT_TRUE(std::filesystem::exists(dir_.path() + "/storage/app/m/dave/batch-0.parquet"));
   EXPECT_THAT(Query(As("carol"), "SELECT id FROM app.m"), IsEmpty());
@@ -256,7 +261,8 @@ TEST_F(MaintenanceJobsTest, UserCleanupPurgesAfterGracePeriod) {
   EXPECT_THAT(Query(As("dave"), "SELECT id FROM app.m"), ElementsAre("1"));
   EXPECT_THAT(Query(Root(), "SELECT user_id FROM system.users WHERE user_id = 'carol'"), IsEmpty());
   // Idempotent; the id may be created again from scratch, and its keys are free.
-  EXPECT_THAT(engine_->RunUserCleanupJob(params, later).value(), StartsWith("Skipped"));
+  EXPECT_THAT(engine_->maintenance().RunJob(JobType::kUserCleanup, params, later).value().message,
+              StartsWith("Skipped"));
   Run(Root(), "CREATE USER 'carol' WITH PASSWORD 'Secret123!' ROLE 'user'");
   Run(As("carol"), "INSERT INTO app.m VALUES (1)");
   EXPECT_THAT(Query(As("carol"), "SELECT id FROM app.m"), ElementsAre("1"));
@@ -269,8 +275,9 @@ TEST_F(MaintenanceJobsTest, UserCleanupSkipsReactivatedUser) {
   Run(Root(), "DROP USER 'erin'");
   Run(Root(), "CREATE USER 'erin' WITH PASSWORD 'Secret123!' ROLE 'user'");
   const int64_t later = NowMicros() + 31 * 24 * kHour;
-  EXPECT_THAT(engine_->UsersDueForCleanup(later).value(), IsEmpty());
-  EXPECT_EQ(engine_->RunUserCleanupJob("{\"user_id\":\"erin\"}", later).value(), "Skipped: user 'erin' was reactivated");
+  EXPECT_THAT(engine_->maintenance().UsersDueForCleanup(later).value(), IsEmpty());
+  EXPECT_EQ(engine_->maintenance().RunJob(JobType::kUserCleanup, "{\"user_id\":\"erin\"}", later).value().message,
+            "Skipped: user 'erin' was reactivated");
   EXPECT_THAT(Query(As("erin"), "SELECT id FROM app.m"), ElementsAre("1"));
 }
 
@@ -324,7 +331,7 @@ TEST_F(PruningTest, PrimaryKeyLookupsMatchUnprunedReads) {
                     "SELECT id, _deleted FROM app.p WHERE _deleted = true AND _seq + 0 > " + seqs[i] + " ORDER BY id"));
   }
   // After retention rewrote segments, the rewritten statistics still prune correctly.
-  ASSERT_TRUE(engine_->RunRetentionJob("{\"table_id\":\"app.p\"}", NowMicros() + 200 * kHour).ok());
+  ASSERT_TRUE(engine_->maintenance().RunJob(JobType::kRetention, "{\"table_id\":\"app.p\"}", NowMicros() + 200 * kHour).ok());
   ExpectSameAnswers(Root(), "app.p", {"0", "11", "14", "17", "22", "154", "500"});
 }
 

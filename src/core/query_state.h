@@ -3,6 +3,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,9 @@ class QueryState : public duckdb::ClientContextState {
   // First failure a bind callback raised (permission, EXECUTE AS on SHARED); guarded by mu.
   Status bind_error;
   std::shared_ptr<const store::Snapshot> snapshot;  // guarded by mu
+  // The request parameter (1-based) that the statement's failure blames, if any (see
+  // InvalidParameter in exec_context.h). Written by the statement's own thread only.
+  std::optional<size_t> invalid_parameter;
 
   void BeginStatement();
   void RecordBound(std::shared_ptr<const TableDefinition> def);

@@ -1,7 +1,7 @@
 // Client SQL reaches only what KalamDB exposes: every way into DuckDB's own table functions,
 // views, settings and log is refused wherever it is written, and a refused statement never
 // takes the process down.
-#include "duckdb_bridge.h"
+#include "duckdb_config.h"
 #include "engine_test_util.h"
 
 namespace kalam::core::testing {

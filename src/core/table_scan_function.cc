@@ -5,9 +5,11 @@
 #include "duckdb/planner/expression/bound_constant_expression.hpp"
 #include "duckdb/planner/operator/logical_get.hpp"
 #include "duckdb_bridge.h"
+#include "duckdb_errors.h"
 #include "engine_context.h"
 #include "kalam/auth/permissions.h"
 #include "kalam/commons/names.h"
+#include "kalam/commons/table_id_text.h"
 #include "kalam/tables/cold_query.h"
 #include "kalam/tables/table_scan.h"
 #include "kalam/tables/type_mapping.h"
@@ -26,11 +28,6 @@ using duckdb::LogicalType;
 using duckdb::TableFunctionBindInput;
 using duckdb::TableFunctionInitInput;
 using duckdb::TableFunctionInput;
-
-TableId ParseTableId(const std::string& text) {
-  const size_t dot = text.find('.');
-  return TableId{NamespaceId(text.substr(0, dot)), TableName(dot == std::string::npos ? "" : text.substr(dot + 1))};
-}
 
 struct ScanBindData : public duckdb::TableFunctionData {
   std::shared_ptr<const TableDefinition> def;
@@ -123,15 +120,16 @@ duckdb::unique_ptr<FunctionData> BindScan(ClientContext& context, TableFunctionB
                                           bool for_write) {
   QueryState& state = QueryState::Get(context);
   if (for_write) RequireInternal(state, input);
-  const TableId id = ParseTableId(input.inputs[0].GetValue<std::string>());
-  auto def = state.engine.registry->FindTable(id);
-  if (!def) throw duckdb::CatalogException("Table '" + id.ToString() + "' does not exist");
+  const std::string text = input.inputs[0].GetValue<std::string>();
+  const std::optional<TableId> id = ParseTableId(text);
+  auto def = id ? state.engine.registry->FindTable(*id) : nullptr;
+  if (!def) throw duckdb::CatalogException("Table '" + text + "' does not exist");
   if (def->type == TableType::kShared && state.impersonating) {
-    ThrowDenied(state, Status::InvalidOperation("EXECUTE AS USER is not allowed on SHARED tables"));
+    ThrowStatus(state, Status::InvalidOperation("EXECUTE AS USER is not allowed on SHARED tables"));
   }
   if (def->type == TableType::kShared) {
-    Status s = auth::CheckSharedRead(state.acting_role, def->options.access_level, id.ToString());
-    if (!s.ok()) ThrowDenied(state, s);
+    Status s = auth::CheckSharedRead(state.acting_role, def->options.access_level, id->ToString());
+    if (!s.ok()) ThrowStatus(state, s);
   }
   for (const ColumnDefinition& c : def->columns) {
     names.push_back(c.name);

@@ -1,4 +1,4 @@
-// Engine::AtCommitPoint + ReadVersionsAsOf: the table as of a commit point, across both tiers,
+// LiveQueryHooks::AtCommitPoint + ReadVersionsAsOf: the table as of a commit point, across both tiers,
 // while later writes and flushes move rows underneath (what a live subscription's initial data
 // and resume read). Embedded: FLUSH runs inline.
 #include "engine_test_util.h"
@@ -14,18 +14,19 @@ class VersionReaderTest : public EngineFixture {
     EngineFixture::SetUp();
     Run(Root(), "CREATE NAMESPACE app");
     Run(Root(), "CREATE USER TABLE app.t (id BIGINT PRIMARY KEY, v TEXT)");
-    def_ = engine_->FindReadableTable(TableId{NamespaceId("app"), TableName("t")}, Role::kUser).value();
+    def_ = engine_->live_queries().FindReadableTable(TableId{NamespaceId("app"), TableName("t")}, Role::kUser).value();
   }
   // A commit point: S and the hot-tier snapshot taken there.
   std::pair<SeqId, std::shared_ptr<const store::Snapshot>> CommitPoint() {
     std::pair<SeqId, std::shared_ptr<const store::Snapshot>> out;
-    engine_->AtCommitPoint([&](SeqId s, std::shared_ptr<const store::Snapshot> snap) { out = {s, std::move(snap)}; });
+    engine_->live_queries().AtCommitPoint(
+        [&](SeqId s, std::shared_ptr<const store::Snapshot> snap) { out = {s, std::move(snap)}; });
     return out;
   }
   // "id=v" (plus " deleted") per version, ascending _seq; checks the _seq bounds too.
   std::vector<std::string> Read(const std::pair<SeqId, std::shared_ptr<const store::Snapshot>>& point,
                                 SeqId after = 0) {
-    auto rows = engine_->ReadVersionsAsOf(def_, "alice", point.second, point.first, after);
+    auto rows = engine_->live_queries().ReadVersionsAsOf(def_, "alice", point.second, point.first, after);
     EXPECT_TRUE(rows.ok()) << rows.status().ToString();
     std::vector<std::string> out;
     SeqId last = 0;

@@ -4,20 +4,13 @@
 
 namespace kalam::jobs {
 
-void RegisterEngineExecutors(JobManager& jobs, core::Engine& engine) {
-  core::Engine* target = &engine;
-  jobs.RegisterExecutor(JobType::kFlush, [target](const JobRecord& job, const std::atomic<bool>&) {
-    return target->RunFlushJob(job.parameters_json);
-  });
-  jobs.RegisterExecutor(JobType::kCleanup, [target](const JobRecord& job, const std::atomic<bool>&) {
-    return target->RunCleanupJob(job.parameters_json);
-  });
-  jobs.RegisterExecutor(JobType::kRetention, [target](const JobRecord& job, const std::atomic<bool>&) {
-    return target->RunRetentionJob(job.parameters_json);
-  });
-  jobs.RegisterExecutor(JobType::kUserCleanup, [target](const JobRecord& job, const std::atomic<bool>&) {
-    return target->RunUserCleanupJob(job.parameters_json);
-  });
+void RegisterEngineExecutors(JobManager& jobs, core::Maintenance& maintenance) {
+  core::Maintenance* target = &maintenance;
+  for (JobType type : {JobType::kFlush, JobType::kCleanup, JobType::kRetention, JobType::kUserCleanup}) {
+    jobs.RegisterExecutor(type, [target](const JobRecord& job, const std::atomic<bool>&) {
+      return target->RunJob(job.type, job.parameters_json);
+    });
+  }
 }
 
 }  // namespace kalam::jobs

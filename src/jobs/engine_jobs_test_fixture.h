@@ -29,7 +29,7 @@ class EngineJobsTest : public ::testing::Test {
     engine_ = std::move(core::Engine::Open(config)).value();
     repo_ = std::make_unique<system::JobRepository>(engine_->backend());
     manager_ = std::make_unique<JobManager>(*repo_, JobManagerOptions{});
-    RegisterEngineExecutors(*manager_, *engine_);
+    RegisterEngineExecutors(*manager_, engine_->maintenance());
     ASSERT_TRUE(manager_->Start().ok());
     engine_->SetJobSubmitter(manager_.get());
     root_ = engine_->CreateSession(UserId("root"), Role::kSystem);

@@ -1,10 +1,11 @@
 #include "kalam/jobs/flush_scheduler.h"
 
 #include "kalam/commons/clock.h"
+#include "kalam/core/job_parameters.h"
 
 namespace kalam::jobs {
 
-FlushScheduler::FlushScheduler(core::Engine& engine, JobSubmitter& jobs, std::chrono::milliseconds interval)
+FlushScheduler::FlushScheduler(core::Maintenance& engine, JobSubmitter& jobs, std::chrono::milliseconds interval)
     : engine_(engine), jobs_(jobs), interval_(interval),
       // A failed check is retried at the next interval.
       periodic_(interval, [this] { (void)RunOnce(); }) {}
@@ -19,8 +20,8 @@ Result<size_t> FlushScheduler::RunOnce() {
   KALAM_ASSIGN_OR_RETURN(auto due, engine_.TablesDueForFlush(NowMicros()));
   size_t queued = 0;
   for (const TableId& table : due) {
-    const std::string name = table.ToString();
-    auto submitted = jobs_.Submit(JobType::kFlush, "flush:" + name, "{\"table_id\":\"" + name + "\"}");
+    auto submitted =
+        jobs_.Submit(JobType::kFlush, "flush:" + table.ToString(), core::FlushJobParams{table, std::nullopt}.ToJson());
     if (submitted.ok() && !submitted->already_active) ++queued;
   }
   return queued;

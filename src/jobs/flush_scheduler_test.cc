@@ -37,7 +37,7 @@ TEST_F(FlushSchedulerTest, RowThresholdQueuesOneFlushJob) {
   Run(*root_, "CREATE USER TABLE app.quiet (v INT) FLUSH ROW_THRESHOLD 100");
   Run(*alice_, "INSERT INTO app.m VALUES (1), (2), (3)");
   Run(*alice_, "INSERT INTO app.quiet VALUES (1)");
-  FlushScheduler scheduler(*engine_, *manager_, std::chrono::hours(1));
+  FlushScheduler scheduler(engine_->maintenance(), *manager_, std::chrono::hours(1));
   EXPECT_EQ(scheduler.RunOnce().value(), 0u);
   Run(*alice_, "INSERT INTO app.m VALUES (4), (5), (6)");
   EXPECT_EQ(scheduler.RunOnce().value(), 1u);
@@ -78,7 +78,7 @@ TEST_F(FlushSchedulerTest, IntervalQueuesOldWrites) {
   Run(*root_, "CREATE NAMESPACE app");
   Run(*root_, "CREATE SHARED TABLE app.s (v INT) FLUSH INTERVAL 1s");
   Run(*root_, "INSERT INTO app.s VALUES (1)");
-  FlushScheduler scheduler(*engine_, *manager_, std::chrono::milliseconds(100));
+  FlushScheduler scheduler(engine_->maintenance(), *manager_, std::chrono::milliseconds(100));
   scheduler.Start();
   bool flushed = false;
   for (int i = 0; i < 100 && !flushed; ++i) {

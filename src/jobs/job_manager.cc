@@ -16,8 +16,6 @@ using Clock = std::chrono::steady_clock;
 constexpr std::string_view kInterruptedMessage = "interrupted by a restart";
 constexpr std::string_view kKilledMessage = "Killed by KILL JOB";
 constexpr std::string_view kShutdownMessage = "Cancelled at shutdown";
-// An executor's message with this prefix means "nothing to do" (e.g. the table is gone).
-constexpr std::string_view kSkippedPrefix = "Skipped";
 
 // CPU time of the calling thread in µs: what one attempt cost, independent of how long it
 // waited for locks or I/O.
@@ -29,7 +27,7 @@ int64_t ThreadCpuMicros() {
 
 // Executors come from other modules; an exception must not unwind through a worker thread
 // (that would terminate the process), so it becomes a failed attempt.
-Result<std::string> RunExecutor(const JobExecutor& executor, const JobRecord& job,
+Result<JobOutcome> RunExecutor(const JobExecutor& executor, const JobRecord& job,
                                 const std::atomic<bool>& cancelled) {
   try {
     return executor(job, cancelled);
@@ -268,9 +266,9 @@ void JobManager::RunLocked(const JobId& id, std::unique_lock<std::mutex>& lock) 
 
   lock.unlock();
   const int64_t cpu_before = ThreadCpuMicros();
-  Result<std::string> outcome =
+  Result<JobOutcome> outcome =
       executor ? RunExecutor(executor, snapshot, *cancelled)
-               : Result<std::string>(Status::Internal("no executor for job type " +
+               : Result<JobOutcome>(Status::Internal("no executor for job type " +
                                                       std::string(JobTypeName(snapshot.type))));
   const int64_t cpu_us = ThreadCpuMicros() - cpu_before;
   lock.lock();
@@ -284,7 +282,7 @@ void JobManager::RunLocked(const JobId& id, std::unique_lock<std::mutex>& lock) 
   idle_cv_.notify_all();
 }
 
-void JobManager::FinishAttemptLocked(const JobId& id, const Result<std::string>& outcome, int64_t cpu_us) {
+void JobManager::FinishAttemptLocked(const JobId& id, const Result<JobOutcome>& outcome, int64_t cpu_us) {
   JobRecord& r = active_.at(id).record;
   if (r.status == JobStatus::kCancelled) {
     // Killed while running: Kill() already stored the final state.
@@ -294,8 +292,8 @@ void JobManager::FinishAttemptLocked(const JobId& id, const Result<std::string>&
   r.cpu_used += cpu_us;
   r.updated_at_us = NowMicros();
   if (outcome.ok()) {
-    r.status = outcome.value().starts_with(kSkippedPrefix) ? JobStatus::kSkipped : JobStatus::kCompleted;
-    r.message = outcome.value();
+    r.status = outcome.value().skipped ? JobStatus::kSkipped : JobStatus::kCompleted;
+    r.message = outcome.value().message;
     r.exception_trace.clear();  // an earlier attempt's failure is no longer the story
     r.finished_at_us = r.updated_at_us;
     PersistLocked(r);

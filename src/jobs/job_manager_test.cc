@@ -114,11 +114,11 @@ TEST_F(JobManagerTest, ExecutesAJobAndRecordsItsCompletion) {
   std::string seen_params;
   JobStatus seen_status = JobStatus::kNew;
   auto m = NewManager(Options());
-  m->RegisterExecutor(JobType::kFlush, [&](const JobRecord& job, const std::atomic<bool>&) -> Result<std::string> {
+  m->RegisterExecutor(JobType::kFlush, [&](const JobRecord& job, const std::atomic<bool>&) -> Result<JobOutcome> {
     std::lock_guard<std::mutex> lock(mu);
     seen_params = job.parameters_json;
     seen_status = job.status;
-    return std::string("Flushed 3 row(s) to 1 file(s)");
+    return JobOutcome::Completed("Flushed 3 row(s) to 1 file(s)");
   });
   ASSERT_TRUE(m->Start().ok());
   const int64_t before = NowMicros();
@@ -160,7 +160,7 @@ TEST_F(JobManagerTest, ExecutesAJobAndRecordsItsCompletion) {
 
 TEST_F(JobManagerTest, IdsHaveTheTypePrefixAndTwelveHexDigits) {
   auto m = NewManager(Options());
-  auto done = [](const JobRecord&, const std::atomic<bool>&) -> Result<std::string> { return std::string("ok"); };
+  auto done = [](const JobRecord&, const std::atomic<bool>&) -> Result<JobOutcome> { return JobOutcome::Completed("ok"); };
   m->RegisterExecutor(JobType::kFlush, done);
   m->RegisterExecutor(JobType::kUserCleanup, done);
   ASSERT_TRUE(m->Start().ok());
@@ -170,10 +170,10 @@ TEST_F(JobManagerTest, IdsHaveTheTypePrefixAndTwelveHexDigits) {
   EXPECT_TRUE(std::regex_match(SubmitNew(*m, JobType::kUserCleanup).str(), std::regex("^UC-[0-9a-f]{12}$")));
 }
 
-TEST_F(JobManagerTest, SkippedMessageMarksTheJobSkipped) {
+TEST_F(JobManagerTest, SkippedOutcomeMarksTheJobSkipped) {
   auto m = NewManager(Options());
-  m->RegisterExecutor(JobType::kFlush, [](const JobRecord&, const std::atomic<bool>&) -> Result<std::string> {
-    return std::string("Skipped: table app.t no longer exists");
+  m->RegisterExecutor(JobType::kFlush, [](const JobRecord&, const std::atomic<bool>&) -> Result<JobOutcome> {
+    return JobOutcome::Skipped("table app.t no longer exists");
   });
   ASSERT_TRUE(m->Start().ok());
   const JobId id = SubmitNew(*m, JobType::kFlush);
@@ -182,14 +182,26 @@ TEST_F(JobManagerTest, SkippedMessageMarksTheJobSkipped) {
   EXPECT_NE(Stored(id).finished_at_us, 0);
 }
 
+// The outcome's kind decides, never its wording.
+TEST_F(JobManagerTest, CompletedOutcomeIsCompletedWhateverItsMessage) {
+  auto m = NewManager(Options());
+  m->RegisterExecutor(JobType::kFlush, [](const JobRecord&, const std::atomic<bool>&) -> Result<JobOutcome> {
+    return JobOutcome::Completed("Skipped nothing: flushed 2 row(s)");
+  });
+  ASSERT_TRUE(m->Start().ok());
+  const JobId id = SubmitNew(*m, JobType::kFlush);
+  ASSERT_TRUE(WaitForStatus(id, JobStatus::kCompleted));
+  EXPECT_EQ(Stored(id).message, "Skipped nothing: flushed 2 row(s)");
+}
+
 TEST_F(JobManagerTest, IdempotencyKeyGivesOneJobWhileQueuedOrRunning) {
   Gate gate;
   std::atomic<int> runs{0};
   auto m = NewManager(Options(/*max_concurrent=*/1));
-  m->RegisterExecutor(JobType::kFlush, [&](const JobRecord&, const std::atomic<bool>&) -> Result<std::string> {
+  m->RegisterExecutor(JobType::kFlush, [&](const JobRecord&, const std::atomic<bool>&) -> Result<JobOutcome> {
     ++runs;
     gate.Wait();
-    return std::string("Flushed 1 row(s) to 1 file(s)");
+    return JobOutcome::Completed("Flushed 1 row(s) to 1 file(s)");
   });
   ASSERT_TRUE(m->Start().ok());
 
@@ -231,14 +243,14 @@ TEST_F(JobManagerTest, NeverRunsMoreThanMaxConcurrent) {
   std::atomic<int> running{0};
   std::atomic<int> max_seen{0};
   auto m = NewManager(Options(/*max_concurrent=*/2));
-  m->RegisterExecutor(JobType::kFlush, [&](const JobRecord&, const std::atomic<bool>&) -> Result<std::string> {
+  m->RegisterExecutor(JobType::kFlush, [&](const JobRecord&, const std::atomic<bool>&) -> Result<JobOutcome> {
     const int now = ++running;
     int prev = max_seen.load();
     while (prev < now && !max_seen.compare_exchange_weak(prev, now)) {
     }
     gate.Wait();
     --running;
-    return std::string("done");
+    return JobOutcome::Completed("done");
   });
   ASSERT_TRUE(m->Start().ok());
   std::vector<JobId> ids;
@@ -263,7 +275,7 @@ TEST_F(JobManagerTest, RetriesWithExponentialBackoffThenFails) {
   std::vector<std::chrono::steady_clock::time_point> attempts;
   std::vector<int> seen_retry_counts;
   auto m = NewManager(Options(/*max_concurrent=*/2, /*max_retries=*/2, /*backoff_ms=*/30));
-  m->RegisterExecutor(JobType::kFlush, [&](const JobRecord& job, const std::atomic<bool>&) -> Result<std::string> {
+  m->RegisterExecutor(JobType::kFlush, [&](const JobRecord& job, const std::atomic<bool>&) -> Result<JobOutcome> {
     std::lock_guard<std::mutex> lock(mu);
     attempts.push_back(std::chrono::steady_clock::now());
     seen_retry_counts.push_back(job.retry_count);
@@ -295,9 +307,9 @@ TEST_F(JobManagerTest, RetriesWithExponentialBackoffThenFails) {
 TEST_F(JobManagerTest, SucceedsOnARetryAndShowsRetryingInBetween) {
   std::atomic<int> attempts{0};
   auto m = NewManager(Options(/*max_concurrent=*/1, /*max_retries=*/3, /*backoff_ms=*/500));
-  m->RegisterExecutor(JobType::kRetention, [&](const JobRecord&, const std::atomic<bool>&) -> Result<std::string> {
+  m->RegisterExecutor(JobType::kRetention, [&](const JobRecord&, const std::atomic<bool>&) -> Result<JobOutcome> {
     if (++attempts == 1) return Status::IoError("transient");
-    return std::string("Purged 4 tombstone(s)");
+    return JobOutcome::Completed("Purged 4 tombstone(s)");
   });
   ASSERT_TRUE(m->Start().ok());
   const JobId id = SubmitNew(*m, JobType::kRetention, "retention:app.t");
@@ -326,7 +338,7 @@ TEST_F(JobManagerTest, SucceedsOnARetryAndShowsRetryingInBetween) {
 
 TEST_F(JobManagerTest, AThrowingExecutorCountsAsAFailure) {
   auto m = NewManager(Options(/*max_concurrent=*/1, /*max_retries=*/0));
-  m->RegisterExecutor(JobType::kCleanup, [](const JobRecord&, const std::atomic<bool>&) -> Result<std::string> {
+  m->RegisterExecutor(JobType::kCleanup, [](const JobRecord&, const std::atomic<bool>&) -> Result<JobOutcome> {
     throw std::runtime_error("boom");
   });
   ASSERT_TRUE(m->Start().ok());
@@ -341,13 +353,13 @@ TEST_F(JobManagerTest, KillRemovesAQueuedJob) {
   std::mutex mu;
   std::vector<std::string> ran;
   auto m = NewManager(Options(/*max_concurrent=*/1));
-  m->RegisterExecutor(JobType::kFlush, [&](const JobRecord& job, const std::atomic<bool>&) -> Result<std::string> {
+  m->RegisterExecutor(JobType::kFlush, [&](const JobRecord& job, const std::atomic<bool>&) -> Result<JobOutcome> {
     {
       std::lock_guard<std::mutex> lock(mu);
       ran.push_back(job.id.str());
     }
     gate.Wait();
-    return std::string("done");
+    return JobOutcome::Completed("done");
   });
   ASSERT_TRUE(m->Start().ok());
   const JobId blocker = SubmitNew(*m, JobType::kFlush);
@@ -382,7 +394,7 @@ TEST_F(JobManagerTest, KillSetsTheCancelFlagOfARunningJob) {
   std::atomic<bool> returned{false};
   auto m = NewManager(Options(/*max_concurrent=*/2, /*max_retries=*/3, /*backoff_ms=*/1));
   m->RegisterExecutor(JobType::kFlush,
-                      [&](const JobRecord&, const std::atomic<bool>& cancelled) -> Result<std::string> {
+                      [&](const JobRecord&, const std::atomic<bool>& cancelled) -> Result<JobOutcome> {
                         ++attempts;
                         while (!cancelled.load()) std::this_thread::sleep_for(1ms);
                         returned = true;
@@ -416,12 +428,12 @@ TEST_F(JobManagerTest, AJobWithTheKeyOfAKilledJobWaitsForItsExecutor) {
   std::atomic<int> executing{0};
   std::atomic<int> max_executing{0};
   auto m = NewManager(Options(/*max_concurrent=*/2));
-  m->RegisterExecutor(JobType::kFlush, [&](const JobRecord&, const std::atomic<bool>&) -> Result<std::string> {
+  m->RegisterExecutor(JobType::kFlush, [&](const JobRecord&, const std::atomic<bool>&) -> Result<JobOutcome> {
     const int now = ++executing;
     max_executing = std::max(max_executing.load(), now);
     gate.Wait();  // ignores the cancel flag for a while, as a slow executor would
     --executing;
-    return std::string("done");
+    return JobOutcome::Completed("done");
   });
   ASSERT_TRUE(m->Start().ok());
   const JobId first = SubmitNew(*m, JobType::kFlush, "flush:app.t");
@@ -442,8 +454,8 @@ TEST_F(JobManagerTest, AJobWithTheKeyOfAKilledJobWaitsForItsExecutor) {
 
 TEST_F(JobManagerTest, KillOfAFinishedOrUnknownJobFails) {
   auto m = NewManager(Options());
-  m->RegisterExecutor(JobType::kFlush, [](const JobRecord&, const std::atomic<bool>&) -> Result<std::string> {
-    return std::string("Flushed 0 row(s) to 0 file(s)");
+  m->RegisterExecutor(JobType::kFlush, [](const JobRecord&, const std::atomic<bool>&) -> Result<JobOutcome> {
+    return JobOutcome::Completed("Flushed 0 row(s) to 0 file(s)");
   });
   ASSERT_TRUE(m->Start().ok());
   const JobId id = SubmitNew(*m, JobType::kFlush);
@@ -491,10 +503,10 @@ TEST_F(JobManagerTest, StartRecoversJobsInterruptedByACrash) {
   std::mutex mu;
   std::vector<JobRecord> ran;
   auto m = NewManager(Options());
-  auto record = [&](const JobRecord& job, const std::atomic<bool>&) -> Result<std::string> {
+  auto record = [&](const JobRecord& job, const std::atomic<bool>&) -> Result<JobOutcome> {
     std::lock_guard<std::mutex> lock(mu);
     ran.push_back(job);
-    return std::string("Flushed 2 row(s) to 1 file(s)");
+    return JobOutcome::Completed("Flushed 2 row(s) to 1 file(s)");
   };
   m->RegisterExecutor(JobType::kFlush, record);
   m->RegisterExecutor(JobType::kRetention, record);
@@ -543,11 +555,11 @@ TEST_F(JobManagerTest, StopWaitsForRunningJobsAndLeavesQueuedOnesForTheNextStart
   JobId queued;
   {
     auto m = NewManager(Options(/*max_concurrent=*/1));
-    m->RegisterExecutor(JobType::kFlush, [&](const JobRecord&, const std::atomic<bool>&) -> Result<std::string> {
+    m->RegisterExecutor(JobType::kFlush, [&](const JobRecord&, const std::atomic<bool>&) -> Result<JobOutcome> {
       ++started;
       std::this_thread::sleep_for(200ms);
       finished = true;
-      return std::string("Flushed 5 row(s) to 1 file(s)");
+      return JobOutcome::Completed("Flushed 5 row(s) to 1 file(s)");
     });
     ASSERT_TRUE(m->Start().ok());
     const JobId running = SubmitNew(*m, JobType::kFlush, "flush:app.a");
@@ -569,9 +581,9 @@ TEST_F(JobManagerTest, StopWaitsForRunningJobsAndLeavesQueuedOnesForTheNextStart
 
   auto next = NewManager(Options());
   std::atomic<int> reran{0};
-  next->RegisterExecutor(JobType::kFlush, [&](const JobRecord& job, const std::atomic<bool>&) -> Result<std::string> {
+  next->RegisterExecutor(JobType::kFlush, [&](const JobRecord& job, const std::atomic<bool>&) -> Result<JobOutcome> {
     if (job.idempotency_key == "flush:app.b") ++reran;
-    return std::string("done");
+    return JobOutcome::Completed("done");
   });
   ASSERT_TRUE(next->Start().ok());
   EXPECT_EQ(Stored(queued).status, JobStatus::kFailed);
@@ -584,7 +596,7 @@ TEST_F(JobManagerTest, StopCancelsJobsStillRunningAfterTheTimeout) {
   options.shutdown_timeout_secs = 0;
   auto m = NewManager(options);
   m->RegisterExecutor(JobType::kFlush,
-                      [&](const JobRecord&, const std::atomic<bool>& cancelled) -> Result<std::string> {
+                      [&](const JobRecord&, const std::atomic<bool>& cancelled) -> Result<JobOutcome> {
                         while (!cancelled.load()) std::this_thread::sleep_for(1ms);
                         return Status::InvalidOperation("cancelled");
                       });
@@ -600,8 +612,8 @@ TEST_F(JobManagerTest, StopCancelsJobsStillRunningAfterTheTimeout) {
 
 TEST_F(JobManagerTest, SubmitNeedsAStartedManagerAndAnExecutor) {
   auto m = NewManager(Options());
-  m->RegisterExecutor(JobType::kFlush, [](const JobRecord&, const std::atomic<bool>&) -> Result<std::string> {
-    return std::string("done");
+  m->RegisterExecutor(JobType::kFlush, [](const JobRecord&, const std::atomic<bool>&) -> Result<JobOutcome> {
+    return JobOutcome::Completed("done");
   });
   EXPECT_EQ(m->Submit(JobType::kFlush, "", "{}").status().code(), StatusCode::kInvalidOperation);
   ASSERT_TRUE(m->Start().ok());
@@ -617,9 +629,9 @@ TEST_F(JobManagerTest, SubmitNeedsAStartedManagerAndAnExecutor) {
 TEST_F(JobManagerTest, ManySubmittersFromManyThreads) {
   std::atomic<int> runs{0};
   auto m = NewManager(Options(/*max_concurrent=*/3));
-  m->RegisterExecutor(JobType::kStreamEviction, [&](const JobRecord&, const std::atomic<bool>&) -> Result<std::string> {
+  m->RegisterExecutor(JobType::kStreamEviction, [&](const JobRecord&, const std::atomic<bool>&) -> Result<JobOutcome> {
     ++runs;
-    return std::string("Evicted 0 row(s)");
+    return JobOutcome::Completed("Evicted 0 row(s)");
   });
   ASSERT_TRUE(m->Start().ok());
   std::vector<std::thread> threads;

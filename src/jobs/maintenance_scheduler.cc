@@ -1,10 +1,12 @@
 #include "kalam/jobs/maintenance_scheduler.h"
 
 #include "kalam/commons/clock.h"
+#include "kalam/core/job_parameters.h"
 
 namespace kalam::jobs {
 
-MaintenanceScheduler::MaintenanceScheduler(core::Engine& engine, JobSubmitter& jobs, std::chrono::milliseconds interval)
+MaintenanceScheduler::MaintenanceScheduler(core::Maintenance& engine, JobSubmitter& jobs,
+                                           std::chrono::milliseconds interval)
     : engine_(engine), jobs_(jobs), interval_(interval),
       // A failed check is retried at the next interval.
       periodic_(interval, [this] { (void)RunOnce(); }) {}
@@ -29,8 +31,8 @@ Result<size_t> MaintenanceScheduler::QueueRetention(int64_t now_us) {
   KALAM_ASSIGN_OR_RETURN(auto due, engine_.TablesDueForRetention(now_us));
   size_t queued = 0;
   for (const TableId& table : due) {
-    const std::string name = table.ToString();
-    auto submitted = jobs_.Submit(JobType::kRetention, "retention:" + name, "{\"table_id\":\"" + name + "\"}");
+    auto submitted =
+        jobs_.Submit(JobType::kRetention, "retention:" + table.ToString(), core::RetentionJobParams{table}.ToJson());
     if (submitted.ok() && !submitted->already_active) ++queued;
   }
   return queued;
@@ -40,9 +42,8 @@ Result<size_t> MaintenanceScheduler::QueueUserCleanup(int64_t now_us) {
   KALAM_ASSIGN_OR_RETURN(auto due, engine_.UsersDueForCleanup(now_us));
   size_t queued = 0;
   for (const UserId& user : due) {
-    // User ids are [A-Za-z0-9_.@+-] (PROTOCOL.md §2.1): nothing to escape in JSON.
     auto submitted =
-        jobs_.Submit(JobType::kUserCleanup, "user_cleanup:" + user.str(), "{\"user_id\":\"" + user.str() + "\"}");
+        jobs_.Submit(JobType::kUserCleanup, "user_cleanup:" + user.str(), core::UserCleanupJobParams{user}.ToJson());
     if (submitted.ok() && !submitted->already_active) ++queued;
   }
   return queued;

@@ -57,10 +57,10 @@ TEST_F(MaintenanceSchedulerTest, RetentionAndUserCleanupAreQueuedOnce) {
   auto zed = engine_->CreateSession(UserId("zed"), Role::kUser);
   Run(*zed, "INSERT INTO app.u VALUES (5)");
   Run(*root_, "DROP USER 'zed'");
-  engine_->SetUserDeletionGracePeriodDays(0);
+  engine_->maintenance().SetUserDeletionGracePeriodDays(0);
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
 
-  MaintenanceScheduler scheduler(*engine_, *manager_, std::chrono::hours(1));
+  MaintenanceScheduler scheduler(engine_->maintenance(), *manager_, std::chrono::hours(1));
   auto queued = scheduler.RunOnce();
   ASSERT_TRUE(queued.ok()) << queued.status().ToString();
   EXPECT_EQ(*queued, 2u);

@@ -84,7 +84,7 @@ Prepared Prepare(core::Engine& engine, const LiveLimits& limits, SubscriptionQue
     sub->indexed = false;
     sub->shared_scope = true;
   } else {
-    auto def = engine.FindReadableTable(query->table, role);
+    auto def = engine.live_queries().FindReadableTable(query->table, role);
     if (!def.ok()) return Failed(CodeForStatus(def.status()), def.status().message());
     sub->def = std::move(def).value();
     sub->shared_scope = sub->def->type == TableType::kShared;
@@ -233,8 +233,8 @@ void LiveQueryManager::LoadInitialData(const std::shared_ptr<Subscription>& sub,
     if (!rows.ok()) return Fail(sub, LiveErrorCode::kSubscriptionFailed, rows.status().message());
     versions = std::move(rows).value();
   } else {
-    auto rows = engine_.ReadVersionsAsOf(sub->def, std::string(sub->scope()), snapshot, sub->snapshot_seq,
-                                         options.from.value_or(0));
+    auto rows = engine_.live_queries().ReadVersionsAsOf(sub->def, std::string(sub->scope()), snapshot,
+                                                        sub->snapshot_seq, options.from.value_or(0));
     if (!rows.ok()) return Fail(sub, LiveErrorCode::kSubscriptionFailed, rows.status().message());
     versions = std::move(rows).value();
   }
@@ -275,7 +275,7 @@ bool LiveQueryManager::Register(LiveSession& session, const std::shared_ptr<Subs
     // DROP TABLE may have run since the table was resolved: it fails the subscriptions it
     // finds under this lock, so one registered after it must see the table gone.
     if (sub->indexed) {
-      auto current = engine_.FindReadableTable(sub->def->id, session.role_);
+      auto current = engine_.live_queries().FindReadableTable(sub->def->id, session.role_);
       if (!current.ok() || (*current)->number != sub->def->number) {
         refusal_code = LiveErrorCode::kNotFound;
         refusal = "Table '" + sub->def->id.ToString() + "' does not exist";
@@ -319,7 +319,7 @@ bool LiveQueryManager::Register(LiveSession& session, const std::shared_ptr<Subs
   if (sub->indexed) {
     // At the commit point: S is the last committed `_seq`, and every later write reaches
     // OnCommitted after the subscription is in the index.
-    engine_.AtCommitPoint([&](SeqId last, std::shared_ptr<const store::Snapshot> snap) {
+    engine_.live_queries().AtCommitPoint([&](SeqId last, std::shared_ptr<const store::Snapshot> snap) {
       sub->snapshot_seq = last;
       *snapshot = std::move(snap);
       insert();

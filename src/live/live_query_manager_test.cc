@@ -51,7 +51,7 @@ class LiveQueryManagerTest : public ::testing::Test {
     config.data_path = dir_.path();
     engine_ = core::Engine::Open(config).value();
     live_ = std::make_unique<LiveQueryManager>(*engine_, LiveLimits{});
-    engine_->SetLiveQueries(live_.get(), live_.get());
+    engine_->live_queries().SetLiveQueries(live_.get(), live_.get());
     root_ = engine_->CreateSession(UserId("root"), Role::kSystem);
     alice_ = engine_->CreateSession(UserId("alice"), Role::kUser);
     Run(*root_, "CREATE NAMESPACE app");
@@ -61,7 +61,7 @@ class LiveQueryManagerTest : public ::testing::Test {
   }
   void TearDown() override {
     live_->Detach(*session_);
-    engine_->SetLiveQueries(nullptr, nullptr);
+    engine_->live_queries().SetLiveQueries(nullptr, nullptr);
   }
   void Run(core::Session& session, const std::string& sql) {
     auto outcome = engine_->Execute(session, sql);
@@ -87,7 +87,10 @@ class LiveQueryManagerTest : public ::testing::Test {
 
 TEST_F(LiveQueryManagerTest, OnlyWatchedScopesAreWanted) {
   const TableNumber number =
-      engine_->FindReadableTable(TableId{NamespaceId("app"), TableName("t")}, Role::kUser).value()->number;
+      engine_->live_queries()
+          .FindReadableTable(TableId{NamespaceId("app"), TableName("t")}, Role::kUser)
+          .value()
+          ->number;
   EXPECT_FALSE(live_->Wants(number, "alice"));
   Subscribe("s", "SELECT * FROM app.t");
   EXPECT_TRUE(live_->Wants(number, "alice"));
@@ -122,7 +125,8 @@ TEST_F(LiveQueryManagerTest, FlushAndRetentionProduceNoEvents) {
   Run(*alice_, "DELETE FROM app.t WHERE id = 2");
   Subscribe("s", "SELECT * FROM app.t");
   Run(*root_, "FLUSH TABLE app.t");
-  auto retention = engine_->RunRetentionJob("{\"table_id\":\"app.t\"}", NowMicros() + 2 * kHour);
+  auto retention =
+      engine_->maintenance().RunJob(JobType::kRetention, "{\"table_id\":\"app.t\"}", NowMicros() + 2 * kHour);
   ASSERT_TRUE(retention.ok()) << retention.status().ToString();
   EXPECT_THAT(conn_->Take(*live_), IsEmpty());
   // The feed still works afterwards.

@@ -85,7 +85,7 @@ Status SchemaRegistry::CreateNamespace(const NamespaceDefinition& def) {
 
 Status SchemaRegistry::DropNamespace(const NamespaceId& id) {
   std::unique_lock lock(mu_);
-  if (!namespaces_.count(id)) return Status::NotFound("Namespace '" + id.str() + "' does not exist");
+  if (!namespaces_.count(id)) return NamespaceNotFound(id.str());
   KALAM_RETURN_IF_ERROR(Namespaces(backend_).Delete(id.str()));
   namespaces_.erase(id);
   return Status::Ok();
@@ -102,8 +102,8 @@ std::vector<NamespaceDefinition> SchemaRegistry::ListNamespaces() const {
 Result<std::shared_ptr<const TableDefinition>> SchemaRegistry::CreateTable(TableDefinition def) {
   std::unique_lock lock(mu_);
   if (!namespaces_.count(def.id.namespace_id)) {
-    return Status::NotFound("Namespace '" + def.id.namespace_id.str() + "' does not exist. Create it first with CREATE NAMESPACE " +
-                            def.id.namespace_id.str());
+    return NamespaceNotFound(def.id.namespace_id.str(),
+                             ". Create it first with CREATE NAMESPACE " + def.id.namespace_id.str());
   }
   if (tables_.count(def.id)) return Status::AlreadyExists("Table " + def.id.ToString() + " already exists");
   def.number = next_table_number_;

@@ -235,17 +235,19 @@ int Run(int argc, char** argv) {
   job_options.retry_backoff_ms = config.jobs.retry_backoff_ms;
   job_options.shutdown_timeout_secs = config.jobs.shutdown_timeout_secs;
   kalam::jobs::JobManager jobs(job_repository, job_options);
-  kalam::jobs::RegisterEngineExecutors(jobs, **engine);
-  (*engine)->SetUserDeletionGracePeriodDays(config.user_management.deletion_grace_period_days);
+  kalam::jobs::RegisterEngineExecutors(jobs, (*engine)->maintenance());
+  (*engine)->maintenance().SetUserDeletionGracePeriodDays(config.user_management.deletion_grace_period_days);
   Status jobs_started = jobs.Start();
   if (!jobs_started.ok()) {
     std::cerr << "kalamdb-server: job manager: " << jobs_started.message() << std::endl;
     return 1;
   }
   (*engine)->SetJobSubmitter(&jobs);
-  kalam::jobs::FlushScheduler scheduler(**engine, jobs, std::chrono::seconds(config.flush.check_interval_seconds));
+  kalam::jobs::FlushScheduler scheduler((*engine)->maintenance(), jobs,
+                                        std::chrono::seconds(config.flush.check_interval_seconds));
   scheduler.Start();
-  kalam::jobs::MaintenanceScheduler maintenance(**engine, jobs, kalam::jobs::kDefaultMaintenanceInterval);
+  kalam::jobs::MaintenanceScheduler maintenance((*engine)->maintenance(), jobs,
+                                                kalam::jobs::kDefaultMaintenanceInterval);
   maintenance.Start();
 
   kalam::live::LiveLimits live_limits;
@@ -254,7 +256,7 @@ int Run(int argc, char** argv) {
   live_limits.max_pending_changes = static_cast<size_t>(config.websocket.max_pending_changes);
   live_limits.max_subscription_sql_bytes = static_cast<size_t>(config.websocket.max_subscription_sql_bytes);
   kalam::live::LiveQueryManager live(**engine, live_limits);
-  (*engine)->SetLiveQueries(&live, &live);
+  (*engine)->live_queries().SetLiveQueries(&live, &live);
 
   kalam::api::ApiService service(**engine, (*engine)->auth(), std::move(*api_options));
   service.SetLiveQueries(&live);
@@ -294,7 +296,7 @@ int Run(int argc, char** argv) {
   scheduler.Stop();
   jobs.Stop();  // waits for running flushes up to jobs.shutdown_timeout_secs
   (*engine)->SetJobSubmitter(nullptr);
-  (*engine)->SetLiveQueries(nullptr, nullptr);
+  (*engine)->live_queries().SetLiveQueries(nullptr, nullptr);
   engine->reset();
   spdlog::info("shutdown complete");
   return 0;

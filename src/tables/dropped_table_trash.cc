@@ -70,27 +70,27 @@ Status DroppedTableTrash::DetachTableFiles(const CleanupTarget& target) {
   return Status::Ok();
 }
 
-Result<std::string> DroppedTableTrash::RunCleanup(const CleanupTarget& target) {
+Result<JobOutcome> DroppedTableTrash::RunCleanup(const CleanupTarget& target) {
   catalog_.ForgetTable(target.number);
   auto storage = storages_.For(target.storage_id);
   if (!storage.ok()) {
     if (storage.status().code() == StatusCode::kNotFound) {
-      return "Skipped: storage '" + target.storage_id.str() + "' no longer exists";
+      return JobOutcome::Skipped("storage '" + target.storage_id.str() + "' no longer exists");
     }
     return storage.status();
   }
   filestore::FileBackend& files = *(*storage)->files;
   KALAM_ASSIGN_OR_RETURN(bool exists, files.Exists(target.trash_dir));
-  if (!exists) return "No files left for table " + target.table_id;
+  if (!exists) return JobOutcome::Completed("No files left for table " + target.table_id);
   std::vector<std::string> kept;
   KALAM_RETURN_IF_ERROR(filestore::DeleteTableFiles(files, target.trash_dir, &kept));
-  if (kept.empty()) return "Removed files of table " + target.table_id;
+  if (kept.empty()) return JobOutcome::Completed("Removed files of table " + target.table_id);
   // Files KalamDB did not write go back where they were, unless a new table took the place.
   KALAM_ASSIGN_OR_RETURN(bool taken, files.Exists(target.table_dir));
   std::string where = target.trash_dir;
   if (!taken && files.Rename(target.trash_dir, target.table_dir).ok()) where = target.table_dir;
-  return "Removed files of table " + target.table_id + "; kept " + std::to_string(kept.size()) +
-         " file(s) KalamDB did not write in '" + where + "'";
+  return JobOutcome::Completed("Removed files of table " + target.table_id + "; kept " +
+                               std::to_string(kept.size()) + " file(s) KalamDB did not write in '" + where + "'");
 }
 
 Status DroppedTableTrash::DropScopeFiles(const TableDefinition& def, const std::string& scope) {

@@ -43,15 +43,35 @@ class [[nodiscard]] Status {
   static Status Internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
   static Status Unavailable(std::string msg) { return {StatusCode::kUnavailable, std::move(msg)}; }
 
+  // Marks the message as naming only what any caller may know (e.g. that a namespace does
+  // not exist), so the api layer shows it to every role instead of a generic text.
+  Status Disclosable() && {
+    disclosable_ = true;
+    return std::move(*this);
+  }
+
+  // The same status (code and disclosability) with `prefix` put before its message.
+  Status Prefixed(std::string_view prefix) const {
+    Status out(code_, std::string(prefix) + message_);
+    out.disclosable_ = disclosable_;
+    return out;
+  }
+
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
+  bool disclosable() const { return disclosable_; }
   std::string ToString() const;
 
  private:
   StatusCode code_ = StatusCode::kOk;
+  bool disclosable_ = false;
   std::string message_;
 };
+
+// "Namespace 'ns' does not exist" + `detail`: NotFound, and disclosable, since which
+// namespaces exist is no secret.
+Status NamespaceNotFound(std::string_view ns, std::string_view detail = {});
 
 std::string_view StatusCodeName(StatusCode code);
 

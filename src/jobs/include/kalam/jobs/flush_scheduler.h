@@ -6,18 +6,18 @@
 #include <thread>
 
 #include "kalam/commons/job_submitter.h"
-#include "kalam/core/engine.h"
+#include "kalam/core/maintenance.h"
 #include "kalam/jobs/periodic_task.h"
 
 namespace kalam::jobs {
 
 // Every `flush.check_interval_seconds`, queues a flush job for each USER/SHARED table whose
 // hot tier reached its flush policy (PROTOCOL.md §8). Jobs carry the idempotency key
-// "flush:<ns>.<table>", so a table already being flushed is not queued twice. `engine` and
-// `jobs` must outlive the scheduler. Thread-safe.
+// "flush:<ns>.<table>", so a table already being flushed is not queued twice. `engine`
+// (Engine::maintenance()) and `jobs` must outlive the scheduler. Thread-safe.
 class FlushScheduler {
  public:
-  FlushScheduler(core::Engine& engine, JobSubmitter& jobs, std::chrono::milliseconds interval);
+  FlushScheduler(core::Maintenance& engine, JobSubmitter& jobs, std::chrono::milliseconds interval);
   ~FlushScheduler();
 
   void Start();
@@ -26,7 +26,7 @@ class FlushScheduler {
   Result<size_t> RunOnce();
 
  private:
-  core::Engine& engine_;
+  core::Maintenance& engine_;
   JobSubmitter& jobs_;
   const std::chrono::milliseconds interval_;
   PeriodicTask periodic_;  // declared last: its thread uses the members above

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "kalam/commons/job.h"
+#include "kalam/commons/job_outcome.h"
 #include "kalam/commons/job_submitter.h"
 #include "kalam/commons/result.h"
 #include "kalam/system/job_repository.h"
@@ -30,13 +31,13 @@ struct JobManagerOptions {
   int64_t shutdown_timeout_secs = 30;  // Stop() waits this long before cancelling running jobs
 };
 
-// Runs one job. Returns the completion message shown in system.jobs ("Flushed N row(s) to M
-// file(s)"); a message starting with "Skipped" marks the job `skipped` instead of `completed`.
-// A failure Status is retried with backoff. Long executors should poll `cancelled` and return
+// Runs one job. Returns its outcome: the message shown in system.jobs ("Flushed N row(s) to M
+// file(s)") and whether the job ends `completed` or `skipped` (nothing to do). A failure
+// Status is retried with backoff. Long executors should poll `cancelled` and return
 // early (any Status) once it is set: KILL JOB and a shutdown past its timeout set it. Called on
 // a worker thread, never with the manager's lock held; must not throw (an exception is caught
 // and counts as an Internal failure).
-using JobExecutor = std::function<Result<std::string>(const JobRecord& job, const std::atomic<bool>& cancelled)>;
+using JobExecutor = std::function<Result<JobOutcome>(const JobRecord& job, const std::atomic<bool>& cancelled)>;
 
 // The job system: a FIFO queue served by `max_concurrent` worker threads, with idempotency keys,
 // retries with exponential backoff, KILL JOB, crash recovery and an orderly shutdown. Every
@@ -115,7 +116,7 @@ class JobManager : public JobSubmitter {
   // `lock` holds `mu_` on entry and on return.
   void RunLocked(const JobId& id, std::unique_lock<std::mutex>& lock);
   // Records the outcome of an attempt of `id` and decides what comes next: done, or retry.
-  void FinishAttemptLocked(const JobId& id, const Result<std::string>& outcome, int64_t cpu_us);
+  void FinishAttemptLocked(const JobId& id, const Result<JobOutcome>& outcome, int64_t cpu_us);
   // Writes `record` to the store from a worker; a failure is kept for LastPersistError().
   void PersistLocked(const JobRecord& record);
   // Forgets a job that will not run again: its entry and its idempotency key.

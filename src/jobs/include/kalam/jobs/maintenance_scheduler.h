@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "kalam/commons/job_submitter.h"
-#include "kalam/core/engine.h"
+#include "kalam/core/maintenance.h"
 #include "kalam/jobs/periodic_task.h"
 
 namespace kalam::jobs {
@@ -22,10 +22,10 @@ inline constexpr std::chrono::hours kDefaultMaintenanceInterval{1};
 // - a `user_cleanup` job for each soft-deleted user past
 //   user_management.deletion_grace_period_days, idempotency key "user_cleanup:<user_id>".
 // The keys keep a table or user from being queued twice while a job for it is pending.
-// `engine` and `jobs` must outlive the scheduler. Thread-safe.
+// `engine` (Engine::maintenance()) and `jobs` must outlive the scheduler. Thread-safe.
 class MaintenanceScheduler {
  public:
-  MaintenanceScheduler(core::Engine& engine, JobSubmitter& jobs, std::chrono::milliseconds interval);
+  MaintenanceScheduler(core::Maintenance& engine, JobSubmitter& jobs, std::chrono::milliseconds interval);
   ~MaintenanceScheduler();
 
   void Start();
@@ -36,7 +36,7 @@ class MaintenanceScheduler {
   Result<size_t> QueueUserCleanup(int64_t now_us);
 
  private:
-  core::Engine& engine_;
+  core::Maintenance& engine_;
   JobSubmitter& jobs_;
   const std::chrono::milliseconds interval_;
   PeriodicTask periodic_;  // declared last: its thread uses the members above

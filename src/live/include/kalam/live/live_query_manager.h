@@ -67,7 +67,7 @@ class LiveSession {
 // kMaxQueuedBatches behind does Deliver make writers wait (delivery_queue.h). Thread-safe.
 class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirectory {
  public:
-  // `engine` must outlive the manager; the caller wires it with Engine::SetLiveQueries.
+  // `engine` must outlive the manager; the caller wires it with Engine::live_queries().SetLiveQueries.
   LiveQueryManager(core::Engine& engine, LiveLimits limits);
   ~LiveQueryManager() override;
 

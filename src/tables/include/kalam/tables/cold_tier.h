@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "kalam/commons/job_outcome.h"
 #include "kalam/commons/result.h"
 #include "kalam/commons/seq_generator.h"
 #include "kalam/commons/table_definition.h"
@@ -64,7 +65,7 @@ class ColdTier {
   Status DropTableFiles(const TableDefinition& def) { return trash_.DropTableFiles(def); }
   Result<CleanupTarget> ResolveCleanupTarget(const TableDefinition& def) { return trash_.ResolveCleanupTarget(def); }
   Status DetachTableFiles(const CleanupTarget& target) { return trash_.DetachTableFiles(target); }
-  Result<std::string> RunCleanup(const CleanupTarget& target) { return trash_.RunCleanup(target); }
+  Result<JobOutcome> RunCleanup(const CleanupTarget& target) { return trash_.RunCleanup(target); }
   Status DropScopeFiles(const TableDefinition& def, const std::string& scope) {
     return trash_.DropScopeFiles(def, scope);
   }

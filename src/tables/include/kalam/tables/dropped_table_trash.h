@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "kalam/commons/job_outcome.h"
 #include "kalam/commons/result.h"
 #include "kalam/commons/table_definition.h"
 #include "kalam/tables/cold_storages.h"
@@ -42,7 +43,7 @@ class DroppedTableTrash {
   Status DetachTableFiles(const CleanupTarget& target);
   // Executor side of a cleanup job: deletes `target.trash_dir` through the storage's
   // backend. Idempotent: a missing directory is success. Returns the completion message.
-  Result<std::string> RunCleanup(const CleanupTarget& target);
+  Result<JobOutcome> RunCleanup(const CleanupTarget& target);
   // Deletes one user's directory of a USER table (user_cleanup). Missing = Ok.
   Status DropScopeFiles(const TableDefinition& def, const std::string& scope);
 

@@ -1,0 +1,51 @@
+#include "engine_maintenance.h"
+
+#include "duckdb_errors.h"
+#include "flush_executor.h"
+#include "kalam/commons/clock.h"
+#include "maintenance_jobs.h"
+
+namespace kalam::core {
+
+Result<std::vector<TableId>> EngineMaintenance::TablesDueForFlush(int64_t now_us) {
+  std::vector<TableId> due;
+  for (const auto& def : engine_.registry->ListTables()) {
+    KALAM_ASSIGN_OR_RETURN(bool flush, engine_.cold->DueForFlush(*def, now_us));
+    if (flush) due.push_back(def->id);
+  }
+  return due;
+}
+
+Result<std::vector<TableId>> EngineMaintenance::TablesDueForRetention(int64_t now_us) {
+  return MaintenanceJobs::TablesDueForRetention(engine_, now_us);
+}
+
+Result<std::vector<UserId>> EngineMaintenance::UsersDueForCleanup(int64_t now_us) {
+  return MaintenanceJobs::UsersDueForCleanup(engine_, now_us);
+}
+
+Result<JobOutcome> EngineMaintenance::RunJob(JobType type, std::string_view parameters_json, int64_t now_us) {
+  if (now_us == 0) now_us = NowMicros();
+  return Contained(engine_.config, [&]() -> Result<JobOutcome> {
+    switch (type) {
+      case JobType::kFlush: {
+        KALAM_ASSIGN_OR_RETURN(FlushJobParams params, FlushJobParams::FromJson(parameters_json));
+        return FlushExecutor::RunFlushJob(engine_, params);
+      }
+      case JobType::kCleanup: return MaintenanceJobs::RunCleanup(engine_, parameters_json);
+      case JobType::kRetention: {
+        KALAM_ASSIGN_OR_RETURN(RetentionJobParams params, RetentionJobParams::FromJson(parameters_json));
+        return MaintenanceJobs::RunRetention(engine_, params, now_us);
+      }
+      case JobType::kUserCleanup: {
+        KALAM_ASSIGN_OR_RETURN(UserCleanupJobParams params, UserCleanupJobParams::FromJson(parameters_json));
+        return MaintenanceJobs::RunUserCleanup(engine_, params, now_us);
+      }
+      default: return Status::Unsupported("Not supported yet: " + std::string(JobTypeName(type)) + " jobs");
+    }
+  });
+}
+
+void EngineMaintenance::SetUserDeletionGracePeriodDays(int64_t days) { engine_.user_deletion_grace_days = days; }
+
+}  // namespace kalam::core

@@ -1,0 +1,58 @@
+#include "kalam_statement_router.h"
+
+#include "ddl_executor.h"
+#include "flush_executor.h"
+#include "overloaded.h"
+#include "storage_executor.h"
+#include "user_executor.h"
+
+namespace kalam::core {
+namespace {
+
+// The checks each executor makes on the role alone.
+Status CheckRole(Role role, const dialect::KalamStatement& statement) {
+  KALAM_RETURN_IF_ERROR(DdlExecutor::Precheck(role, statement));
+  return StorageExecutor::Precheck(role, statement);
+}
+
+}  // namespace
+
+Status PrecheckKalamStatement(const UserId& actor, Role role, const dialect::KalamStatement& statement) {
+  KALAM_RETURN_IF_ERROR(CheckRole(role, statement));
+  return UserExecutor::Precheck(actor, role, statement);
+}
+
+Result<StatementResult> RunKalamStatement(EngineContext& engine, ExecContext& ctx,
+                                          const dialect::KalamStatement& statement) {
+  KALAM_RETURN_IF_ERROR(CheckRole(ctx.acting_role, statement));
+  DdlExecutor ddl(engine);
+  return std::visit(Overloaded{
+                        [&](const dialect::CreateNamespaceStmt& s) { return ddl.CreateNamespace(ctx, s); },
+                        [&](const dialect::DropNamespaceStmt& s) { return ddl.DropNamespace(ctx, s); },
+                        [&](const dialect::UseNamespaceStmt& s) { return ddl.Use(ctx, s); },
+                        [&](const dialect::CreateTableStmt& s) { return ddl.CreateTable(ctx, s); },
+                        [&](const dialect::DropTableStmt& s) { return ddl.DropTable(ctx, s); },
+                        [&](const dialect::ShowNamespacesStmt&) { return ddl.ShowNamespaces(ctx); },
+                        [&](const dialect::ShowTablesStmt& s) { return ddl.ShowTables(ctx, s); },
+                        [&](const dialect::DescribeTableStmt& s) { return ddl.Describe(ctx, s); },
+                        [&](const dialect::ShowStatsStmt& s) { return ddl.ShowStats(ctx, s); },
+                        [&](const dialect::KillLiveQueryStmt& s) { return ddl.KillLiveQuery(ctx, s); },
+                        [&](const dialect::SubscribeStmt& s) { return ddl.Subscribe(ctx, s); },
+                        [&](const dialect::ExecuteAsStmt&) -> Result<StatementResult> {
+                          return Status::Internal("EXECUTE AS reached the statement router");
+                        },
+                        [&](const dialect::CreateUserStmt& s) { return UserExecutor(engine).Create(ctx, s); },
+                        [&](const dialect::AlterUserStmt& s) { return UserExecutor(engine).Alter(ctx, s); },
+                        [&](const dialect::DropUserStmt& s) { return UserExecutor(engine).Drop(ctx, s); },
+                        [&](const dialect::FlushTableStmt& s) { return FlushExecutor(engine).FlushTable(ctx, s); },
+                        [&](const dialect::FlushAllStmt& s) { return FlushExecutor(engine).FlushAll(ctx, s); },
+                        [&](const dialect::KillJobStmt& s) { return FlushExecutor(engine).KillJob(ctx, s); },
+                        [&](const dialect::CreateStorageStmt& s) { return StorageExecutor(engine).Create(ctx, s); },
+                        [&](const dialect::AlterStorageStmt& s) { return StorageExecutor(engine).Alter(ctx, s); },
+                        [&](const dialect::DropStorageStmt& s) { return StorageExecutor(engine).Drop(ctx, s); },
+                        [&](const dialect::ShowStoragesStmt&) { return StorageExecutor(engine).Show(ctx); },
+                    },
+                    statement);
+}
+
+}  // namespace kalam::core

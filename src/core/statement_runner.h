@@ -1,0 +1,23 @@
+#pragma once
+
+#include <vector>
+
+#include "duckdb.hpp"
+#include "engine_context.h"
+#include "kalam/core/session.h"
+#include "kalam/core/statement_result.h"
+#include "query_state.h"
+#include "statement_parser.h"
+
+namespace kalam::core {
+
+// Runs one validated statement in a session: sets who acts (EXECUTE AS USER included), arms
+// the statement watchdog, then hands the statement to its executor (the statement router for
+// KalamDB's dialect, the DML executor for writes, DuckDB for queries, whose rows it collects
+// within limits.max_result_rows and `answer_budget` bytes). Every failure, an exception that
+// DuckDB or one of our callbacks lets out included, comes back as a Status.
+Result<StatementResult> RunStatement(EngineContext& engine, Session& session, duckdb::Connection& connection,
+                                     QueryState& state, ParsedStatement& parsed,
+                                     const std::vector<duckdb::Value>& params, uint64_t answer_budget);
+
+}  // namespace kalam::core
