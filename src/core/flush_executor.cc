@@ -29,7 +29,8 @@ Status FlushFailed(const TableId& id, const Status& cause) {
 
 }  // namespace
 
-Result<std::string> FlushExecutor::StartFlush(const std::shared_ptr<const TableDefinition>& def, bool* started) {
+Result<std::string> FlushExecutor::StartFlush(const std::shared_ptr<const TableDefinition>& def, bool* started,
+                                              std::optional<JobId>* job_id) {
   const std::string name = def->id.ToString();
   *started = false;
   if (def->type == TableType::kStream) return Status::InvalidOperation("STREAM tables are not flushed");
@@ -44,6 +45,7 @@ Result<std::string> FlushExecutor::StartFlush(const std::shared_ptr<const TableD
   const std::string parameters = FlushJobParams{def->id, std::nullopt}.ToJson();
   KALAM_ASSIGN_OR_RETURN(JobSubmission job, engine_.jobs->Submit(JobType::kFlush, "flush:" + name, parameters));
   *started = !job.already_active;
+  if (job_id != nullptr) *job_id = job.id;
   if (job.already_active) {
     return "Storage flush already queued or running for table '" + name + "'. Job ID: " + job.id.str();
   }
@@ -73,11 +75,11 @@ Result<StatementResult> FlushExecutor::FlushAll(ExecContext& ctx, const dialect:
   for (const auto& def : tables) {
     if (def->type == TableType::kStream) continue;
     bool started = false;
-    KALAM_ASSIGN_OR_RETURN(std::string message, StartFlush(def, &started));
+    std::optional<JobId> job;
+    KALAM_ASSIGN_OR_RETURN(std::string message, StartFlush(def, &started, &job));
     if (!started) continue;
     ++flushed;
-    const size_t at = message.find("Job ID: ");
-    if (at != std::string::npos) job_ids.push_back(message.substr(at + 8));
+    if (job) job_ids.push_back(job->str());
   }
   if (flushed == 0) return MessageResult("Storage flush skipped: no pending writes", 0, ctx.acting_user);
   std::string message = "Storage flush started for " + std::to_string(flushed) + " table(s).";

@@ -24,8 +24,10 @@ class FlushExecutor {
   static Result<JobOutcome> RunFlushJob(EngineContext& engine, const FlushJobParams& params);
 
  private:
-  // Queues (or runs) the flush of one table; the message per PROTOCOL.md §5.10.
-  Result<std::string> StartFlush(const std::shared_ptr<const TableDefinition>& def, bool* started);
+  // Queues (or runs) the flush of one table and answers its message (docs/sql-reference.md).
+  // `*started` says whether a flush began; `*job_id`, when given, receives the queued job.
+  Result<std::string> StartFlush(const std::shared_ptr<const TableDefinition>& def, bool* started,
+                                 std::optional<JobId>* job_id = nullptr);
 
   EngineContext& engine_;
 };
