@@ -1,5 +1,9 @@
 #pragma once
 
+#include <memory>
+#include <optional>
+#include <string>
+
 #include "engine_context.h"
 #include "exec_context.h"
 #include "kalam/commons/job_outcome.h"
