@@ -1,4 +1,4 @@
-// Live-query (WebSocket, PROTOCOL.md §6) load tool for a running kalamdb-server. Five modes:
+// Live-query (WebSocket, docs/live-queries.md) load tool for a running kalamdb-server. Five modes:
 //
 //   latency  N users (default 1000), one WebSocket each (Basic auth at the upgrade), each
 //            subscribed to `SELECT * FROM bench.live_msgs` (a USER table, no options). An open-loop
@@ -27,7 +27,7 @@
 // the tables, and users `<prefix><i>` (role user, password "Bench-<name>-pw") with CREATE USER IF
 // NOT EXISTS in batches. `initial` and `resume` drop and recreate their tables.
 //
-// Server limits that matter (all defaults of PROTOCOL.md §9; env names in brackets):
+// Server limits that matter (all defaults of docs/configuration.md; env names in brackets):
 //  - auth verifications 20/s per IP, loopback included [KALAMDB_RATE_LIMIT_MAX_AUTH_REQUESTS_PER_IP_PER_SEC=0]:
 //    each first WebSocket login of a user is one; refused upgrades (429/503) are retried here
 //    after 1 s, so the setup is just slower. bcrypt cost 12 makes CREATE USER and first logins

@@ -1,7 +1,7 @@
 #pragma once
 
 // WebSocket and JSON helpers shared by the load tools that talk the live-query protocol
-// (PROTOCOL.md §6): bench_live.cc and noisy_bench.cc. Header-only (Boost.Beast, simdjson).
+// (docs/live-queries.md): bench_live.cc and noisy_bench.cc. Header-only (Boost.Beast, simdjson).
 #include <simdjson.h>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>

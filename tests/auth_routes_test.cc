@@ -1,4 +1,4 @@
-// The auth routes of the real kalamdb-server (PROTOCOL.md §2.3-2.6 and §1): login, refresh,
+// The auth routes of the real kalamdb-server (docs/http-api.md): login, refresh,
 // logout, me, status and setup with every documented error; JWT checks on the SQL endpoint;
 // cookies; CORS; X-Request-ID; and what the access log may and may not contain.
 #include <arpa/inet.h>

@@ -1,4 +1,4 @@
-// One user's heavy statements against everyone else (PROTOCOL.md §1, docs/configuration.md
+// One user's heavy statements against everyone else (docs/http-api.md, docs/configuration.md
 // `[limits]`): statements run on the worker pool, at most max_concurrent_statements_per_user
 // of one user at a time, so the I/O threads keep answering /health, WebSocket pings and other
 // users' statements while a user's statements run for seconds.

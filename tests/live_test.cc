@@ -1,4 +1,4 @@
-// Live queries over the WebSocket of the real kalamdb-server (PROTOCOL.md §6): handshake and
+// Live queries over the WebSocket of the real kalamdb-server (docs/live-queries.md): handshake and
 // authentication, every client message and error code, filters, projections, enter/leave
 // events, isolation, SHARED fan-out, initial data in every mode across hot and cold tiers,
 // resume, the gap-free handoff under concurrent writers, limits and churn.

@@ -1,4 +1,4 @@
-// Connection protection of the real kalamdb-server (PROTOCOL.md §1, §3.2, §11): the per-IP
+// Connection protection of the real kalamdb-server (docs/http-api.md): the per-IP
 // request rate and bans, the per-IP connection limit, the loopback exemption and the switches
 // that turn protection off, trusted proxies and forwarded addresses, the per-user query rate on
 // the SQL endpoint, and the request body limit.

@@ -1,4 +1,4 @@
-// The SQL endpoint of the real kalamdb-server over real HTTP (PROTOCOL.md §3 and §4): the JSON
+// The SQL endpoint of the real kalamdb-server over real HTTP (docs/http-api.md): the JSON
 // encoding of every data type, NULL and awkward strings, computed columns, truncation, and
 // every request-level error with its HTTP status and code. Root (Basic root:kalamdb123) only.
 #include <gmock/gmock.h>

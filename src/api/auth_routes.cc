@@ -36,7 +36,7 @@ void ErrorBody(HttpResponse& response, int status, std::string_view kind, std::s
   json.StartObject().Key("error").String(kind).Key("message").String(message).EndObject();
 }
 
-// An AuthService refusal in the auth routes' terms (PROTOCOL.md §2.6).
+// An AuthService refusal in the auth routes' terms (docs/http-api.md).
 void Refuse(HttpResponse& response, const auth::AuthError& error) {
   switch (error.failure) {
     case auth::AuthFailure::kAccountLocked:
@@ -282,7 +282,7 @@ void AuthRoutes::Setup(const HttpRequest& request, HttpResponse& response) {
   if (Status valid = ValidateUserId(*user); !valid.ok()) {
     return ErrorBody(response, 400, "invalid_user", valid.message());
   }
-  // The policy always applies to setup (PROTOCOL.md §2.4), complexity only when configured.
+  // The policy always applies to setup (docs/http-api.md), complexity only when configured.
   const bool complexity = auth_.settings().enforce_password_complexity;
   if (Status policy = auth::CheckPasswordPolicy(*password, complexity); !policy.ok()) {
     return ErrorBody(response, 400, "weak_password", policy.message());

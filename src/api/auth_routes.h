@@ -13,7 +13,7 @@ struct AuthRouteOptions {
   bool allow_remote_setup = false;  // auth.allow_remote_setup: status and setup off loopback
 };
 
-// The routes under /v1/api/auth (PROTOCOL.md §2.6): login, refresh, logout, me, status and
+// The routes under /v1/api/auth (docs/http-api.md): login, refresh, logout, me, status and
 // setup. Errors use the auth shape {"error":"<kind>","message":"<text>"}. Tokens travel in
 // the body and in the cookies `kalamdb_auth` (access) and `kalamdb_refresh`. `auth` must
 // outlive the routes. Thread-safe (the AuthService is; the routes keep no state).

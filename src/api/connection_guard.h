@@ -12,7 +12,7 @@
 
 namespace kalam::api {
 
-// Connection protection of PROTOCOL.md §1 and §11, applied before authentication: open
+// Connection protection of docs/http-api.md, applied before authentication: open
 // connections per IP, requests per IP per second (fixed one-second windows) and bans of IPs
 // that keep exceeding the request rate (kViolationsBeforeBan rejected requests within
 // ban_duration_seconds). With `enabled` false every check passes; a limit of 0 disables that

@@ -8,7 +8,7 @@
 
 namespace kalam::api {
 
-// Cross-origin resource sharing (PROTOCOL.md §1). An empty allow-list admits any origin, which
+// Cross-origin resource sharing (docs/http-api.md). An empty allow-list admits any origin, which
 // is echoed back (never "*", since credentials are allowed and browsers refuse "*" with them);
 // otherwise only listed origins get the Access-Control-* headers, and a browser then blocks the
 // response for the others. An entry "*" also admits any origin. Immutable after construction;

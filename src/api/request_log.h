@@ -6,7 +6,7 @@
 namespace kalam::api {
 
 // The access log and what it needs: request ids and a secret-free summary of a SQL request.
-// Logs never hold SQL text, passwords, tokens or secrets at info level (PROTOCOL.md §9); debug
+// Logs never hold SQL text, passwords, tokens or secrets at info level (docs/configuration.md); debug
 // lines may hold SQL text with string literals masked where they could be credentials.
 // Pure functions besides the spdlog calls; thread-safe.
 

@@ -10,7 +10,7 @@
 
 namespace kalam::api {
 
-// The client → server WebSocket messages of PROTOCOL.md §6.2 and §6.3, decoded from their JSON
+// The client → server WebSocket messages of docs/live-queries.md, decoded from their JSON
 // text. Decoding is kept apart from the session (ws_session.cc decides what each message does)
 // so that it can be tested and fuzzed without a socket. Strings are copies: nothing points
 // into the parser once ParseClientMessage returns.

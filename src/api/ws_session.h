@@ -31,7 +31,7 @@
 
 namespace kalam::api {
 
-// One WebSocket connection of PROTOCOL.md §6: the upgrade, authentication (header or first
+// One WebSocket connection of docs/live-queries.md: the upgrade, authentication (header or first
 // message), client messages handed to the live-query module, and one ordered outbound queue.
 //
 // Everything that touches the socket runs on the session's strand: one read loop, one write
@@ -70,7 +70,7 @@ class WsSession final : public live::LiveConnection, public std::enable_shared_f
   boost::asio::awaitable<void> WriteLoop();
   boost::asio::awaitable<void> TimerLoop();
 
-  // One client text message (PROTOCOL.md §6.2, §6.3). The read loop waits for it, so messages
+  // One client text message (docs/live-queries.md). The read loop waits for it, so messages
   // are handled in order; what may block runs on a worker (Offload).
   boost::asio::awaitable<void> HandleMessage(std::string_view text);
   // Runs `work` on the worker pool under this connection's fairness key (the address's password

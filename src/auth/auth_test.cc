@@ -248,7 +248,7 @@ TEST_F(UserRepositoryTest, CorruptRecordIsReported) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Permissions (PROTOCOL.md §2.7 and §11)
+// Permissions (docs/http-api.md)
 
 void ExpectAllowed(const Status& s, const std::string& what) {
   EXPECT_TRUE(s.ok()) << what << ": " << s.ToString();

@@ -11,7 +11,7 @@
 
 namespace kalam::cli {
 
-// Who to be and where: the flags of PROTOCOL §10 that decide the connection.
+// Who to be and where: the flags of docs/cli.md that decide the connection.
 struct ConnectOptions {
   std::optional<std::string> url;  // --url, or --host/--port; else the instance's, else the default
   std::string instance = "local";

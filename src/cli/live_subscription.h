@@ -17,7 +17,7 @@ struct SubscribeOptions {
   PrintOptions print;
 };
 
-// --subscribe / \subscribe: one live query over the WebSocket route (PROTOCOL §6), printed by
+// --subscribe / \subscribe: one live query over the WebSocket route (docs/live-queries.md), printed by
 // SubscriptionPrinter. Runs until Ctrl+C or the timeout (both a clean stop: Ok). When the
 // connection drops (a server restart), it says so on `err`, reconnects and subscribes again
 // with `from` = the last seq it saw, and says that too. Failures: kConnectionFailed when the

@@ -17,7 +17,7 @@ using Reconnect = std::function<Result<std::unique_ptr<KalamClient>>(const std::
 
 enum class MetaOutcome { kContinue, kQuit };
 
-// The backslash commands of the prompt (PROTOCOL §10 and the additions): each ends at
+// The backslash commands of the prompt (docs/cli.md and the additions): each ends at
 // the end of its line. Failures are reported on stderr and the session goes on.
 // `client`, `runner` and `completer` must outlive it. Not thread-safe.
 class MetaCommands {

@@ -9,7 +9,7 @@
 
 namespace kalam::cli {
 
-// Prints one /v1/api/sql answer in `options.format` (PROTOCOL §10): json = the body
+// Prints one /v1/api/sql answer in `options.format` (docs/cli.md): json = the body
 // verbatim; csv = per row result an RFC 4180 header and rows, NULL empty; table = per result a
 // grid with `(N rows)` or its message, `As: <user>`, then `Took: <ms> ms`. Errors go to `err`
 // (code, message, and the failing statement when the server sends it). Returns whether the

@@ -13,7 +13,7 @@
 
 namespace kalam::cli {
 
-// What --subscribe and \subscribe print for the messages of one subscription (PROTOCOL §6.6):
+// What --subscribe and \subscribe print for the messages of one subscription (docs/live-queries.md):
 // the initial rows as a table (csv: header and rows) once the last batch is in, then one
 // line per changed row: `+` insert, `~` update, `-` delete, the time it arrived (UTC), and
 // the row's columns. After a resubscription with `from`, the rows that come back are

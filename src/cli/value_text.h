@@ -7,7 +7,7 @@
 
 namespace kalam::cli {
 
-// How a column's values read for people, from its `data_type` tag (PROTOCOL §4).
+// How a column's values read for people, from its `data_type` tag (docs/value-encoding.md).
 enum class ValueKind {
   kBoolean,
   kInteger,    // SmallInt, Int: JSON numbers

@@ -556,7 +556,7 @@ TEST(SeqGeneratorTest, AdvancePast) {
 TEST(SeqGeneratorTest, SequenceOverflowKeepsTheWorkerField) {
   // The last id of a millisecond (sequence 0xfff) far enough ahead that the clock cannot
   // catch up: the next id must move to the next millisecond, keeping worker 0 and the
-  // 41/10/12 layout of PROTOCOL.md §5.6.
+  // 41/10/12 layout of docs/sql-reference.md.
   const int64_t ms = (WallMillis() - SeqGenerator::kEpochMs) + 60000;
   const SeqId last_of_ms = (ms << 22) | 0xfff;
   SeqGenerator gen(0);

@@ -53,7 +53,7 @@ Result<StatementResult> DdlExecutor::KillLiveQuery(ExecContext& ctx, const diale
   return MessageResult("Live query '" + id + "' killed", 0, ctx.acting_user);
 }
 
-// SUBSCRIBE TO over HTTP (PROTOCOL.md §5.11): validated as the WebSocket would, nothing
+// SUBSCRIBE TO over HTTP (docs/sql-reference.md): validated as the WebSocket would, nothing
 // subscribed; the answer says what to send to the WebSocket.
 Result<StatementResult> DdlExecutor::Subscribe(ExecContext& ctx, const dialect::SubscribeStmt& s) {
   const NamespaceId ns = s.table.namespace_id.value_or(ctx.session.current_namespace());
@@ -66,7 +66,7 @@ Result<StatementResult> DdlExecutor::Subscribe(ExecContext& ctx, const dialect::
     if (options.size() > 1) options += ",";
     AppendJsonString(name, &options);
     options += ":";
-    // Numbers stay numbers; `from` is a _seq (BIGINT), so it is a string (PROTOCOL.md §4).
+    // Numbers stay numbers; `from` is a _seq (BIGINT), so it is a string (docs/value-encoding.md).
     const bool numeric = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
     if (numeric && name != "from" && name != "from_seq_id") {
       options += value;

@@ -17,7 +17,7 @@ class DdlExecutor {
  public:
   explicit DdlExecutor(EngineContext& engine) : engine_(engine) {}
 
-  // Role checks of these statements that need no catalog state (PROTOCOL.md §3.2 step 6);
+  // Role checks of these statements that need no catalog state (docs/http-api.md step 6);
   // Ok for any other statement.
   static Status Precheck(Role role, const dialect::KalamStatement& statement);
 

@@ -27,7 +27,7 @@ constexpr duckdb::idx_t kStreamingBufferBytes = 64 << 10;
 constexpr auto kHeavyStatementTime = std::chrono::milliseconds(250);
 constexpr uint64_t kHeavyAnswerBytes = 16ull << 20;
 
-// The built-in `local` storage (PROTOCOL.md §5.9, §8): its base and templates always come from
+// The built-in `local` storage (docs/sql-reference.md): its base and templates always come from
 // the configuration, which is where an operator moves the data directory or changes the layout.
 StorageDefinition BuiltInStorage(const EngineConfig& config) {
   StorageDefinition def;
@@ -42,7 +42,7 @@ StorageDefinition BuiltInStorage(const EngineConfig& config) {
 }
 
 // A conversion failure that names one of the request's parameter values is that parameter's
-// fault: PROTOCOL.md §3.2 answers it as INVALID_PARAMETER "Parameter $N invalid: ...".
+// fault: docs/http-api.md answers it as INVALID_PARAMETER "Parameter $N invalid: ...".
 std::optional<Status> AttributeToParameter(const Status& status, const std::vector<duckdb::Value>& params) {
   if (params.empty() || status.code() != StatusCode::kConstraintViolation) return std::nullopt;
   for (size_t i = 0; i < params.size(); ++i) {

@@ -35,7 +35,7 @@ struct ExecContext {
 };
 
 // A request parameter that is missing, extra or cannot be used: "Parameter $N invalid:
-// <reason>", answered as INVALID_PARAMETER (PROTOCOL.md §3.2). The failure is recorded in
+// <reason>", answered as INVALID_PARAMETER (docs/http-api.md). The failure is recorded in
 // `ctx.state`, which is how the engine tells it from the statement's own failures.
 Status InvalidParameter(ExecContext& ctx, size_t number, std::string_view reason);
 // The statement takes `expected` parameters: InvalidParameter for the first one missing or

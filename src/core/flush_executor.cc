@@ -19,7 +19,7 @@ Status CheckFlushRole(Role role) {
   return Status::Ok();
 }
 
-// A failed flush changes nothing a reader sees (PROTOCOL.md §8: the manifest is the commit
+// A failed flush changes nothing a reader sees (docs/cold-tier.md: the manifest is the commit
 // point), so the answer says so and keeps the cause's code: Unavailable for a full disk.
 Status FlushFailed(const TableId& id, const Status& cause) {
   return Status(cause.code(), "Flush of table '" + id.ToString() +

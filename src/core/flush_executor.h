@@ -13,7 +13,7 @@
 
 namespace kalam::core {
 
-// FLUSH TABLE / FLUSH ALL TABLES / their STORAGE forms, and KILL JOB (PROTOCOL.md §5.10).
+// FLUSH TABLE / FLUSH ALL TABLES / their STORAGE forms, and KILL JOB (docs/sql-reference.md).
 // With a job submitter (the server) a flush is queued as a job and the statement answers
 // with its id; embedded without one, the flush runs inline. `engine` must outlive it.
 class FlushExecutor {

@@ -13,7 +13,7 @@ namespace kalam::core {
 // (it wraps another statement) and never reaches the router. Stateless; thread-safe.
 
 // Role checks of `statement` that need no stored state, for `actor` acting with `role`
-// (PROTOCOL.md §3.2 step 6); run on every statement of a request before any of them runs.
+// (docs/http-api.md step 6); run on every statement of a request before any of them runs.
 Status PrecheckKalamStatement(const UserId& actor, Role role, const dialect::KalamStatement& statement);
 
 // Runs `statement` as `ctx`'s acting user, after the role checks for the acting role.

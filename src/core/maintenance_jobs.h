@@ -12,7 +12,7 @@
 namespace kalam::core {
 
 // Executors and scheduler questions of the background jobs that keep storage tidy
-// (PROTOCOL.md §7, §8, §2.1): `cleanup` (a dropped table's cold files), `retention` (old
+// (docs/sql-reference.md): `cleanup` (a dropped table's cold files), `retention` (old
 // tombstones) and `user_cleanup` (users past their deletion grace period). Each executor
 // returns the job's outcome for system.jobs, completed or skipped. All are idempotent:
 // running one twice, or again after a crash, is harmless.

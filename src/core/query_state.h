@@ -37,7 +37,7 @@ class QueryState : public duckdb::ClientContextState {
   UserId acting_user;
   Role acting_role = Role::kUser;
   NamespaceId current_namespace{"default"};
-  // The statement's WHERE mentions `_deleted`: tombstones are visible (PROTOCOL.md §5.5).
+  // The statement's WHERE mentions `_deleted`: tombstones are visible (docs/sql-reference.md).
   bool include_tombstones = false;
   // The statement runs under EXECUTE AS USER (SHARED tables are then refused).
   bool impersonating = false;

@@ -41,7 +41,7 @@ Status ParseStandard(std::string_view sql, duckdb::unique_ptr<duckdb::SQLStateme
     case duckdb::StatementType::UPDATE_STATEMENT:
     case duckdb::StatementType::DELETE_STATEMENT: return Status::Ok();
     case duckdb::StatementType::EXPLAIN_STATEMENT: {
-      // PROTOCOL.md §5.13: EXPLAIN [ANALYZE] of a SELECT only; ANALYZE runs what it explains.
+      // docs/sql-reference.md: EXPLAIN [ANALYZE] of a SELECT only; ANALYZE runs what it explains.
       const auto& inner = *(*out)->Cast<duckdb::ExplainStatement>().stmt;
       if (inner.type == duckdb::StatementType::SELECT_STATEMENT) return Status::Ok();
       return Status::InvalidArgument("Unsupported statement type: EXPLAIN " +

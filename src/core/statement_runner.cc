@@ -13,7 +13,7 @@
 namespace kalam::core {
 namespace {
 
-// Flags of PROTOCOL.md §3.3 for result columns that are plain columns of the single table
+// Flags of docs/http-api.md for result columns that are plain columns of the single table
 // the query read.
 void AssignFlags(std::vector<ResultColumn>& columns, QueryState& state) {
   std::shared_ptr<const TableDefinition> only;

@@ -7,7 +7,7 @@
 
 namespace kalam::core {
 
-// CREATE / ALTER / DROP STORAGE and SHOW STORAGES (PROTOCOL.md §5.9, §7), all admin-only.
+// CREATE / ALTER / DROP STORAGE and SHOW STORAGES (docs/sql-reference.md), all admin-only.
 // Turns the statements into checked StorageDefinitions:
 //  - PATH / BASE_DIRECTORY is split into a base directory (made absolute) and a template
 //    from which the USER and SHARED templates are derived; explicit template clauses win.

@@ -4,7 +4,7 @@
 
 namespace kalam::core {
 
-// PROTOCOL.md §5.5: reads hide tombstones unless the query's WHERE references `_deleted`.
+// docs/sql-reference.md: reads hide tombstones unless the query's WHERE references `_deleted`.
 // Walks the parsed statement (CTEs, subqueries, joins, set operations) and answers whether
 // any WHERE clause mentions a column named `_deleted`.
 bool WhereMentionsDeleted(duckdb::SQLStatement& statement);

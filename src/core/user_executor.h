@@ -7,7 +7,7 @@
 
 namespace kalam::core {
 
-// CREATE USER, ALTER USER and DROP USER (PROTOCOL.md §5.8, §11): password hashing, role
+// CREATE USER, ALTER USER and DROP USER (docs/sql-reference.md): password hashing, role
 // rules (a dba cannot grant or touch `system`), soft delete and reactivation, and dropping
 // cached Basic verifications whenever credentials change. `engine` must outlive it.
 class UserExecutor {

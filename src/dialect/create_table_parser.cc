@@ -228,7 +228,7 @@ Result<ColumnDefinition> CreateTableParser::ParseColumn() {
   }
 
   // SERIAL, AUTO_INCREMENT and identity columns all mean a server-generated snowflake id
-  // (PROTOCOL.md §11), which needs 64 bits whatever integer type was written.
+  // (docs/sql-reference.md), which needs 64 bits whatever integer type was written.
   if (identity) {
     if (column.default_value && column.default_value->kind != DefaultValue::Kind::kSnowflakeId) {
       return Status::InvalidArgument("Column '" + column.name +

@@ -7,7 +7,7 @@
 
 namespace kalam::dialect {
 
-// Parses CREATE [USER|SHARED|STREAM] TABLE ... (PROTOCOL.md §5.3) with `cursor` at CREATE:
+// Parses CREATE [USER|SHARED|STREAM] TABLE ... (docs/sql-reference.md) with `cursor` at CREATE:
 // columns with their types, NULL/DEFAULT/PRIMARY KEY/identity, table-level PRIMARY KEY,
 // then seed clauses and WITH options in any order. The whole statement must be consumed.
 Result<CreateTableStmt> ParseCreateTable(Cursor& cursor);

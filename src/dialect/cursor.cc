@@ -9,7 +9,7 @@ namespace kalam::dialect {
 namespace {
 
 Status ValidateNamespaceName(const std::string& name) {
-  // `default` is a reserved word but also the built-in namespace (PROTOCOL.md §11); whether a
+  // `default` is a reserved word but also the built-in namespace (docs/sql-reference.md); whether a
   // statement may touch it, and which namespace names are reserved, is the engine's call.
   if (name == kDefaultNamespace) return Status::Ok();
   return ValidateIdentifier(name, "Namespace");

@@ -19,7 +19,7 @@ namespace kalam::dialect {
 namespace {
 
 // Statements KalamDB plans but does not build yet, by their leading words. The longest
-// matching entry names the statement in "Not supported yet: <name>" (PROTOCOL.md §0).
+// matching entry names the statement in "Not supported yet: <name>" (docs/http-api.md).
 struct PlannedStatement {
   std::array<std::string_view, 4> words;
   std::string_view name;

@@ -6,7 +6,7 @@
 
 namespace kalam::dialect {
 
-// CREATE STORAGE / ALTER STORAGE / DROP STORAGE (PROTOCOL.md §5.9), with the cursor at
+// CREATE STORAGE / ALTER STORAGE / DROP STORAGE (docs/sql-reference.md), with the cursor at
 // CREATE, ALTER or DROP. Only the syntax is checked here: the storage id follows the
 // identifier rules, each clause appears at most once, s3-only clauses only with TYPE s3.
 // PATH splitting, template rules, JSON validity and the directory probe are the engine's.

@@ -231,7 +231,7 @@ Status TableOptionsBuilder::Finish(std::optional<TableType> prefix_type, CreateT
   for (const std::string& name : given_) {
     for (const OptionRule& rule : kOptionRules) {
       if (rule.name != name) continue;
-      // With no type written the table may still be downgraded to USER (PROTOCOL.md §2.7),
+      // With no type written the table may still be downgraded to USER (docs/http-api.md),
       // so ACCESS_LEVEL is accepted and the engine decides whether it applies.
       if (name == "ACCESS_LEVEL" && !stmt->type) continue;
       const bool valid = (resolved == TableType::kUser && rule.user) ||

@@ -14,7 +14,7 @@ namespace kalam::dialect {
 
 // Gathers the table settings of CREATE TABLE from both syntaxes (seed clauses such as
 // `FLUSH ROW_THRESHOLD n` and `WITH (FLUSH_POLICY = 'rows:n')`). Every setting is known by
-// its WITH-form name in upper case, which is also the name errors use (PROTOCOL.md §11).
+// its WITH-form name in upper case, which is also the name errors use (docs/sql-reference.md).
 // Values are checked as they arrive; per-type validity waits for Finish, because the type
 // may be written last (WITH TYPE).
 class TableOptionsBuilder {

@@ -120,7 +120,7 @@ Result<std::string> ParseUserName(Cursor& cur) {
   const Token& user = cur.Peek();
   std::string user_id;
   if (user.kind == TokenKind::kString || user.kind == TokenKind::kQuotedIdent) {
-    user_id = user.text;  // quoted user ids are kept as written (PROTOCOL.md §11)
+    user_id = user.text;  // quoted user ids are kept as written (docs/sql-reference.md)
   } else if (user.kind == TokenKind::kWord || user.kind == TokenKind::kNumber) {
     user_id = ToLower(user.text);
   } else {

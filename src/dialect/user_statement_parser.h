@@ -8,7 +8,7 @@
 
 namespace kalam::dialect {
 
-// A user name: 'quoted' (kept as written) or bare (folded to lowercase), PROTOCOL.md §11;
+// A user name: 'quoted' (kept as written) or bare (folded to lowercase), docs/sql-reference.md;
 // validated as a user id.
 Result<std::string> ParseUserName(Cursor& cur);
 

@@ -22,7 +22,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
-// The example manifest of PROTOCOL.md §8, compact, keys in the documented order.
+// The example manifest of docs/cold-tier.md, compact, keys in the documented order.
 constexpr std::string_view kSpecJson =
     R"({"table_id":"app.messages","user_id":"alice","version":3,"created_at":1730000000000,)"
     R"("updated_at":1730000000500,"last_sequence_number":0,"segments":[{"id":"batch-0",)"

@@ -199,7 +199,7 @@ void LiveQueryManager::Subscribe(LiveSession& session, const SubscribeRequest& r
   if (!Register(session, sub, &snapshot)) return;
   {
     // The ack goes first: a change, KILL or DROP arriving meanwhile waits for this lock, and
-    // an error that came before it waits in `deferred_error` (PROTOCOL.md §6.6).
+    // an error that came before it waits in `deferred_error` (docs/live-queries.md).
     std::lock_guard lock(sub->mu());
     sub->acked = true;
     if (sub->closed) {
@@ -226,7 +226,7 @@ void LiveQueryManager::LoadInitialData(const std::shared_ptr<Subscription>& sub,
                                        bool is_system, std::shared_ptr<const store::Snapshot> snapshot) {
   const TableDefinition& def = *sub->def;
 
-  // Initial data as of S (PROTOCOL.md §6.5).
+  // Initial data as of S (docs/live-queries.md).
   std::vector<core::VersionedRow> versions;
   if (is_system) {
     auto rows = SystemTableRows(engine_, def);

@@ -10,7 +10,7 @@
 
 namespace kalam::live {
 
-// How one subscription's messages are spelled (PROTOCOL.md §6.4-§6.7): the ack, row objects and
+// How one subscription's messages are spelled (docs/live-queries.md): the ack, row objects and
 // change messages, from its projection and schema. The live-query manager decides what to send
 // and when.
 
@@ -28,7 +28,7 @@ std::string EncodeAck(const Subscription& sub, bool options_given);
 std::string EncodeInitialDataBatch(const Subscription& sub, std::span<const std::string> rows, int batch_num,
                                    bool has_more, SeqId last_seq);
 
-// What a committed change means for one subscription (PROTOCOL.md §6.7).
+// What a committed change means for one subscription (docs/live-queries.md).
 enum class Delivery : uint8_t { kNone, kInsert, kUpdate, kDelete };
 
 Delivery Classify(const Subscription& sub, const tables::CommittedChange& change);

@@ -10,10 +10,10 @@
 
 namespace kalam::live {
 
-// The merged options of PROTOCOL.md §6.4: SQL OPTIONS first, JSON options win per key.
+// The merged options of docs/live-queries.md: SQL OPTIONS first, JSON options win per key.
 struct SubscriptionOptions {
   bool given = false;
-  int64_t batch_size = 1000;  // the default of PROTOCOL.md §6.3
+  int64_t batch_size = 1000;  // the default of docs/live-queries.md
   std::optional<int64_t> last_rows;
   std::optional<SeqId> from;
 };

@@ -14,7 +14,7 @@
 
 namespace kalam::live {
 
-// What a subscription's SQL asks for (PROTOCOL.md §6.4), in either form:
+// What a subscription's SQL asks for (docs/live-queries.md), in either form:
 //   SELECT <col>[, <col>...] | * FROM ns.t [WHERE expr]
 //   SUBSCRIBE TO ns.t [WHERE expr] [OPTIONS (last_rows=N, batch_size=N, from=SEQ)]
 struct SubscriptionQuery {

@@ -29,7 +29,7 @@ Result<std::shared_ptr<const TableDefinition>> SystemTableDefinition(std::string
 Result<std::vector<core::VersionedRow>> SystemTableRows(core::Engine& engine, const TableDefinition& def) {
   KALAM_ASSIGN_OR_RETURN(std::vector<core::VersionedRow> out,
                          engine.live_queries().ReadSystemTable(def.id.table_name.str()));
-  // Key order (PROTOCOL.md §6.5).
+  // Key order (docs/live-queries.md).
   std::stable_sort(out.begin(), out.end(), [](const core::VersionedRow& a, const core::VersionedRow& b) {
     return duckdb::Value::NotDistinctFrom(a.values[0], b.values[0]) ? false : a.values[0] < b.values[0];
   });

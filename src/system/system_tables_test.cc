@@ -481,7 +481,7 @@ TEST_F(SystemTablesTest, DescribeEndsWithSystemColumns) {
   EXPECT_EQ(line(4), "_seq|5|BIGINT|false|false|NULL|NULL|1");
   EXPECT_EQ(line(5), "_deleted|6|BOOLEAN|false|false|false|NULL|1");
   for (size_t r = 0; r < 4; ++r) EXPECT_EQ(Show(At(rs, r, "column_id")), std::to_string(r + 1));
-  // `_seq` is column id 0 (PROTOCOL.md §8: manifest column_stats key "0").
+  // `_seq` is column id 0 (docs/cold-tier.md: manifest column_stats key "0").
   EXPECT_EQ(Show(At(rs, 4, "column_id")), "0");
   EXPECT_NE(Show(At(rs, 5, "column_id")), Show(At(rs, 4, "column_id")));
 }

@@ -10,7 +10,7 @@ ColdTier::ColdTier(store::StorageBackend& backend, TableStore& table_store, SeqG
       flush_(backend, table_store, seq, storages_, catalog_, parquet_),
       retention_(backend, table_store, storages_, catalog_, parquet_),
       trash_(storages_, catalog_) {
-  // The built-in storage's directory exists from the start (PROTOCOL.md §8 data dir layout);
+  // The built-in storage's directory exists from the start (docs/cold-tier.md data dir layout);
   // when it cannot be created now, the first flush reports why.
   (void)storages_.For(StorageId(std::string(registry::kLocalStorageId)));
 }

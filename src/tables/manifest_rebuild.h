@@ -11,7 +11,7 @@
 namespace kalam::tables {
 
 // A scope directory's manifest rebuilt from its segment files' Parquet footers, when the
-// manifest is lost but `batch-N.parquet` files remain (PROTOCOL.md §8): every file counts as
+// manifest is lost but `batch-N.parquet` files remain (docs/cold-tier.md): every file counts as
 // committed, with its row count and `_seq` and primary-key min/max read through `parquet`.
 // NotFound when the directory holds no segment file. Does not save it.
 Result<filestore::Manifest> RebuildManifest(const TableDefinition& def, const std::string& scope,

@@ -9,7 +9,7 @@
 namespace kalam::tables {
 
 // A segment's primary-key min/max as its manifest stores them (`column_stats`, in the value
-// encoding of PROTOCOL.md §4): the one place that writes and reads that text.
+// encoding of docs/value-encoding.md): the one place that writes and reads that text.
 std::string PrimaryKeyStatJson(const duckdb::Value& v);
 
 // A statistic written by PrimaryKeyStatJson as a value of the key column's type; nullopt when

@@ -448,7 +448,7 @@ TEST(ValueCoercionTest, TimestampFromMicrosAndText) {
 }
 
 TEST(ValueCoercionTest, TimestampFromIsoTextWithZoneIsUtc) {
-  // PROTOCOL.md §4: ISO-8601 strings with `Z` or an offset are accepted for TIMESTAMP and
+  // docs/value-encoding.md: ISO-8601 strings with `Z` or an offset are accepted for TIMESTAMP and
   // DATETIME; the stored value is µs since the epoch in UTC.
   auto zulu = Coerce(Value("2025-10-28T10:00:00Z"), T(TypeKind::kTimestamp));
   ASSERT_TRUE(zulu.ok()) << zulu.status().ToString();

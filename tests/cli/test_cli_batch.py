@@ -1,4 +1,4 @@
-"""kalam without a terminal: flags, formats, credentials, exit codes (PROTOCOL §10 as
+"""kalam without a terminal: flags, formats, credentials, exit codes (docs/cli.md as
 documented in docs/cli.md), against a real kalamdb-server."""
 
 import json

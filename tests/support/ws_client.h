@@ -1,6 +1,6 @@
 #pragma once
 
-// A small synchronous WebSocket client for the end-to-end tests (PROTOCOL.md §6), built on
+// A small synchronous WebSocket client for the end-to-end tests (docs/live-queries.md), built on
 // Boost.Beast. Every call blocks the calling thread; one WsClient belongs to one thread.
 //
 // How it works: the client owns a private io_context and keeps exactly one async_read pending on

@@ -9,7 +9,7 @@
 
 namespace kalam::api {
 
-// The `error.code` values of PROTOCOL.md §2.3, §3.2 and §3.4 (plus the route-level codes of §1).
+// The `error.code` values of docs/http-api.md (plus the route-level codes of §1).
 enum class ApiErrorCode {
   kInvalidInput,
   kInvalidSql,

@@ -23,7 +23,7 @@ class AuthRoutes;
 class ConnectionGuard;
 class CorsPolicy;
 
-// Connection protection (PROTOCOL.md §1, `[rate_limit]`). A limit of 0 disables that limit.
+// Connection protection (docs/http-api.md, `[rate_limit]`). A limit of 0 disables that limit.
 struct ProtectionOptions {
   bool enabled = true;          // enable_connection_protection
   bool exempt_loopback = true;  // loopback clients skip every check below
@@ -47,7 +47,7 @@ struct ApiOptions {
   std::string public_origin;  // server.public_origin: the base of SUBSCRIBE TO's ws_url
 };
 
-// The HTTP routes of PROTOCOL.md §1-3: health, the SQL endpoint and the auth routes, with
+// The HTTP routes of docs/http-api.md: health, the SQL endpoint and the auth routes, with
 // CORS, request ids, connection protection and the access log around them. The HTTP server
 // calls Prepare and Screen on its I/O thread (cheap, never block), then Handle and Finish on
 // a worker.
@@ -88,18 +88,18 @@ class ApiService {
   void FinishRejected(const HttpRequest& request, HttpResponse& response,
                       std::chrono::steady_clock::time_point start);
 
-  // 413 BODY_TOO_LARGE and 503 TOO_MANY_CONNECTIONS (PROTOCOL.md §1); both close.
+  // 413 BODY_TOO_LARGE and 503 TOO_MANY_CONNECTIONS (docs/http-api.md); both close.
   HttpResponse BodyTooLarge(size_t size, size_t max) const;
   HttpResponse TooManyConnections(uint32_t current, uint32_t max) const;
 
-  // The WebSocket route's checks before upgrading (PROTOCOL.md §6.1): shutting down → 503, an
+  // The WebSocket route's checks before upgrading (docs/live-queries.md): shutting down → 503, an
   // Origin that CORS does not allow → 403, an Authorization header that fails → §2.3. True when
   // the upgrade may go ahead; `*identity` is then set if a header authenticated the caller.
   // False: `response` is the refusal.
   bool CheckWebSocketUpgrade(const HttpRequest& request, bool shutting_down, HttpResponse& response,
                              std::optional<auth::Identity>* identity);
   static bool IsWebSocketPath(std::string_view path) { return path == "/v1/ws" || path == "/ws"; }
-  // The WebSocket URL clients are pointed to (PROTOCOL.md §5.11): server.public_origin with a
+  // The WebSocket URL clients are pointed to (docs/sql-reference.md): server.public_origin with a
   // ws/wss scheme, else ws://<Host>/v1/ws.
   std::string WebSocketUrl(const HttpRequest& request) const;
 

@@ -28,7 +28,7 @@ struct HttpRequest {
 
   // Filled by ApiService::Screen before any route runs. The client is the TCP peer, or the
   // address named by X-Forwarded-For / X-Real-IP when the peer is a trusted proxy
-  // (PROTOCOL.md §0); "loopback" in the protocol's sense is client_loopback.
+  // (docs/http-api.md); "loopback" in the protocol's sense is client_loopback.
   std::string client_ip;
   bool client_loopback = false;
   // The password attempt of the Authorization header was counted against the per-IP auth rate

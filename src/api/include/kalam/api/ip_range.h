@@ -31,7 +31,7 @@ class IpAddress {
   std::array<uint8_t, 16> bytes_{};
 };
 
-// A CIDR block of `security.trusted_proxy_ranges` (PROTOCOL.md §11): "10.0.0.0/8", "::1/128",
+// A CIDR block of `security.trusted_proxy_ranges` (docs/sql-reference.md): "10.0.0.0/8", "::1/128",
 // or a bare address (one host). An IPv4 block also matches the v4-mapped IPv6 form of its
 // addresses. Value type; thread-compatible.
 class IpRange {

@@ -4,7 +4,7 @@
 
 namespace kalam::api {
 
-// Size limits on one SQL request (PROTOCOL.md §3.1, §9 `[limits]`). The server fills it from its
+// Size limits on one SQL request (docs/http-api.md `[limits]`). The server fills it from its
 // configuration; the defaults are the documented ones.
 struct RequestLimits {
   size_t max_sql_bytes = 1048576;             // `sql` length in bytes (1 MiB)

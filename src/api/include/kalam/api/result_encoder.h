@@ -16,10 +16,10 @@
 
 namespace kalam::api {
 
-// ---- SQL endpoint bodies (PROTOCOL.md §3.3, §3.4). Every function appends to `*out`.
+// ---- SQL endpoint bodies (docs/http-api.md). Every function appends to `*out`.
 
 // {"status":"success","took":<ms, 3 decimals>,"results":[...]}: one object per statement result,
-// rows encoded per PROTOCOL.md §4. `outcome` must be ok(). limits.max_answer_bytes: once the
+// rows encoded per docs/value-encoding.md. `outcome` must be ok(). limits.max_answer_bytes: once the
 // body passes `max_bytes`, encoding stops (at most one chunk of rows later) and the error to
 // answer instead is returned, naming the statement whose rows crossed the limit; `*out` then
 // holds a partial body for the caller to discard.
@@ -29,7 +29,7 @@ std::optional<ApiError> EncodeSqlSuccess(const core::ExecutionOutcome& outcome, 
 // {"status":"error","results":[],"took":<ms>,"error":{"code":..,"message":..[,"details":..]}}.
 void EncodeSqlError(const ApiError& error, double took_ms, std::string* out);
 
-// The client-facing error for a failed outcome (PROTOCOL.md §3.2, §3.4): HTTP status and code
+// The client-facing error for a failed outcome (docs/http-api.md): HTTP status and code
 // from the error kind and, for a failed statement, from its Status code; messages that may leak
 // another user's objects are redacted for non-admins; `details` (the failing statement) is set
 // for admins only. `outcome` must not be ok().

@@ -10,12 +10,12 @@
 
 namespace kalam::api {
 
-// The body of `POST /v1/api/sql` (PROTOCOL.md §3.1), decoded.
+// The body of `POST /v1/api/sql` (docs/http-api.md), decoded.
 struct SqlRequest {
   std::string sql;
   // `$1..$n` in order: JSON null → SQLNULL, boolean → BOOLEAN, integer → BIGINT (HUGEINT above
   // INT64_MAX), other number → DOUBLE, string → VARCHAR. Coercion to a column's type is the
-  // engine's job (PROTOCOL.md §4).
+  // engine's job (docs/value-encoding.md).
   std::vector<duckdb::Value> params;
   // `namespace_id` as sent; "default" when absent or null.
   std::string namespace_id = "default";
@@ -24,7 +24,7 @@ struct SqlRequest {
   bool has_params = false;
 };
 
-// Parses and checks a request body (steps 3 and 4 of PROTOCOL.md §3.2, plus the parameter
+// Parses and checks a request body (steps 3 and 4 of docs/http-api.md, plus the parameter
 // shape rules of §3.1 and §11). The body is parsed as JSON whatever the Content-Type; unknown
 // fields are ignored; when a field appears twice the last one counts. Errors, all HTTP 400:
 //   - not JSON, not an object, `sql` missing or not a string, `params` not an array or null,
@@ -38,7 +38,7 @@ struct SqlRequest {
 //     too many, N = max_parameters + 1).
 // An integer beyond uint64 fails the whole JSON parse (simdjson 3.0) and so is INVALID_INPUT.
 // These parameter checks run before the SQL is split and validated, so a body that is wrong
-// in both places reports the parameter first (PROTOCOL.md §3.2 orders them the other way; only
+// in both places reports the parameter first (docs/http-api.md orders them the other way; only
 // requests that are doubly wrong see the difference).
 // Thread-safe (each thread keeps its own parser).
 ApiResult<SqlRequest> ParseSqlRequest(std::string_view body, const RequestLimits& limits);

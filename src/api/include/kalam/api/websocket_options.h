@@ -5,7 +5,7 @@
 
 namespace kalam::api {
 
-// `[websocket]` and the per-connection message rate of `[rate_limit]` (PROTOCOL.md §6.2, §9).
+// `[websocket]` and the per-connection message rate of `[rate_limit]` (docs/live-queries.md).
 struct WebSocketOptions {
   uint32_t client_timeout_secs = 10;             // no client frame or pong for this long: close 1000
   uint32_t auth_timeout_secs = 3;                // no `authenticate` message for this long: close 1008

@@ -39,7 +39,7 @@ struct Identity {
   int64_t credentials_changed_at_us = 0;
 };
 
-// Why authentication failed (PROTOCOL.md §2.3); the api layer maps these to statuses.
+// Why authentication failed (docs/http-api.md); the api layer maps these to statuses.
 enum class AuthFailure {
   kMissing,             // no credentials at all
   kInvalidCredentials,  // every other refusal: generic on purpose
@@ -77,7 +77,7 @@ enum class RateCharge { kCharge, kAlreadyCharged };
 // password verifications, JWT issue and verification with the stored-user checks of §2.5.
 // `users` must outlive the service. Thread-safe.
 //
-// Password attempts, in this order (PROTOCOL.md §2.3, §2.4):
+// Password attempts, in this order (docs/http-api.md):
 //   1. Counted against the per-IP rate (`max_auth_requests_per_ip_per_sec`) unless the Basic
 //      cache vouches for the pair; beyond the rate the answer is kRateLimited at once, with no
 //      storage read and no bcrypt. Every attempt that would need bcrypt counts, whatever the

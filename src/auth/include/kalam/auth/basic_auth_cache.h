@@ -12,7 +12,7 @@
 namespace kalam::auth {
 
 // Remembers successful Basic-auth password verifications so that a client sending
-// `Authorization: Basic` on every request pays for bcrypt once per TTL (PROTOCOL.md §2.3).
+// `Authorization: Basic` on every request pays for bcrypt once per TTL (docs/http-api.md).
 //
 // An entry is keyed by HMAC-SHA256(key, user ‖ 0x00 ‖ password); the password itself is never
 // stored. A hit only says "this password was right for this user a moment ago": the caller still

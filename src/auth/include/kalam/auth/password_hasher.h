@@ -7,7 +7,7 @@
 
 namespace kalam::auth {
 
-// bcrypt password hashing (PROTOCOL.md §2.4) over libxcrypt, producing `$2b$<cost>$...` strings
+// bcrypt password hashing (docs/http-api.md) over libxcrypt, producing `$2b$<cost>$...` strings
 // of 60 characters. Salts come from OpenSSL's RAND_bytes. Both functions are thread-safe: they
 // use the reentrant libxcrypt entry points with a per-call `crypt_data` and share no state.
 // Neither throws.

@@ -9,7 +9,7 @@
 
 namespace kalam::auth {
 
-// The role matrix of PROTOCOL.md §2.7. Each check returns PermissionDenied with the
+// The role matrix of docs/http-api.md. Each check returns PermissionDenied with the
 // message a client sees, or Ok.
 
 // Namespace, storage and user DDL; KILL JOB; BACKUP/RESTORE.

@@ -5,7 +5,7 @@
 
 namespace kalam {
 
-// Who may read and write a SHARED table (PROTOCOL.md §11).
+// Who may read and write a SHARED table (docs/sql-reference.md).
 enum class AccessLevel { kPublic, kPrivate, kRestricted, kDba };
 
 std::string_view AccessLevelName(AccessLevel level);  // "PUBLIC", ...

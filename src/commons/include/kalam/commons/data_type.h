@@ -7,7 +7,7 @@
 
 namespace kalam {
 
-// The column types of PROTOCOL.md §4.
+// The column types of docs/value-encoding.md.
 enum class TypeKind : uint8_t {
   kBoolean,
   kSmallInt,

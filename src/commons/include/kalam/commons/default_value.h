@@ -4,7 +4,7 @@
 
 namespace kalam {
 
-// A column DEFAULT. Only literals and the functions of PROTOCOL.md §5.3 are allowed, so a
+// A column DEFAULT. Only literals and the functions of docs/sql-reference.md are allowed, so a
 // default never needs the SQL engine to evaluate.
 struct DefaultValue {
   enum class Kind : uint8_t { kLiteral, kNull, kNow, kSnowflakeId, kUuidV7, kUlid, kCurrentUser };

@@ -9,7 +9,7 @@
 
 namespace kalam {
 
-// What a background job does (PROTOCOL.md §7). Each type has a two-letter id prefix.
+// What a background job does (docs/sql-reference.md). Each type has a two-letter id prefix.
 enum class JobType { kFlush, kCleanup, kRetention, kStreamEviction, kUserCleanup, kCompact, kBackup, kRestore };
 
 // Where a job is in its lifecycle: new → queued → running → completed | failed | cancelled |

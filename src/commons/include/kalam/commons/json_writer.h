@@ -15,7 +15,7 @@ namespace kalam {
 
 void AppendJsonInt(int64_t value, std::string* out);
 void AppendJsonUint(uint64_t value, std::string* out);
-// `value` as a JSON string holding the decimal integer: "123" (BigInt values of PROTOCOL.md §4).
+// `value` as a JSON string holding the decimal integer: "123" (BigInt values of docs/value-encoding.md).
 void AppendJsonQuotedInt(int64_t value, std::string* out);
 void AppendJsonQuotedUint(uint64_t value, std::string* out);
 

@@ -24,7 +24,7 @@ class LiveQueryDirectory {
   virtual size_t ActiveCount(const TableId& table, const UserId* only_user) const = 0;
   // Authenticated live connections (system.stats `active_connections`).
   virtual size_t ConnectionCount() const = 0;
-  // Checks a subscription's SQL as a WebSocket subscribe would (PROTOCOL.md §6.4) without
+  // Checks a subscription's SQL as a WebSocket subscribe would (docs/live-queries.md) without
   // subscribing: SUBSCRIBE TO over HTTP (§5.11). NotFound, PermissionDenied, Unsupported or
   // InvalidArgument.
   virtual Status ValidateSubscription(std::string_view sql, const UserId& user, Role role) = 0;

@@ -7,7 +7,7 @@
 
 namespace kalam {
 
-// One live subscription as system.live shows it (PROTOCOL.md §7).
+// One live subscription as system.live shows it (docs/sql-reference.md).
 struct LiveQueryRecord {
   LiveQueryId live_id;  // "<user_id>-<connection_id>-<subscription_id>"
   std::string connection_id;

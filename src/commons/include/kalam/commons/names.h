@@ -7,7 +7,7 @@
 
 namespace kalam {
 
-// Identifier rules of PROTOCOL.md §5.1 for namespaces, tables, columns and storages.
+// Identifier rules of docs/sql-reference.md for namespaces, tables, columns and storages.
 std::string ToLower(std::string_view text);
 bool IsReservedWord(std::string_view lowercase_word);
 bool IsReservedNamespace(std::string_view lowercase_name);

@@ -9,7 +9,7 @@ namespace kalam {
 enum class Role { kUser, kService, kDba, kSystem };
 
 std::string_view RoleName(Role role);
-// Accepts the wire names and the aliases of PROTOCOL.md §2.7 (admin, developer, analyst, ...).
+// Accepts the wire names and the aliases of docs/http-api.md (admin, developer, analyst, ...).
 std::optional<Role> ParseRole(std::string_view text);
 inline bool IsAdmin(Role role) { return role == Role::kDba || role == Role::kSystem; }
 

@@ -7,7 +7,7 @@
 
 namespace kalam {
 
-// Allocates `_seq` values in the snowflake layout of PROTOCOL.md §5.6: 41 bits of
+// Allocates `_seq` values in the snowflake layout of docs/sql-reference.md: 41 bits of
 // milliseconds since 2024-01-01T00:00:00Z, 10 bits of worker id, 12 bits of sequence.
 // Values are strictly increasing for the life of the generator, also when the clock steps
 // back or more than 4096 ids are needed in one millisecond (the time part then runs ahead).

@@ -6,7 +6,7 @@
 
 namespace kalam {
 
-// Every setting of server.toml (PROTOCOL.md §9) with its default. Filled by the server's
+// Every setting of server.toml (docs/configuration.md) with its default. Filled by the server's
 // config loader (file < env < flags); modules receive the parts they need.
 struct ServerConfig {
   struct Server {

@@ -9,7 +9,7 @@
 
 namespace kalam {
 
-// A row of `system.storages` (PROTOCOL.md §5.9, §7): where the cold tier of the tables that
+// A row of `system.storages` (docs/sql-reference.md): where the cold tier of the tables that
 // name this storage lives. Templates are stored in the normalised `{namespace}`,
 // `{tableName}`, `{userId}` form and are relative to `base_directory`; filestore turns them
 // into directories (kalam/filestore/path_template.h). `credentials_json` is a secret: it is

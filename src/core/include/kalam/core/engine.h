@@ -19,7 +19,7 @@
 
 namespace kalam::core {
 
-// Why a request failed before or while its statements ran (PROTOCOL.md §3.2).
+// Why a request failed before or while its statements ran (docs/http-api.md).
 enum class RequestErrorKind {
   kNone,
   kEmptySql,          // no statement in the text

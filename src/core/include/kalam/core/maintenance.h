@@ -11,7 +11,7 @@
 
 namespace kalam::core {
 
-// The engine's side of the background jobs that keep storage tidy (PROTOCOL.md §7, §8): the
+// The engine's side of the background jobs that keep storage tidy (docs/sql-reference.md): the
 // schedulers' questions (what is due now) and the executors that do the work. The job system
 // (src/jobs) holds one of these, never the whole engine. Every executor is idempotent (running
 // a job twice, or again after a crash, is harmless) and answers every failure as a Status.

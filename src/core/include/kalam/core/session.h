@@ -29,7 +29,7 @@ class Session {
   Role role() const { return role_; }
   const NamespaceId& current_namespace() const { return current_namespace_; }
   void set_current_namespace(NamespaceId ns) { current_namespace_ = std::move(ns); }
-  // The WebSocket URL that SUBSCRIBE TO reports (PROTOCOL.md §5.11); the transport sets it per
+  // The WebSocket URL that SUBSCRIBE TO reports (docs/sql-reference.md); the transport sets it per
   // request from server.public_origin or the request's Host.
   const std::string& live_url() const { return live_url_; }
   void set_live_url(std::string url) { live_url_ = std::move(url); }

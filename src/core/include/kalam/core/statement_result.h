@@ -11,7 +11,7 @@
 
 namespace kalam::core {
 
-// One column of a row result: name, protocol type and the flags of PROTOCOL.md §3.3
+// One column of a row result: name, protocol type and the flags of docs/http-api.md
 // (`pk`, `nn`, `uq`; set only for plain table columns).
 struct ResultColumn {
   std::string name;

@@ -50,7 +50,7 @@ struct TableOptionsSet {
 struct CreateTableStmt {
   TableRef table;
   // Type from the prefix keyword or the TYPE option; nullopt when neither was written (the
-  // table is SHARED then, subject to the downgrade rule of PROTOCOL.md §2.7).
+  // table is SHARED then, subject to the downgrade rule of docs/http-api.md).
   std::optional<TableType> type;
   bool if_not_exists = false;
   // column_id is left 0; the registry assigns ids. PK columns have nullable = false.

@@ -14,7 +14,7 @@
 
 namespace kalam::filestore {
 
-// The `manifest.json` of one cold-tier directory (PROTOCOL.md §8): which Parquet segments of
+// The `manifest.json` of one cold-tier directory (docs/cold-tier.md): which Parquet segments of
 // one table scope (a USER table's user, or a SHARED table) are committed, with the statistics
 // used to skip them. The manifest is the commit point of a flush: a segment file exists for
 // readers only once a saved manifest lists it.

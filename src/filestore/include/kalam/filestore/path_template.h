@@ -10,7 +10,7 @@
 
 namespace kalam::filestore {
 
-// Storage path templates (PROTOCOL.md §5.9). A template is a relative, '/'-separated path
+// Storage path templates (docs/sql-reference.md). A template is a relative, '/'-separated path
 // whose segments may hold placeholders. Canonical placeholders are `{namespace}`,
 // `{tableName}`, `{userId}`; `${namespace}`, `${table}`, `${user_id}` are accepted on input
 // and normalised to them. A segment holds at most one placeholder, so distinct (namespace,

@@ -17,8 +17,8 @@ namespace kalam::filestore {
 // with InvalidArgument naming the directory:
 //   - an empty path, a NUL byte, or a URL ("scheme://...");
 //   - the filesystem root itself;
-//   - anything at or below /etc /proc /sys /dev /boot /bin /sbin /usr /lib (PROTOCOL.md
-//     §5.12), in its lexical or its canonical form.
+//   - anything at or below /etc /proc /sys /dev /boot /bin /sbin /usr /lib
+//     (docs/sql-reference.md), in its lexical or its canonical form.
 // Returns the canonical form without a trailing '/'. `what` starts the messages, e.g.
 // "Storage directory".
 Result<std::string> ResolveLocalDirectory(std::string_view path, std::string_view what);

@@ -12,7 +12,7 @@
 namespace kalam::jobs {
 
 // Every `flush.check_interval_seconds`, queues a flush job for each USER/SHARED table whose
-// hot tier reached its flush policy (PROTOCOL.md §8). Jobs carry the idempotency key
+// hot tier reached its flush policy (docs/cold-tier.md). Jobs carry the idempotency key
 // "flush:<ns>.<table>", so a table already being flushed is not queued twice. `engine`
 // (Engine::maintenance()) and `jobs` must outlive the scheduler. Thread-safe.
 class FlushScheduler {

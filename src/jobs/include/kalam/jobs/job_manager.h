@@ -23,7 +23,7 @@
 
 namespace kalam::jobs {
 
-// The `jobs` section of the configuration (PROTOCOL.md §9).
+// The `jobs` section of the configuration (docs/configuration.md).
 struct JobManagerOptions {
   int max_concurrent = 10;  // worker threads, i.e. jobs running at once (at least 1)
   int max_retries = 3;      // retries after the first attempt before a job is `failed`

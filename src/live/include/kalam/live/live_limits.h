@@ -5,7 +5,7 @@
 
 namespace kalam::live {
 
-// `[rate_limit]` and `[websocket]` settings the live-query module enforces (PROTOCOL.md §9).
+// `[rate_limit]` and `[websocket]` settings the live-query module enforces (docs/configuration.md).
 // 0 disables a limit.
 struct LiveLimits {
   uint32_t max_subscriptions_per_user = 100;  // across the user's connections

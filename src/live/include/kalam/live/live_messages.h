@@ -12,7 +12,7 @@
 
 namespace kalam::live {
 
-// The server → client messages of PROTOCOL.md §6.6, as JSON text. One place for their shapes:
+// The server → client messages of docs/live-queries.md, as JSON text. One place for their shapes:
 // the live-query module writes subscription messages, the WebSocket transport writes the
 // authentication and protocol ones.
 

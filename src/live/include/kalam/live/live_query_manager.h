@@ -53,7 +53,7 @@ class LiveSession {
   bool detached_ = false;
 };
 
-// Live queries (PROTOCOL.md §6): the subscription registry, indexed by (table, scope) so a
+// Live queries (docs/live-queries.md): the subscription registry, indexed by (table, scope) so a
 // committed write finds its subscriptions in O(1); filters compiled once per subscription and
 // evaluated against each changed row's old and new versions; initial data read at a commit
 // point and paged on demand, with the changes committed meanwhile buffered and delivered after
@@ -77,7 +77,7 @@ class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirect
   // The connection closed: its subscriptions go. Idempotent.
   void Detach(LiveSession& session);
 
-  // Client messages (PROTOCOL.md §6.3). Every answer, error included, goes to the session's
+  // Client messages (docs/live-queries.md). Every answer, error included, goes to the session's
   // connection. Subscribe reads initial data on the calling thread.
   void Subscribe(LiveSession& session, const SubscribeRequest& request);
   void NextBatch(LiveSession& session, std::string_view subscription_id);

@@ -18,7 +18,7 @@ namespace internal {
 struct FilterProgram;
 }  // namespace internal
 
-// The WHERE clause of a live-query subscription (PROTOCOL.md §6.4), compiled once and then
+// The WHERE clause of a live-query subscription (docs/live-queries.md), compiled once and then
 // evaluated natively against every changed row version, without running SQL.
 //
 // Compile() type-checks the parsed expression against the table definition, converts literals

@@ -5,7 +5,7 @@
 
 namespace kalam::live {
 
-// A client's `subscribe` message (PROTOCOL.md §6.3) as the transport decoded it. Option
+// A client's `subscribe` message (docs/live-queries.md) as the transport decoded it. Option
 // values are kept as written (a JSON number's text, or a string's contents) and checked by
 // the live-query module, which also merges them with the SQL's OPTIONS.
 struct SubscribeRequest {

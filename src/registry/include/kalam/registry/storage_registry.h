@@ -16,10 +16,10 @@
 
 namespace kalam::registry {
 
-// Id of the built-in storage every table uses unless it names another (PROTOCOL.md §5.3).
+// Id of the built-in storage every table uses unless it names another (docs/sql-reference.md).
 inline constexpr std::string_view kLocalStorageId = "local";
 
-// The storage definitions (`system.storages`, PROTOCOL.md §5.9), persisted in the store's
+// The storage definitions (`system.storages`, docs/sql-reference.md), persisted in the store's
 // meta partition under `sto/<storage_id>` and cached in memory. It stores what it is given:
 // paths, templates and JSON are checked by the caller (core's storage executor), and so is
 // whether tables still use a storage, since tables live in the SchemaRegistry.

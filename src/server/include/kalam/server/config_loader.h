@@ -22,7 +22,7 @@ struct LoadedConfig {
 };
 
 // Builds the effective configuration: defaults < server.toml < KALAMDB_* environment <
-// flags (PROTOCOL.md §9). A missing --config file, a malformed file or a bad value is an
+// flags (docs/configuration.md). A missing --config file, a malformed file or a bad value is an
 // error whose message names the key.
 Result<LoadedConfig> LoadConfig(const CommandLine& flags, char** environment);
 

@@ -25,7 +25,7 @@ struct EngineStats {
   int64_t jobs_running = 0;
 };
 
-// The system tables of PROTOCOL.md §7 as row sets, plus the result shapes of SHOW and
+// The system tables of docs/sql-reference.md as row sets, plus the result shapes of SHOW and
 // DESCRIBE. Stateless; every call reads the registry's current snapshot. Thread-safe.
 class SystemTables {
  public:
@@ -61,7 +61,7 @@ class SystemTables {
   const registry::SchemaRegistry& registry_;
 };
 
-// JSON text of a table's options as shown in system.tables (PROTOCOL.md §7).
+// JSON text of a table's options as shown in system.tables (docs/sql-reference.md).
 std::string TableOptionsJson(const TableDefinition& def);
 
 }  // namespace kalam::system

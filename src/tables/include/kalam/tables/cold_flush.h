@@ -20,7 +20,7 @@ struct FlushOutcome {
 };
 
 // Moves a scope's hot versions into a new `batch-N.parquet` file of its directory and
-// commits it in the manifest (PROTOCOL.md §8), then deletes the moved hot versions.
+// commits it in the manifest (docs/cold-tier.md), then deletes the moved hot versions.
 // Crash-safe: a crash leaves the old or the new state. Flushes of one scope are serialised
 // (SegmentCatalog::ScopeMutex); scopes flush independently. Thread-safe; every argument must
 // outlive it.
@@ -43,7 +43,7 @@ class ColdFlush {
 
   // Whether the table's hot tier has reached its flush policy at `now_us`: at least
   // `flush_row_limit` pending versions, or an oldest pending write older than
-  // `flush_interval_seconds` (PROTOCOL.md §8 scheduler).
+  // `flush_interval_seconds` (docs/cold-tier.md scheduler).
   Result<bool> DueForFlush(const TableDefinition& def, int64_t now_us) const;
 
  private:

@@ -21,7 +21,7 @@ struct OpenStorage {
   std::unique_ptr<filestore::FileBackend> files;
 
   // The directory of one scope of `table` (a user id, or "" for SHARED tables), relative to
-  // the base: where its USER or SHARED template resolves to (PROTOCOL.md §5.9).
+  // the base: where its USER or SHARED template resolves to (docs/sql-reference.md).
   Result<std::string> ScopeDirectory(const TableDefinition& table, const std::string& scope) const;
   // The table's root directory: the SHARED table's directory, or the parent of a USER
   // table's per-user directories.

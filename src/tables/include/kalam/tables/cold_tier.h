@@ -23,8 +23,8 @@ namespace kalam::tables {
 // The cold tier of USER and SHARED tables, as the engine sees it: one object that owns its
 // parts and answers for them. Each table's files live in the storage its definition names
 // (`options.storage_id`), under that storage's base directory, at the directory its USER or
-// SHARED template resolves to (PROTOCOL.md §5.9), as `batch-N.parquet` files with a manifest
-// per directory (PROTOCOL.md §8). The parts, each usable alone:
+// SHARED template resolves to (docs/sql-reference.md), as `batch-N.parquet` files with a manifest
+// per directory (docs/cold-tier.md). The parts, each usable alone:
 //   ColdStorages       opened storages (one FileBackend each), invalidated by ALTER/DROP STORAGE
 //   ParquetDb          the DuckDB instance that may touch files
 //   SegmentCatalog     manifests, their rebuild, cached segment lists, per-scope locks, stats

@@ -11,7 +11,7 @@
 namespace kalam::tables {
 
 // What a cleanup job needs to delete a dropped table's files once its definition is gone
-// (PROTOCOL.md §5.4, §7): parameters of a `cleanup` job, as JSON.
+// (docs/sql-reference.md): parameters of a `cleanup` job, as JSON.
 struct CleanupTarget {
   std::string table_id;  // "ns.t"
   TableType type = TableType::kShared;

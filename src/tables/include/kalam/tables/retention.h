@@ -24,7 +24,7 @@ struct RetentionOutcome {
   uint64_t segments_rewritten = 0;
 };
 
-// Retention of deleted rows (PROTOCOL.md §8): tombstones older than a cutoff go, with every
+// Retention of deleted rows (docs/cold-tier.md): tombstones older than a cutoff go, with every
 // older version of their identities, from both tiers. Thread-safe; every argument must
 // outlive it.
 class Retention {

@@ -15,7 +15,7 @@
 
 namespace kalam::tables {
 
-// The manifests of the cold tier's scope directories (PROTOCOL.md §8): loading (rebuilt from
+// The manifests of the cold tier's scope directories (docs/cold-tier.md): loading (rebuilt from
 // the Parquet footers and saved when lost), the committed segments of a scope as scans need
 // them (cached, invalidated on change), per-scope locks that serialise the writers of a
 // manifest (flush, retention, user purge), and totals for SHOW STATS. Thread-safe.

@@ -8,7 +8,7 @@ namespace kalam::tables {
 // The DuckDB type a column of `type` is exposed as in queries.
 duckdb::LogicalType ToLogicalType(const DataType& type);
 
-// The protocol's `data_type` tag for a result column of engine type `type` (PROTOCOL.md §4:
+// The protocol's `data_type` tag for a result column of engine type `type` (docs/value-encoding.md:
 // computed integers wider than 32 bits are BigInt, nested types are Text, ...).
 DataType FromLogicalType(const duckdb::LogicalType& type);
 

@@ -7,7 +7,7 @@
 namespace kalam::tables {
 
 // Converts a literal, parameter or computed value to the column's type with the input rules
-// of PROTOCOL.md §4 (BIGINT from a digit string, TIMESTAMP from ISO text or integer µs, DATE
+// of docs/value-encoding.md (BIGINT from a digit string, TIMESTAMP from ISO text or integer µs, DATE
 // from integer days, BYTES from a string's UTF-8 bytes, JSON must parse). NULL stays NULL;
 // NOT NULL is the caller's check. Failure: ConstraintViolation "Type mismatch ...".
 Result<duckdb::Value> CoerceToColumn(const duckdb::Value& value, const ColumnDefinition& column);
