@@ -19,7 +19,7 @@ duckdb::unique_ptr<duckdb::TableRef> MakeFunctionRef(const char* function, std::
   children.push_back(duckdb::make_uniq<duckdb::ConstantExpression>(duckdb::Value(std::move(argument))));
   ref->function = duckdb::make_uniq<duckdb::FunctionExpression>(function, std::move(children));
   ref->alias = alias;
-  return std::move(ref);
+  return ref;
 }
 
 }  // namespace

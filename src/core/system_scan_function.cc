@@ -52,7 +52,7 @@ duckdb::unique_ptr<FunctionData> BindSystemScan(ClientContext& context, TableFun
     names.push_back(c.name);
     types.push_back(tables::ToLogicalType(c.type));
   }
-  return std::move(data);
+  return data;
 }
 
 duckdb::unique_ptr<GlobalTableFunctionState> InitSystemScan(ClientContext& context, TableFunctionInitInput& input) {
@@ -62,7 +62,7 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitSystemScan(ClientContext& conte
   if (!result.ok()) ThrowStatus(state, result.status());
   auto global = duckdb::make_uniq<SystemGlobalState>();
   global->rows = std::move(result).value();
-  return std::move(global);
+  return global;
 }
 
 void RunSystemScan(ClientContext&, TableFunctionInput& input, DataChunk& output) {
