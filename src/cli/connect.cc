@@ -30,8 +30,8 @@ Result<std::unique_ptr<KalamClient>> Connect(const ConnectOptions& options) {
   };
   // Saved tokens belong to the server they were issued by.
   const bool saved_matches = saved && !saved->access_token.empty() &&
-                             (!options.url || ServerUrl::Parse(saved->url).ok() &&
-                                                  ServerUrl::Parse(saved->url)->ToString() == url.ToString());
+                             (!options.url || (ServerUrl::Parse(saved->url).ok() &&
+                                                   ServerUrl::Parse(saved->url)->ToString() == url.ToString()));
   if (!options.user && saved_matches) {
     client->UseTokens(*saved);
     client->set_on_tokens(store);
