@@ -117,9 +117,9 @@ http::response<http::string_body> ToBeast(HttpResponse&& res, unsigned version, 
 // interrupted (ClientPresence). Bytes mean a pipelined request: the client is there. The
 // caller cancels the watch when the request is done; the handler touches only what it owns.
 void WatchForHangup(tcp::socket& socket, std::shared_ptr<ClientPresence> presence) {
-  auto byte = std::make_shared<char>();
-  socket.async_receive(asio::buffer(byte.get(), 1), tcp::socket::message_peek,
-                       [presence = std::move(presence), byte](const beast::error_code& ec, size_t received) {
+  char* byte = presence->peek_buffer();
+  socket.async_receive(asio::buffer(byte, 1), tcp::socket::message_peek,
+                       [presence = std::move(presence)](const beast::error_code& ec, size_t received) {
                          if (ec == asio::error::operation_aborted) return;
                          if (ec || received == 0) presence->MarkGone();
                        });

@@ -22,7 +22,12 @@ class ClientPresence {
   bool BeginStatement(core::Session* session);
   void EndStatement();
 
+  // Where the server's hang-up watch peeks one byte: one per connection, so arming the watch
+  // for each request allocates nothing. Only the connection's I/O thread uses it.
+  char* peek_buffer() { return &peek_byte_; }
+
  private:
+  char peek_byte_ = 0;
   std::mutex mu_;  // guards gone_, running_
   bool gone_ = false;
   core::Session* running_ = nullptr;
