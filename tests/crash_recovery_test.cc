@@ -21,6 +21,7 @@
 #include <sstream>
 #include <thread>
 
+#include "kalam/commons/failpoint.h"
 #include "support/http_client.h"
 #include "support/json_doc.h"
 #include "support/poll.h"
@@ -277,8 +278,8 @@ void ExpectEveryRowOnce(uint16_t port, const std::set<int64_t>& acknowledged, co
 }
 
 // SHOW STATS FOR TABLE's cells ("ns", "table", type, version, hot rows, cold rows, ...).
-std::vector<std::string> StatsCells(HttpClient& admin) {
-  auto stats = admin.Sql(R"({"sql":"SHOW STATS FOR TABLE app.faults"})");
+std::vector<std::string> StatsCells(HttpClient& admin, const std::string& table = "app.faults") {
+  auto stats = admin.Sql(R"({"sql":"SHOW STATS FOR TABLE )" + table + "\"}");
   std::vector<std::string> cells;
   const size_t at = stats.body.find("\"rows\":[[");
   if (at == std::string::npos) return cells;
@@ -382,6 +383,95 @@ TEST(CrashRecoveryTest, StorageFaultsLoseNoAcknowledgedRowAndTheServerRecovers) 
   ASSERT_TRUE(plain.Start(dir.path(), kEnv)) << plain.output();
   ExpectEveryRowOnce(plain.port(), acknowledged, "after the final restart");
   EXPECT_GT(acknowledged.size(), 600u);
+}
+
+// The rows `user` sees in app.steps, live ones then tombstones, as the answer's JSON rows.
+std::string StepRows(HttpClient& admin, const std::string& user) {
+  std::string rows;
+  for (const char* where : {"", " WHERE _deleted = true"}) {
+    auto answer = admin.Sql(R"({"sql":"EXECUTE AS USER ')" + user + "' (SELECT id, v FROM app.steps" + where +
+                            R"j( ORDER BY id)"})j");
+    if (answer.status != 200) return answer.body;
+    rows += JsonDoc(answer.body).Raw("/results/0/rows");
+  }
+  return rows;
+}
+
+// Segments left under a temp name anywhere in the data directory.
+std::vector<std::string> TempSegments(const std::string& data_dir) {
+  std::vector<std::string> temps;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(data_dir + "/storage")) {
+    if (e.path().extension() == ".tmp") temps.push_back(e.path().string());
+  }
+  return temps;
+}
+
+// The real flush of the server's test build ends the process at each of its steps ("crash":
+// _Exit at the point, as a SIGKILL landing exactly there); the production build then starts
+// over the same data. No row is lost or doubled, and the next flush finishes the work with
+// each version stored once. Per user: a USER table's flush is one per scope.
+TEST(CrashRecoveryTest, FlushKilledAtEachStepLosesAndDuplicatesNothing) {
+  for (const std::string step : {"flush.segment_written", "flush.segment_renamed", "flush.manifest_saved"}) {
+    SCOPED_TRACE(step);
+    TempDir dir;
+    TempDir control_dir;
+    FailpointFile failpoints(control_dir.path() + "/failpoints");
+    std::map<std::string, std::string> env = kEnv;
+    env["KALAMDB_FAILPOINTS_FILE"] = failpoints.path();
+    std::string expected;
+    int64_t versions = 0;
+    {
+      ServerProcess server;
+      server.UseBinary(KALAMDB_FAILPOINTS_SERVER_BINARY);
+      ASSERT_TRUE(server.Start(dir.path(), env)) << server.output();
+      HttpClient admin(server.port());
+      const std::vector<std::string> setup = {
+          "CREATE NAMESPACE app",
+          "CREATE USER TABLE app.steps (id BIGINT PRIMARY KEY, v TEXT)",
+          "CREATE USER alice WITH PASSWORD 'AlicePass123!'",
+          "CREATE USER bob WITH PASSWORD 'BobPass123!'",
+          "EXECUTE AS USER 'alice' (INSERT INTO app.steps VALUES (1, 'a'), (2, 'b'), (3, 'c'))",
+          "EXECUTE AS USER 'bob' (INSERT INTO app.steps VALUES (10, 'x'), (11, 'y'))",
+      };
+      for (const auto& sql : setup) ASSERT_EQ(admin.Sql(R"({"sql":")" + sql + R"("})").status, 200) << sql;
+      // A first segment per user, so the crashed flush adds to an existing manifest.
+      ASSERT_TRUE(PollUntil([&] {
+        admin.Sql(R"({"sql":"FLUSH TABLE app.steps"})");
+        auto cells = StatsCells(admin, "app.steps");
+        return cells.size() > 5 && cells[4] == "\"0\"";
+      })) << ::testing::PrintToString(StatsCells(admin, "app.steps"));
+      const std::vector<std::string> changes = {
+          "EXECUTE AS USER 'alice' (UPDATE app.steps SET v = 'b2' WHERE id = 2)",
+          "EXECUTE AS USER 'alice' (DELETE FROM app.steps WHERE id = 3)",
+          "EXECUTE AS USER 'alice' (INSERT INTO app.steps VALUES (4, 'd'))",
+          "EXECUTE AS USER 'bob' (DELETE FROM app.steps WHERE id = 11)",
+      };
+      for (const auto& sql : changes) ASSERT_EQ(admin.Sql(R"({"sql":")" + sql + R"("})").status, 200) << sql;
+      expected = StepRows(admin, "alice") + StepRows(admin, "bob");
+      ASSERT_EQ(expected, R"([["1","a"],["2","b2"],["4","d"]][["3","c"]][["10","x"]][["11","y"]])");
+      const auto cells = StatsCells(admin, "app.steps");
+      ASSERT_GT(cells.size(), 5u);
+      versions = std::stoll(JsonDoc(cells[4]).Str("")) + std::stoll(JsonDoc(cells[5]).Str(""));
+      ASSERT_EQ(versions, 9);  // 5 inserted and flushed, then b2, two tombstones and 4
+
+      ASSERT_TRUE(failpoints.Apply(step + "=crash")) << server.AllOutput();
+      ASSERT_EQ(admin.Sql(R"({"sql":"FLUSH TABLE app.steps"})").status, 200);
+      EXPECT_EQ(server.WaitExit(std::chrono::seconds(30)), kFailpointCrashExitCode) << server.AllOutput();
+    }
+    ServerProcess plain;
+    ASSERT_TRUE(plain.Start(dir.path(), kEnv)) << plain.output();
+    HttpClient admin(plain.port());
+    EXPECT_EQ(StepRows(admin, "alice") + StepRows(admin, "bob"), expected) << "after the crash";
+    ASSERT_TRUE(PollUntil([&] {
+      admin.Sql(R"({"sql":"FLUSH TABLE app.steps"})");
+      auto cells = StatsCells(admin, "app.steps");
+      return cells.size() > 5 && cells[4] == "\"0\"";
+    })) << ::testing::PrintToString(StatsCells(admin, "app.steps"));
+    const auto cells = StatsCells(admin, "app.steps");
+    EXPECT_EQ(std::stoll(JsonDoc(cells[5]).Str("")), versions) << "versions lost or stored twice";
+    EXPECT_EQ(StepRows(admin, "alice") + StepRows(admin, "bob"), expected) << "after the next flush";
+    EXPECT_THAT(TempSegments(dir.path()), ::testing::IsEmpty());
+  }
 }
 
 }  // namespace

@@ -146,7 +146,9 @@ Result<FlushOutcome> ColdFlush::FlushScope(const std::shared_ptr<const TableDefi
                            QuoteLiteral(files.AbsolutePath(tmp_rel)) + " (FORMAT parquet, COMPRESSION zstd)");
   if (copied->HasError()) return FromDuckDB(*copied);
   KALAM_RETURN_IF_ERROR(files.SyncFile(tmp_rel));
+  KALAM_RETURN_IF_ERROR(CheckStepFailpoint(Failpoint::kFlushSegmentWritten));
   KALAM_RETURN_IF_ERROR(files.Rename(tmp_rel, filestore::JoinPath(dir, final_name)));
+  KALAM_RETURN_IF_ERROR(CheckStepFailpoint(Failpoint::kFlushSegmentRenamed));
 
   filestore::Segment segment;
   segment.id = filestore::SegmentId(batch);
@@ -181,6 +183,7 @@ Result<FlushOutcome> ColdFlush::FlushScope(const std::shared_ptr<const TableDefi
   // The commit point: once the manifest names the file, the rows live in the cold tier.
   KALAM_RETURN_IF_ERROR(filestore::SaveManifest(files, dir, manifest));
   catalog_.ForgetScope(def, scope);
+  KALAM_RETURN_IF_ERROR(CheckStepFailpoint(Failpoint::kFlushManifestSaved));
   KALAM_RETURN_IF_ERROR(table_store_.DeleteFlushedVersions(def, scope, moved));
   return FlushOutcome{rows, 1};
 }

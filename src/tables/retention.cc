@@ -147,6 +147,7 @@ Status Retention::PurgeCold(const TableDefinition& def, const std::string& scope
     if (copied->HasError()) return FromDuckDB(*copied);
     KALAM_RETURN_IF_ERROR(files.SyncFile(tmp_rel));
     KALAM_RETURN_IF_ERROR(files.Rename(tmp_rel, filestore::JoinPath(dir, final_name)));
+    KALAM_RETURN_IF_ERROR(CheckStepFailpoint(Failpoint::kRetentionSegmentWritten));
     filestore::Segment segment = old;
     segment.id = filestore::SegmentId(n);
     segment.path = final_name;
@@ -183,6 +184,7 @@ Status Retention::PurgeCold(const TableDefinition& def, const std::string& scope
     // after it, the old files are leftovers. CleanupUncommitted removes either.
     KALAM_RETURN_IF_ERROR(filestore::SaveManifest(files, dir, manifest));
     catalog_.ForgetScope(def, scope);
+    KALAM_RETURN_IF_ERROR(CheckStepFailpoint(Failpoint::kRetentionManifestSaved));
     // The replaced files are not deleted here: a scan that read the old segment list may
     // still be reading them. Unlisted now, they are removed as leftovers by the scope's
     // next flush or retention run (CleanupUncommitted), long after such scans ended.

@@ -92,10 +92,11 @@ class ServerProcess {
 
   // SIGTERM, then the exit code (or -1 if it had to be killed).
   int Stop(int signal_number = SIGTERM) {
-    if (pid_ <= 0) return exit_code_;
-    kill(pid_, signal_number);
-    exit_code_ = WaitExit(std::chrono::seconds(20));
-    pid_ = -1;
+    if (pid_ > 0) {
+      kill(pid_, signal_number);
+      WaitExit(std::chrono::seconds(20));
+    }
+    // Also after WaitExit saw the process end by itself: its output pipe is at EOF now.
     if (drain_.joinable()) drain_.join();
     if (out_) {
       fclose(out_);
@@ -106,20 +107,23 @@ class ServerProcess {
 
   // Waits for the process to exit by itself (e.g. a refused start) and returns its code.
   int WaitExit(std::chrono::seconds timeout) {
+    if (pid_ <= 0) return exit_code_;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     int status = 0;
     while (std::chrono::steady_clock::now() < deadline) {
       const pid_t r = waitpid(pid_, &status, WNOHANG);
       if (r == pid_) {
         pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        return exit_code_;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     kill(pid_, SIGKILL);
     waitpid(pid_, &status, 0);
     pid_ = -1;
-    return -1;
+    exit_code_ = -1;
+    return exit_code_;
   }
 
   ~ServerProcess() { Stop(); }

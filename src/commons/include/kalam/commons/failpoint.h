@@ -32,8 +32,20 @@ enum class Failpoint : uint8_t {
   kFilestoreSync,         // "filestore.sync": an fsync of a file by the file backend
                           // (WriteAtomic, and SyncFile of a written Parquet segment)
   kParquetWrite,          // "filestore.parquet_write": the Parquet writer of a flush or rewrite
+  // Steps of the real flush and retention code, between their durable effects:
+  kFlushSegmentWritten,   // "flush.segment_written": segment written and synced under its temp name
+  kFlushSegmentRenamed,   // "flush.segment_renamed": segment under its final name, manifest not saved
+  kFlushManifestSaved,    // "flush.manifest_saved": manifest commits the segment, hot versions not deleted
+  kRetentionSegmentWritten,  // "retention.segment_written": rewritten segment renamed, manifest not saved
+  kRetentionManifestSaved,   // "retention.manifest_saved": manifest swapped, hot tombstones not purged
 };
-inline constexpr size_t kFailpointCount = 6;
+inline constexpr size_t kFailpointCount = 11;
+
+// The exit code of a process stopped by a point armed with "crash".
+inline constexpr int kFailpointCrashExitCode = 86;
+// The armed value of "crash": the process ends at the point at once, with no cleanup (as
+// under SIGKILL), leaving on disk exactly what the steps before it made durable.
+inline constexpr int kFailpointCrash = -1;
 
 std::string_view FailpointName(Failpoint point);
 std::optional<Failpoint> FailpointFromName(std::string_view name);
@@ -53,15 +65,18 @@ inline int FailpointCheck(Failpoint point, std::string_view path = {}) {
   return failpoint_detail::CheckArmed(point, path);
 }
 
-// Arms `point` to fail with `error` (an errno, e.g. ENOSPC or EIO; 0 disarms), at files whose
-// path contains `path_filter` ("" = every file).
+// At a step point: Ok, or IoError naming the point when it is armed with an errno.
+Status CheckStepFailpoint(Failpoint point);
+
+// Arms `point` to fail with `error` (an errno, e.g. ENOSPC or EIO; kFailpointCrash ends the
+// process there; 0 disarms), at files whose path contains `path_filter` ("" = every file).
 void ArmFailpoint(Failpoint point, int error, std::string path_filter = {});
 void DisarmFailpoint(Failpoint point);
 void DisarmAllFailpoints();
 // How many times `point` has fired since the process started.
 uint64_t FailpointHits(Failpoint point);
 
-// "name=ENOSPC[:filter]" / "name=EIO[:filter]" / "name=off", one per line: the control text
+// "name=ENOSPC[:filter]" / "name=EIO[:filter]" / "name=crash[:filter]" / "name=off", one per line: the control text
 // of the server's test build. Applies every line or, on the first bad one, none
 // (InvalidArgument naming the line). Lines that are empty or start with '#' are skipped.
 Status ApplyFailpointSpec(std::string_view spec);
