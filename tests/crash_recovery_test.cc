@@ -7,6 +7,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -400,7 +405,8 @@ std::string StepRows(HttpClient& admin, const std::string& user) {
 // Segments left under a temp name anywhere in the data directory.
 std::vector<std::string> TempSegments(const std::string& data_dir) {
   std::vector<std::string> temps;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(data_dir + "/storage")) {
+  std::error_code ec;  // no storage directory yet: no temp segment either
+  for (const auto& e : std::filesystem::recursive_directory_iterator(data_dir + "/storage", ec)) {
     if (e.path().extension() == ".tmp") temps.push_back(e.path().string());
   }
   return temps;
@@ -472,6 +478,134 @@ TEST(CrashRecoveryTest, FlushKilledAtEachStepLosesAndDuplicatesNothing) {
     EXPECT_EQ(StepRows(admin, "alice") + StepRows(admin, "bob"), expected) << "after the next flush";
     EXPECT_THAT(TempSegments(dir.path()), ::testing::IsEmpty());
   }
+}
+
+// The flush job id in a FLUSH answer ("... Job ID: FL-...").
+std::string FlushJobId(const std::string& body) {
+  std::smatch m;
+  return std::regex_search(body, m, std::regex("FL-[0-9a-f]+")) ? m.str() : "";
+}
+
+// How often `point` has fired in the server's test build ("<control file>.hits").
+bool HasFired(const FailpointFile& failpoints, const std::string& point) {
+  return ReadFile(failpoints.path() + ".hits").find(point + "=") != std::string::npos;
+}
+
+std::string JobStatus(HttpClient& admin, const std::string& job_id) {
+  auto answer = admin.Sql(R"({"sql":"SELECT status FROM system.jobs WHERE job_id = ')" + job_id + R"('"})");
+  return JsonDoc(answer.body).Str("/results/0/rows/0/0");
+}
+
+// A server with one SHARED table of three hot rows, in the failpoint build.
+struct PausableServer {
+  PausableServer() : failpoints(control_dir.path() + "/failpoints") {
+    std::map<std::string, std::string> env = kEnv;
+    env["KALAMDB_FAILPOINTS_FILE"] = failpoints.path();
+    server.UseBinary(KALAMDB_FAILPOINTS_SERVER_BINARY);
+    started = server.Start(dir.path(), env);
+    if (!started) return;
+    HttpClient admin(server.port());
+    setup = admin.Sql(
+        R"j({"sql":"CREATE NAMESPACE app; CREATE SHARED TABLE app.k (id BIGINT PRIMARY KEY, v TEXT); INSERT INTO app.k VALUES (1, 'a'), (2, 'b'), (3, 'c')"})j");
+  }
+  TempDir dir;
+  TempDir control_dir;
+  FailpointFile failpoints;
+  ServerProcess server;
+  bool started = false;
+  HttpResult setup;
+};
+
+TEST(CrashRecoveryTest, KillJobStopsARunningFlushBeforeItsCommit) {
+  PausableServer s;
+  ASSERT_TRUE(s.started) << s.server.output();
+  ASSERT_EQ(s.setup.status, 200) << s.setup.body;
+  HttpClient admin(s.server.port());
+  // Hold the flush with its segment written under the temp name.
+  ASSERT_TRUE(s.failpoints.Apply("flush.segment_written=pause"));
+  const std::string job = FlushJobId(admin.Sql(R"({"sql":"FLUSH TABLE app.k"})").body);
+  ASSERT_FALSE(job.empty());
+  ASSERT_TRUE(PollUntil([&] { return HasFired(s.failpoints, "flush.segment_written"); }));
+  EXPECT_EQ(JobStatus(admin, job), "running");
+
+  auto killed = admin.Sql(R"({"sql":"KILL JOB ')" + job + R"('"})");
+  ASSERT_EQ(killed.status, 200) << killed.body;
+  EXPECT_THAT(killed.body, ::testing::HasSubstr("Job " + job + " killed: cancelled"));
+  EXPECT_EQ(JobStatus(admin, job), "cancelled");
+
+  // Released, the flush sees the cancel before its commit point: it removes its temp segment
+  // and commits nothing. The rows stay hot and read as before.
+  ASSERT_TRUE(s.failpoints.Apply("flush.segment_written=off"));
+  ASSERT_TRUE(PollUntil([&] { return TempSegments(s.dir.path()).empty(); })) << "the temp segment stayed";
+  auto cells = StatsCells(admin, "app.k");
+  ASSERT_GT(cells.size(), 6u);
+  EXPECT_EQ(cells[4], "\"3\"");  // hot rows
+  EXPECT_EQ(cells[5], "\"0\"");  // cold rows
+  EXPECT_EQ(cells[6], "\"0\"");  // segments
+  EXPECT_EQ(JobStatus(admin, job), "cancelled");
+  auto rows = admin.Sql(R"({"sql":"SELECT id, v FROM app.k ORDER BY id"})");
+  EXPECT_EQ(JsonDoc(rows.body).Raw("/results/0/rows"), R"([["1","a"],["2","b"],["3","c"]])");
+
+  // A later flush moves them.
+  const std::string again = FlushJobId(admin.Sql(R"({"sql":"FLUSH TABLE app.k"})").body);
+  ASSERT_FALSE(again.empty());
+  ASSERT_TRUE(PollUntil([&] { return JobStatus(admin, again) == "completed"; })) << JobStatus(admin, again);
+  cells = StatsCells(admin, "app.k");
+  ASSERT_GT(cells.size(), 5u);
+  EXPECT_EQ(cells[4], "\"0\"");
+  EXPECT_EQ(cells[5], "\"3\"");
+}
+
+// Whether a TCP connection to the loopback port is refused (the server stopped accepting).
+bool ConnectionRefused(uint16_t port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool refused = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0;
+  close(fd);
+  return refused;
+}
+
+// SIGTERM with a request and a flush job in flight (both held at a failpoint): the server
+// stops accepting, lets the request finish with its answer, lets the running flush commit,
+// and exits 0 (docs/threading.md, "Shutdown"). Nothing is lost across the restart.
+TEST(CrashRecoveryTest, SigtermDrainsARequestAndAFlushInFlight) {
+  PausableServer s;
+  ASSERT_TRUE(s.started) << s.server.output();
+  ASSERT_EQ(s.setup.status, 200) << s.setup.body;
+  HttpClient admin(s.server.port());
+  ASSERT_TRUE(s.failpoints.Apply("flush.segment_written=pause\nsql.statement=pause:in_flight_marker"));
+  const std::string job = FlushJobId(admin.Sql(R"({"sql":"FLUSH TABLE app.k"})").body);
+  ASSERT_FALSE(job.empty());
+  ASSERT_TRUE(PollUntil([&] { return HasFired(s.failpoints, "flush.segment_written"); }));
+  HttpResult in_flight;
+  std::thread request([&] {
+    HttpClient client(s.server.port());
+    in_flight = client.Sql(R"({"sql":"SELECT 'in_flight_marker' AS m"})");
+  });
+  ASSERT_TRUE(PollUntil([&] { return HasFired(s.failpoints, "sql.statement"); }));
+
+  ASSERT_EQ(kill(s.server.pid(), SIGTERM), 0);
+  EXPECT_TRUE(PollUntil([&] { return ConnectionRefused(s.server.port()); })) << "still accepting after SIGTERM";
+  // Both are still held: release them while the server drains.
+  ASSERT_TRUE(s.failpoints.Apply("flush.segment_written=off\nsql.statement=off"));
+  request.join();
+  EXPECT_EQ(in_flight.status, 200) << in_flight.transport_error << in_flight.body;
+  EXPECT_EQ(JsonDoc(in_flight.body).Raw("/results/0/rows"), R"([["in_flight_marker"]])");
+  EXPECT_EQ(s.server.WaitExit(std::chrono::seconds(30)), 0) << s.server.AllOutput();
+
+  ServerProcess plain;
+  ASSERT_TRUE(plain.Start(s.dir.path(), kEnv)) << plain.output();
+  HttpClient after(plain.port());
+  EXPECT_EQ(JobStatus(after, job), "completed");
+  auto cells = StatsCells(after, "app.k");
+  ASSERT_GT(cells.size(), 5u);
+  EXPECT_EQ(cells[4], "\"0\"");
+  EXPECT_EQ(cells[5], "\"3\"");
+  auto rows = after.Sql(R"({"sql":"SELECT id, v FROM app.k ORDER BY id"})");
+  EXPECT_EQ(JsonDoc(rows.body).Raw("/results/0/rows"), R"([["1","a"],["2","b"],["3","c"]])");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "kalam/commons/failpoint.h"
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -23,6 +24,12 @@ std::mutex& SlotsMutex() {
   return mu;
 }
 
+// Signalled, with SlotsMutex(), whenever a point is armed or disarmed: wakes paused threads.
+std::condition_variable& ArmedChanged() {
+  static std::condition_variable cv;
+  return cv;
+}
+
 // Guarded by SlotsMutex(); only armed points reach it.
 std::array<Slot, kFailpointCount>& Slots() {
   static std::array<Slot, kFailpointCount> slots;
@@ -33,12 +40,16 @@ std::array<Slot, kFailpointCount>& Slots() {
 
 int CheckArmed(Failpoint point, std::string_view path) {
   const size_t i = static_cast<size_t>(point);
-  std::lock_guard lock(SlotsMutex());
-  const int error = armed_errno[i].load(std::memory_order_relaxed);
+  std::unique_lock lock(SlotsMutex());
+  int error = armed_errno[i].load(std::memory_order_relaxed);
   if (error == 0) return 0;
   Slot& slot = Slots()[i];
   if (!slot.filter.empty() && path.find(slot.filter) == std::string_view::npos) return 0;
   ++slot.hits;
+  if (error == kFailpointPause) {
+    ArmedChanged().wait(lock, [&] { return armed_errno[i].load(std::memory_order_relaxed) != kFailpointPause; });
+    error = armed_errno[i].load(std::memory_order_relaxed);
+  }
   // _Exit, not abort: no core file, no destructors, no buffered writes; RocksDB and the
   // file backend keep exactly what they had made durable, as after SIGKILL.
   if (error == kFailpointCrash) std::_Exit(kFailpointCrashExitCode);
@@ -53,7 +64,7 @@ constexpr std::array<std::string_view, kFailpointCount> kNames = {
     "store.wal_append", "store.wal_sync", "store.table_write",
     "filestore.write",  "filestore.sync", "filestore.parquet_write",
     "flush.segment_written", "flush.segment_renamed", "flush.manifest_saved",
-    "retention.segment_written", "retention.manifest_saved",
+    "retention.segment_written", "retention.manifest_saved", "sql.statement",
 };
 
 std::string_view Trim(std::string_view s) {
@@ -73,8 +84,8 @@ std::optional<Failpoint> FailpointFromName(std::string_view name) {
   return std::nullopt;
 }
 
-Status CheckStepFailpoint(Failpoint point) {
-  const int error = FailpointCheck(point);
+Status CheckStepFailpoint(Failpoint point, std::string_view path) {
+  const int error = FailpointCheck(point, path);
   if (error == 0) return Status::Ok();
   return Status::IoError("failpoint " + std::string(FailpointName(point)) + ": " + std::strerror(error));
 }
@@ -84,6 +95,7 @@ void ArmFailpoint(Failpoint point, int error, std::string path_filter) {
   std::lock_guard lock(failpoint_detail::SlotsMutex());
   failpoint_detail::Slots()[i].filter = std::move(path_filter);
   failpoint_detail::armed_errno[i].store(error, std::memory_order_relaxed);
+  failpoint_detail::ArmedChanged().notify_all();
 }
 
 void DisarmFailpoint(Failpoint point) { ArmFailpoint(point, 0); }
@@ -95,6 +107,16 @@ void DisarmAllFailpoints() {
 uint64_t FailpointHits(Failpoint point) {
   std::lock_guard lock(failpoint_detail::SlotsMutex());
   return failpoint_detail::Slots()[static_cast<size_t>(point)].hits;
+}
+
+std::string FailpointHitsText() {
+  std::lock_guard lock(failpoint_detail::SlotsMutex());
+  std::string text;
+  for (size_t i = 0; i < kFailpointCount; ++i) {
+    const uint64_t hits = failpoint_detail::Slots()[i].hits;
+    if (hits > 0) text += std::string(kNames[i]) + "=" + std::to_string(hits) + "\n";
+  }
+  return text;
 }
 
 Status ApplyFailpointSpec(std::string_view spec) {
@@ -127,8 +149,10 @@ Status ApplyFailpointSpec(std::string_view spec) {
       error = EIO;
     } else if (action == "crash") {
       error = kFailpointCrash;
+    } else if (action == "pause") {
+      error = kFailpointPause;
     } else if (action != "off") {
-      return Status::InvalidArgument("unknown action in '" + std::string(line) + "' (ENOSPC, EIO, crash or off)");
+      return Status::InvalidArgument("unknown action in '" + std::string(line) + "' (ENOSPC, EIO, crash, pause or off)");
     }
     settings.push_back({*point, error, std::move(filter)});
   }

@@ -8,6 +8,7 @@
 #include "engine_context.h"
 #include "engine_live_queries.h"
 #include "engine_maintenance.h"
+#include "kalam/commons/failpoint.h"
 #include "kalam/dialect/statement_splitter.h"
 #include "query_memory.h"
 #include "query_state.h"
@@ -188,6 +189,10 @@ ExecutionOutcome Engine::Execute(Session& session, std::string_view sql, const s
   for (size_t i = 0; i < parsed.size(); ++i) {
     if (session.interrupted()) {
       fail(i, Status::InvalidOperation("the client went away"));
+      return outcome;
+    }
+    if (Status held = CheckStepFailpoint(Failpoint::kSqlStatement, (*split)[i]); !held.ok()) {
+      fail(i, held);
       return outcome;
     }
     const uint64_t budget = ctx_->config.max_answer_bytes - std::min(answer_bytes, ctx_->config.max_answer_bytes);

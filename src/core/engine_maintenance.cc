@@ -24,13 +24,14 @@ Result<std::vector<UserId>> EngineMaintenance::UsersDueForCleanup(int64_t now_us
   return MaintenanceJobs::UsersDueForCleanup(engine_, now_us);
 }
 
-Result<JobOutcome> EngineMaintenance::RunJob(JobType type, std::string_view parameters_json, int64_t now_us) {
+Result<JobOutcome> EngineMaintenance::RunJob(JobType type, std::string_view parameters_json, int64_t now_us,
+                                             const std::atomic<bool>* cancel) {
   if (now_us == 0) now_us = NowMicros();
   return Contained(engine_.config, [&]() -> Result<JobOutcome> {
     switch (type) {
       case JobType::kFlush: {
         KALAM_ASSIGN_OR_RETURN(FlushJobParams params, FlushJobParams::FromJson(parameters_json));
-        return FlushExecutor::RunFlushJob(engine_, params);
+        return FlushExecutor::RunFlushJob(engine_, params, cancel);
       }
       case JobType::kCleanup: return MaintenanceJobs::RunCleanup(engine_, parameters_json);
       case JobType::kRetention: {

@@ -143,11 +143,13 @@ ORDER BY id DESC;)"),
   created_at TIMESTAMP DEFAULT NOW()
 ) FLUSH INTERVAL 600s ROW_THRESHOLD 5000;)");
   Run(As("alice"), "INSERT INTO ai.conversations (role, content, model, tokens) VALUES ('user', 'hi', 'gpt', 3)");
-  Run(As("alice"), R"(SELECT content, role, created_at
+  // The row above has a fresh UUID_V7() conversation id, so this conversation is empty.
+  EXPECT_THAT(Query(As("alice"), R"(SELECT content, role, created_at
 FROM ai.conversations
 WHERE conversation_id = '018b6e8a-07d1-7000-8000-0123456789ab'
   AND created_at > NOW() - INTERVAL '1 hour'
-ORDER BY created_at ASC;)");
+ORDER BY created_at ASC;)"),
+              IsEmpty());
   Run(Root(), "CREATE NAMESPACE docs");
   Run(Root(), R"(CREATE SHARED TABLE docs.content (
   doc_id TEXT,
@@ -164,10 +166,24 @@ ORDER BY created_at ASC;)");
   min_temp DOUBLE,
   hour TIMESTAMP
 ) FLUSH INTERVAL 3600s;)");
-  Run(Root(), "SHOW TABLES IN app;");
-  Run(Root(), "DESCRIBE TABLE app.messages;");
-  Run(Root(), "SHOW STATS FOR TABLE app.messages;");
-  Run(Root(), "SELECT * FROM system.users WHERE role = 'dba';");
+  // Namespace, name and type of each (the rest are options and timestamps).
+  std::vector<std::string> tables;
+  for (const auto& row : Query(Root(), "SHOW TABLES IN app;")) {
+    size_t end = 0;
+    for (int cell = 0; cell < 3 && end != std::string::npos; ++cell) end = row.find('|', end + (cell > 0));
+    tables.push_back(row.substr(0, end));
+  }
+  EXPECT_THAT(tables, ElementsAre("app|analytics|shared", "app|conversations|user", "app|events|stream",
+                                  "app|messages|user"));
+  EXPECT_THAT(Query(Root(), "DESCRIBE TABLE app.messages;"),
+              ElementsAre("id|1|1|BIGINT|true|false|SNOWFLAKE_ID()|NULL|1", "content|2|2|TEXT|true|false|NULL|NULL|1",
+                          "timestamp|3|3|TIMESTAMP|true|false|NOW()|NULL|1", "_seq|4|0|BIGINT|false|false|NULL|NULL|1",
+                          "_deleted|5|-1|BOOLEAN|false|false|false|NULL|1"));
+  // Nothing was written to app.messages: no rows in either tier, no segment, no subscriber.
+  EXPECT_THAT(Query(Root(), "SHOW STATS FOR TABLE app.messages;"), ElementsAre("app|messages|user|1|0|0|0|0|0"));
+  EXPECT_THAT(Query(Root(), "SELECT * FROM system.users WHERE role = 'dba';"), IsEmpty());
+  Run(Root(), "CREATE USER ops WITH PASSWORD 'OpsPass123!' ROLE dba");
+  EXPECT_THAT(Query(Root(), "SELECT user_id, role FROM system.users WHERE role = 'dba';"), ElementsAre("ops|dba"));
 }
 
 TEST_F(EngineTest, DefaultsAreEvaluatedPerRow) {

@@ -98,12 +98,13 @@ Result<StatementResult> FlushExecutor::KillJob(ExecContext& ctx, const dialect::
   return MessageResult(std::move(message), 0, ctx.acting_user);
 }
 
-Result<JobOutcome> FlushExecutor::RunFlushJob(EngineContext& engine, const FlushJobParams& params) {
+Result<JobOutcome> FlushExecutor::RunFlushJob(EngineContext& engine, const FlushJobParams& params,
+                                              const std::atomic<bool>* cancel) {
   const TableId& id = params.table;
   auto def = engine.registry->FindTable(id);
   if (!def) return JobOutcome::Skipped("table " + id.ToString() + " no longer exists");
   const Result<tables::FlushOutcome> outcome =
-      params.user ? engine.cold->FlushScope(def, params.user->str()) : engine.cold->FlushTable(def);
+      params.user ? engine.cold->FlushScope(def, params.user->str(), cancel) : engine.cold->FlushTable(def, cancel);
   if (!outcome.ok()) return FlushFailed(id, outcome.status());
   return JobOutcome::Completed(FlushedMessage(outcome.value()));
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,7 +26,8 @@ class FlushExecutor {
   Result<StatementResult> KillJob(ExecContext& ctx, const dialect::KillJobStmt& s);
 
   // Runs a flush job. Completes with the message "Flushed N row(s) to M file(s)".
-  static Result<JobOutcome> RunFlushJob(EngineContext& engine, const FlushJobParams& params);
+  static Result<JobOutcome> RunFlushJob(EngineContext& engine, const FlushJobParams& params,
+                                        const std::atomic<bool>* cancel = nullptr);
 
  private:
   // Queues (or runs) the flush of one table and answers its message (docs/sql-reference.md).

@@ -55,9 +55,14 @@ FailpointControl::~FailpointControl() {
 
 void FailpointControl::Run() {
   std::optional<std::string> applied;
+  std::string hits;
   std::unique_lock lock(mu_);
   while (!stop_) {
     lock.unlock();
+    if (std::string now = FailpointHitsText(); now != hits) {
+      WriteText(path_ + ".hits", now);
+      hits = std::move(now);
+    }
     if (auto text = ReadText(path_); text && text != applied) {
       if (const Status applied_status = ApplyFailpointSpec(*text); !applied_status.ok()) {
         WriteText(path_ + ".error", applied_status.message());

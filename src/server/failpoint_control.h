@@ -17,7 +17,9 @@ namespace kalam::server {
 // When KALAMDB_FAILPOINTS_FILE names a file, a thread reads it every few milliseconds; when
 // its text changes it is applied with ApplyFailpointSpec ("store.wal_append=ENOSPC",
 // "filestore.sync=EIO:.parquet", "store.wal_append=off", one per line), then copied to
-// "<file>.applied" (or the reason to "<file>.error"), which is what a test waits for.
+// "<file>.applied" (or the reason to "<file>.error"), which is what a test waits for. The
+// points that have fired, "name=hits" per line, are kept in "<file>.hits" (FailpointHitsText):
+// how a test sees that a paused flush or statement has reached its point.
 class FailpointControl {
  public:
   // Null when KALAMDB_FAILPOINTS_FILE is not set.

@@ -17,6 +17,9 @@ namespace {
 
 Status FromDuckDB(duckdb::QueryResult& result) { return Status::IoError(result.GetError()); }
 
+bool Cancelled(const std::atomic<bool>* cancel) { return cancel != nullptr && cancel->load(std::memory_order_relaxed); }
+Status CancelledStatus() { return Status::InvalidOperation("cancelled before its commit point"); }
+
 }  // namespace
 
 Result<bool> ColdFlush::DueForFlush(const TableDefinition& def, int64_t now_us) const {
@@ -38,11 +41,12 @@ Result<bool> ColdFlush::DueForFlush(const TableDefinition& def, int64_t now_us) 
   return now_us / 1000 - oldest_ms >= static_cast<int64_t>(*interval) * 1000;
 }
 
-Result<FlushOutcome> ColdFlush::FlushTable(const std::shared_ptr<const TableDefinition>& def) {
+Result<FlushOutcome> ColdFlush::FlushTable(const std::shared_ptr<const TableDefinition>& def,
+                                           const std::atomic<bool>* cancel) {
   KALAM_ASSIGN_OR_RETURN(auto scopes, table_store_.ScopesWithRows(*def));
   FlushOutcome total;
   for (const std::string& scope : scopes) {
-    KALAM_ASSIGN_OR_RETURN(FlushOutcome one, FlushScope(def, scope));
+    KALAM_ASSIGN_OR_RETURN(FlushOutcome one, FlushScope(def, scope, cancel));
     total.rows += one.rows;
     total.files += one.files;
   }
@@ -50,8 +54,9 @@ Result<FlushOutcome> ColdFlush::FlushTable(const std::shared_ptr<const TableDefi
 }
 
 Result<FlushOutcome> ColdFlush::FlushScope(const std::shared_ptr<const TableDefinition>& def_ptr,
-                                           const std::string& scope) {
+                                           const std::string& scope, const std::atomic<bool>* cancel) {
   const TableDefinition& def = *def_ptr;
+  if (Cancelled(cancel)) return CancelledStatus();
   std::lock_guard flush_lock(catalog_.ScopeMutex(def, scope));
   KALAM_ASSIGN_OR_RETURN(auto storage, storages_.For(def));
   filestore::FileBackend& files = *storage->files;
@@ -147,6 +152,11 @@ Result<FlushOutcome> ColdFlush::FlushScope(const std::shared_ptr<const TableDefi
   if (copied->HasError()) return FromDuckDB(*copied);
   KALAM_RETURN_IF_ERROR(files.SyncFile(tmp_rel));
   KALAM_RETURN_IF_ERROR(CheckStepFailpoint(Failpoint::kFlushSegmentWritten));
+  // The last moment to give up: after the rename the next step is the commit.
+  if (Cancelled(cancel)) {
+    KALAM_RETURN_IF_ERROR(files.Delete(tmp_rel));
+    return CancelledStatus();
+  }
   KALAM_RETURN_IF_ERROR(files.Rename(tmp_rel, filestore::JoinPath(dir, final_name)));
   KALAM_RETURN_IF_ERROR(CheckStepFailpoint(Failpoint::kFlushSegmentRenamed));
 

@@ -38,14 +38,20 @@ enum class Failpoint : uint8_t {
   kFlushManifestSaved,    // "flush.manifest_saved": manifest commits the segment, hot versions not deleted
   kRetentionSegmentWritten,  // "retention.segment_written": rewritten segment renamed, manifest not saved
   kRetentionManifestSaved,   // "retention.manifest_saved": manifest swapped, hot tombstones not purged
+  kSqlStatement,          // "sql.statement": a statement of a request is about to run (the
+                          // filter matches its text)
 };
-inline constexpr size_t kFailpointCount = 11;
+inline constexpr size_t kFailpointCount = 12;
 
 // The exit code of a process stopped by a point armed with "crash".
 inline constexpr int kFailpointCrashExitCode = 86;
 // The armed value of "crash": the process ends at the point at once, with no cleanup (as
 // under SIGKILL), leaving on disk exactly what the steps before it made durable.
 inline constexpr int kFailpointCrash = -1;
+// The armed value of "pause": a thread reaching the point waits there until the point is
+// armed otherwise or disarmed (then it goes on as that says), so a test can hold a flush or a
+// statement in flight at a known step.
+inline constexpr int kFailpointPause = -2;
 
 std::string_view FailpointName(Failpoint point);
 std::optional<Failpoint> FailpointFromName(std::string_view name);
@@ -65,8 +71,9 @@ inline int FailpointCheck(Failpoint point, std::string_view path = {}) {
   return failpoint_detail::CheckArmed(point, path);
 }
 
-// At a step point: Ok, or IoError naming the point when it is armed with an errno.
-Status CheckStepFailpoint(Failpoint point);
+// At a step point: Ok, or IoError naming the point when it is armed with an errno (after any
+// pause).
+Status CheckStepFailpoint(Failpoint point, std::string_view path = {});
 
 // Arms `point` to fail with `error` (an errno, e.g. ENOSPC or EIO; kFailpointCrash ends the
 // process there; 0 disarms), at files whose path contains `path_filter` ("" = every file).
@@ -75,8 +82,12 @@ void DisarmFailpoint(Failpoint point);
 void DisarmAllFailpoints();
 // How many times `point` has fired since the process started.
 uint64_t FailpointHits(Failpoint point);
+// "name=hits" for every point that has fired, one per line: what the server's test build
+// reports to its tests.
+std::string FailpointHitsText();
 
-// "name=ENOSPC[:filter]" / "name=EIO[:filter]" / "name=crash[:filter]" / "name=off", one per line: the control text
+// "name=ENOSPC[:filter]" / "name=EIO[:filter]" / "name=crash[:filter]" / "name=pause[:filter]" /
+// "name=off", one per line: the control text
 // of the server's test build. Applies every line or, on the first bad one, none
 // (InvalidArgument naming the line). Lines that are empty or start with '#' are skipped.
 Status ApplyFailpointSpec(std::string_view spec);

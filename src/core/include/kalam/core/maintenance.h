@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -30,8 +31,10 @@ class Maintenance {
   // Runs a job of `type` (flush, cleanup, retention or user_cleanup) with the parameters its
   // record holds (job_parameters.h). `now_us` is the time retention and user cleanup judge by
   // (0 = now). Skipped when there is nothing left to do (the table was dropped, the user was
-  // reactivated); Unsupported for another type.
-  virtual Result<JobOutcome> RunJob(JobType type, std::string_view parameters_json, int64_t now_us = 0) = 0;
+  // reactivated); Unsupported for another type. `cancel` (may be null) is the job's KILL JOB /
+  // shutdown flag: a flush stops at its next check, before its commit point.
+  virtual Result<JobOutcome> RunJob(JobType type, std::string_view parameters_json, int64_t now_us = 0,
+                                    const std::atomic<bool>* cancel = nullptr) = 0;
 
   // user_management.deletion_grace_period_days (default 30): a soft-deleted user is purged
   // this long after DROP USER.

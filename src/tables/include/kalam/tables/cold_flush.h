@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -36,10 +37,15 @@ class ColdFlush {
         parquet_(parquet) {}
 
   // Flushes the hot versions of one scope that exist when the flush starts; writes arriving
-  // meanwhile stay hot.
-  Result<FlushOutcome> FlushScope(const std::shared_ptr<const TableDefinition>& def, const std::string& scope);
-  // Flushes every scope of the table that has hot versions.
-  Result<FlushOutcome> FlushTable(const std::shared_ptr<const TableDefinition>& def);
+  // meanwhile stay hot. Once `cancel` (may be null) is set, the flush stops before its commit
+  // point, removes what it wrote and answers InvalidOperation: the rows stay hot (KILL JOB,
+  // shutdown). After the commit point it finishes.
+  Result<FlushOutcome> FlushScope(const std::shared_ptr<const TableDefinition>& def, const std::string& scope,
+                                  const std::atomic<bool>* cancel = nullptr);
+  // Flushes every scope of the table that has hot versions; `cancel` stops it between scopes
+  // too (the scopes flushed before stay flushed).
+  Result<FlushOutcome> FlushTable(const std::shared_ptr<const TableDefinition>& def,
+                                  const std::atomic<bool>* cancel = nullptr);
 
   // Whether the table's hot tier has reached its flush policy at `now_us`: at least
   // `flush_row_limit` pending versions, or an oldest pending write older than

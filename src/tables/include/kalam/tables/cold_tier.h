@@ -45,10 +45,14 @@ class ColdTier {
   DroppedTableTrash& trash() { return trash_; }
 
   // The operations the engine calls, forwarded to the part that owns them (see there).
-  Result<FlushOutcome> FlushScope(const std::shared_ptr<const TableDefinition>& def, const std::string& scope) {
-    return flush_.FlushScope(def, scope);
+  Result<FlushOutcome> FlushScope(const std::shared_ptr<const TableDefinition>& def, const std::string& scope,
+                                  const std::atomic<bool>* cancel = nullptr) {
+    return flush_.FlushScope(def, scope, cancel);
   }
-  Result<FlushOutcome> FlushTable(const std::shared_ptr<const TableDefinition>& def) { return flush_.FlushTable(def); }
+  Result<FlushOutcome> FlushTable(const std::shared_ptr<const TableDefinition>& def,
+                                  const std::atomic<bool>* cancel = nullptr) {
+    return flush_.FlushTable(def, cancel);
+  }
   Result<bool> DueForFlush(const TableDefinition& def, int64_t now_us) const { return flush_.DueForFlush(def, now_us); }
   // Scopes of the table with hot versions (user ids; "" for SHARED).
   Result<std::vector<std::string>> ScopesWithHotRows(const TableDefinition& def) const {
