@@ -61,8 +61,9 @@ bool IsWideningConversion(const DataType& from, const DataType& to) {
 }
 
 Result<bool> AlterExecutor::HasRows(const TableDefinition& def) {
-  KALAM_ASSIGN_OR_RETURN(uint64_t hot, engine_.table_store->CountHotRows(def, nullptr));
-  if (hot > 0 || def.type == TableType::kStream) return hot > 0;
+  // One seek per scope with hot rows, not one step per row.
+  KALAM_ASSIGN_OR_RETURN(auto scopes, engine_.table_store->ScopesWithRows(def));
+  if (!scopes.empty() || def.type == TableType::kStream) return !scopes.empty();
   KALAM_ASSIGN_OR_RETURN(tables::ColdTier::Stats cold, engine_.cold->TableStats(def, nullptr));
   return cold.rows > 0;
 }
