@@ -653,7 +653,6 @@ TEST_F(LiveTest, LiveRowsEncodeEveryValueAsHttpResultsDo) {
   for (size_t r = 0; r < rows.size(); ++r) {
     ASSERT_EQ(rows[r].size(), names.size());
     for (size_t c = 0; c < names.size(); ++c) {
-      if (names[c] == "_deleted") continue;  // live rows carry it only in `from` mode
       ASSERT_TRUE(changed[r].count(names[c]) && initial[r].count(names[c])) << names[c] << "\n" << http.Raw();
       EXPECT_EQ(changed[r].at(names[c]), rows[r][c]) << "change, row " << r << ", column " << names[c];
       EXPECT_EQ(initial[r].at(names[c]), rows[r][c]) << "initial data, row " << r << ", column " << names[c];
@@ -832,6 +831,36 @@ TEST_F(LiveTest, SystemLiveListsAndKillEndsSubscriptions) {
   JsonDoc dropped = Next(*ws);
   EXPECT_EQ(dropped.Str("/code"), "SUBSCRIPTION_FAILED");
   EXPECT_THAT(dropped.Str("/message"), HasSubstr("Table app.kill_t was dropped"));
+}
+
+// ALTER TABLE ends the table's subscriptions (their columns and filter were planned against
+// the old schema); a new one sees the new column, older rows reading its DEFAULT, and
+// `SELECT *` carries `_deleted` like any SELECT *.
+TEST_F(LiveTest, AlterTableEndsSubscriptionsAndResubscribingSeesTheNewSchema) {
+  S().Sql("CREATE USER TABLE app.alter_t (id BIGINT PRIMARY KEY, body TEXT)");
+  S().Sql("INSERT INTO app.alter_t VALUES (1, 'one')", "alice");
+  auto ws = S().Connect("alice");
+  ASSERT_TRUE(ws);
+  SubscribeAndLoad(*ws, "s1", "SELECT * FROM app.alter_t", "{}");
+  EXPECT_THAT(S().Sql("ALTER TABLE app.alter_t ADD COLUMN tokens INT DEFAULT 0"),
+              HasSubstr("Table app.alter_t altered successfully (schema version 2)"));
+  JsonDoc failed = Next(*ws);
+  EXPECT_EQ(failed.Str("/code"), "SUBSCRIPTION_FAILED");
+  EXPECT_EQ(failed.Str("/subscription_id"), "s1");
+  EXPECT_THAT(failed.Str("/message"), HasSubstr("Schema changed; resubscribe"));
+  EXPECT_THAT(S().Sql("SELECT count(*) FROM system.live WHERE subscription_id = 's1'"), HasSubstr("[\"0\"]"));
+
+  const auto initial = SubscribeAndLoad(*ws, "s2", "SELECT * FROM app.alter_t", "{}");
+  ASSERT_EQ(initial.size(), 1u);
+  EXPECT_EQ(initial[0].at("tokens"), "0");
+  EXPECT_EQ(initial[0].at("_deleted"), "false");
+  S().Sql("INSERT INTO app.alter_t VALUES (2, 'two', 5)", "alice");
+  JsonDoc change = Next(*ws);
+  ASSERT_EQ(change.Str("/change_type"), "insert") << change.Raw();
+  auto rows = change.Rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].at("tokens"), "5");
+  EXPECT_EQ(rows[0].at("_deleted"), "false");
 }
 
 TEST_F(LiveTest, DroppingAUserClosesTheirConnections) {

@@ -28,6 +28,13 @@ Status CheckCreateTable(Role role, TableType type) {
   return Status::Ok();
 }
 
+Status CheckAlterTable(Role role, TableType type) {
+  if (type == TableType::kShared && role == Role::kUser) {
+    return Denied("Access denied: " + RoleText(role) + " cannot alter SHARED tables");
+  }
+  return Status::Ok();
+}
+
 Status CheckDropTable(Role role) {
   if (IsAdmin(role)) return Status::Ok();
   return Denied("Access denied: " + RoleText(role) + " cannot drop tables. Requires 'dba' or 'system' role.");

@@ -29,6 +29,7 @@ Status DdlExecutor::Precheck(Role role, const dialect::KalamStatement& statement
   return std::visit(Overloaded{
                         [&](const dialect::CreateNamespaceStmt&) { return auth::CheckAdminStatement(role, "create namespaces"); },
                         [&](const dialect::DropNamespaceStmt&) { return auth::CheckAdminStatement(role, "drop namespaces"); },
+                        [&](const dialect::AlterNamespaceStmt&) { return auth::CheckAdminStatement(role, "alter namespaces"); },
                         [&](const dialect::DropTableStmt&) { return auth::CheckDropTable(role); },
                         [&](const dialect::CreateTableStmt& s) {
                           if (s.table.namespace_id && s.table.namespace_id->str() == kSystemNamespace) {

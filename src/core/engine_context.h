@@ -36,6 +36,10 @@ struct EngineContext {
   // table starts using a storage that is being dropped or re-templated, and a dropped table's
   // files are removed through the storage they were written to.
   std::shared_mutex storage_ddl_mu;
+  // Held exclusively by ALTER TABLE and shared by each flush, which writes its segment under
+  // the schema version current at its start: a flush never reads rows of a version newer
+  // than its own definition, so no value of an added column is dropped on the way to Parquet.
+  std::shared_mutex schema_ddl_mu;
   std::unique_ptr<auth::UserRepository> users;
   std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<tables::TableStore> table_store;

@@ -327,7 +327,7 @@ TEST_F(EngineTest, RequestLevelErrors) {
               ElementsAre("1"));
   EXPECT_THAT(Fail(Root(), "COPY (SELECT 1) TO '/tmp/x.csv'").message(), HasSubstr("Unsupported statement type"));
   EXPECT_THAT(Fail(Root(), "SELECT * FROM read_csv('/etc/passwd')").message(), HasSubstr("is not available"));
-  EXPECT_THAT(Fail(Root(), "ALTER TABLE app.t ADD COLUMN c INT").message(), HasSubstr("Not supported yet"));
+  EXPECT_THAT(Fail(Root(), "CREATE VIEW v AS SELECT 1").message(), HasSubstr("Not supported yet"));
 }
 
 // ---- SELECT -----------------------------------------------------------------------------------

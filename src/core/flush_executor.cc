@@ -1,5 +1,7 @@
 #include "flush_executor.h"
 
+#include <shared_mutex>
+
 #include "kalam/auth/permissions.h"
 #include "kalam/commons/job_submitter.h"
 #include "kalam/commons/names.h"
@@ -27,6 +29,17 @@ Status FlushFailed(const TableId& id, const Status& cause) {
                                   cause.message());
 }
 
+// Flushes under the schema lock (EngineContext::schema_ddl_mu) with the definition current
+// once it is held, so the segment's schema version is the newest any hot row can have.
+Result<tables::FlushOutcome> FlushCurrent(EngineContext& engine, const TableId& id,
+                                          const std::optional<UserId>& user = std::nullopt,
+                                          const std::atomic<bool>* cancel = nullptr) {
+  std::shared_lock schema_lock(engine.schema_ddl_mu);
+  auto def = engine.registry->FindTable(id);
+  if (!def) return tables::FlushOutcome{};
+  return user ? engine.cold->FlushScope(def, user->str(), cancel) : engine.cold->FlushTable(def, cancel);
+}
+
 }  // namespace
 
 Result<std::string> FlushExecutor::StartFlush(const std::shared_ptr<const TableDefinition>& def, bool* started,
@@ -37,7 +50,7 @@ Result<std::string> FlushExecutor::StartFlush(const std::shared_ptr<const TableD
   KALAM_ASSIGN_OR_RETURN(auto scopes, engine_.cold->ScopesWithHotRows(*def));
   if (scopes.empty()) return "Storage flush skipped: no pending writes for table '" + name + "'";
   if (engine_.jobs == nullptr) {
-    auto outcome = engine_.cold->FlushTable(def);
+    auto outcome = FlushCurrent(engine_, def->id);
     if (!outcome.ok()) return FlushFailed(def->id, outcome.status());
     *started = true;
     return "Storage flush completed for table '" + name + "': " + FlushedMessage(outcome.value());
@@ -101,10 +114,8 @@ Result<StatementResult> FlushExecutor::KillJob(ExecContext& ctx, const dialect::
 Result<JobOutcome> FlushExecutor::RunFlushJob(EngineContext& engine, const FlushJobParams& params,
                                               const std::atomic<bool>* cancel) {
   const TableId& id = params.table;
-  auto def = engine.registry->FindTable(id);
-  if (!def) return JobOutcome::Skipped("table " + id.ToString() + " no longer exists");
-  const Result<tables::FlushOutcome> outcome =
-      params.user ? engine.cold->FlushScope(def, params.user->str(), cancel) : engine.cold->FlushTable(def, cancel);
+  if (!engine.registry->FindTable(id)) return JobOutcome::Skipped("table " + id.ToString() + " no longer exists");
+  const Result<tables::FlushOutcome> outcome = FlushCurrent(engine, id, params.user, cancel);
   if (!outcome.ok()) return FlushFailed(id, outcome.status());
   return JobOutcome::Completed(FlushedMessage(outcome.value()));
 }

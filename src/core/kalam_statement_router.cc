@@ -1,5 +1,6 @@
 #include "kalam_statement_router.h"
 
+#include "alter_executor.h"
 #include "ddl_executor.h"
 #include "flush_executor.h"
 #include "overloaded.h"
@@ -32,6 +33,10 @@ Result<StatementResult> RunKalamStatement(EngineContext& engine, ExecContext& ct
                         [&](const dialect::UseNamespaceStmt& s) { return ddl.Use(ctx, s); },
                         [&](const dialect::CreateTableStmt& s) { return ddl.CreateTable(ctx, s); },
                         [&](const dialect::DropTableStmt& s) { return ddl.DropTable(ctx, s); },
+                        [&](const dialect::AlterTableStmt& s) { return AlterExecutor(engine).AlterTable(ctx, s); },
+                        [&](const dialect::AlterNamespaceStmt& s) {
+                          return AlterExecutor(engine).AlterNamespace(ctx, s);
+                        },
                         [&](const dialect::ShowNamespacesStmt&) { return ddl.ShowNamespaces(ctx); },
                         [&](const dialect::ShowTablesStmt& s) { return ddl.ShowTables(ctx, s); },
                         [&](const dialect::DescribeTableStmt& s) { return ddl.Describe(ctx, s); },

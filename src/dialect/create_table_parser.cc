@@ -62,18 +62,18 @@ class CreateTableParser {
   explicit CreateTableParser(Cursor& cursor) : cur_(cursor) {}
 
   Result<CreateTableStmt> Parse();
+  Result<ColumnDefinition> ParseColumn();
+  Result<DefaultValue> ParseDefault(const std::string& column);
+  Status ParseWithOptions(TableOptionsBuilder* options);
 
  private:
   Status ParseColumnList(CreateTableStmt* stmt);
   Status ApplyPrimaryKey(const std::vector<std::string>& table_pk, CreateTableStmt* stmt);
   Status ParseTablePrimaryKey(std::vector<std::string>* pk_columns);
-  Result<ColumnDefinition> ParseColumn();
   Status ParseColumnType(ColumnDefinition* column, bool* identity);
-  Result<DefaultValue> ParseDefault(const std::string& column);
   Status ParseIdentity();
   Status ParseTableClauses(TableOptionsBuilder* options);
   Status ParseFlushClause(TableOptionsBuilder* options);
-  Status ParseWithOptions(TableOptionsBuilder* options);
   Result<std::string> ParseOptionValue(std::string_view option);
 
   Cursor& cur_;
@@ -481,6 +481,16 @@ Result<CreateTableStmt> ParseCreateTable(Cursor& cursor) {
   KALAM_ASSIGN_OR_RETURN(CreateTableStmt stmt, parser.Parse());
   KALAM_RETURN_IF_ERROR(cursor.ExpectEnd());
   return stmt;
+}
+
+Result<ColumnDefinition> ParseColumnDefinition(Cursor& cursor) { return CreateTableParser(cursor).ParseColumn(); }
+
+Result<DefaultValue> ParseColumnDefault(Cursor& cursor, const std::string& column) {
+  return CreateTableParser(cursor).ParseDefault(column);
+}
+
+Status ParseTableOptionList(Cursor& cursor, TableOptionsBuilder* options) {
+  return CreateTableParser(cursor).ParseWithOptions(options);
 }
 
 }  // namespace kalam::dialect

@@ -9,6 +9,7 @@
 #include "kalam/commons/names.h"
 #include "kalam/dialect/statement_splitter.h"
 
+#include "alter_table_parser.h"
 #include "create_table_parser.h"
 #include "cursor.h"
 #include "storage_statement_parser.h"
@@ -26,11 +27,6 @@ struct PlannedStatement {
 };
 
 constexpr PlannedStatement kPlannedStatements[] = {
-    {{"ALTER", "NAMESPACE"}, "ALTER NAMESPACE"},
-    {{"ALTER", "TABLE"}, "ALTER TABLE"},
-    {{"ALTER", "USER", "TABLE"}, "ALTER TABLE"},
-    {{"ALTER", "SHARED", "TABLE"}, "ALTER TABLE"},
-    {{"ALTER", "STREAM", "TABLE"}, "ALTER TABLE"},
     {{"ALTER", "TOPIC"}, "ALTER TOPIC"},
     {{"CREATE", "VIEW"}, "CREATE VIEW"},
     {{"CREATE", "OR", "REPLACE", "VIEW"}, "CREATE VIEW"},
@@ -113,6 +109,12 @@ Result<KalamStatement> StatementParser::Parse() {
     if (AtTableKeyword(1)) return ParseDropTable();
     if (cur_.Peek(1).IsKeyword("USER")) return ParseUserStatement(cur_);
     if (cur_.Peek(1).IsKeyword("STORAGE")) return ParseStorageStatement(cur_);
+  } else if (first.IsKeyword("ALTER") && AtTableKeyword(1)) {
+    KALAM_ASSIGN_OR_RETURN(AlterTableStmt stmt, ParseAlterTable(cur_));
+    return KalamStatement(std::move(stmt));
+  } else if (first.IsKeyword("ALTER") && cur_.Peek(1).IsKeyword("NAMESPACE")) {
+    KALAM_ASSIGN_OR_RETURN(AlterNamespaceStmt stmt, ParseAlterNamespace(cur_));
+    return KalamStatement(std::move(stmt));
   } else if (first.IsKeyword("ALTER") && cur_.Peek(1).IsKeyword("USER") && !AtTableKeyword(1)) {
     return ParseUserStatement(cur_);
   } else if (first.IsKeyword("ALTER") && cur_.Peek(1).IsKeyword("STORAGE")) {

@@ -1136,11 +1136,6 @@ TEST(SubscribeTest, Errors) {
 
 TEST(UnbuiltStatementTest, PlannedStatementsAreNotSupportedYet) {
   const std::pair<const char*, const char*> cases[] = {
-      {"ALTER TABLE app.t ADD COLUMN c INT", "ALTER TABLE"},
-      {"ALTER USER TABLE app.t DROP COLUMN c", "ALTER TABLE"},
-      {"ALTER SHARED TABLE app.t SET TBLPROPERTIES (ACCESS_LEVEL = 'PUBLIC')", "ALTER TABLE"},
-      {"alter stream table s add c int", "ALTER TABLE"},
-      {"ALTER NAMESPACE app SET OPTIONS (k = 1)", "ALTER NAMESPACE"},
       {"STORAGE CHECK archive EXTENDED", "STORAGE CHECK"},
       {"STORAGE COMPACT ALL", "STORAGE COMPACT"},
       {"BACKUP DATABASE app TO '/backups/app'", "BACKUP DATABASE"},

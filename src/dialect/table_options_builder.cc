@@ -1,5 +1,7 @@
 #include "table_options_builder.h"
 
+#include "kalam/dialect/parser.h"
+
 #include <cctype>
 #include <cstdint>
 
@@ -228,23 +230,41 @@ Status TableOptionsBuilder::Finish(std::optional<TableType> prefix_type, CreateT
     stmt->type = with_type_;
   }
   const TableType resolved = stmt->type.value_or(TableType::kShared);
+  std::vector<std::string> checked;
   for (const std::string& name : given_) {
+    // With no type written the table may still be downgraded to USER (docs/http-api.md),
+    // so ACCESS_LEVEL is accepted and the engine decides whether it applies.
+    if (name == "ACCESS_LEVEL" && !stmt->type) continue;
+    checked.push_back(name);
+  }
+  KALAM_RETURN_IF_ERROR(CheckTableOptionsFor(resolved, checked));
+  stmt->options = options_;
+  stmt->options_set = set_;
+  return Status::Ok();
+}
+
+Status TableOptionsBuilder::FinishAlter(AlterTableStmt* stmt) {
+  if (with_type_) return Status::InvalidArgument("The table type cannot be changed");
+  if (set_.storage) return Status::InvalidArgument("The storage of a table cannot be changed");
+  if (given_.empty()) return Status::InvalidArgument("SET TBLPROPERTIES needs at least one option");
+  stmt->options = options_;
+  stmt->options_set = set_;
+  stmt->options_given = given_;
+  return Status::Ok();
+}
+
+Status CheckTableOptionsFor(TableType type, const std::vector<std::string>& given) {
+  for (const std::string& name : given) {
     for (const OptionRule& rule : kOptionRules) {
       if (rule.name != name) continue;
-      // With no type written the table may still be downgraded to USER (docs/http-api.md),
-      // so ACCESS_LEVEL is accepted and the engine decides whether it applies.
-      if (name == "ACCESS_LEVEL" && !stmt->type) continue;
-      const bool valid = (resolved == TableType::kUser && rule.user) ||
-                         (resolved == TableType::kShared && rule.shared) ||
-                         (resolved == TableType::kStream && rule.stream);
+      const bool valid = (type == TableType::kUser && rule.user) || (type == TableType::kShared && rule.shared) ||
+                         (type == TableType::kStream && rule.stream);
       if (!valid) {
-        return Status::InvalidArgument(std::string(rule.name) + " is only valid for " +
-                                       std::string(rule.valid_for) + " tables");
+        return Status::InvalidArgument(std::string(rule.name) + " is only valid for " + std::string(rule.valid_for) +
+                                       " tables");
       }
     }
   }
-  stmt->options = options_;
-  stmt->options_set = set_;
   return Status::Ok();
 }
 

@@ -40,6 +40,9 @@ class TableOptionsBuilder {
   // Resolves the table type (prefix keyword, else TYPE, else SHARED), checks every given
   // setting against it and fills `type`, `options` and `options_set` of `stmt`.
   [[nodiscard]] Status Finish(std::optional<TableType> prefix_type, CreateTableStmt* stmt);
+  // ALTER TABLE ... SET TBLPROPERTIES: fills the options of `stmt`; TYPE and STORAGE_ID cannot
+  // change. Validity for the table's type is the engine's check (CheckTableOptionsFor).
+  [[nodiscard]] Status FinishAlter(AlterTableStmt* stmt);
 
  private:
   std::vector<std::string> given_;  // in the order written, so the first bad one is reported

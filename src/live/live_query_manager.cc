@@ -92,11 +92,18 @@ Prepared Prepare(core::Engine& engine, const LiveLimits& limits, SubscriptionQue
   const TableDefinition& def = *sub->def;
   std::vector<int> projection;
   if (query->columns.empty()) {
+    // `SELECT *` is the user columns, `_seq` and `_deleted`, as in any SELECT *.
     for (size_t c = 0; c < def.columns.size(); ++c) projection.push_back(static_cast<int>(c));
+    projection.push_back(kProjectSeq);
+    projection.push_back(kProjectDeleted);
   } else {
     for (const std::string& name : query->columns) {
       if (name == kSeqColumn) {
-        projection.push_back(-1);
+        projection.push_back(kProjectSeq);
+        continue;
+      }
+      if (name == kDeletedColumn) {
+        projection.push_back(kProjectDeleted);
         continue;
       }
       auto column = def.FindColumn(name);
@@ -104,7 +111,9 @@ Prepared Prepare(core::Engine& engine, const LiveLimits& limits, SubscriptionQue
       projection.push_back(static_cast<int>(*column));
     }
   }
-  if (std::find(projection.begin(), projection.end(), -1) == projection.end()) projection.push_back(-1);
+  if (std::find(projection.begin(), projection.end(), kProjectSeq) == projection.end()) {
+    projection.push_back(kProjectSeq);
+  }
   sub->projection = projections.Intern(std::move(projection));
   auto filter = RowFilter::Compile(query->where.get(), def, user);
   if (!filter.ok()) return Failed(CodeForStatus(filter.status()), filter.status().message());
@@ -637,6 +646,13 @@ void LiveQueryManager::OnTableDropped(const TableId& table) {
   for (const auto& sub : AllSubscriptions()) {
     if (sub->def->id != table) continue;
     Fail(sub, LiveErrorCode::kSubscriptionFailed, "Table " + table.ToString() + " was dropped");
+  }
+}
+
+void LiveQueryManager::OnTableAltered(const TableId& table) {
+  for (const auto& sub : AllSubscriptions()) {
+    if (sub->def->id != table) continue;
+    Fail(sub, LiveErrorCode::kSubscriptionFailed, "Schema changed; resubscribe");
   }
 }
 

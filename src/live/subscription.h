@@ -19,6 +19,10 @@
 
 namespace kalam::live {
 
+// Projection entries for the system columns (table columns are their index, from 0).
+inline constexpr int kProjectSeq = -1;
+inline constexpr int kProjectDeleted = -2;
+
 // One copy of each distinct projection. Projections are few and shared by many
 // subscriptions. Thread-safe.
 class ProjectionPool {
@@ -57,8 +61,8 @@ struct Subscription {
   bool shared_scope = false;  // SHARED and system tables: one scope for every user
   bool indexed = true;        // receives changes (system tables do not, yet)
   RowFilter filter;
-  // Table column per output column; -1 = `_seq`. Pooled: subscriptions with equal
-  // projections share one (and one encoded row per change).
+  // Table column per output column, or kProjectSeq / kProjectDeleted. Pooled:
+  // subscriptions with equal projections share one (and one encoded row per change).
   std::shared_ptr<const std::vector<int>> projection;
   std::shared_ptr<const SubscriptionQuery> query;  // shared with other subscriptions of the same text
   std::string options_json;

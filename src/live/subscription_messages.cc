@@ -23,12 +23,18 @@ void AppendRowObject(const Subscription& sub, const std::vector<duckdb::Value>& 
                      std::string* out) {
   out->push_back('{');
   bool first = true;
+  bool deleted_written = false;
   for (const int column : *sub.projection) {
     if (!first) out->push_back(',');
     first = false;
-    if (column < 0) {
+    if (column == kProjectSeq) {
       out->append("\"_seq\":");
       AppendJsonQuotedInt(seq, out);
+    } else if (column == kProjectDeleted) {
+      // A live row is a current version; only `from`-mode markers say otherwise.
+      out->append("\"_deleted\":");
+      AppendJsonBool(deleted != nullptr && *deleted, out);
+      deleted_written = true;
     } else {
       const std::string& name = sub.def->columns[column].name;
       AppendJsonString(name, out);
@@ -40,7 +46,7 @@ void AppendRowObject(const Subscription& sub, const std::vector<duckdb::Value>& 
       }
     }
   }
-  if (deleted != nullptr) {
+  if (deleted != nullptr && !deleted_written) {
     out->append(",\"_deleted\":");
     AppendJsonBool(*deleted, out);
   }
@@ -59,14 +65,18 @@ std::string EncodeAck(const Subscription& sub, bool options_given) {
   for (size_t i = 0; i < sub.projection->size(); ++i) {
     if (i) out.push_back(',');
     const int column = (*sub.projection)[i];
-    const bool is_seq = column < 0;
-    const ColumnDefinition* def = is_seq ? nullptr : &sub.def->columns[column];
+    const bool is_seq = column == kProjectSeq;
+    const bool is_deleted = column == kProjectDeleted;
+    const bool is_system = is_seq || is_deleted;
+    const ColumnDefinition* def = is_system ? nullptr : &sub.def->columns[column];
     out += "{\"name\":";
-    AppendJsonString(is_seq ? std::string(kSeqColumn) : def->name, &out);
+    AppendJsonString(is_seq ? std::string(kSeqColumn) : is_deleted ? std::string(kDeletedColumn) : def->name, &out);
     out += ",\"data_type\":";
-    out += is_seq ? DataType{TypeKind::kBigInt}.WireTagJson() : def->type.WireTagJson();
+    out += is_seq       ? DataType{TypeKind::kBigInt}.WireTagJson()
+           : is_deleted ? DataType{TypeKind::kBoolean}.WireTagJson()
+                        : def->type.WireTagJson();
     out += ",\"index\":" + std::to_string(i);
-    if (is_seq) {
+    if (is_system) {
       out += ",\"flags\":[\"nn\"]";
     } else if (pk && static_cast<size_t>(column) == *pk) {
       out += ",\"flags\":[\"pk\",\"nn\",\"uq\"]";

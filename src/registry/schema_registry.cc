@@ -56,6 +56,10 @@ Status SchemaRegistry::Load() {
 
   KALAM_ASSIGN_OR_RETURN(std::vector<TableDefinition> tables, Tables(backend_).List());
   for (TableDefinition& def : tables) {
+    def.lineage = std::make_shared<SchemaLineage>();
+    KALAM_ASSIGN_OR_RETURN(std::vector<TableDefinition> history, Schemas(backend_, def.id).List());
+    for (const TableDefinition& version : history) def.lineage->Add(version);
+    def.lineage->Add(def);
     auto shared = std::make_shared<const TableDefinition>(std::move(def));
     tables_[shared->id] = shared;
   }
@@ -80,6 +84,17 @@ Status SchemaRegistry::CreateNamespace(const NamespaceDefinition& def) {
   if (namespaces_.count(def.id)) return Status::AlreadyExists("Namespace '" + def.id.str() + "' already exists");
   KALAM_RETURN_IF_ERROR(Namespaces(backend_).Put(def.id.str(), def));
   namespaces_[def.id] = def;
+  return Status::Ok();
+}
+
+Status SchemaRegistry::SetNamespaceOptions(const NamespaceId& id, std::string options_json) {
+  std::unique_lock lock(mu_);
+  auto it = namespaces_.find(id);
+  if (it == namespaces_.end()) return NamespaceNotFound(id.str());
+  NamespaceDefinition def = it->second;
+  def.options_json = std::move(options_json);
+  KALAM_RETURN_IF_ERROR(Namespaces(backend_).Put(id.str(), def));
+  it->second = std::move(def);
   return Status::Ok();
 }
 
@@ -122,6 +137,8 @@ Result<std::shared_ptr<const TableDefinition>> SchemaRegistry::CreateTable(Table
   batch.Put(Partition::kMeta, kTableCounterKey, counter);
   KALAM_RETURN_IF_ERROR(backend_.Write(batch));
   ++next_table_number_;
+  def.lineage = std::make_shared<SchemaLineage>();
+  def.lineage->Add(def);
   auto shared = std::make_shared<const TableDefinition>(std::move(def));
   tables_[shared->id] = shared;
   return shared;
@@ -136,6 +153,30 @@ Status SchemaRegistry::DropTable(const TableId& id) {
   KALAM_RETURN_IF_ERROR(backend_.Write(batch));
   tables_.erase(id);
   return Status::Ok();
+}
+
+Result<std::shared_ptr<const TableDefinition>> SchemaRegistry::AlterTable(TableDefinition def) {
+  std::unique_lock lock(mu_);
+  auto it = tables_.find(def.id);
+  if (it == tables_.end()) return Status::NotFound("Table " + def.id.ToString() + " does not exist");
+  const TableDefinition& current = *it->second;
+  if (current.schema_version != def.schema_version) {
+    return Status::InvalidOperation("Table " + def.id.ToString() + " was altered concurrently; retry");
+  }
+  def.number = current.number;
+  def.created_at_us = current.created_at_us;
+  def.schema_version = current.schema_version + 1;
+  def.updated_at_us = NowMicros();
+  def.lineage = current.lineage;
+  store::WriteBatch batch;
+  KALAM_RETURN_IF_ERROR(Tables(backend_).Put(def.id.ToString(), def, &batch));
+  KALAM_RETURN_IF_ERROR(Schemas(backend_, def.id).Put(SchemaVersionKey(def.schema_version), def, &batch));
+  KALAM_RETURN_IF_ERROR(backend_.Write(batch));
+  // Before the definition is published: nobody can write rows of this version yet.
+  if (def.lineage) def.lineage->Add(def);
+  auto shared = std::make_shared<const TableDefinition>(std::move(def));
+  it->second = shared;
+  return shared;
 }
 
 std::shared_ptr<const TableDefinition> SchemaRegistry::FindTable(const TableId& id) const {

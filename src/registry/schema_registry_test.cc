@@ -258,6 +258,61 @@ TEST_F(SchemaRegistryTest, SchemaHistory) {
   EXPECT_EQ(reopened.value().size(), 1u);
 }
 
+TEST_F(SchemaRegistryTest, AlterTableStoresTheNextVersionAndItsLayout) {
+  ASSERT_TRUE(registry_->CreateNamespace(MakeNamespace("app")).ok());
+  auto t = Create(MakeTable("app", "t"));
+  ASSERT_NE(t, nullptr);
+  TableDefinition next = *t;
+  next.columns.erase(next.columns.begin() + 1);  // drop `content`
+  ColumnDefinition added = Column("tokens", T(TypeKind::kInt));
+  added.default_value = DefaultValue{DefaultValue::Kind::kLiteral, "0", false};
+  added.column_id = next.next_column_id++;
+  next.columns.push_back(added);
+  auto altered = registry_->AlterTable(next);
+  ASSERT_TRUE(altered.ok()) << altered.status().ToString();
+  EXPECT_EQ((*altered)->schema_version, 2u);
+  EXPECT_EQ(registry_->FindTable(t->id)->schema_version, 2u);
+  // The same definition again is a lost race with the first ALTER: nothing is stored.
+  EXPECT_EQ(registry_->AlterTable(next).status().code(), StatusCode::kInvalidOperation);
+
+  for (int pass = 0; pass < 2; ++pass) {
+    auto current = registry_->FindTable(t->id);
+    ASSERT_NE(current, nullptr);
+    EXPECT_EQ(current->schema_version, 2u);
+    auto history = registry_->SchemaHistory(t->id);
+    ASSERT_TRUE(history.ok());
+    ASSERT_EQ(history->size(), 2u);
+    // Both versions' layouts are known to readers, and what rows of version 1 read for the
+    // column added in version 2.
+    ASSERT_NE(current->lineage, nullptr);
+    auto v1 = current->lineage->Find(1);
+    ASSERT_NE(v1, nullptr);
+    EXPECT_EQ(v1->columns.size(), 3u);
+    EXPECT_TRUE(v1->Find(2).has_value());
+    auto v2 = current->lineage->Find(2);
+    ASSERT_NE(v2, nullptr);
+    EXPECT_FALSE(v2->Find(2).has_value());
+    EXPECT_TRUE(v2->Find(4).has_value());
+    auto fill = current->lineage->FillFor(4, 1);
+    ASSERT_TRUE(fill.has_value());
+    EXPECT_EQ(fill->literal, "0");
+    EXPECT_FALSE(current->lineage->FillFor(4, 2).has_value());
+    Reopen();  // the lineage is rebuilt from the stored history
+  }
+}
+
+TEST_F(SchemaRegistryTest, SetNamespaceOptions) {
+  ASSERT_TRUE(registry_->CreateNamespace(MakeNamespace("app")).ok());
+  ASSERT_TRUE(registry_->SetNamespaceOptions(NamespaceId("app"), R"({"k":1})").ok());
+  EXPECT_EQ(registry_->SetNamespaceOptions(NamespaceId("nope"), "{}").code(), StatusCode::kNotFound);
+  Reopen();
+  for (const auto& ns : registry_->ListNamespaces()) {
+    if (ns.id.str() == "app") {
+      EXPECT_EQ(ns.options_json, R"({"k":1})");
+    }
+  }
+}
+
 TEST_F(SchemaRegistryTest, DropTable) {
   ASSERT_TRUE(registry_->CreateNamespace(MakeNamespace("app")).ok());
   auto t = Create(MakeTable("app", "t"));

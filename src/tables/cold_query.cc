@@ -1,8 +1,11 @@
 #include "kalam/tables/cold_query.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 
 #include "kalam/tables/type_mapping.h"
+#include "kalam/tables/value_coercion.h"
 #include "sql_text.h"
 
 namespace kalam::tables {
@@ -20,6 +23,58 @@ bool KeyRangesAreDisjoint(std::vector<ColdSegment> segments) {
     if (!(*segments[i - 1].pk_max < *segments[i].pk_min)) return false;
   }
   return true;
+}
+
+std::string ReadParquet(const std::vector<const ColdSegment*>& segments) {
+  std::string sql = "read_parquet([";
+  for (size_t i = 0; i < segments.size(); ++i) {
+    if (i) sql += ", ";
+    sql += QuoteLiteral(segments[i]->absolute_path);
+  }
+  return sql + "])";
+}
+
+// The segments as one relation with `def`'s columns (FROM clause text). Segments written
+// under other schema versions (ALTER TABLE) are read with their own columns and projected
+// by column id, as RowProjector does for hot rows: added columns read as the literal DEFAULT
+// they were added with (else NULL), dropped ones are left out, renamed ones are aliased and
+// retyped ones cast.
+std::string SegmentsSource(const TableDefinition& def, const std::vector<ColdSegment>& segments) {
+  std::map<uint32_t, std::vector<const ColdSegment*>> by_version;
+  for (const ColdSegment& s : segments) {
+    // 0: written before segments named their version; only the current one existed then.
+    const uint32_t version = s.schema_version == 0 || !def.lineage ? def.schema_version : s.schema_version;
+    by_version[version].push_back(&s);
+  }
+  if (by_version.size() == 1 && by_version.begin()->first == def.schema_version) {
+    return ReadParquet(by_version.begin()->second);
+  }
+  const bool has_pk = def.PrimaryKeyIndex().has_value();
+  std::string sql = "(";
+  for (const auto& [version, group] : by_version) {
+    auto layout = def.lineage ? def.lineage->Find(version) : nullptr;
+    if (sql.size() > 1) sql += " UNION ALL ";
+    sql += "SELECT ";
+    for (const ColumnDefinition& column : def.columns) {
+      const std::string type = ToLogicalType(column.type).ToString();
+      if (!layout) {
+        sql += QuoteIdent(column.name);  // an unknown version: read by name
+      } else if (auto stored = layout->Find(column.column_id)) {
+        sql += "CAST(" + QuoteIdent(layout->columns[*stored].name) + " AS " + type + ")";
+      } else {
+        std::string fill = "NULL";
+        if (auto d = def.lineage->FillFor(column.column_id, version)) {
+          auto value = LiteralDefault(*d, column);
+          if (value.ok() && !value->IsNull()) fill = QuoteLiteral(value->ToString());
+        }
+        sql += "CAST(" + fill + " AS " + type + ")";
+      }
+      sql += " AS " + QuoteIdent(column.name) + ", ";
+    }
+    sql += has_pk ? "_seq, _deleted" : "_seq, _deleted, _row_id";
+    sql += " FROM " + ReadParquet(group);
+  }
+  return sql + ")";
 }
 
 }  // namespace
@@ -57,12 +112,7 @@ std::string ColdQuery(const TableDefinition& def, const ScanProjection& projecti
   }
   // The identity text is only needed when the hot tier holds versions to skip.
   sql += with_identity ? "CAST(" + identity + " AS VARCHAR)" : std::string("CAST(NULL AS VARCHAR)");
-  sql += ", _deleted FROM read_parquet([";
-  for (size_t i = 0; i < segments.size(); ++i) {
-    if (i) sql += ", ";
-    sql += QuoteLiteral(segments[i].absolute_path);
-  }
-  sql += "])";
+  sql += ", _deleted FROM " + SegmentsSource(def, segments);
   // These conditions run before the newest-version-per-identity step below, which is only
   // exact if they never drop a version while keeping an older version of the same identity:
   // - the primary key is the identity, so `pk = v` keeps all versions of one identity or

@@ -115,24 +115,49 @@ bool HotScanner::DecodeInto(std::string_view key, std::string_view value, duckdb
   uint64_t version = 0, row_id = 0, count = 0;
   if (!r.U8(&format) || !r.Varint(&version) || !r.U8(&flags) || !r.Raw(&row_id) || !r.Varint(&count)) return false;
   const bool deleted = (flags & 1) != 0;
-  const size_t n = def_->columns.size();
-  if (count != n) return false;
-  const size_t bitmap_bytes = (n + 7) / 8;
-  const char* bitmap = value.data() + (value.size() - r.remaining());
-  if (!r.Skip(bitmap_bytes)) return false;
-  for (size_t i = 0; i < n && i <= last_needed_column_; ++i) {
-    const int out_index = output_of_column_[i];
-    const bool is_null = (bitmap[i / 8] >> (i % 8)) & 1;
-    if (is_null) {
-      if (out_index >= 0) FlatVector::SetNull(out.data[out_index], row, true);
-      continue;
+  if (version != def_->schema_version) {
+    if (!DecodeOtherVersionInto(static_cast<uint32_t>(version), value, out, row)) return false;
+  } else {
+    const size_t n = def_->columns.size();
+    if (count != n) return false;
+    const size_t bitmap_bytes = (n + 7) / 8;
+    const char* bitmap = value.data() + (value.size() - r.remaining());
+    if (!r.Skip(bitmap_bytes)) return false;
+    for (size_t i = 0; i < n && i <= last_needed_column_; ++i) {
+      const int out_index = output_of_column_[i];
+      const bool is_null = (bitmap[i / 8] >> (i % 8)) & 1;
+      if (is_null) {
+        if (out_index >= 0) FlatVector::SetNull(out.data[out_index], row, true);
+        continue;
+      }
+      Vector* target = out_index >= 0 ? &out.data[out_index] : nullptr;
+      if (!ReadValue(def_->columns[i].type, r, target, row)) return false;
     }
-    Vector* target = out_index >= 0 ? &out.data[out_index] : nullptr;
-    if (!ReadValue(def_->columns[i].type, r, target, row)) return false;
   }
   if (seq_out_ >= 0) FlatVector::GetData<int64_t>(out.data[seq_out_])[row] = SeqFromRowKey(key);
   if (deleted_out_ >= 0) FlatVector::GetData<bool>(out.data[deleted_out_])[row] = deleted;
   if (row_id_out_ >= 0) FlatVector::GetData<int64_t>(out.data[row_id_out_])[row] = static_cast<int64_t>(row_id);
+  return true;
+}
+
+bool HotScanner::DecodeOtherVersionInto(uint32_t version, std::string_view value, duckdb::DataChunk& out,
+                                        idx_t row) {
+  auto it = projectors_.find(version);
+  if (it == projectors_.end()) {
+    auto made = RowProjector::Make(*def_, version);
+    if (!made.ok()) return false;
+    it = projectors_.emplace(version, std::move(made).value()).first;
+  }
+  const RowProjector& projector = it->second;
+  std::vector<DataType> types;
+  for (const RowLayout::Column& c : projector.stored().columns) types.push_back(c.type);
+  auto stored = DecodeStoredValues(types, value);
+  if (!stored.ok()) return false;
+  auto values = projector.Apply(std::move(stored).value());
+  if (!values.ok()) return false;
+  for (size_t i = 0; i < values->size(); ++i) {
+    if (output_of_column_[i] >= 0) out.data[output_of_column_[i]].SetValue(row, (*values)[i]);
+  }
   return true;
 }
 

@@ -75,7 +75,9 @@ Status Retention::PurgeCold(const TableDefinition& def, const std::string& scope
   auto found = con->Query("SELECT " + identity_typed + ", CAST(" + identity + " AS VARCHAR), _seq FROM (SELECT " +
                           identity + ", _seq, _deleted, row_number() OVER (PARTITION BY " + identity +
                           " ORDER BY _seq DESC) AS kalam_rn FROM read_parquet([" + paths +
-                          "])) WHERE kalam_rn = 1 AND _deleted AND _seq < " + std::to_string(cutoff_seq));
+                          // Segments of several schema versions (ALTER TABLE) differ in their
+                          // other columns; the key, `_seq` and `_deleted` are in every one.
+                          "], union_by_name = true)) WHERE kalam_rn = 1 AND _deleted AND _seq < " + std::to_string(cutoff_seq));
   if (found->HasError()) return FromDuckDB(*found);
   std::vector<std::string> purge_ids;
   while (auto chunk = found->Fetch()) {

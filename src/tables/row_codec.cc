@@ -1,6 +1,7 @@
 #include "kalam/tables/row_codec.h"
 
 #include "kalam/commons/byte_buffer.h"
+#include "kalam/tables/row_projection.h"
 #include "kalam/tables/type_mapping.h"
 
 namespace kalam::tables {
@@ -114,8 +115,8 @@ Result<RowHeader> DecodeRowHeader(std::string_view bytes) {
   return h;
 }
 
-Result<std::vector<duckdb::Value>> DecodeRowValues(const TableDefinition& def, std::string_view bytes,
-                                                   RowHeader* header) {
+Result<std::vector<duckdb::Value>> DecodeStoredValues(const std::vector<DataType>& types, std::string_view bytes,
+                                                      RowHeader* header) {
   KALAM_ASSIGN_OR_RETURN(RowHeader h, DecodeRowHeader(bytes));
   ByteReader r(bytes);
   uint8_t u8;
@@ -126,7 +127,7 @@ Result<std::vector<duckdb::Value>> DecodeRowValues(const TableDefinition& def, s
   r.Skip(8);
   r.Varint(&v);
   const size_t n = h.column_count;
-  if (n != def.columns.size()) return Status::Corruption("row has a different column count than its schema");
+  if (n != types.size()) return Status::Corruption("row has a different column count than its schema");
   std::string_view bitmap;
   const size_t bitmap_bytes = (n + 7) / 8;
   if (r.remaining() < bitmap_bytes) return Status::Corruption("truncated row");
@@ -135,13 +136,29 @@ Result<std::vector<duckdb::Value>> DecodeRowValues(const TableDefinition& def, s
   std::vector<duckdb::Value> values(n);
   for (size_t i = 0; i < n; ++i) {
     if (bitmap[i / 8] & (1 << (i % 8))) {
-      values[i] = duckdb::Value(ToLogicalType(def.columns[i].type));
+      values[i] = duckdb::Value(ToLogicalType(types[i]));
       continue;
     }
-    if (!DecodeValue(def.columns[i].type, r, &values[i])) return Status::Corruption("truncated row value");
+    if (!DecodeValue(types[i], r, &values[i])) return Status::Corruption("truncated row value");
   }
   if (header) *header = h;
   return values;
+}
+
+Result<std::vector<duckdb::Value>> DecodeRowValues(const TableDefinition& def, std::string_view bytes,
+                                                   RowHeader* header) {
+  KALAM_ASSIGN_OR_RETURN(RowHeader h, DecodeRowHeader(bytes));
+  if (h.schema_version == def.schema_version) {
+    std::vector<DataType> types;
+    types.reserve(def.columns.size());
+    for (const ColumnDefinition& c : def.columns) types.push_back(c.type);
+    return DecodeStoredValues(types, bytes, header);
+  }
+  KALAM_ASSIGN_OR_RETURN(RowProjector projector, RowProjector::Make(def, h.schema_version));
+  std::vector<DataType> types;
+  for (const RowLayout::Column& c : projector.stored().columns) types.push_back(c.type);
+  KALAM_ASSIGN_OR_RETURN(std::vector<duckdb::Value> stored, DecodeStoredValues(types, bytes, header));
+  return projector.Apply(std::move(stored));
 }
 
 }  // namespace kalam::tables

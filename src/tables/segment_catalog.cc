@@ -52,7 +52,8 @@ Result<std::shared_ptr<const std::vector<ColdSegment>>> SegmentCatalog::Segments
     for (const auto& segment : manifest->segments) {
       if (segment.status != filestore::SegmentStatus::kCommitted) continue;
       ColdSegment cold{files.AbsolutePath(filestore::JoinPath(dir, segment.path)), segment.min_seq, segment.max_seq,
-                       segment.row_count, segment.flushed_upto_seq, std::nullopt, std::nullopt};
+                       segment.row_count, segment.flushed_upto_seq, std::nullopt, std::nullopt,
+                       static_cast<uint32_t>(segment.schema_version)};
       if (pk) {
         const ColumnDefinition& column = def.columns[*pk];
         auto stats = segment.column_stats.find(filestore::ColumnStatsKey(column.column_id));

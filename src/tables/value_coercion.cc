@@ -1,5 +1,7 @@
 #include "kalam/tables/value_coercion.h"
 
+#include <charconv>
+
 #include "duckdb/common/types/date.hpp"
 #include "duckdb/common/types/time.hpp"
 #include "duckdb/common/types/timestamp.hpp"
@@ -35,7 +37,34 @@ Status Mismatch(const duckdb::Value& value, const ColumnDefinition& column, cons
   return Status::ConstraintViolation(std::move(msg));
 }
 
+duckdb::Value LiteralValue(const DefaultValue& d) {
+  if (d.literal_is_string) return duckdb::Value(d.literal);
+  const std::string lower = [&] {
+    std::string s = d.literal;
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  }();
+  if (lower == "true") return duckdb::Value::BOOLEAN(true);
+  if (lower == "false") return duckdb::Value::BOOLEAN(false);
+  if (lower == "null") return duckdb::Value();
+  int64_t n = 0;
+  auto [ptr, ec] = std::from_chars(d.literal.data(), d.literal.data() + d.literal.size(), n);
+  if (ec == std::errc() && ptr == d.literal.data() + d.literal.size()) return duckdb::Value::BIGINT(n);
+  return duckdb::Value(d.literal).DefaultCastAs(duckdb::LogicalType::DOUBLE);
+}
+
 }  // namespace
+
+Result<duckdb::Value> LiteralDefault(const DefaultValue& literal, const ColumnDefinition& column) {
+  duckdb::Value raw;
+  try {
+    raw = LiteralValue(literal);
+  } catch (const std::exception&) {
+    return Status::InvalidOperation("Invalid DEFAULT for column '" + column.name + "'");
+  }
+  if (column.type.kind == TypeKind::kText && raw.type().IsNumeric()) raw = duckdb::Value(raw.ToString());
+  return CoerceToColumn(raw, column);
+}
 
 Result<duckdb::Value> CoerceToColumn(const duckdb::Value& value, const ColumnDefinition& column) {
   const duckdb::LogicalType target = ToLogicalType(column.type);

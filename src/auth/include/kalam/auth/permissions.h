@@ -18,6 +18,8 @@ Status CheckAdminStatement(Role role, std::string_view what);
 Status CheckSystemTableRead(Role role, std::string_view table_name);
 Status CheckCreateTable(Role role, TableType type);
 Status CheckDropTable(Role role);
+// ALTER TABLE on a table of `type`: role `user` may alter USER and STREAM tables only.
+Status CheckAlterTable(Role role, TableType type);
 Status CheckSharedRead(Role role, AccessLevel level, std::string_view table);
 Status CheckSharedWrite(Role role, AccessLevel level, std::string_view table);
 // EXECUTE AS USER: may `actor` act as a user whose role is `target`?

@@ -35,6 +35,10 @@ class LiveQueryDirectory {
 
   // The table is gone: its subscriptions fail and are removed.
   virtual void OnTableDropped(const TableId& table) = 0;
+  // The table's schema changed (ALTER TABLE): its subscriptions fail with "Schema changed;
+  // resubscribe" and are removed, since their projection and filter were planned against the
+  // old columns.
+  virtual void OnTableAltered(const TableId& table) = 0;
   // The user was dropped: their connections close (1008) and their subscriptions go.
   virtual void OnUserDropped(const UserId& user) = 0;
   // The user's password, role or other credentials changed: their connections close (1008

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "kalam/commons/result.h"
 #include "kalam/dialect/statements.h"
@@ -24,5 +26,10 @@ StatementClass ClassifyStatement(std::string_view sql);
 // with a message starting "Not supported yet: " for planned statements, or
 // "Unsupported statement type: ..." for anything unrecognised.
 Result<KalamStatement> ParseKalamStatement(std::string_view sql);
+
+// Whether every table option named in `given` (upper-case WITH names) is valid for a table of
+// `type`; InvalidArgument "TTL_SECONDS is only valid for STREAM tables" otherwise. CREATE
+// TABLE checks this while parsing; ALTER TABLE only once the table's type is known.
+Status CheckTableOptionsFor(TableType type, const std::vector<std::string>& given);
 
 }  // namespace kalam::dialect

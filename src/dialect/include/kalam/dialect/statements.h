@@ -59,6 +59,38 @@ struct CreateTableStmt {
   TableOptionsSet options_set;
 };
 
+// ALTER [USER|SHARED|STREAM] TABLE [ns.]t <one change> (docs/sql-reference.md).
+struct AlterTableStmt {
+  enum class Change {
+    kAddColumn,      // column: the new column (column_id 0)
+    kDropColumn,     // column_name
+    kModifyColumn,   // column_name, column.type, column.nullable (+ nullability_written)
+    kSetNotNull,     // column_name
+    kDropNotNull,    // column_name
+    kSetDefault,     // column_name, column.default_value
+    kDropDefault,    // column_name
+    kRenameColumn,   // column_name -> new_name
+    kSetOptions,     // options / options_set / options_given (SET TBLPROPERTIES, SET ACCESS LEVEL)
+  };
+  TableRef table;
+  std::optional<TableType> type;  // prefix keyword, if written
+  Change change = Change::kAddColumn;
+  std::string column_name;  // lowercase
+  std::string new_name;     // kRenameColumn
+  ColumnDefinition column;
+  bool nullability_written = false;  // kModifyColumn: NULL or NOT NULL was written
+  TableOptions options;
+  TableOptionsSet options_set;
+  std::vector<std::string> options_given;  // upper-case option names, in the order written
+};
+
+// ALTER NAMESPACE ns SET OPTIONS (k = 'v', k2 = 42, k3 = true): each option as its lowercase
+// key and its value as JSON text (strings quoted; numbers, booleans and null bare).
+struct AlterNamespaceStmt {
+  NamespaceId name;
+  std::vector<std::pair<std::string, std::string>> options;
+};
+
 struct DropTableStmt {
   TableRef table;
   std::optional<TableType> type;  // prefix keyword, if written
@@ -185,6 +217,7 @@ using KalamStatement = std::variant<CreateNamespaceStmt, DropNamespaceStmt, UseN
                                     ShowTablesStmt, DescribeTableStmt, ShowStatsStmt,
                                     ExecuteAsStmt, CreateUserStmt, AlterUserStmt, DropUserStmt, FlushTableStmt,
                                     FlushAllStmt, KillJobStmt, CreateStorageStmt, AlterStorageStmt, DropStorageStmt,
-                                    ShowStoragesStmt, KillLiveQueryStmt, SubscribeStmt>;
+                                    ShowStoragesStmt, KillLiveQueryStmt, SubscribeStmt, AlterTableStmt,
+                                    AlterNamespaceStmt>;
 
 }  // namespace kalam::dialect

@@ -100,6 +100,7 @@ class LiveQueryManager final : public tables::ChangeSink, public LiveQueryDirect
   Status ValidateSubscription(std::string_view sql, const UserId& user, Role role) override;
   Status Kill(const LiveQueryId& id, const UserId& requester, Role requester_role) override;
   void OnTableDropped(const TableId& table) override;
+  void OnTableAltered(const TableId& table) override;
   void OnUserDropped(const UserId& user) override;
   void OnUserCredentialsChanged(const UserId& user) override;
 

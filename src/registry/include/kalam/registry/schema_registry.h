@@ -25,6 +25,8 @@ class SchemaRegistry {
   // Namespaces.
   bool NamespaceExists(const NamespaceId& id) const;
   Status CreateNamespace(const NamespaceDefinition& def);
+  // Replaces the namespace's options (ALTER NAMESPACE). NotFound when it does not exist.
+  Status SetNamespaceOptions(const NamespaceId& id, std::string options_json);
   // Removes the namespace record; its tables must have been dropped first.
   Status DropNamespace(const NamespaceId& id);
   std::vector<NamespaceDefinition> ListNamespaces() const;
@@ -32,6 +34,11 @@ class SchemaRegistry {
   // Tables. `def.number` and column ids are assigned here; the stored copy is returned.
   Result<std::shared_ptr<const TableDefinition>> CreateTable(TableDefinition def);
   Status DropTable(const TableId& id);
+  // Stores `def` as the table's next schema version (ALTER TABLE) in one atomic write, so a
+  // crash leaves the old version or the new one. `def` must be derived from the current
+  // definition, whose version it must carry (InvalidOperation when another ALTER won);
+  // the version is bumped and updated_at set here. Returns the stored copy.
+  Result<std::shared_ptr<const TableDefinition>> AlterTable(TableDefinition def);
   std::shared_ptr<const TableDefinition> FindTable(const TableId& id) const;
   std::vector<std::shared_ptr<const TableDefinition>> ListTables() const;
   std::vector<std::shared_ptr<const TableDefinition>> ListTables(const NamespaceId& ns) const;

@@ -21,6 +21,8 @@ struct ColdSegment {
   // trusted for pruning (see ParsePrimaryKeyStat).
   std::optional<duckdb::Value> pk_min;
   std::optional<duckdb::Value> pk_max;
+  // The schema version the segment was written under (its columns are that version's).
+  uint32_t schema_version = 0;
 
   // False only when the statistics prove that no version of `pk` is in this segment.
   bool MayContainKey(const duckdb::Value& pk) const;

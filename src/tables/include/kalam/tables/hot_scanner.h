@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_set>
@@ -7,6 +8,7 @@
 #include "duckdb/common/types/data_chunk.hpp"
 #include "kalam/commons/table_definition.h"
 #include "kalam/store/storage_backend.h"
+#include "kalam/tables/row_projection.h"
 #include "kalam/tables/scan_projection.h"
 
 namespace kalam::tables {
@@ -39,6 +41,8 @@ class HotScanner {
   void RecordIdentity(std::string_view value);
   void Advance();
   bool DecodeInto(std::string_view key, std::string_view value, duckdb::DataChunk& out, duckdb::idx_t row);
+  // A row written under another schema version: decoded whole and projected (ALTER TABLE).
+  bool DecodeOtherVersionInto(uint32_t version, std::string_view value, duckdb::DataChunk& out, duckdb::idx_t row);
 
   std::shared_ptr<const TableDefinition> def_;
   std::shared_ptr<const store::Snapshot> snapshot_;
@@ -49,6 +53,7 @@ class HotScanner {
   size_t last_needed_column_ = 0;
   int seq_out_ = -1, deleted_out_ = -1, row_id_out_ = -1;
   std::unique_ptr<store::RangeIterator> it_;
+  std::map<uint32_t, RowProjector> projectors_;  // by stored schema version, built on first use
   uint64_t fills_ = 0;  // calls to Fill so far (first chunks are kept small)
   Status status_;
 };

@@ -27,10 +27,16 @@ struct RowHeader {
 void EncodeRow(const TableDefinition& def, const std::vector<duckdb::Value>& values, bool deleted,
                uint64_t row_id, std::string* out);
 
-// Decodes every column into values (used by write paths and tests, not by scans).
+// Decodes every column into values (used by write paths and tests, not by scans). A row
+// written under another schema version of the table is projected onto `def` (RowProjector).
 Result<std::vector<duckdb::Value>> DecodeRowValues(const TableDefinition& def, std::string_view bytes,
                                                    RowHeader* header = nullptr);
 
 Result<RowHeader> DecodeRowHeader(std::string_view bytes);
+
+// Decodes a row's values as stored, given the column types of the version it was written
+// under (one per stored column).
+Result<std::vector<duckdb::Value>> DecodeStoredValues(const std::vector<DataType>& types, std::string_view bytes,
+                                                      RowHeader* header = nullptr);
 
 }  // namespace kalam::tables

@@ -12,4 +12,9 @@ namespace kalam::tables {
 // NOT NULL is the caller's check. Failure: ConstraintViolation "Type mismatch ...".
 Result<duckdb::Value> CoerceToColumn(const duckdb::Value& value, const ColumnDefinition& column);
 
+// A literal DEFAULT (DefaultValue::Kind::kLiteral) as a value of the column's type: what an
+// insert that omits the column stores, and what rows older than the column read (ALTER TABLE
+// ADD COLUMN). InvalidOperation "Invalid DEFAULT for column 'c'" when it does not convert.
+Result<duckdb::Value> LiteralDefault(const DefaultValue& literal, const ColumnDefinition& column);
+
 }  // namespace kalam::tables
