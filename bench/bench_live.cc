@@ -7,6 +7,8 @@
 //            the users. Latency = arrival of the change at that user's socket minus (a) the
 //            scheduled send time (no coordinated omission) and (b) the actual send time. Reports
 //            sent/acknowledged/received/lost/duplicates/misrouted and p50/p90/p99/p99.9/max in µs.
+//            --stream: the same over a STREAM table (`bench.live_stream`, TTL 60): typing
+//            indicators, or streamed AI tokens written for each user by one service.
 //   fanout   one SHARED table (ACCESS_LEVEL PUBLIC) with --subs S subscriptions (default 10000)
 //            spread over --conns C connections (default 100), authenticated as --users users;
 //            then --inserts I rows (default 10), one per --interval s, as root. Per insert: time
@@ -126,6 +128,7 @@ struct Options {
   std::string user = "root";
   std::string password = "kalamdb123";
   int server_pid = 0;
+  bool stream = false;  // latency: a STREAM table (bench.live_stream) instead of the USER table
   int io_threads = 4;
   int setup_threads = 16;
   double msg_rate = 45;  // client messages per second per connection; 0 = unpaced
@@ -157,7 +160,7 @@ struct Options {
           "usage: bench_live --mode latency|fanout|idle|initial|resume --port P [--host H] [--user U]\n"
           "                  [--password PW] [--server-pid PID] [--io-threads 4] [--setup-threads 16]\n"
           "                  [--msg-rate 45] [--user-prefix lu_]\n"
-          "  latency: [--users 1000] [--rate 500] [--duration 10] [--warmup 1] [--http-conns 8] [--drain 5]\n"
+          "  latency: [--users 1000] [--rate 500] [--duration 10] [--warmup 1] [--http-conns 8] [--drain 5] [--stream]\n"
           "  fanout:  [--subs 10000] [--conns 100] [--users ceil(subs/100)] [--inserts 10] [--interval 1]\n"
           "  idle:    [--conns 1000] [--subs-per-conn 100] [--users N] [--hold 15]\n"
           "  initial, resume: [--rows 1000] [--batch-size 1000] [--reps 20] [--body-bytes 100]\n");
@@ -239,6 +242,8 @@ Options ParseOptions(int argc, char** argv) {
       o.reps = int_value();
     else if (arg == "--body-bytes")
       o.body_bytes = int_value();
+    else if (arg == "--stream")
+      o.stream = true;
     else if (arg == "--help" || arg == "-h")
       Usage(nullptr);
     else
@@ -695,6 +700,7 @@ void CloseAll(CountingSink& sink, const std::vector<std::shared_ptr<LiveConn>>& 
 // ---- latency ------------------------------------------------------------------------------------
 
 constexpr char kLiveTable[] = "bench.live_msgs";
+constexpr char kStreamTable[] = "bench.live_stream";  // --stream: rows live 60 s in memory
 constexpr char kFanoutTable[] = "bench.fanout_msgs";
 constexpr char kInitialTable[] = "bench.init_msgs";
 constexpr char kResumeTable[] = "bench.resume_msgs";
@@ -757,10 +763,14 @@ class LatencySink : public CountingSink {
 };
 
 int RunLatency(const Options& o) {
-  printf("== bench_live mode=latency users=%d rate=%.0f/s duration=%.1fs warmup=%.1fs http-conns=%d\n", o.users, o.rate,
-         o.duration_s, o.warmup_s, o.http_conns);
+  printf("== bench_live mode=latency table=%s users=%d rate=%.0f/s duration=%.1fs warmup=%.1fs http-conns=%d\n",
+         o.stream ? "stream" : "user", o.users, o.rate, o.duration_s, o.warmup_s, o.http_conns);
   SqlClient sql(o);
-  if (!Must(sql, "CREATE NAMESPACE IF NOT EXISTS bench; " + CreateTableSql("USER", kLiveTable))) return 1;
+  const std::string table = o.stream ? kStreamTable : kLiveTable;
+  if (!Must(sql, "CREATE NAMESPACE IF NOT EXISTS bench; " +
+                     CreateTableSql(o.stream ? "STREAM" : "USER", table, o.stream ? " TTL 60" : ""))) {
+    return 1;
+  }
   if (!CreateUsers(o, sql, o.users)) return 1;
 
   const double total_s = o.warmup_s + o.duration_s;
@@ -773,9 +783,7 @@ int RunLatency(const Options& o) {
   std::vector<std::shared_ptr<LiveConn>> conns;
   if (!OpenAll(o, pool, sink_ptr, names, &conns)) return 1;
   for (auto& c : conns) c->subs = 1;
-  SendSubscribes(o, conns, [](const LiveConn&, int) {
-    return SubscribeMessage("live", std::string("SELECT * FROM ") + kLiveTable);
-  });
+  SendSubscribes(o, conns, [&table](const LiveConn&, int) { return SubscribeMessage("live", "SELECT * FROM " + table); });
   if (!WaitForAcks(sink, o.users, std::chrono::seconds(120), nullptr)) return 1;
   printf("   setup: %d subscription(s) ready\n", o.users);
 
@@ -801,7 +809,7 @@ int RunLatency(const Options& o) {
         if (actual - scheduled > std::chrono::milliseconds(1)) ++late_sends;
         if (scheduled >= window_start) send_lags[j].push_back(MicrosBetween(scheduled, actual));
         const std::string user = UserName(o, static_cast<int>(k % o.users));
-        const std::string stmt = "EXECUTE AS USER '" + user + "' (INSERT INTO " + kLiveTable +
+        const std::string stmt = "EXECUTE AS USER '" + user + "' (INSERT INTO " + table +
                                  " (body, sent_us) VALUES ('" + std::to_string(k) + ":" +
                                  std::to_string(SteadyMicros(actual)) + "', " +
                                  std::to_string(SteadyMicros(scheduled)) + "))";

@@ -126,6 +126,7 @@ Result<StatementResult> DdlExecutor::DropNamespace(ExecContext& ctx, const diale
     }
     KALAM_RETURN_IF_ERROR(engine_.table_store->DropTableData(*def));
     KALAM_RETURN_IF_ERROR(engine_.registry->DropTable(def->id));
+    if (def->type == TableType::kStream) engine_.streams->DropTable(def->number);
     if (engine_.live != nullptr) engine_.live->OnTableDropped(def->id);
     if (def->type != TableType::kStream) KALAM_RETURN_IF_ERROR(RemoveColdFiles(*def, target).status());
   }
@@ -224,6 +225,7 @@ Result<StatementResult> DdlExecutor::DropTable(ExecContext& ctx, const dialect::
   if (engine_.live != nullptr) engine_.live->OnTableDropped(id);
   // Hot rows go now: unreachable without the definition, and cheap (two range deletes).
   KALAM_RETURN_IF_ERROR(engine_.table_store->DropTableData(*def));
+  if (def->type == TableType::kStream) engine_.streams->DropTable(def->number);
   std::string message = "Table " + id.ToString() + " dropped successfully";
   if (def->type != TableType::kStream) {
     KALAM_ASSIGN_OR_RETURN(std::optional<JobId> job, RemoveColdFiles(*def, target));
@@ -307,9 +309,15 @@ Result<StatementResult> DdlExecutor::ShowStats(ExecContext& ctx, const dialect::
   const bool per_user = def->type != TableType::kShared;
   const std::string scope = per_user ? ctx.acting_user.str() : "";
   const bool all_scopes = !per_user || IsAdmin(ctx.acting_role);
-  KALAM_ASSIGN_OR_RETURN(uint64_t hot, engine_.table_store->CountHotRows(*def, all_scopes ? nullptr : &scope));
+  uint64_t hot = 0;
   tables::ColdTier::Stats cold;
-  if (def->type != TableType::kStream) {
+  if (def->type == TableType::kStream) {
+    // No tiers: the rows the buffers hold, and the memory they take in place of cold_bytes.
+    const tables::StreamBufferStats buffered = engine_.streams->Stats(&def->number, all_scopes ? nullptr : &scope);
+    hot = buffered.rows;
+    cold.bytes = buffered.bytes;
+  } else {
+    KALAM_ASSIGN_OR_RETURN(hot, engine_.table_store->CountHotRows(*def, all_scopes ? nullptr : &scope));
     KALAM_ASSIGN_OR_RETURN(cold, engine_.cold->TableStats(*def, all_scopes ? nullptr : &scope));
   }
   // Counted in the same scope as the rows: a user sees their own subscriptions to a USER table.

@@ -126,7 +126,6 @@ Result<std::shared_ptr<const TableDefinition>> DmlExecutor::ResolveTargetRef(Exe
 }
 
 Status DmlExecutor::CheckWritable(ExecContext& ctx, const TableDefinition& def) {
-  if (def.type == TableType::kStream) return Status::Unsupported("Not supported yet: writes to STREAM tables");
   if (def.type == TableType::kShared) {
     if (ctx.acting_user != ctx.session.user_id()) {
       return Status::InvalidOperation("EXECUTE AS USER is not allowed on SHARED tables");
@@ -187,7 +186,12 @@ Result<StatementResult> DmlExecutor::WriteInsert(ExecContext& ctx, const TableDe
   }
   if (rows.empty()) return MessageResult("Inserted 0 row(s)", 0, ctx.acting_user);
   KALAM_RETURN_IF_ERROR(CheckDeadline(ctx, engine_));
-  KALAM_ASSIGN_OR_RETURN(auto seqs, engine_.table_store->Insert(def, ScopeFor(ctx, def), rows, DeadlineCheck(ctx)));
+  std::vector<SeqId> seqs;
+  if (def.type == TableType::kStream) {
+    KALAM_ASSIGN_OR_RETURN(seqs, engine_.streams->Insert(def, ScopeFor(ctx, def), rows, NowMicros() / 1000));
+  } else {
+    KALAM_ASSIGN_OR_RETURN(seqs, engine_.table_store->Insert(def, ScopeFor(ctx, def), rows, DeadlineCheck(ctx)));
+  }
   return MessageResult("Inserted " + std::to_string(seqs.size()) + " row(s)", seqs.size(), ctx.acting_user);
 }
 
@@ -366,6 +370,7 @@ Result<StatementResult> DmlExecutor::Update(ExecContext& ctx, duckdb::UpdateStat
   KALAM_ASSIGN_OR_RETURN(auto def_ptr, ResolveTargetRef(ctx, *statement.table));
   const TableDefinition& def = *def_ptr;
   KALAM_RETURN_IF_ERROR(CheckWritable(ctx, def));
+  if (def.type == TableType::kStream) return Status::InvalidOperation("UPDATE is not supported for STREAM tables");
   const std::string alias = statement.table->alias.empty() ? def.id.table_name.str() : statement.table->alias;
 
   auto& set = *statement.set_info;
@@ -425,7 +430,11 @@ Result<StatementResult> DmlExecutor::Delete(ExecContext& ctx, duckdb::DeleteStat
                          CollectChanges(ctx, def, std::move(select), std::vector<bool>(def.columns.size(), false)));
   size_t n = 0;
   if (!changes.empty()) {
-    KALAM_ASSIGN_OR_RETURN(n, engine_.table_store->Delete(def, ScopeFor(ctx, def), changes, DeadlineCheck(ctx)));
+    if (def.type == TableType::kStream) {
+      KALAM_ASSIGN_OR_RETURN(n, engine_.streams->Delete(def, ScopeFor(ctx, def), changes));
+    } else {
+      KALAM_ASSIGN_OR_RETURN(n, engine_.table_store->Delete(def, ScopeFor(ctx, def), changes, DeadlineCheck(ctx)));
+    }
   }
   return MessageResult("Deleted " + std::to_string(n) + " row(s)", n, ctx.acting_user);
 }

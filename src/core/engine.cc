@@ -99,6 +99,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineConfig& config, const a
   KALAM_RETURN_IF_ERROR(ctx->users->EnsureRoot());
   ctx->auth = std::make_unique<auth::AuthService>(*ctx->users, auth_settings);
   KALAM_ASSIGN_OR_RETURN(ctx->table_store, tables::TableStore::Open(*ctx->backend, ctx->seq));
+  ctx->streams =
+      std::make_unique<tables::StreamBuffers>(*ctx->table_store, ctx->seq, ctx->config.stream_max_total_bytes);
   ctx->system_tables = std::make_unique<system::SystemTables>(*ctx->registry);
   ctx->watchdog = std::make_unique<StatementWatchdog>(std::chrono::milliseconds(config.statement_timeout_ms));
   try {

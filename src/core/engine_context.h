@@ -16,6 +16,7 @@
 #include "kalam/store/storage_backend.h"
 #include "kalam/system/system_tables.h"
 #include "kalam/tables/cold_tier.h"
+#include "kalam/tables/stream_buffers.h"
 #include "kalam/tables/table_store.h"
 #include "statement_watchdog.h"
 
@@ -43,6 +44,7 @@ struct EngineContext {
   std::unique_ptr<auth::UserRepository> users;
   std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<tables::TableStore> table_store;
+  std::unique_ptr<tables::StreamBuffers> streams;  // STREAM tables; shares table_store's commit point
   std::unique_ptr<system::SystemTables> system_tables;
   std::unique_ptr<duckdb::DuckDB> duckdb;
   std::unique_ptr<StatementWatchdog> watchdog;

@@ -11,6 +11,7 @@ namespace kalam::core {
 void EngineLiveQueries::SetLiveQueries(LiveQueryDirectory* live, tables::ChangeSink* sink) {
   engine_.live = live;
   engine_.table_store->SetChangeSink(sink);
+  engine_.streams->SetChangeSink(sink);
 }
 
 Result<std::shared_ptr<const TableDefinition>> EngineLiveQueries::FindReadableTable(const TableId& id, Role role) {

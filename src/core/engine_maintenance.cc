@@ -24,6 +24,8 @@ Result<std::vector<UserId>> EngineMaintenance::UsersDueForCleanup(int64_t now_us
   return MaintenanceJobs::UsersDueForCleanup(engine_, now_us);
 }
 
+uint64_t EngineMaintenance::StreamRowsBuffered() { return engine_.streams->Totals().rows; }
+
 Result<JobOutcome> EngineMaintenance::RunJob(JobType type, std::string_view parameters_json, int64_t now_us,
                                              const std::atomic<bool>* cancel) {
   if (now_us == 0) now_us = NowMicros();
@@ -37,6 +39,12 @@ Result<JobOutcome> EngineMaintenance::RunJob(JobType type, std::string_view para
       case JobType::kRetention: {
         KALAM_ASSIGN_OR_RETURN(RetentionJobParams params, RetentionJobParams::FromJson(parameters_json));
         return MaintenanceJobs::RunRetention(engine_, params, now_us);
+      }
+      case JobType::kStreamEviction: {
+        const tables::StreamBufferStats freed = engine_.streams->EvictExpired(now_us / 1000);
+        return JobOutcome::Completed("Evicted " + std::to_string(freed.rows) + " expired row(s) (" +
+                                     std::to_string(freed.bytes) + " bytes) and freed " +
+                                     std::to_string(freed.buffers) + " empty buffer(s)");
       }
       case JobType::kUserCleanup: {
         KALAM_ASSIGN_OR_RETURN(UserCleanupJobParams params, UserCleanupJobParams::FromJson(parameters_json));

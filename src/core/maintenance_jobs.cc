@@ -83,6 +83,7 @@ Result<JobOutcome> MaintenanceJobs::RunUserCleanup(EngineContext& engine, const 
     if (def->type == TableType::kUser) KALAM_RETURN_IF_ERROR(engine.cold->DropScopeFiles(*def, user_text));
     ++tables;
   }
+  engine.streams->DropScope(user_text);
   // CREATE USER may have reactivated the id while its data went: keep the record then (its
   // data written before the reactivation is gone, which the purge had been scheduled for).
   KALAM_ASSIGN_OR_RETURN(auto again, engine.users->Get(user_id));

@@ -53,6 +53,10 @@ Result<system::RowSet> StatsRows(EngineContext& engine) {
     stats.active_subscriptions = static_cast<int64_t>(engine.live->ActiveCount());
     stats.active_connections = static_cast<int64_t>(engine.live->ConnectionCount());
   }
+  const tables::StreamBufferStats streams = engine.streams->Totals();
+  stats.stream_buffered_rows = static_cast<int64_t>(streams.rows);
+  stats.stream_buffered_bytes = static_cast<int64_t>(streams.bytes);
+  stats.stream_max_total_bytes = static_cast<int64_t>(engine.streams->max_total_bytes());
   stats.uptime_seconds =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - engine.started).count();
   return engine.system_tables->Stats(stats, active);

@@ -8,9 +8,11 @@
 #include "duckdb_errors.h"
 #include "engine_context.h"
 #include "kalam/auth/permissions.h"
+#include "kalam/commons/clock.h"
 #include "kalam/commons/names.h"
 #include "kalam/commons/table_id_text.h"
 #include "kalam/tables/cold_query.h"
+#include "kalam/tables/stream_scan.h"
 #include "kalam/tables/table_scan.h"
 #include "kalam/tables/type_mapping.h"
 #include "kalam/tables/value_coercion.h"
@@ -112,6 +114,7 @@ void PushdownFilters(ClientContext&, duckdb::LogicalGet& get, FunctionData* bind
 
 struct ScanGlobalState : public GlobalTableFunctionState {
   std::unique_ptr<tables::TableScan> scan;
+  std::unique_ptr<tables::StreamScan> stream;  // instead of `scan`, for STREAM tables
   idx_t MaxThreads() const override { return 1; }
 };
 
@@ -188,16 +191,20 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitScan(ClientContext& context, Ta
   options.max_seq_hint = bind.max_seq_inclusive;
   options.primary_key = bind.primary_key;
   options.comparisons = &bind.column_comparisons;
+  auto global = duckdb::make_uniq<ScanGlobalState>();
+  if (def.type == TableType::kStream) {
+    // In memory: the rows within the TTL now, in the acting user's buffer.
+    tables::StreamRows rows = state.engine.streams->Read(def, scope, bind.min_seq_exclusive, bind.max_seq_inclusive,
+                                                         NowMicros() / 1000);
+    global->stream = std::make_unique<tables::StreamScan>(bind.def, std::move(rows), std::move(projection));
+    return global;
+  }
   // The snapshot comes first: a flush commits its manifest before deleting the hot versions,
   // so segments read after the snapshot always cover what the snapshot no longer holds.
   auto snapshot = state.StatementSnapshot();
-  std::shared_ptr<const std::vector<tables::ColdSegment>> segments;
-  if (def.type != TableType::kStream) {
-    auto listed = state.engine.cold->Segments(def, scope);
-    if (!listed.ok()) throw duckdb::IOException(listed.status().message());
-    segments = std::move(listed).value();
-  }
-  auto global = duckdb::make_uniq<ScanGlobalState>();
+  auto listed = state.engine.cold->Segments(def, scope);
+  if (!listed.ok()) throw duckdb::IOException(listed.status().message());
+  std::shared_ptr<const std::vector<tables::ColdSegment>> segments = std::move(listed).value();
   global->scan = std::make_unique<tables::TableScan>(*state.engine.table_store, state.engine.cold->parquet(), bind.def,
                                                      std::move(scope), std::move(snapshot), std::move(segments),
                                                      std::move(projection), std::move(options));
@@ -205,7 +212,13 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitScan(ClientContext& context, Ta
 }
 
 void RunScan(ClientContext&, TableFunctionInput& input, DataChunk& output) {
-  auto& scan = *input.global_state->Cast<ScanGlobalState>().scan;
+  auto& global = input.global_state->Cast<ScanGlobalState>();
+  if (global.stream) {
+    global.stream->Fill(output);
+    if (!global.stream->status().ok()) throw duckdb::IOException(global.stream->status().message());
+    return;
+  }
+  auto& scan = *global.scan;
   scan.Fill(output);
   if (!scan.status().ok()) throw duckdb::IOException(scan.status().message());
 }

@@ -175,6 +175,8 @@ Result<StatementResult> UserExecutor::Drop(ExecContext& ctx, const dialect::Drop
   KALAM_RETURN_IF_ERROR(engine_.users->Put(user));
   engine_.auth->ForgetUser(user.id);
   if (engine_.live != nullptr) engine_.live->OnUserDropped(user.id);
+  // STREAM rows are never kept: a dropped user's go now, not after the grace period.
+  engine_.streams->DropScope(user.id.str());
   return MessageResult("User '" + s.user.str() + "' dropped (soft delete)", 0, ctx.acting_user);
 }
 

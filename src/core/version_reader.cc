@@ -1,9 +1,26 @@
 #include "version_reader.h"
 
 #include "engine_context.h"
+#include "kalam/commons/clock.h"
+#include "kalam/tables/row_codec.h"
 #include "kalam/tables/table_scan.h"
 
 namespace kalam::core {
+namespace {
+
+// A STREAM buffer holds only live rows (a delete removes them): the rows within the TTL now.
+Result<std::vector<VersionedRow>> ReadStreamRows(EngineContext& engine, const TableDefinition& def,
+                                                 const std::string& scope, SeqId as_of, SeqId after) {
+  const tables::StreamRows buffered = engine.streams->Read(def, scope, after, as_of, NowMicros() / 1000);
+  std::vector<VersionedRow> rows(buffered.size());
+  for (size_t i = 0; i < buffered.size(); ++i) {
+    KALAM_ASSIGN_OR_RETURN(rows[i].values, tables::DecodeRowValues(def, buffered.row(i)));
+    rows[i].seq = buffered.seqs[i];
+  }
+  return rows;
+}
+
+}  // namespace
 
 Result<std::vector<VersionedRow>> ReadVersionsAsOf(EngineContext& engine,
                                                    const std::shared_ptr<const TableDefinition>& def,
@@ -15,12 +32,11 @@ Result<std::vector<VersionedRow>> ReadVersionsAsOf(EngineContext& engine,
   for (uint32_t c = 0; c < ncols; ++c) projection.push_back({tables::ScanColumn::Kind::kUserColumn, c});
   projection.push_back({tables::ScanColumn::Kind::kSeq, 0});
   projection.push_back({tables::ScanColumn::Kind::kDeleted, 0});
+  if (def->type == TableType::kStream) return ReadStreamRows(engine, *def, scope, as_of, after);
   // Segments are listed after the snapshot was taken: they cover every version the
   // snapshot no longer holds.
   std::shared_ptr<const std::vector<tables::ColdSegment>> segments;
-  if (def->type != TableType::kStream) {
-    KALAM_ASSIGN_OR_RETURN(segments, engine.cold->Segments(*def, scope));
-  }
+  KALAM_ASSIGN_OR_RETURN(segments, engine.cold->Segments(*def, scope));
   tables::TableScanOptions options;
   options.include_tombstones = true;
   options.min_seq_exclusive = after;

@@ -25,6 +25,7 @@
 #include "kalam/live/live_query_manager.h"
 #include "kalam/jobs/job_manager.h"
 #include "kalam/jobs/maintenance_scheduler.h"
+#include "kalam/jobs/stream_eviction_scheduler.h"
 #include "kalam/system/job_repository.h"
 #include "kalam/server/config_loader.h"
 #ifdef KALAMDB_FAILPOINT_CONTROL
@@ -192,6 +193,7 @@ int Run(int argc, char** argv) {
   engine_config.default_deleted_retention_hours = static_cast<uint32_t>(config.retention.default_deleted_retention_hours);
   engine_config.stream_default_ttl_seconds = static_cast<uint32_t>(config.stream.default_ttl_seconds);
   engine_config.stream_default_max_buffer = static_cast<uint32_t>(config.stream.default_max_buffer);
+  engine_config.stream_max_total_bytes = static_cast<uint64_t>(config.stream.max_total_bytes);
   engine_config.max_result_rows = static_cast<uint64_t>(config.limits.max_result_rows);
   engine_config.statement_timeout_ms = static_cast<uint32_t>(config.limits.statement_timeout_secs * 1000);
   engine_config.max_answer_bytes = static_cast<uint64_t>(config.limits.max_answer_bytes);
@@ -226,7 +228,7 @@ int Run(int argc, char** argv) {
 
   // Background work: the job manager (flush, cleanup, retention and user_cleanup jobs, with
   // crash recovery of jobs a previous process left running), the flush scheduler and the
-  // maintenance scheduler (retention and user_cleanup, hourly). Executors are registered
+  // maintenance scheduler (retention and user_cleanup, hourly) and the stream_eviction one. Executors are registered
   // before Start() so that recovered jobs of every type are re-queued.
   kalam::system::JobRepository job_repository((*engine)->backend());
   kalam::jobs::JobManagerOptions job_options;
@@ -249,6 +251,9 @@ int Run(int argc, char** argv) {
   kalam::jobs::MaintenanceScheduler maintenance((*engine)->maintenance(), jobs,
                                                 kalam::jobs::kDefaultMaintenanceInterval);
   maintenance.Start();
+  kalam::jobs::StreamEvictionScheduler stream_eviction((*engine)->maintenance(), jobs,
+                                                       std::chrono::seconds(config.stream.eviction_interval_seconds));
+  stream_eviction.Start();
 
   kalam::live::LiveLimits live_limits;
   live_limits.max_subscriptions_per_user = Limit(config.rate_limit.max_subscriptions_per_user);
@@ -292,6 +297,7 @@ int Run(int argc, char** argv) {
   live.WaitForDeliveries();  // nothing may reach a connection once the server is gone
   server->reset();
   // Schedulers first so that nothing new is queued while the job manager drains.
+  stream_eviction.Stop();
   maintenance.Stop();
   scheduler.Stop();
   jobs.Stop();  // waits for running flushes up to jobs.shutdown_timeout_secs

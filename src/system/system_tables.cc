@@ -242,6 +242,9 @@ RowSet SystemTables::Stats(const EngineStats& stats, size_t total_users) const {
   add("active_subscriptions", std::to_string(stats.active_subscriptions));
   add("jobs_queued", std::to_string(stats.jobs_queued));
   add("jobs_running", std::to_string(stats.jobs_running));
+  add("stream_buffered_rows", std::to_string(stats.stream_buffered_rows));
+  add("stream_buffered_bytes", std::to_string(stats.stream_buffered_bytes));
+  add("stream_max_total_bytes", std::to_string(stats.stream_max_total_bytes));
   return rs;
 }
 

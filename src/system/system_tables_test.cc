@@ -444,13 +444,17 @@ TEST_F(SystemTablesTest, Stats) {
   stats.active_subscriptions = 4;
   stats.jobs_queued = 5;
   stats.jobs_running = 6;
+  stats.stream_buffered_rows = 8;
+  stats.stream_buffered_bytes = 9;
+  stats.stream_max_total_bytes = 10;
   RowSet rs = tables_->Stats(stats, 7);
   ExpectWellFormed(rs);
   std::vector<std::string> lines;
   for (const auto& row : rs.rows) lines.push_back(Show(row[0]) + "=" + Show(row[1]));
   EXPECT_THAT(lines, ElementsAre("version=0.1.0", "uptime_seconds=42", "total_users=7", "total_namespaces=2",
                                  "total_tables=2", "active_connections=3", "active_subscriptions=4", "jobs_queued=5",
-                                 "jobs_running=6"));
+                                 "jobs_running=6", "stream_buffered_rows=8", "stream_buffered_bytes=9",
+                                 "stream_max_total_bytes=10"));
 }
 
 TEST_F(SystemTablesTest, DescribeEndsWithSystemColumns) {

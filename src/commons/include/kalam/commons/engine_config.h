@@ -17,6 +17,8 @@ struct EngineConfig {
   uint32_t default_deleted_retention_hours = 168;
   uint32_t stream_default_ttl_seconds = 10;
   uint32_t stream_default_max_buffer = 10000;
+  // Memory all STREAM buffers together may hold (stream.max_total_bytes); a write past it fails.
+  uint64_t stream_max_total_bytes = 256ull << 20;
   uint64_t max_result_rows = 100000;
   // Bytes the row results of one request may encode to (limits.max_answer_bytes): a larger
   // answer fails while its rows are collected, before it is built.

@@ -33,6 +33,7 @@ struct ServerConfig {
     int64_t default_ttl_seconds = 10;
     int64_t default_max_buffer = 10000;
     int64_t eviction_interval_seconds = 60;
+    int64_t max_total_bytes = 268435456;  // all STREAM buffers together (256 MiB)
   } stream;
   struct Auth {
     std::string root_password;  // empty = unset

@@ -27,8 +27,10 @@ class Maintenance {
   virtual Result<std::vector<TableId>> TablesDueForRetention(int64_t now_us) = 0;
   // Soft-deleted users whose deletion grace period is over at `now_us`.
   virtual Result<std::vector<UserId>> UsersDueForCleanup(int64_t now_us) = 0;
+  // Rows held by STREAM buffers (a stream_eviction job has work only when some are).
+  virtual uint64_t StreamRowsBuffered() = 0;
 
-  // Runs a job of `type` (flush, cleanup, retention or user_cleanup) with the parameters its
+  // Runs a job of `type` (flush, cleanup, retention, stream_eviction or user_cleanup) with the parameters its
   // record holds (job_parameters.h). `now_us` is the time retention and user cleanup judge by
   // (0 = now). Skipped when there is nothing left to do (the table was dropped, the user was
   // reactivated); Unsupported for another type. `cancel` (may be null) is the job's KILL JOB /

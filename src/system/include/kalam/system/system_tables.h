@@ -23,6 +23,10 @@ struct EngineStats {
   int64_t active_subscriptions = 0;
   int64_t jobs_queued = 0;
   int64_t jobs_running = 0;
+  // STREAM buffers: rows held, the memory they take, and stream.max_total_bytes.
+  int64_t stream_buffered_rows = 0;
+  int64_t stream_buffered_bytes = 0;
+  int64_t stream_max_total_bytes = 0;
 };
 
 // The system tables of docs/sql-reference.md as row sets, plus the result shapes of SHOW and
