@@ -873,15 +873,6 @@ TEST_F(LiveTest, OversizedSubscriptionSqlIsRefused) {
   EXPECT_EQ(change.Str("/rows/0/id"), "2") << change.Raw().substr(0, 300);
 }
 
-int64_t ServerRssKb(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6));
-  }
-  return 0;
-}
-
 int OpenFds(pid_t pid) {
   int n = 0;
   std::error_code ec;
@@ -892,13 +883,6 @@ int OpenFds(pid_t pid) {
   return n;
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kAddressSanitizer = true;
-#elif defined(__has_feature)
-constexpr bool kAddressSanitizer = __has_feature(address_sanitizer);
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
 
 TEST_F(LiveTest, ChurnLeaksNothing) {
   S().Sql("CREATE USER TABLE app.churn (id BIGINT PRIMARY KEY, v TEXT)");
@@ -909,8 +893,6 @@ TEST_F(LiveTest, ChurnLeaksNothing) {
     auto ws = S().Connect("alice");
     SubscribeAndLoad(*ws, "w", "SELECT * FROM app.churn", "{}");
   }
-  std::this_thread::sleep_for(200ms);
-  const int64_t rss_before = ServerRssKb(pid);
   const int fds_before = OpenFds(pid);
   for (int round = 0; round < 20; ++round) {
     auto ws = S().Connect("alice");
@@ -924,20 +906,14 @@ TEST_F(LiveTest, ChurnLeaksNothing) {
     // Half of the rounds end with subscriptions still open: closing the socket removes them.
     if (round % 2) SubscribeAndLoad(*ws, "left", "SELECT * FROM app.churn");
   }
-  // 2000 subscribe/unsubscribe cycles later: no subscription, socket or memory left behind.
-  bool empty = false;
-  for (int i = 0; i < 50 && !empty; ++i) {
-    empty = S().Sql("SELECT count(*) FROM system.live").find("[\"0\"]") != std::string::npos;
-    if (!empty) std::this_thread::sleep_for(50ms);
-  }
-  EXPECT_TRUE(empty);
+  // 2000 subscribe/unsubscribe cycles later: no subscription or socket left behind. Memory is
+  // not judged here (an RSS figure is a measurement, not a pass/fail fact): LeakSanitizer
+  // checks leaks under `make asan`, and bench_live reports the server's RSS before and after
+  // subscriptions (bench/README.md).
+  EXPECT_TRUE(PollUntil([&] {
+    return S().Sql("SELECT count(*) FROM system.live").find("[\"0\"]") != std::string::npos;
+  })) << "subscriptions left in system.live";
   EXPECT_LE(OpenFds(pid), fds_before + 2);
-  const int64_t rss_after = ServerRssKb(pid);
-  // Under AddressSanitizer freed memory waits in its quarantine, so RSS grows without a leak
-  // (make asan); LeakSanitizer checks the server's leaks there instead.
-  if (!kAddressSanitizer) {
-    EXPECT_LT(rss_after - rss_before, 16 * 1024) << "RSS grew from " << rss_before << " kB to " << rss_after << " kB";
-  }
 }
 
 // ---- limits, keepalive, slow consumers: a server with small limits ------------------------------
