@@ -83,15 +83,18 @@ BODY=$(python3 -c 'import random; r=random.Random(42); print("".join(r.choice("a
 # the R3 id and the R4 `_seq` bound to $TMP/<table>.keys. Flushes are waited for through
 # system.jobs.
 python3 - "$PORT" "$TMP" "$BODY" "$ROWS_SMALL" "$ROWS_LARGE" <<'PY'
-import base64, json, sys, time, urllib.request
+import base64, json, sys, time, urllib.error, urllib.request
 port, tmp, body, small, large = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 auth = "Basic " + base64.b64encode(b"root:bench123").decode()
 
 def sql(text):
     req = urllib.request.Request(f"http://127.0.0.1:{port}/v1/api/sql", data=json.dumps({"sql": text}).encode(),
                                  headers={"Authorization": auth, "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=600) as r:
-        answer = json.load(r)
+    try:
+        with urllib.request.urlopen(req, timeout=600) as r:
+            answer = json.load(r)
+    except urllib.error.HTTPError as e:
+        raise SystemExit(f"{text[:200]} -> HTTP {e.code} {e.read()[:500]}")
     if answer.get("status") != "success":
         raise SystemExit(f"{text[:200]} -> {answer}")
     return answer["results"][-1]
@@ -122,7 +125,7 @@ for rows in (small, large):
         table = f"bench.m{rows}_{flushed}"
         # No automatic flush: the share in Parquet is the one the scenario names.
         sql(f"CREATE USER TABLE {table} (id BIGINT PRIMARY KEY DEFAULT SNOWFLAKE_ID(), conversation_id TEXT, "
-            "role TEXT, body TEXT, created_at TIMESTAMP DEFAULT NOW()) FLUSH ROW_THRESHOLD 100000000")
+            "role TEXT, body TEXT, created_at TIMESTAMP DEFAULT NOW()) FLUSH ROW_THRESHOLD 999999")
         cold = rows * flushed // 100
         step = max(1, cold // 9)
         done = 0
