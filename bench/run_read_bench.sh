@@ -14,12 +14,14 @@
 # (user_id, id). Everything it starts is stopped on exit, also on Ctrl+C or an error.
 #
 # Usage: bench/run_read_bench.sh [--duration S] [--warmup S] [--rows-small N] [--rows-large N]
-#                                [--without-postgres]
+#                                [--without-postgres] [--compare-duckdb]
 #   --duration S        measured seconds per run (default 5)
 #   --warmup S          warm-up seconds per run, not measured (default 1)
 #   --rows-small N      messages of the small user (default 1000)
 #   --rows-large N      messages of the large user (default 100000)
 #   --without-postgres  skip the PostgreSQL 15 peer runs
+#   --compare-duckdb    also time each KalamDB query in a form the direct read path declines
+#                       (a `true` condition added), i.e. planned and run by DuckDB
 # Env: BUILD_DIR (default build/release). Build first:
 #   cmake --build build/release --target bench_http_load kalamdb-server
 set -euo pipefail
@@ -36,6 +38,7 @@ WARMUP=1
 ROWS_SMALL=1000
 ROWS_LARGE=100000
 WITH_POSTGRES=1
+COMPARE_DUCKDB=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
@@ -43,7 +46,8 @@ while [[ $# -gt 0 ]]; do
     --rows-small) ROWS_SMALL="$2"; shift 2 ;;
     --rows-large) ROWS_LARGE="$2"; shift 2 ;;
     --without-postgres) WITH_POSTGRES=0; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    --compare-duckdb) COMPARE_DUCKDB=1; shift ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 64 ;;
   esac
 done
@@ -193,6 +197,15 @@ for rows in "$ROWS_SMALL" "$ROWS_LARGE"; do
     kalam_run "R2 ${rows}r ${flushed}%" "$t" select200
     kalam_run "R3 ${rows}r ${flushed}%" "$t" "$r3"
     kalam_run "R4 ${rows}r ${flushed}%" "$t" "$r4"
+    if [[ "$COMPARE_DUCKDB" == 1 ]]; then
+      # The same statements with a `true` condition, which the direct read path declines: DuckDB
+      # plans and runs them (the path every read took before the direct path).
+      kalam_run "R1u ${rows}r ${flushed}% duckdb" "$t" "${r1u/ ORDER BY/ WHERE true ORDER BY}"
+      kalam_run "R1c ${rows}r ${flushed}% duckdb" "$t" "${r1c/ ORDER BY/ AND true ORDER BY}"
+      kalam_run "R2 ${rows}r ${flushed}% duckdb" "$t" "SELECT $COLS FROM $t WHERE true LIMIT 200"
+      kalam_run "R3 ${rows}r ${flushed}% duckdb" "$t" "$r3 AND true"
+      kalam_run "R4 ${rows}r ${flushed}% duckdb" "$t" "${r4/ ORDER BY/ AND true ORDER BY}"
+    fi
   done
 done
 RSS_KB=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
@@ -253,7 +266,8 @@ fi
 
 # ---- Summary ---------------------------------------------------------------------------------------------
 echo "# summary: p50 / p99 in us over HTTP (KalamDB) and pgbench (PostgreSQL); ratio = KalamDB p50 / PostgreSQL p50"
-printf '%-5s %-8s %16s %16s %16s %16s\n' query rows "hot p50/p99" "90% cold p50/p99" "PG p50/p99" "ratio hot/cold"
+printf '%-5s %-8s %16s %16s %16s %16s %18s\n' query rows "hot p50/p99" "90% cold p50/p99" "PG p50/p99" \
+  "ratio hot/cold" "DuckDB-path p50 hot/cold"
 for q in R1u R1c R2 R3 R4; do
   for rows in "$ROWS_SMALL" "$ROWS_LARGE"; do
     hot="${P50["$q ${rows}r 0%"]:-?}/${P99["$q ${rows}r 0%"]:-?}"
@@ -265,7 +279,8 @@ for q in R1u R1c R2 R3 R4; do
       ratio=$(awk -v a="${P50["$q ${rows}r 0%"]:-0}" -v b="${P50["$q ${rows}r 90%"]:-0}" -v p="$pgp" \
         'BEGIN { printf "%.2f/%.2f", a / p, b / p }')
     fi
-    printf '%-5s %-8s %16s %16s %16s %16s\n' "$q" "$rows" "$hot" "$cold" "$peer" "$ratio"
+    duck="${P50["$q ${rows}r 0% duckdb"]:--}/${P50["$q ${rows}r 90% duckdb"]:--}"
+    printf '%-5s %-8s %16s %16s %16s %16s %18s\n' "$q" "$rows" "$hot" "$cold" "$peer" "$ratio" "$duck"
   done
 done
 echo "# kalamdb-server RSS after the runs: $((RSS_KB / 1024)) MiB"
