@@ -221,14 +221,7 @@ pg_run() {
   out=$(cd "$log_dir" && pgbench -n -M prepared -h 127.0.0.1 -p "$KALAM_PG_PORT" -U postgres -c 1 -j 1 \
     -T "$DURATION" -l --log-prefix=tx -f "$script" bench 2>&1) || STATUS=1
   local line
-  line=$(cat "$log_dir"/tx* | awk '{print $3}' | sort -n | awk '
-    { v[NR] = $1 }
-    END {
-      if (NR == 0) { print "   latency: no samples"; exit }
-      split("50 90 99 99.9", ps, " "); line = "   latency us:"
-      for (i = 1; i <= 4; i++) { r = int(ps[i] / 100 * NR + 0.999999); if (r < 1) r = 1; line = line sprintf("  p%s %d", ps[i], v[r]) }
-      print line sprintf("  max %d", v[NR])
-    }')
+  line=$(kalam_pgbench_latency "$log_dir")
   echo "== $name: pgbench (PostgreSQL 15) clients=1 duration=${DURATION}s: $(sed -n 's/^tps = \([0-9.]*\) .*/\1 tx\/s/p' <<<"$out")"
   echo "$line"
   echo

@@ -77,3 +77,17 @@ kalam_stop_postgres() {
   fi
   KALAM_PG_DIR=""
 }
+
+# kalam_pgbench_latency LOG_DIR
+#   Prints "   latency us:  p50 …  p90 …  p99 …  p99.9 …  max …" from the per-transaction logs
+#   pgbench -l wrote into LOG_DIR (third field: latency in µs), in bench_http_load's format.
+kalam_pgbench_latency() {
+  cat "$1"/tx* | awk '{print $3}' | sort -n | awk '
+    { v[NR] = $1 }
+    END {
+      if (NR == 0) { print "   latency: no samples"; exit }
+      split("50 90 99 99.9", ps, " "); line = "   latency us:"
+      for (i = 1; i <= 4; i++) { r = int(ps[i] / 100 * NR + 0.999999); if (r < 1) r = 1; line = line sprintf("  p%s %d", ps[i], v[r]) }
+      print line sprintf("  max %d", v[NR])
+    }'
+}

@@ -55,30 +55,6 @@ duckdb::vector<duckdb::LogicalType> TypesOf(const TableDefinition& def, const Sc
   return types;
 }
 
-// Opening a segment costs a Parquet query (planning, file open) that outweighs reading a few
-// thousand rows, so a merged read opens neighbouring small segments together: adjacent in
-// `_seq` order, up to this many rows per read. A segment this large or larger is read alone.
-constexpr int64_t kRowsPerSegmentRead = 4096;
-
-// `segments` in the read's order, cut into runs of neighbours of at most kRowsPerSegmentRead
-// rows (a larger segment alone).
-std::vector<std::vector<ColdSegment>> GroupSmallSegments(std::vector<ColdSegment> segments, bool newest_first) {
-  std::sort(segments.begin(), segments.end(), [newest_first](const ColdSegment& a, const ColdSegment& b) {
-    return newest_first ? a.max_seq > b.max_seq : a.min_seq < b.min_seq;
-  });
-  std::vector<std::vector<ColdSegment>> groups;
-  int64_t rows = 0;
-  for (ColdSegment& segment : segments) {
-    if (groups.empty() || rows + segment.row_count > kRowsPerSegmentRead) {
-      groups.emplace_back();
-      rows = 0;
-    }
-    rows += segment.row_count;
-    groups.back().push_back(std::move(segment));
-  }
-  return groups;
-}
-
 }  // namespace
 
 TableScan::TableScan(const TableStore& store, ParquetDb& parquet, std::shared_ptr<const TableDefinition> def,
@@ -237,23 +213,18 @@ std::unique_ptr<VersionIterator> TableScan::Merged(const ScanProjection& project
       },
       newest_first ? hot.max_seq_inclusive : hot.min_seq_exclusive, extended.columns, &counters_));
 
-  for (const std::vector<ColdSegment>& group : GroupSmallSegments(wanted, newest_first)) {
+  for (const ColdSegment& segment : wanted) {
     ColdFilter filter;
     filter.min_seq_exclusive = options_.min_seq_exclusive;
     filter.max_seq_inclusive = options_.as_of_seq;
     if (options_.primary_key) filter.primary_key = &*options_.primary_key;
-    // The read streams in `_seq` order; NewestVisibleIterator picks each identity's newest
-    // version across children, so a group needs no deduplication of its own (ColdQuery may
-    // still add it, which only drops versions that would be hidden anyway).
+    // One segment holds at most one version per identity: no deduplication, and the read
+    // streams in `_seq` order.
     std::string sql =
-        ColdQuery(*def_, extended.projection, group, filter, /*with_identity=*/false, newest_first ? -1 : 1);
-    SeqId bound = newest_first ? INT64_MIN : INT64_MAX;
-    for (const ColdSegment& segment : group) {
-      bound = newest_first ? std::max(bound, segment.max_seq) : std::min(bound, segment.min_seq);
-    }
+        ColdQuery(*def_, extended.projection, {segment}, filter, /*with_identity=*/false, newest_first ? -1 : 1);
     children.push_back(std::make_unique<ChildIterator>(
-        [this, sql = std::move(sql)] { return std::make_unique<ColdChunkSource>(parquet_.Connect(), sql); }, bound,
-        extended.columns, &counters_));
+        [this, sql = std::move(sql)] { return std::make_unique<ColdChunkSource>(parquet_.Connect(), sql); },
+        newest_first ? segment.max_seq : segment.min_seq, extended.columns, &counters_));
   }
   return std::make_unique<MergingIterator>(std::move(children), order);
 }
