@@ -42,3 +42,52 @@ kalam_stop_server() {
   fi
   KALAM_SERVER_PID=""
 }
+
+# kalam_start_postgres DIR
+#   Starts a throw-away PostgreSQL 15 (PG_BIN, default /usr/lib/postgresql/15/bin) owned by the
+#   postgres user, data in DIR/pg/data, on a free loopback port with synchronous_commit=off, and
+#   creates database `bench`. Sets KALAM_PG_PORT and KALAM_PG_DIR; returns 1 if PostgreSQL 15 or
+#   pgbench is missing.
+# kalam_stop_postgres
+#   Immediate shutdown of what kalam_start_postgres started. Safe to call twice or with none.
+KALAM_PG_PORT=""
+KALAM_PG_DIR=""
+
+kalam_start_postgres() {
+  local dir="$1" bin="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+  if [[ ! -x "$bin/postgres" ]] || ! command -v pgbench >/dev/null || ! id postgres >/dev/null 2>&1; then
+    echo "PostgreSQL 15 not found (apt-get install postgresql-15)" >&2
+    return 1
+  fi
+  mkdir -p "$dir/pg"
+  chown postgres "$dir" "$dir/pg"
+  KALAM_PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  runuser -u postgres -- "$bin/initdb" -D "$dir/pg/data" --auth=trust -U postgres >"$dir/pg/initdb.log" 2>&1
+  runuser -u postgres -- "$bin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/server.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -c port=$KALAM_PG_PORT -c unix_socket_directories=$dir/pg -c synchronous_commit=off -c max_connections=50" \
+    start >/dev/null
+  KALAM_PG_DIR="$dir/pg"
+  psql -q -h 127.0.0.1 -p "$KALAM_PG_PORT" -U postgres -c 'CREATE DATABASE bench' >/dev/null
+}
+
+kalam_stop_postgres() {
+  if [[ -n "$KALAM_PG_DIR" ]]; then
+    runuser -u postgres -- "${PG_BIN:-/usr/lib/postgresql/15/bin}/pg_ctl" -D "$KALAM_PG_DIR/data" -m immediate stop \
+      >/dev/null 2>&1 || true
+  fi
+  KALAM_PG_DIR=""
+}
+
+# kalam_pgbench_latency LOG_DIR
+#   Prints "   latency us:  p50 …  p90 …  p99 …  p99.9 …  max …" from the per-transaction logs
+#   pgbench -l wrote into LOG_DIR (third field: latency in µs), in bench_http_load's format.
+kalam_pgbench_latency() {
+  cat "$1"/tx* | awk '{print $3}' | sort -n | awk '
+    { v[NR] = $1 }
+    END {
+      if (NR == 0) { print "   latency: no samples"; exit }
+      split("50 90 99 99.9", ps, " "); line = "   latency us:"
+      for (i = 1; i <= 4; i++) { r = int(ps[i] / 100 * NR + 0.999999); if (r < 1) r = 1; line = line sprintf("  p%s %d", ps[i], v[r]) }
+      print line sprintf("  max %d", v[NR])
+    }'
+}

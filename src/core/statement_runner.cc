@@ -1,5 +1,6 @@
 #include "statement_runner.h"
 
+#include "direct_read.h"
 #include "dml_executor.h"
 #include "duckdb_errors.h"
 #include "exec_context.h"
@@ -8,39 +9,11 @@
 #include "kalam/core/limit_errors.h"
 #include "kalam/tables/type_mapping.h"
 #include "kalam_statement_router.h"
+#include "result_flags.h"
 #include "tombstone_visibility.h"
 
 namespace kalam::core {
 namespace {
-
-// Flags of docs/http-api.md for result columns that are plain columns of the single table
-// the query read.
-void AssignFlags(std::vector<ResultColumn>& columns, QueryState& state) {
-  std::shared_ptr<const TableDefinition> only;
-  {
-    std::lock_guard lock(state.mu);
-    for (const auto& def : state.bound_tables) {
-      if (only && only->id != def->id) return;
-      only = def;
-    }
-  }
-  if (!only) return;
-  for (ResultColumn& rc : columns) {
-    if (rc.name == kSeqColumn || rc.name == kDeletedColumn) {
-      if (rc.type.kind == (rc.name == kSeqColumn ? TypeKind::kBigInt : TypeKind::kBoolean)) rc.flags = {"nn"};
-      continue;
-    }
-    auto idx = only->FindColumn(rc.name);
-    if (!idx) continue;
-    const ColumnDefinition& c = only->columns[*idx];
-    if (!(c.type == rc.type) && !(c.type.kind == TypeKind::kJson && rc.type.kind == TypeKind::kJson)) continue;
-    if (c.primary_key) {
-      rc.flags = {"pk", "nn", "uq"};
-    } else if (!c.nullable) {
-      rc.flags = {"nn"};
-    }
-  }
-}
 
 Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckdb::Connection& connection,
                                   QueryState& state, ParsedStatement& parsed, const UserId& acting_user,
@@ -132,6 +105,9 @@ Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckd
     case duckdb::StatementType::DELETE_STATEMENT: return dml.Delete(ctx, statement->Cast<duckdb::DeleteStatement>());
     default:
       state.include_tombstones = WhereMentionsDeleted(*statement);
+      if (!state.include_tombstones) {
+        if (auto direct = TryDirectRead(engine, ctx, *statement)) return std::move(*direct);
+      }
       return RunSelect(engine, ctx, statement->Copy());
   }
 }

@@ -17,6 +17,7 @@
 #include "kalam/tables/type_mapping.h"
 #include "kalam/tables/value_coercion.h"
 #include "query_state.h"
+#include "scan_hints.h"
 
 namespace kalam::core {
 namespace {
@@ -36,16 +37,8 @@ struct ScanBindData : public duckdb::TableFunctionData {
   bool for_write = false;
   // Key-range hints taken from the query's filters. The filters themselves stay in the plan
   // (DuckDB still applies them), so a hint only has to be a superset, never exact.
-  SeqId min_seq_exclusive = 0;
-  SeqId max_seq_inclusive = INT64_MAX;
-  std::optional<duckdb::Value> primary_key;  // coerced to the key column's type
-  // Comparisons of user columns with constants, for the Parquet read (used only where every
-  // row has one version in the cold tier; see tables::ColdQuery).
-  std::vector<tables::ColdComparison> column_comparisons;
+  ScanHints hints;
 };
-
-// `seq - 1` without overflowing at INT64_MIN (no stored `_seq` is negative anyway).
-SeqId SeqBefore(SeqId seq) { return seq == INT64_MIN ? INT64_MIN : seq - 1; }
 
 // Reads `_seq` ranges and primary-key equality out of the WHERE clause so the scan seeks
 // instead of reading the whole (table, user) range.
@@ -53,7 +46,6 @@ void PushdownFilters(ClientContext&, duckdb::LogicalGet& get, FunctionData* bind
                      duckdb::vector<duckdb::unique_ptr<duckdb::Expression>>& filters) {
   auto& data = bind_data->Cast<ScanBindData>();
   const TableDefinition& def = *data.def;
-  const auto pk = def.PrimaryKeyIndex();
   const auto& column_ids = get.GetColumnIds();
   for (const auto& filter : filters) {
     if (filter->GetExpressionClass() != duckdb::ExpressionClass::BOUND_COMPARISON) continue;
@@ -72,43 +64,7 @@ void PushdownFilters(ClientContext&, duckdb::LogicalGet& get, FunctionData* bind
     const auto& ref = column->Cast<duckdb::BoundColumnRefExpression>();
     if (ref.binding.table_index != get.table_index || ref.binding.column_index >= column_ids.size()) continue;
     const duckdb::Value& value = constant->Cast<duckdb::BoundConstantExpression>().value;
-    if (value.IsNull()) continue;
-    const idx_t id = column_ids[ref.binding.column_index].GetPrimaryIndex();
-    if (id == def.columns.size()) {  // _seq
-      duckdb::Value as_bigint;
-      std::string error;
-      if (!value.DefaultTryCastAs(LogicalType::BIGINT, as_bigint, &error, /*strict=*/true)) continue;
-      const SeqId seq = as_bigint.GetValue<int64_t>();
-      switch (type) {
-        case duckdb::ExpressionType::COMPARE_GREATERTHAN:
-          data.min_seq_exclusive = std::max(data.min_seq_exclusive, seq);
-          break;
-        case duckdb::ExpressionType::COMPARE_GREATERTHANOREQUALTO:
-          data.min_seq_exclusive = std::max(data.min_seq_exclusive, SeqBefore(seq));
-          break;
-        case duckdb::ExpressionType::COMPARE_LESSTHAN:
-          data.max_seq_inclusive = std::min(data.max_seq_inclusive, SeqBefore(seq));
-          break;
-        case duckdb::ExpressionType::COMPARE_LESSTHANOREQUALTO:
-          data.max_seq_inclusive = std::min(data.max_seq_inclusive, seq);
-          break;
-        case duckdb::ExpressionType::COMPARE_EQUAL:
-          data.min_seq_exclusive = std::max(data.min_seq_exclusive, SeqBefore(seq));
-          data.max_seq_inclusive = std::min(data.max_seq_inclusive, seq);
-          break;
-        default: break;
-      }
-    } else if (id < def.columns.size()) {
-      if (pk && id == *pk && type == duckdb::ExpressionType::COMPARE_EQUAL) {
-        auto coerced = tables::CoerceToColumn(value, def.columns[*pk]);
-        if (coerced.ok()) data.primary_key = std::move(coerced).value();
-      }
-      auto coerced = tables::CoerceToColumn(value, def.columns[id]);
-      if (coerced.ok() && tables::ColdComparison::Supported(type)) {
-        data.column_comparisons.push_back(
-            tables::ColdComparison{static_cast<uint32_t>(id), type, std::move(coerced).value()});
-      }
-    }
+    data.hints.Add(def, column_ids[ref.binding.column_index].GetPrimaryIndex(), type, value);
   }
 }
 
@@ -187,15 +143,15 @@ duckdb::unique_ptr<GlobalTableFunctionState> InitScan(ClientContext& context, Ta
   std::string scope = def.type == TableType::kUser || def.type == TableType::kStream ? state.acting_user.str() : "";
   tables::TableScanOptions options;
   options.include_tombstones = state.include_tombstones && !bind.for_write;
-  options.min_seq_exclusive = bind.min_seq_exclusive;
-  options.max_seq_hint = bind.max_seq_inclusive;
-  options.primary_key = bind.primary_key;
-  options.comparisons = &bind.column_comparisons;
+  options.min_seq_exclusive = bind.hints.min_seq_exclusive;
+  options.max_seq_hint = bind.hints.max_seq_inclusive;
+  options.primary_key = bind.hints.primary_key;
+  options.comparisons = &bind.hints.column_comparisons;
   auto global = duckdb::make_uniq<ScanGlobalState>();
   if (def.type == TableType::kStream) {
     // In memory: the rows within the TTL now, in the acting user's buffer.
-    tables::StreamRows rows = state.engine.streams->Read(def, scope, bind.min_seq_exclusive, bind.max_seq_inclusive,
-                                                         NowMicros() / 1000);
+    tables::StreamRows rows = state.engine.streams->Read(def, scope, bind.hints.min_seq_exclusive,
+                                                         bind.hints.max_seq_inclusive, NowMicros() / 1000);
     global->stream = std::make_unique<tables::StreamScan>(bind.def, std::move(rows), std::move(projection));
     return global;
   }

@@ -194,6 +194,11 @@ std::unique_ptr<VersionIterator> TableScan::Merged(const ScanProjection& project
   hot.min_seq_exclusive = options_.min_seq_exclusive;
   hot.max_seq_inclusive = options_.as_of_seq;
   hot.newest_first = newest_first;
+  const std::vector<ColdSegment> wanted = WantedSegments();
+  // With no segment to read, each identity has one version (the hot one), so the
+  // statement's `_seq` upper bound hides nothing it should not: the read seeks to it (paging
+  // back). With segments, a newer hot version may supersede an older cold one and must be seen.
+  if (wanted.empty()) hot.max_seq_inclusive = std::min(hot.max_seq_inclusive, options_.max_seq_hint);
   if (options_.primary_key && !NarrowToPrimaryKey(&hot)) {
     if (!status_.ok()) return std::make_unique<FailedIterator>(status_);
     hot.min_seq_exclusive = 1;
@@ -208,7 +213,7 @@ std::unique_ptr<VersionIterator> TableScan::Merged(const ScanProjection& project
       },
       newest_first ? hot.max_seq_inclusive : hot.min_seq_exclusive, extended.columns, &counters_));
 
-  for (const ColdSegment& segment : WantedSegments()) {
+  for (const ColdSegment& segment : wanted) {
     ColdFilter filter;
     filter.min_seq_exclusive = options_.min_seq_exclusive;
     filter.max_seq_inclusive = options_.as_of_seq;

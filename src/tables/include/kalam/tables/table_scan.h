@@ -33,7 +33,8 @@ struct TableScanOptions {
   // The snapshot's commit point: newer versions are invisible, as if never written.
   SeqId as_of_seq = INT64_MAX;
   // The statement's own `_seq <=` bound, which its plan applies to the newest versions. Fill
-  // uses it for the hot tier only when no cold version could be superseded by a newer hot one.
+  // and Ordered use it for the hot tier only when no cold version could be superseded by a
+  // newer hot one.
   SeqId max_seq_hint = INT64_MAX;
   // Primary-key equality (coerced to the key column's type): prunes segments by their key
   // range and finds the hot version through the index.
