@@ -24,6 +24,10 @@ Result<std::vector<UserId>> EngineMaintenance::UsersDueForCleanup(int64_t now_us
   return MaintenanceJobs::UsersDueForCleanup(engine_, now_us);
 }
 
+Result<std::vector<CompactJobParams>> EngineMaintenance::CompactionsDue() {
+  return MaintenanceJobs::CompactionsDue(engine_);
+}
+
 Result<JobOutcome> EngineMaintenance::RunJob(JobType type, std::string_view parameters_json, int64_t now_us) {
   if (now_us == 0) now_us = NowMicros();
   return Contained(engine_.config, [&]() -> Result<JobOutcome> {
@@ -36,6 +40,10 @@ Result<JobOutcome> EngineMaintenance::RunJob(JobType type, std::string_view para
       case JobType::kRetention: {
         KALAM_ASSIGN_OR_RETURN(RetentionJobParams params, RetentionJobParams::FromJson(parameters_json));
         return MaintenanceJobs::RunRetention(engine_, params, now_us);
+      }
+      case JobType::kCompact: {
+        KALAM_ASSIGN_OR_RETURN(CompactJobParams params, CompactJobParams::FromJson(parameters_json));
+        return MaintenanceJobs::RunCompaction(engine_, params, now_us);
       }
       case JobType::kUserCleanup: {
         KALAM_ASSIGN_OR_RETURN(UserCleanupJobParams params, UserCleanupJobParams::FromJson(parameters_json));

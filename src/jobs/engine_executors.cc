@@ -6,7 +6,7 @@ namespace kalam::jobs {
 
 void RegisterEngineExecutors(JobManager& jobs, core::Maintenance& maintenance) {
   core::Maintenance* target = &maintenance;
-  for (JobType type : {JobType::kFlush, JobType::kCleanup, JobType::kRetention, JobType::kUserCleanup}) {
+  for (JobType type : {JobType::kFlush, JobType::kCleanup, JobType::kRetention, JobType::kCompact, JobType::kUserCleanup}) {
     jobs.RegisterExecutor(type, [target](const JobRecord& job, const std::atomic<bool>&) {
       return target->RunJob(job.type, job.parameters_json);
     });

@@ -8,6 +8,7 @@
 #include "kalam/commons/job.h"
 #include "kalam/commons/job_outcome.h"
 #include "kalam/commons/result.h"
+#include "kalam/core/job_parameters.h"
 
 namespace kalam::core {
 
@@ -26,8 +27,11 @@ class Maintenance {
   virtual Result<std::vector<TableId>> TablesDueForRetention(int64_t now_us) = 0;
   // Soft-deleted users whose deletion grace period is over at `now_us`.
   virtual Result<std::vector<UserId>> UsersDueForCleanup(int64_t now_us) = 0;
+  // A `compact` job for each USER/SHARED table with a scope of more segments than
+  // compaction.max_segments_per_scope, for the scopes over it (none when that is 0).
+  virtual Result<std::vector<CompactJobParams>> CompactionsDue() = 0;
 
-  // Runs a job of `type` (flush, cleanup, retention or user_cleanup) with the parameters its
+  // Runs a job of `type` (flush, cleanup, retention, compact or user_cleanup) with the parameters its
   // record holds (job_parameters.h). `now_us` is the time retention and user cleanup judge by
   // (0 = now). Skipped when there is nothing left to do (the table was dropped, the user was
   // reactivated); Unsupported for another type.

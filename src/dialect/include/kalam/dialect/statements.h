@@ -123,6 +123,16 @@ struct FlushAllStmt {
   std::optional<NamespaceId> in_namespace;
 };
 
+// STORAGE COMPACT TABLE ns.t
+struct CompactTableStmt {
+  TableRef table;
+};
+
+// STORAGE COMPACT ALL [IN [NAMESPACE] ns]
+struct CompactAllStmt {
+  std::optional<NamespaceId> in_namespace;
+};
+
 // KILL JOB 'FL-...'
 struct KillJobStmt {
   std::string job_id;
@@ -185,6 +195,7 @@ using KalamStatement = std::variant<CreateNamespaceStmt, DropNamespaceStmt, UseN
                                     ShowTablesStmt, DescribeTableStmt, ShowStatsStmt,
                                     ExecuteAsStmt, CreateUserStmt, AlterUserStmt, DropUserStmt, FlushTableStmt,
                                     FlushAllStmt, KillJobStmt, CreateStorageStmt, AlterStorageStmt, DropStorageStmt,
-                                    ShowStoragesStmt, KillLiveQueryStmt, SubscribeStmt>;
+                                    ShowStoragesStmt, KillLiveQueryStmt, SubscribeStmt,
+                                    CompactTableStmt, CompactAllStmt>;
 
 }  // namespace kalam::dialect
