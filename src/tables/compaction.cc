@@ -82,9 +82,17 @@ Result<CompactionOutcome> Compaction::CompactScope(const std::shared_ptr<const T
   if (def.type == TableType::kStream) return outcome;
   // Tombstones past retention go first, through retention itself: it also removes their
   // index entries and hot copies, which a merge alone could not.
+  // Only worth a read when some segment holds versions that old.
   if (options.retention_cutoff > 0) {
-    KALAM_ASSIGN_OR_RETURN(RetentionOutcome purged, retention_.PurgeTombstones(def_ptr, scope, options.retention_cutoff));
-    outcome.tombstones_purged = purged.cold_purged + purged.hot_purged;
+    KALAM_ASSIGN_OR_RETURN(auto listed, catalog_.Segments(def, scope));
+    const bool old = std::any_of(listed->begin(), listed->end(),
+                                 [&](const ColdSegment& s) { return s.min_seq < options.retention_cutoff; });
+    listed.reset();
+    if (old) {
+      KALAM_ASSIGN_OR_RETURN(RetentionOutcome purged,
+                             retention_.PurgeTombstones(def_ptr, scope, options.retention_cutoff));
+      outcome.tombstones_purged = purged.cold_purged + purged.hot_purged;
+    }
   }
   std::lock_guard scope_lock(catalog_.ScopeMutex(def, scope));
   KALAM_ASSIGN_OR_RETURN(auto storage, storages_.For(def));

@@ -1,0 +1,81 @@
+// Compaction benchmarks (embedded engine; flushes and compactions run inline). One user of a
+// USER chat table with 100 Parquet segments of 100 messages each (a flush per 100 messages),
+// every tenth message edited in a later segment, read as a scan reads it, before and after
+// STORAGE COMPACT merged the segments into one:
+//   BM_CountOverSegments/C       SELECT COUNT(*) of the user's messages; C = 0 before, 1 after
+//   BM_Last50OverSegments/C      the last 50 messages (ORDER BY _seq DESC LIMIT 50)
+//   BM_CompactScope              one compaction of the 100 segments (setup untimed)
+// Run: build/release/bench/bench_compaction [--benchmark_filter=...]
+#include <benchmark/benchmark.h>
+
+#include "bench_db.h"
+
+namespace {
+
+using kalam::Role;
+using kalam::UserId;
+using kalam::bench::BenchDb;
+
+constexpr int kSegments = 100;
+constexpr int kRowsPerSegment = 100;
+
+// The user's history: 100 flushes, each of 100 new messages plus edits of 10 older ones.
+std::unique_ptr<BenchDb> HundredSegments(const std::string& name, std::unique_ptr<kalam::core::Session>* alice) {
+  auto db = std::make_unique<BenchDb>(name);
+  db->Must("CREATE USER TABLE app.messages (id BIGINT PRIMARY KEY, conversation_id TEXT, role TEXT, body TEXT) "
+           "FLUSH ROW_THRESHOLD 999999");
+  *alice = db->engine->CreateSession(UserId("alice"), Role::kUser);
+  for (int s = 0; s < kSegments; ++s) {
+    std::string values;
+    for (int i = 0; i < kRowsPerSegment; ++i) {
+      const int id = s * kRowsPerSegment + i;
+      values += std::string(i ? ", " : "") + "(" + std::to_string(id) + ", 'c" + std::to_string(id % 5) +
+                "', 'user', 'message body number " + std::to_string(id) + " with some text')";
+    }
+    db->Must("INSERT INTO app.messages VALUES " + values, alice->get());
+    if (s > 0) {
+      db->Must("UPDATE app.messages SET body = 'edited' WHERE id % 10 = 0 AND id >= " +
+                   std::to_string((s - 1) * kRowsPerSegment) + " AND id < " + std::to_string(s * kRowsPerSegment),
+               alice->get());
+    }
+    db->Must("FLUSH TABLE app.messages");
+  }
+  return db;
+}
+
+void Run(benchmark::State& state, const char* name, const std::string& sql) {
+  std::unique_ptr<kalam::core::Session> alice;
+  auto db = HundredSegments(name, &alice);
+  if (state.range(0) == 1) db->Must("STORAGE COMPACT TABLE app.messages");
+  for (auto _ : state) db->Must(sql, alice.get());
+  state.SetLabel(state.range(0) == 1 ? "1 segment (compacted)" : "100 segments");
+}
+
+void BM_CountOverSegments(benchmark::State& state) {
+  Run(state, "count", "SELECT COUNT(*) FROM app.messages");
+}
+BENCHMARK(BM_CountOverSegments)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->MinTime(2.0);
+
+void BM_Last50OverSegments(benchmark::State& state) {
+  Run(state, "last50", "SELECT id, body FROM app.messages ORDER BY _seq DESC LIMIT 50");
+}
+BENCHMARK(BM_Last50OverSegments)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->MinTime(2.0);
+
+void BM_CompactScope(benchmark::State& state) {
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::unique_ptr<kalam::core::Session> alice;
+    auto db = HundredSegments("compact", &alice);
+    state.ResumeTiming();
+    db->Must("STORAGE COMPACT TABLE app.messages");
+    state.PauseTiming();
+    alice.reset();
+    db.reset();
+    state.ResumeTiming();
+  }
+}
+BENCHMARK(BM_CompactScope)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+}  // namespace
+
+BENCHMARK_MAIN();
