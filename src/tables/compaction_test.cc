@@ -66,7 +66,9 @@ class CompactionScanTest : public ::testing::Test {
     // Three segments of two rows each.
     for (int64_t i = 0; i < 6; ++i) {
       ASSERT_TRUE(store_->Insert(*def_, kScope, {{Value::BIGINT(i), Value("v" + std::to_string(i))}}).ok());
-      if (i % 2 == 1) ASSERT_TRUE(cold_->FlushScope(def_, kScope).ok());
+      if (i % 2 == 1) {
+        ASSERT_TRUE(cold_->FlushScope(def_, kScope).ok());
+      }
     }
   }
 
