@@ -6,6 +6,7 @@
 #include "kalam/core/job_parameters.h"
 #include "maintenance_jobs.h"
 #include "row_set_result.h"
+#include "table_job_fan_out.h"
 
 namespace kalam::core {
 namespace {
@@ -59,23 +60,11 @@ Result<StatementResult> CompactExecutor::CompactAll(ExecContext& ctx, const dial
     return NamespaceNotFound(s.in_namespace->str());
   }
   auto tables = s.in_namespace ? engine_.registry->ListTables(*s.in_namespace) : engine_.registry->ListTables();
-  std::vector<std::string> job_ids;
-  size_t compacted = 0;
-  for (const auto& def : tables) {
-    if (def->type == TableType::kStream) continue;
-    bool started = false;
-    std::optional<JobId> job;
-    KALAM_ASSIGN_OR_RETURN(std::string message, StartCompaction(def, &started, &job));
-    if (!started) continue;
-    ++compacted;
-    if (job) job_ids.push_back(job->str());
-  }
-  if (compacted == 0) return MessageResult("Storage compaction skipped: nothing to compact", 0, ctx.acting_user);
-  std::string message = "Storage compaction started for " + std::to_string(compacted) + " table(s).";
-  if (!job_ids.empty()) {
-    message += " Job IDs: ";
-    for (size_t i = 0; i < job_ids.size(); ++i) message += (i ? ", " : "") + job_ids[i];
-  }
+  KALAM_ASSIGN_OR_RETURN(std::string message,
+                         StartForEveryTable(tables, "Storage compaction", "Storage compaction skipped: nothing to compact",
+                                            [this](const auto& def, bool* started, std::optional<JobId>* job) {
+                                              return StartCompaction(def, started, job);
+                                            }));
   return MessageResult(std::move(message), 0, ctx.acting_user);
 }
 
