@@ -22,8 +22,9 @@ constexpr int kRowsPerSegment = 100;
 // The user's history: 100 flushes, each of 100 new messages plus edits of 10 older ones.
 std::unique_ptr<BenchDb> HundredSegments(const std::string& name, std::unique_ptr<kalam::core::Session>* alice) {
   auto db = std::make_unique<BenchDb>(name);
-  db->Must("CREATE USER TABLE app.messages (id BIGINT PRIMARY KEY, conversation_id TEXT, role TEXT, body TEXT) "
-           "FLUSH ROW_THRESHOLD 999999");
+  db->Must(
+      "CREATE USER TABLE app.messages (id BIGINT PRIMARY KEY, conversation_id TEXT, role TEXT, body TEXT) "
+      "FLUSH ROW_THRESHOLD 999999");
   *alice = db->engine->CreateSession(UserId("alice"), Role::kUser);
   for (int s = 0; s < kSegments; ++s) {
     std::string values;

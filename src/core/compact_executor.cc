@@ -33,7 +33,8 @@ Result<std::string> CompactExecutor::StartCompaction(const std::shared_ptr<const
     *started = !outcome.skipped;
     return "Storage compaction completed for table '" + name + "': " + outcome.message;
   }
-  KALAM_ASSIGN_OR_RETURN(JobSubmission job, engine_.jobs->Submit(JobType::kCompact, "compact:" + name, params.ToJson()));
+  KALAM_ASSIGN_OR_RETURN(JobSubmission job,
+                         engine_.jobs->Submit(JobType::kCompact, "compact:" + name, params.ToJson()));
   *started = !job.already_active;
   if (job_id != nullptr) *job_id = job.id;
   if (job.already_active) {
@@ -60,11 +61,12 @@ Result<StatementResult> CompactExecutor::CompactAll(ExecContext& ctx, const dial
     return NamespaceNotFound(s.in_namespace->str());
   }
   auto tables = s.in_namespace ? engine_.registry->ListTables(*s.in_namespace) : engine_.registry->ListTables();
-  KALAM_ASSIGN_OR_RETURN(std::string message,
-                         StartForEveryTable(tables, "Storage compaction", "Storage compaction skipped: nothing to compact",
-                                            [this](const auto& def, bool* started, std::optional<JobId>* job) {
-                                              return StartCompaction(def, started, job);
-                                            }));
+  KALAM_ASSIGN_OR_RETURN(
+      std::string message,
+      StartForEveryTable(tables, "Storage compaction", "Storage compaction skipped: nothing to compact",
+                         [this](const auto& def, bool* started, std::optional<JobId>* job) {
+                           return StartCompaction(def, started, job);
+                         }));
   return MessageResult(std::move(message), 0, ctx.acting_user);
 }
 

@@ -90,8 +90,8 @@ TEST_F(CompactionFaultsTest, FailedCommitLeavesTheOldSegmentsListed) {
   ArmFailpoint(Failpoint::kFilestoreWrite, ENOSPC, "manifest.json");
   const Status failed = Fail(Root(), "STORAGE COMPACT TABLE app.s");
   EXPECT_THAT(failed.message(), HasSubstr("cannot write 'app/s/manifest.json': No space left on device"));
-  EXPECT_THAT(Files(), ElementsAre("batch-0.parquet", "batch-1.parquet", "batch-2.parquet", "batch-3.parquet",
-                                   "manifest.json"));
+  EXPECT_THAT(Files(),
+              ElementsAre("batch-0.parquet", "batch-1.parquet", "batch-2.parquet", "batch-3.parquet", "manifest.json"));
   // The unlisted merged file is not read: every row once, from the listed segments.
   ExpectUnchanged();
   DisarmFailpoint(Failpoint::kFilestoreWrite);

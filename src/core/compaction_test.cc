@@ -128,8 +128,7 @@ TEST_F(CompactionTest, TombstonesPastRetentionArePurgedNewerOnesKept) {
     Run(Root(), "DELETE FROM " + table + " WHERE id = 2");
     Run(Root(), "FLUSH TABLE " + table);
   }
-  EXPECT_THAT(Run(Root(), "STORAGE COMPACT TABLE app.gone").message,
-              HasSubstr("purged 1 old tombstone(s)"));
+  EXPECT_THAT(Run(Root(), "STORAGE COMPACT TABLE app.gone").message, HasSubstr("purged 1 old tombstone(s)"));
   EXPECT_THAT(Run(Root(), "STORAGE COMPACT TABLE app.kept").message,
               HasSubstr("Compacted 2 segment(s) into 1 in 1 scope(s); dropped 1 superseded version(s), purged 0"));
   for (const std::string table : {"app.gone", "app.kept"}) {
@@ -180,7 +179,8 @@ TEST_F(CompactionTest, RefusedStatements) {
   EXPECT_EQ(Fail(As("alice"), "STORAGE COMPACT ALL").code(), StatusCode::kPermissionDenied);
   EXPECT_THAT(Fail(Root(), "STORAGE COMPACT TABLE app.events").message(), HasSubstr("STREAM tables are not compacted"));
   EXPECT_THAT(Fail(Root(), "STORAGE COMPACT TABLE app.nope").message(), HasSubstr("app.nope does not exist"));
-  EXPECT_THAT(Fail(Root(), "STORAGE COMPACT TABLE system.jobs").message(), HasSubstr("System tables are not compacted"));
+  EXPECT_THAT(Fail(Root(), "STORAGE COMPACT TABLE system.jobs").message(),
+              HasSubstr("System tables are not compacted"));
   EXPECT_THAT(Fail(Root(), "STORAGE COMPACT ALL IN nope").message(), HasSubstr("nope"));
   // A service account may compact.
   EXPECT_THAT(Run(As("svc", Role::kService), "STORAGE COMPACT TABLE app.s").message, HasSubstr("skipped"));

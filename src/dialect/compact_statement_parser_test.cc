@@ -24,8 +24,9 @@ TEST(CompactStatementTest, CompactTable) {
 TEST(CompactStatementTest, CompactAll) {
   EXPECT_FALSE(ParseAs<CompactAllStmt>("STORAGE COMPACT ALL").in_namespace.has_value());
   EXPECT_EQ(ParseAs<CompactAllStmt>("STORAGE COMPACT ALL IN app").in_namespace.value_or(NamespaceId("")).str(), "app");
-  EXPECT_EQ(ParseAs<CompactAllStmt>("STORAGE COMPACT ALL IN NAMESPACE app;").in_namespace.value_or(NamespaceId("")).str(),
-            "app");
+  EXPECT_EQ(
+      ParseAs<CompactAllStmt>("STORAGE COMPACT ALL IN NAMESPACE app;").in_namespace.value_or(NamespaceId("")).str(),
+      "app");
   // A namespace called `namespace`.
   EXPECT_EQ(ParseAs<CompactAllStmt>("STORAGE COMPACT ALL IN namespace").in_namespace.value_or(NamespaceId("")).str(),
             "namespace");

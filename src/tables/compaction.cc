@@ -139,7 +139,8 @@ Result<CompactionOutcome> Compaction::CompactScope(const std::shared_ptr<const T
   // The merged segment's statistics, read back from the file itself.
   const auto pk = def.PrimaryKeyIndex();
   std::string stats_sql = "SELECT count(*), min(_seq), max(_seq)";
-  if (pk) stats_sql += ", min(" + QuoteIdent(def.columns[*pk].name) + "), max(" + QuoteIdent(def.columns[*pk].name) + ")";
+  if (pk)
+    stats_sql += ", min(" + QuoteIdent(def.columns[*pk].name) + "), max(" + QuoteIdent(def.columns[*pk].name) + ")";
   stats_sql += " FROM read_parquet(" + QuoteLiteral(files.AbsolutePath(final_rel)) + ")";
   auto stats = con->Query(stats_sql);
   if (stats->HasError()) return FromDuckDB(*stats);
@@ -168,8 +169,8 @@ Result<CompactionOutcome> Compaction::CompactScope(const std::shared_ptr<const T
     segment.column_stats[filestore::ColumnStatsKey(filestore::kSeqColumnId)] =
         filestore::ColumnStats{std::to_string(segment.min_seq), std::to_string(segment.max_seq), 0};
     if (pk) {
-      segment.column_stats[filestore::ColumnStatsKey(def.columns[*pk].column_id)] = filestore::ColumnStats{
-          PrimaryKeyStatJson(row->GetValue(3, 0)), PrimaryKeyStatJson(row->GetValue(4, 0)), 0};
+      segment.column_stats[filestore::ColumnStatsKey(def.columns[*pk].column_id)] =
+          filestore::ColumnStats{PrimaryKeyStatJson(row->GetValue(3, 0)), PrimaryKeyStatJson(row->GetValue(4, 0)), 0};
     }
     kept.push_back(std::move(segment));
     outcome.segments_written = 1;

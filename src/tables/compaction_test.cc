@@ -83,7 +83,8 @@ class CompactionScanTest : public ::testing::Test {
     std::vector<std::string> out;
     auto it = scan.Ordered(ScanOrder::kOldestFirst);
     for (; it->Valid(); it->Next()) {
-      out.push_back(it->chunk().GetValue(0, it->row()).ToString() + "=" + it->chunk().GetValue(1, it->row()).ToString());
+      out.push_back(it->chunk().GetValue(0, it->row()).ToString() + "=" +
+                    it->chunk().GetValue(1, it->row()).ToString());
     }
     EXPECT_TRUE(it->status().ok()) << it->status().ToString();
     return out;
@@ -117,8 +118,8 @@ TEST_F(CompactionScanTest, AScanStartedBeforeTheCommitReadsItsSegmentsToTheEnd) 
   // The running scan holds the replaced files: they stay, for later cleanup.
   EXPECT_EQ(done->files_deleted, 0u);
   EXPECT_EQ(done->files_left, 3u);
-  EXPECT_THAT(Files(), ElementsAre("batch-0.parquet", "batch-1.parquet", "batch-2.parquet", "batch-3.parquet",
-                                   "manifest.json"));
+  EXPECT_THAT(Files(),
+              ElementsAre("batch-0.parquet", "batch-1.parquet", "batch-2.parquet", "batch-3.parquet", "manifest.json"));
   EXPECT_EQ(Rows(*before), kAllRows);
   // A scan that starts now reads the merged segment alone.
   auto after = Scan();
