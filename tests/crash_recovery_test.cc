@@ -1,5 +1,5 @@
-// Crash safety of writes and flushes: the real server is killed with SIGKILL at random
-// moments while clients insert and flushes run; after every restart each acknowledged row
+// Crash safety of writes, flushes and compactions: the real server is killed with SIGKILL at
+// random moments while clients insert and flushes and compactions run; after every restart each acknowledged row
 // must be present exactly once, in the hot tier or in Parquet. The same holds through storage
 // faults (a full disk, a failing fsync) injected into the server's test build while clients
 // insert and flushes run: refused writes answer 503 STORAGE_UNAVAILABLE, and once the fault is
@@ -101,9 +101,11 @@ TEST(CrashRecoveryTest, AcknowledgedRowsSurviveKillsDuringInsertsAndFlushes) {
     }
     workers.emplace_back([&] {
       HttpClient client(server.port());
-      while (!stop.load()) {
+      for (int i = 0; !stop.load(); ++i) {
         try {
-          client.Sql(R"({"sql":"FLUSH TABLE app.crash"})");
+          // Every fourth request compacts the segments the flushes keep adding, so kills also
+          // land in the middle of compactions.
+          client.Sql(i % 4 == 3 ? R"({"sql":"STORAGE COMPACT TABLE app.crash"})" : R"({"sql":"FLUSH TABLE app.crash"})");
         } catch (const std::exception&) {
           break;
         }
@@ -150,6 +152,11 @@ TEST(CrashRecoveryTest, AcknowledgedRowsSurviveKillsDuringInsertsAndFlushes) {
   EXPECT_EQ(std::stoll(stat["hot_rows"]) + std::stoll(stat["cold_rows"]), static_cast<int64_t>(ids.size()))
       << stats.body;
   EXPECT_EQ(stat["hot_rows"], "0") << stats.body;
+  // Compactions ran to completion between the kills too, not only started.
+  auto compacted = admin.Sql(
+      R"j({"sql":"SELECT count(*) FROM system.jobs WHERE job_type = 'compact' AND status = 'completed'"})j");
+  ASSERT_EQ(compacted.status, 200) << compacted.body;
+  EXPECT_EQ(compacted.body.find(R"("rows":[["0"]])"), std::string::npos) << compacted.body;
 }
 
 std::string ReadFile(const std::string& path) {

@@ -26,6 +26,10 @@ Result<std::vector<UserId>> EngineMaintenance::UsersDueForCleanup(int64_t now_us
 
 uint64_t EngineMaintenance::StreamRowsBuffered() { return engine_.streams->Totals().rows; }
 
+Result<std::vector<CompactJobParams>> EngineMaintenance::CompactionsDue() {
+  return MaintenanceJobs::CompactionsDue(engine_);
+}
+
 Result<JobOutcome> EngineMaintenance::RunJob(JobType type, std::string_view parameters_json, int64_t now_us,
                                              const std::atomic<bool>* cancel) {
   if (now_us == 0) now_us = NowMicros();
@@ -45,6 +49,10 @@ Result<JobOutcome> EngineMaintenance::RunJob(JobType type, std::string_view para
         return JobOutcome::Completed("Evicted " + std::to_string(freed.rows) + " expired row(s) (" +
                                      std::to_string(freed.bytes) + " bytes) and freed " +
                                      std::to_string(freed.buffers) + " empty buffer(s)");
+      }
+      case JobType::kCompact: {
+        KALAM_ASSIGN_OR_RETURN(CompactJobParams params, CompactJobParams::FromJson(parameters_json));
+        return MaintenanceJobs::RunCompaction(engine_, params, now_us);
       }
       case JobType::kUserCleanup: {
         KALAM_ASSIGN_OR_RETURN(UserCleanupJobParams params, UserCleanupJobParams::FromJson(parameters_json));

@@ -16,6 +16,7 @@ class EngineMaintenance final : public Maintenance {
   Result<std::vector<TableId>> TablesDueForRetention(int64_t now_us) override;
   Result<std::vector<UserId>> UsersDueForCleanup(int64_t now_us) override;
   uint64_t StreamRowsBuffered() override;
+  Result<std::vector<CompactJobParams>> CompactionsDue() override;
   Result<JobOutcome> RunJob(JobType type, std::string_view parameters_json, int64_t now_us,
                             const std::atomic<bool>* cancel) override;
   void SetUserDeletionGracePeriodDays(int64_t days) override;

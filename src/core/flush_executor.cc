@@ -6,6 +6,7 @@
 #include "kalam/commons/job_submitter.h"
 #include "kalam/commons/names.h"
 #include "row_set_result.h"
+#include "table_job_fan_out.h"
 
 namespace kalam::core {
 namespace {
@@ -83,23 +84,11 @@ Result<StatementResult> FlushExecutor::FlushAll(ExecContext& ctx, const dialect:
     return NamespaceNotFound(s.in_namespace->str());
   }
   auto tables = s.in_namespace ? engine_.registry->ListTables(*s.in_namespace) : engine_.registry->ListTables();
-  std::vector<std::string> job_ids;
-  size_t flushed = 0;
-  for (const auto& def : tables) {
-    if (def->type == TableType::kStream) continue;
-    bool started = false;
-    std::optional<JobId> job;
-    KALAM_ASSIGN_OR_RETURN(std::string message, StartFlush(def, &started, &job));
-    if (!started) continue;
-    ++flushed;
-    if (job) job_ids.push_back(job->str());
-  }
-  if (flushed == 0) return MessageResult("Storage flush skipped: no pending writes", 0, ctx.acting_user);
-  std::string message = "Storage flush started for " + std::to_string(flushed) + " table(s).";
-  if (!job_ids.empty()) {
-    message += " Job IDs: ";
-    for (size_t i = 0; i < job_ids.size(); ++i) message += (i ? ", " : "") + job_ids[i];
-  }
+  KALAM_ASSIGN_OR_RETURN(std::string message,
+                         StartForEveryTable(tables, "Storage flush", "Storage flush skipped: no pending writes",
+                                            [this](const auto& def, bool* started, std::optional<JobId>* job) {
+                                              return StartFlush(def, started, job);
+                                            }));
   return MessageResult(std::move(message), 0, ctx.acting_user);
 }
 

@@ -72,6 +72,34 @@ Result<RetentionJobParams> RetentionJobParams::FromJson(std::string_view json) {
   return params;
 }
 
+std::string CompactJobParams::ToJson() const {
+  std::string out;
+  JsonWriter(&out)
+      .StartObject()
+      .Key("table_id")
+      .String(table.ToString())
+      .Key("min_segments")
+      .Uint(min_segments)
+      .EndObject();
+  return out;
+}
+
+Result<CompactJobParams> CompactJobParams::FromJson(std::string_view json) {
+  KALAM_ASSIGN_OR_RETURN(auto members, ReadStrings<1>(json, "compact", {"table_id"}, 1));
+  CompactJobParams params;
+  KALAM_ASSIGN_OR_RETURN(params.table, ReadTableId(*members[0], "compact"));
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(json);
+  uint64_t min_segments = 0;
+  if (parser.parse(padded)["min_segments"].get(min_segments) == simdjson::SUCCESS) {
+    if (min_segments < 2 || min_segments > UINT32_MAX) {
+      return Status::InvalidArgument("compact job parameters: min_segments must be at least 2");
+    }
+    params.min_segments = static_cast<uint32_t>(min_segments);
+  }
+  return params;
+}
+
 std::string UserCleanupJobParams::ToJson() const {
   std::string out;
   JsonWriter(&out).StartObject().Key("user_id").String(user.str()).EndObject();

@@ -1,6 +1,7 @@
 #include "kalam_statement_router.h"
 
 #include "alter_executor.h"
+#include "compact_executor.h"
 #include "ddl_executor.h"
 #include "flush_executor.h"
 #include "overloaded.h"
@@ -52,6 +53,8 @@ Result<StatementResult> RunKalamStatement(EngineContext& engine, ExecContext& ct
                         [&](const dialect::FlushTableStmt& s) { return FlushExecutor(engine).FlushTable(ctx, s); },
                         [&](const dialect::FlushAllStmt& s) { return FlushExecutor(engine).FlushAll(ctx, s); },
                         [&](const dialect::KillJobStmt& s) { return FlushExecutor(engine).KillJob(ctx, s); },
+                        [&](const dialect::CompactTableStmt& s) { return CompactExecutor(engine).CompactTable(ctx, s); },
+                        [&](const dialect::CompactAllStmt& s) { return CompactExecutor(engine).CompactAll(ctx, s); },
                         [&](const dialect::CreateStorageStmt& s) { return StorageExecutor(engine).Create(ctx, s); },
                         [&](const dialect::AlterStorageStmt& s) { return StorageExecutor(engine).Alter(ctx, s); },
                         [&](const dialect::DropStorageStmt& s) { return StorageExecutor(engine).Drop(ctx, s); },

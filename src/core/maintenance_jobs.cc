@@ -1,5 +1,6 @@
 #include "maintenance_jobs.h"
 
+#include <chrono>
 #include <shared_mutex>
 
 #include "kalam/commons/clock.h"
@@ -60,6 +61,45 @@ Result<std::vector<TableId>> MaintenanceJobs::TablesDueForRetention(EngineContex
     if (def->type == TableType::kStream) continue;
     KALAM_ASSIGN_OR_RETURN(bool maybe, engine.cold->MayHaveTombstonesBefore(*def, RetentionCutoff(*def, now_us)));
     if (maybe) due.push_back(def->id);
+  }
+  return due;
+}
+
+Result<JobOutcome> MaintenanceJobs::RunCompaction(EngineContext& engine, const CompactJobParams& params,
+                                                  int64_t now_us) {
+  const TableId& id = params.table;
+  auto def = engine.registry->FindTable(id);
+  if (!def) return JobOutcome::Skipped("table " + id.ToString() + " no longer exists");
+  if (def->type == TableType::kStream) return JobOutcome::Skipped("STREAM tables have no segments");
+  tables::CompactionOptions options;
+  options.min_segments = params.min_segments;
+  options.retention_cutoff = RetentionCutoff(*def, now_us);
+  // No statement runs longer than its timeout, so no scan reads a replaced file for longer.
+  options.reader_wait = std::chrono::milliseconds(engine.config.statement_timeout_ms) + std::chrono::seconds(1);
+  KALAM_ASSIGN_OR_RETURN(tables::CompactionOutcome total, engine.cold->compaction().CompactTable(def, options));
+  if (total.scopes == 0 && total.tombstones_purged == 0) {
+    return JobOutcome::Skipped("no scope of table " + id.ToString() + " has " + std::to_string(options.min_segments) +
+                               " or more segments");
+  }
+  std::string message = "Compacted " + std::to_string(total.segments_merged) + " segment(s) into " +
+                        std::to_string(total.segments_written) + " in " + std::to_string(total.scopes) +
+                        " scope(s); dropped " + std::to_string(total.versions_dropped) +
+                        " superseded version(s), purged " + std::to_string(total.tombstones_purged) +
+                        " old tombstone(s)";
+  if (total.files_left > 0) {
+    message += "; " + std::to_string(total.files_left) + " replaced file(s) still read by a scan are left for cleanup";
+  }
+  return JobOutcome::Completed(std::move(message));
+}
+
+Result<std::vector<CompactJobParams>> MaintenanceJobs::CompactionsDue(EngineContext& engine) {
+  std::vector<CompactJobParams> due;
+  const uint32_t limit = engine.config.compaction_max_segments_per_scope;
+  if (limit == 0) return due;
+  for (const auto& def : engine.registry->ListTables()) {
+    if (def->type == TableType::kStream) continue;
+    KALAM_ASSIGN_OR_RETURN(auto scopes, engine.cold->compaction().ScopesToCompact(*def, size_t{limit} + 1));
+    if (!scopes.empty()) due.push_back(CompactJobParams{def->id, limit + 1});
   }
   return due;
 }

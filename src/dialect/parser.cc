@@ -10,6 +10,7 @@
 #include "kalam/dialect/statement_splitter.h"
 
 #include "alter_table_parser.h"
+#include "compact_statement_parser.h"
 #include "create_table_parser.h"
 #include "cursor.h"
 #include "storage_statement_parser.h"
@@ -40,7 +41,6 @@ constexpr PlannedStatement kPlannedStatements[] = {
     {{"SHOW", "ALL"}, "SHOW ALL"},
     {{"SHOW", "COLUMNS"}, "SHOW COLUMNS"},
     {{"SHOW", "MANIFEST"}, "SHOW MANIFEST"},
-    {{"STORAGE", "COMPACT"}, "STORAGE COMPACT"},
     {{"STORAGE", "CHECK"}, "STORAGE CHECK"},
     {{"KILL"}, "KILL"},
     {{"KILL", "LIVE", "QUERY"}, "KILL LIVE QUERY"},
@@ -134,6 +134,8 @@ Result<KalamStatement> StatementParser::Parse() {
     return ParseExecuteAs();
   } else if (first.IsKeyword("FLUSH") || (first.IsKeyword("STORAGE") && cur_.Peek(1).IsKeyword("FLUSH"))) {
     return ParseFlush();
+  } else if (first.IsKeyword("STORAGE") && cur_.Peek(1).IsKeyword("COMPACT")) {
+    return ParseCompactStatement(cur_);
   } else if (first.IsKeyword("KILL") && cur_.Peek(1).IsKeyword("JOB")) {
     return ParseKillJob();
   } else if (cur_.MatchKeywords({"KILL", "LIVE", "QUERY"})) {

@@ -1137,7 +1137,6 @@ TEST(SubscribeTest, Errors) {
 TEST(UnbuiltStatementTest, PlannedStatementsAreNotSupportedYet) {
   const std::pair<const char*, const char*> cases[] = {
       {"STORAGE CHECK archive EXTENDED", "STORAGE CHECK"},
-      {"STORAGE COMPACT ALL", "STORAGE COMPACT"},
       {"BACKUP DATABASE app TO '/backups/app'", "BACKUP DATABASE"},
       {"RESTORE DATABASE FROM '/backups/full'", "RESTORE DATABASE"},
       {"BEGIN", "BEGIN"},

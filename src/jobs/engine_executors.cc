@@ -6,8 +6,8 @@ namespace kalam::jobs {
 
 void RegisterEngineExecutors(JobManager& jobs, core::Maintenance& maintenance) {
   core::Maintenance* target = &maintenance;
-  for (JobType type : {JobType::kFlush, JobType::kCleanup, JobType::kRetention, JobType::kUserCleanup,
-                        JobType::kStreamEviction}) {
+  for (JobType type : {JobType::kFlush, JobType::kCleanup, JobType::kRetention, JobType::kCompact,
+                        JobType::kUserCleanup, JobType::kStreamEviction}) {
     jobs.RegisterExecutor(type, [target](const JobRecord& job, const std::atomic<bool>& cancelled) {
       return target->RunJob(job.type, job.parameters_json, 0, &cancelled);
     });

@@ -21,10 +21,12 @@ Result<size_t> MaintenanceScheduler::RunOnce() {
   const int64_t now = NowMicros();
   // Each kind is checked even when the other failed; the first failure is reported.
   auto retention = QueueRetention(now);
+  auto compaction = QueueCompaction();
   auto users = QueueUserCleanup(now);
   if (!retention.ok()) return retention.status();
+  if (!compaction.ok()) return compaction.status();
   if (!users.ok()) return users.status();
-  return *retention + *users;
+  return *retention + *compaction + *users;
 }
 
 Result<size_t> MaintenanceScheduler::QueueRetention(int64_t now_us) {
@@ -33,6 +35,16 @@ Result<size_t> MaintenanceScheduler::QueueRetention(int64_t now_us) {
   for (const TableId& table : due) {
     auto submitted =
         jobs_.Submit(JobType::kRetention, "retention:" + table.ToString(), core::RetentionJobParams{table}.ToJson());
+    if (submitted.ok() && !submitted->already_active) ++queued;
+  }
+  return queued;
+}
+
+Result<size_t> MaintenanceScheduler::QueueCompaction() {
+  KALAM_ASSIGN_OR_RETURN(auto due, engine_.CompactionsDue());
+  size_t queued = 0;
+  for (const core::CompactJobParams& params : due) {
+    auto submitted = jobs_.Submit(JobType::kCompact, "compact:" + params.table.ToString(), params.ToJson());
     if (submitted.ok() && !submitted->already_active) ++queued;
   }
   return queued;

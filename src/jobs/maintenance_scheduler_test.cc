@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "duckdb/common/types/column/column_data_collection.hpp"
 #include "engine_jobs_test_fixture.h"
 #include "kalam/commons/clock.h"
 
@@ -88,6 +89,47 @@ TEST_F(MaintenanceSchedulerTest, RetentionAndUserCleanupAreQueuedOnce) {
   periodic.Stop();
   ASSERT_TRUE(next && next->id != retention->id) << "the scheduler's thread queued no retention job";
   EXPECT_EQ(WaitForJob(next->id.str()), "completed: Purged 1 tombstone(s) older than 0 hour(s) (1 hot, 0 cold; 0 segment(s) rewritten)");
+}
+
+TEST_F(MaintenanceSchedulerTest, CompactionIsQueuedForScopesOverTheSegmentLimit) {
+  Run(*root_, "CREATE NAMESPACE app");
+  Run(*root_, "CREATE USER TABLE app.m (id INT PRIMARY KEY, v TEXT)");
+  core::Session& alice = SessionFor("alice", Role::kUser);
+  core::Session& bob = SessionFor("bob", Role::kUser);
+  auto count = [&](core::Session& s) {
+    auto result = Run(s, "SELECT count(*) FROM app.m");
+    for (auto& chunk : result.rows->Chunks()) return chunk.GetValue(0, 0).ToString();
+    return std::string();
+  };
+  // One past the default limit of 16 segments for alice, two for bob.
+  for (int i = 0; i < 17; ++i) {
+    Run(alice, "INSERT INTO app.m VALUES (" + std::to_string(i) + ", 'a')");
+    if (i < 2) Run(bob, "INSERT INTO app.m VALUES (" + std::to_string(i) + ", 'b')");
+    const std::string flush = Run(*root_, "FLUSH TABLE app.m").message;
+    ASSERT_THAT(WaitForJob(flush.substr(flush.find("FL-"))), StartsWith("completed: Flushed"));
+  }
+  MaintenanceScheduler scheduler(engine_->maintenance(), *manager_, std::chrono::hours(1));
+  auto queued = scheduler.RunOnce();
+  ASSERT_TRUE(queued.ok()) << queued.status().ToString();
+  EXPECT_EQ(*queued, 1u);
+  auto job = Latest(JobType::kCompact);
+  ASSERT_TRUE(job.has_value());
+  EXPECT_THAT(job->id.str(), MatchesRegex("CO-[0-9a-f]{12}"));
+  EXPECT_EQ(job->idempotency_key, "compact:app.m");
+  EXPECT_EQ(job->parameters_json, R"({"table_id":"app.m","min_segments":17})");
+  // Only alice's scope is over the limit; bob's two segments stay as they are.
+  EXPECT_EQ(WaitForJob(job->id.str()),
+            "completed: Compacted 17 segment(s) into 1 in 1 scope(s); dropped 0 superseded version(s), purged 0 old "
+            "tombstone(s)");
+  EXPECT_EQ(count(alice), "17");
+  EXPECT_EQ(scheduler.RunOnce().value(), 0u);
+  // STORAGE COMPACT queues the same kind of job for every scope with two or more segments.
+  const std::string message = Run(*root_, "STORAGE COMPACT TABLE app.m").message;
+  ASSERT_THAT(message, MatchesRegex("Storage compaction started for table 'app\\.m'\\. Job ID: CO-[0-9a-f]{12}"));
+  EXPECT_THAT(WaitForJob(message.substr(message.find("CO-"))),
+              StartsWith("completed: Compacted 2 segment(s) into 1 in 1 scope(s)"));
+  EXPECT_EQ(count(bob), "2");
+  EXPECT_EQ(Run(*root_, "STORAGE COMPACT ALL").message, "Storage compaction skipped: nothing to compact");
 }
 
 }  // namespace

@@ -35,6 +35,7 @@ const std::vector<KeySpec>& Keys() {
       KALAM_KEY(storage, user_tables_template), KALAM_RANGED_KEY(flush, default_row_limit, 1, 999999),
       KALAM_RANGED_KEY(flush, default_time_interval, 1, 86399), KALAM_RANGED_KEY(flush, check_interval_seconds, 1, 86400),
       KALAM_RANGED_KEY(retention, default_deleted_retention_hours, 0, 1000000),
+      KALAM_RANGED_KEY(compaction, max_segments_per_scope, 0, 1000000),
       KALAM_RANGED_KEY(stream, default_ttl_seconds, 1, 31536000), KALAM_RANGED_KEY(stream, default_max_buffer, 1, 100000000),
       KALAM_RANGED_KEY(stream, eviction_interval_seconds, 1, 86400),
       KALAM_RANGED_KEY(stream, max_total_bytes, 1048576, INT64_MAX), KALAM_KEY(auth, root_password),

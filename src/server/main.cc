@@ -191,6 +191,7 @@ int Run(int argc, char** argv) {
   engine_config.default_flush_row_limit = static_cast<uint32_t>(config.flush.default_row_limit);
   engine_config.default_flush_interval_seconds = static_cast<uint32_t>(config.flush.default_time_interval);
   engine_config.default_deleted_retention_hours = static_cast<uint32_t>(config.retention.default_deleted_retention_hours);
+  engine_config.compaction_max_segments_per_scope = static_cast<uint32_t>(config.compaction.max_segments_per_scope);
   engine_config.stream_default_ttl_seconds = static_cast<uint32_t>(config.stream.default_ttl_seconds);
   engine_config.stream_default_max_buffer = static_cast<uint32_t>(config.stream.default_max_buffer);
   engine_config.stream_max_total_bytes = static_cast<uint64_t>(config.stream.max_total_bytes);
@@ -226,9 +227,10 @@ int Run(int argc, char** argv) {
     return 1;
   }
 
-  // Background work: the job manager (flush, cleanup, retention and user_cleanup jobs, with
-  // crash recovery of jobs a previous process left running), the flush scheduler and the
-  // maintenance scheduler (retention and user_cleanup, hourly) and the stream_eviction one. Executors are registered
+  // Background work: the job manager (flush, cleanup, retention, compact and user_cleanup
+  // jobs, with crash recovery of jobs a previous process left running), the flush scheduler,
+  // the maintenance scheduler (retention, compact and user_cleanup, hourly) and the
+  // stream_eviction one. Executors are registered
   // before Start() so that recovered jobs of every type are re-queued.
   kalam::system::JobRepository job_repository((*engine)->backend());
   kalam::jobs::JobManagerOptions job_options;

@@ -9,6 +9,7 @@ ColdTier::ColdTier(store::StorageBackend& backend, TableStore& table_store, SeqG
       catalog_(storages_, parquet_),
       flush_(backend, table_store, seq, storages_, catalog_, parquet_),
       retention_(backend, table_store, storages_, catalog_, parquet_),
+      compaction_(storages_, catalog_, parquet_, retention_),
       trash_(storages_, catalog_) {
   // The built-in storage's directory exists from the start (docs/cold-tier.md data dir layout);
   // when it cannot be created now, the first flush reports why.

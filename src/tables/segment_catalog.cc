@@ -1,5 +1,7 @@
 #include "kalam/tables/segment_catalog.h"
 
+#include <algorithm>
+
 #include "kalam/filestore/table_files.h"
 #include "manifest_rebuild.h"
 #include "primary_key_stat.h"
@@ -36,12 +38,30 @@ Result<filestore::Manifest> SegmentCatalog::LoadOrRebuild(const TableDefinition&
 Result<std::shared_ptr<const std::vector<ColdSegment>>> SegmentCatalog::Segments(const TableDefinition& def,
                                                                                  const std::string& scope) {
   const std::string key = CacheKey(def, scope);
-  uint64_t generation = 0;
-  {
+  while (true) {
+    uint64_t generation = 0, scope_generation = 0;
+    {
+      std::lock_guard lock(mu_);
+      if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+      generation = generation_;
+      scope_generation = scope_generation_[key];
+    }
+    KALAM_ASSIGN_OR_RETURN(auto loaded, LoadSegments(def, scope));
+    std::shared_ptr<const std::vector<ColdSegment>> shared = std::move(loaded);
     std::lock_guard lock(mu_);
-    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
-    generation = generation_;
+    // The manifest changed while it was read: the list may name files a compaction or a
+    // retention run has already retired, so it is never handed out.
+    if (generation_ != generation || scope_generation_[key] != scope_generation) continue;
+    cache_[key] = shared;
+    auto& held = handed_out_[key];
+    std::erase_if(held, [](const auto& weak) { return weak.expired(); });
+    held.push_back(shared);
+    return shared;
   }
+}
+
+Result<std::shared_ptr<std::vector<ColdSegment>>> SegmentCatalog::LoadSegments(const TableDefinition& def,
+                                                                            const std::string& scope) {
   KALAM_ASSIGN_OR_RETURN(auto storage, storages_.For(def));
   filestore::FileBackend& files = *storage->files;
   KALAM_ASSIGN_OR_RETURN(std::string dir, storage->ScopeDirectory(def, scope));
@@ -67,10 +87,25 @@ Result<std::shared_ptr<const std::vector<ColdSegment>>> SegmentCatalog::Segments
   } else if (manifest.status().code() != StatusCode::kNotFound) {
     return manifest.status();
   }
-  std::shared_ptr<const std::vector<ColdSegment>> shared = std::move(segments);
+  return segments;
+}
+
+bool SegmentCatalog::ScansMayRead(const TableDefinition& def, const std::string& scope,
+                                  const std::vector<std::string>& absolute_paths) {
   std::lock_guard lock(mu_);
-  if (generation_ == generation) cache_[key] = shared;
-  return shared;
+  auto it = handed_out_.find(CacheKey(def, scope));
+  if (it == handed_out_.end()) return false;
+  std::erase_if(it->second, [](const auto& weak) { return weak.expired(); });
+  for (const auto& weak : it->second) {
+    const auto held = weak.lock();
+    if (!held) continue;
+    for (const ColdSegment& segment : *held) {
+      if (std::find(absolute_paths.begin(), absolute_paths.end(), segment.absolute_path) != absolute_paths.end()) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 Result<SegmentCatalog::Stats> SegmentCatalog::TableStats(const TableDefinition& def, const std::string* scope) {
@@ -109,9 +144,10 @@ std::mutex& SegmentCatalog::ScopeMutex(const TableDefinition& def, const std::st
 }
 
 void SegmentCatalog::ForgetScope(const TableDefinition& def, const std::string& scope) {
+  const std::string key = CacheKey(def, scope);
   std::lock_guard lock(mu_);
-  cache_.erase(CacheKey(def, scope));
-  ++generation_;
+  cache_.erase(key);
+  ++scope_generation_[key];
 }
 
 void SegmentCatalog::ForgetTable(TableNumber number) {

@@ -15,6 +15,9 @@ struct EngineConfig {
   uint32_t default_flush_row_limit = 10000;
   uint32_t default_flush_interval_seconds = 300;
   uint32_t default_deleted_retention_hours = 168;
+  // The maintenance scheduler queues a `compact` job for a table once one of its scopes has
+  // more committed segments than this (compaction.max_segments_per_scope); 0 = never.
+  uint32_t compaction_max_segments_per_scope = 16;
   uint32_t stream_default_ttl_seconds = 10;
   uint32_t stream_default_max_buffer = 10000;
   // Memory all STREAM buffers together may hold (stream.max_total_bytes); a write past it fails.

@@ -29,6 +29,9 @@ struct ServerConfig {
   struct Retention {
     int64_t default_deleted_retention_hours = 168;
   } retention;
+  struct Compaction {
+    int64_t max_segments_per_scope = 16;  // more queue a `compact` job; 0 = no automatic compaction
+  } compaction;
   struct Stream {
     int64_t default_ttl_seconds = 10;
     int64_t default_max_buffer = 10000;

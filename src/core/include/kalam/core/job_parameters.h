@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,17 @@ struct RetentionJobParams {
 
   std::string ToJson() const;  // {"table_id":"ns.t"}
   static Result<RetentionJobParams> FromJson(std::string_view json);
+};
+
+// `compact`: merge the segments of every scope of the table that has at least `min_segments`
+// of them (2 for STORAGE COMPACT; one past compaction.max_segments_per_scope for the
+// automatic policy, so that only the scopes over the limit are rewritten).
+struct CompactJobParams {
+  TableId table;
+  uint32_t min_segments = 2;
+
+  std::string ToJson() const;  // {"table_id":"ns.t","min_segments":2}
+  static Result<CompactJobParams> FromJson(std::string_view json);
 };
 
 // `user_cleanup`: purge a soft-deleted user past its grace period.

@@ -9,6 +9,7 @@
 #include "kalam/commons/job.h"
 #include "kalam/commons/job_outcome.h"
 #include "kalam/commons/result.h"
+#include "kalam/core/job_parameters.h"
 
 namespace kalam::core {
 
@@ -30,7 +31,11 @@ class Maintenance {
   // Rows held by STREAM buffers (a stream_eviction job has work only when some are).
   virtual uint64_t StreamRowsBuffered() = 0;
 
-  // Runs a job of `type` (flush, cleanup, retention, stream_eviction or user_cleanup) with the parameters its
+  // A `compact` job for each USER/SHARED table with a scope of more segments than
+  // compaction.max_segments_per_scope, for the scopes over it (none when that is 0).
+  virtual Result<std::vector<CompactJobParams>> CompactionsDue() = 0;
+
+  // Runs a job of `type` (flush, cleanup, retention, compact, stream_eviction or user_cleanup) with the parameters its
   // record holds (job_parameters.h). `now_us` is the time retention and user cleanup judge by
   // (0 = now). Skipped when there is nothing left to do (the table was dropped, the user was
   // reactivated); Unsupported for another type. `cancel` (may be null) is the job's KILL JOB /

@@ -155,6 +155,16 @@ struct FlushAllStmt {
   std::optional<NamespaceId> in_namespace;
 };
 
+// STORAGE COMPACT TABLE ns.t
+struct CompactTableStmt {
+  TableRef table;
+};
+
+// STORAGE COMPACT ALL [IN [NAMESPACE] ns]
+struct CompactAllStmt {
+  std::optional<NamespaceId> in_namespace;
+};
+
 // KILL JOB 'FL-...'
 struct KillJobStmt {
   std::string job_id;
@@ -218,6 +228,6 @@ using KalamStatement = std::variant<CreateNamespaceStmt, DropNamespaceStmt, UseN
                                     ExecuteAsStmt, CreateUserStmt, AlterUserStmt, DropUserStmt, FlushTableStmt,
                                     FlushAllStmt, KillJobStmt, CreateStorageStmt, AlterStorageStmt, DropStorageStmt,
                                     ShowStoragesStmt, KillLiveQueryStmt, SubscribeStmt, AlterTableStmt,
-                                    AlterNamespaceStmt>;
+                                    AlterNamespaceStmt, CompactTableStmt, CompactAllStmt>;
 
 }  // namespace kalam::dialect

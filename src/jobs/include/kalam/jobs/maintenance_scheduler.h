@@ -19,6 +19,9 @@ inline constexpr std::chrono::hours kDefaultMaintenanceInterval{1};
 // Every `interval`, queues
 // - a `retention` job for each USER/SHARED table that may hold tombstones older than its
 //   DELETED_RETENTION_HOURS, idempotency key "retention:<ns>.<table>";
+// - a `compact` job for each USER/SHARED table with a scope of more segments than
+//   compaction.max_segments_per_scope, for the scopes over it, idempotency key
+//   "compact:<ns>.<table>" (shared with STORAGE COMPACT);
 // - a `user_cleanup` job for each soft-deleted user past
 //   user_management.deletion_grace_period_days, idempotency key "user_cleanup:<user_id>".
 // The keys keep a table or user from being queued twice while a job for it is pending.
@@ -30,10 +33,11 @@ class MaintenanceScheduler {
 
   void Start();
   void Stop();
-  // One check, now: returns how many jobs were newly queued (both kinds).
+  // One check, now: returns how many jobs were newly queued (every kind).
   Result<size_t> RunOnce();
   Result<size_t> QueueRetention(int64_t now_us);
   Result<size_t> QueueUserCleanup(int64_t now_us);
+  Result<size_t> QueueCompaction();
 
  private:
   core::Maintenance& engine_;

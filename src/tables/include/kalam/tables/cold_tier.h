@@ -12,6 +12,7 @@
 #include "kalam/store/storage_backend.h"
 #include "kalam/tables/cold_flush.h"
 #include "kalam/tables/cold_storages.h"
+#include "kalam/tables/compaction.h"
 #include "kalam/tables/dropped_table_trash.h"
 #include "kalam/tables/parquet_db.h"
 #include "kalam/tables/retention.h"
@@ -30,6 +31,7 @@ namespace kalam::tables {
 //   SegmentCatalog     manifests, their rebuild, cached segment lists, per-scope locks, stats
 //   ColdFlush          hot versions -> a new segment
 //   Retention          old tombstones out of both tiers
+//   Compaction         a scope's segments merged into one
 //   DroppedTableTrash  files of dropped tables and purged users
 // Thread-safe. Every argument must outlive it.
 class ColdTier {
@@ -42,6 +44,7 @@ class ColdTier {
   SegmentCatalog& catalog() { return catalog_; }
   ColdFlush& flush() { return flush_; }
   Retention& retention() { return retention_; }
+  Compaction& compaction() { return compaction_; }
   DroppedTableTrash& trash() { return trash_; }
 
   // The operations the engine calls, forwarded to the part that owns them (see there).
@@ -95,6 +98,7 @@ class ColdTier {
   SegmentCatalog catalog_;
   ColdFlush flush_;
   Retention retention_;
+  Compaction compaction_;
   DroppedTableTrash trash_;
 };
 
