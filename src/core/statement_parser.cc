@@ -66,6 +66,11 @@ Status ParseOne(std::string_view sql, const UserId& actor, Role role, ParsedStat
     }
     return Status::Ok();
   }
+  if (auto control = dialect::ParseTransactionControl(sql)) {
+    if (nested) return Status::InvalidArgument("EXECUTE AS USER cannot wrap BEGIN, COMMIT or ROLLBACK");
+    out->transaction = control;
+    return Status::Ok();
+  }
   KALAM_ASSIGN_OR_RETURN(dialect::KalamStatement statement, dialect::ParseKalamStatement(sql));
   if (const auto* as = std::get_if<dialect::ExecuteAsStmt>(&statement)) {
     if (nested) return Status::InvalidArgument("EXECUTE AS USER cannot be nested");

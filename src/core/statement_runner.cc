@@ -8,6 +8,7 @@
 #include "kalam/core/limit_errors.h"
 #include "kalam/tables/type_mapping.h"
 #include "kalam_statement_router.h"
+#include "request_transaction.h"
 #include "tombstone_visibility.h"
 
 namespace kalam::core {
@@ -46,6 +47,8 @@ Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckd
                                   QueryState& state, ParsedStatement& parsed, const UserId& acting_user,
                                   Role acting_role, const std::vector<duckdb::Value>& params, uint64_t answer_budget);
 
+}  // namespace
+
 Result<StatementResult> RunSelect(EngineContext& engine, ExecContext& ctx,
                                   duckdb::unique_ptr<duckdb::SQLStatement> statement) {
   KALAM_ASSIGN_OR_RETURN(auto result, RunDuckDBStatement(ctx, std::move(statement)));
@@ -80,6 +83,8 @@ Result<StatementResult> RunSelect(EngineContext& engine, ExecContext& ctx,
   return out;
 }
 
+namespace {
+
 Result<StatementResult> RunExecuteAs(EngineContext& engine, Session& session, duckdb::Connection& connection,
                                      QueryState& state, const dialect::ExecuteAsStmt& as, Role actor_role,
                                      const std::vector<duckdb::Value>& params, uint64_t answer_budget) {
@@ -95,6 +100,7 @@ Result<StatementResult> RunExecuteAs(EngineContext& engine, Session& session, du
                       std::holds_alternative<dialect::DropUserStmt>(*inner.kalam))) {
     return Status::PermissionDenied("Access denied: EXECUTE AS USER cannot run user statements");
   }
+  if (state.transaction) KALAM_RETURN_IF_ERROR(RequestTransaction::CheckAllowed(inner));
   return RunParsed(engine, session, connection, state, inner, target->id, target->role, params, answer_budget);
 }
 
