@@ -233,6 +233,10 @@ ExecutionOutcome Engine::Execute(Session& session, std::string_view sql, const s
       fail(i, txn.open() ? txn.RollBackAfter(result.status()) : result.status());
       return outcome;
     }
+    if (Status size = txn.CheckSize(ctx_->config.max_write_rows); !size.ok()) {
+      fail(i, txn.RollBackAfter(size));
+      return outcome;
+    }
     if (result->rows) answer_bytes += result->rows->SizeInBytes();
     outcome.results.push_back(std::move(result).value());
   }

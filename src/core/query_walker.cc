@@ -100,6 +100,7 @@ void QueryWalker::Expr(duckdb::ParsedExpression& expr, bool in_where) {
 }
 
 void QueryWalker::Ref(duckdb::TableRef& ref) {
+  OnTableRef(ref);
   switch (ref.type) {
     case duckdb::TableReferenceType::SUBQUERY:
       Node(*ref.Cast<duckdb::SubqueryRef>().subquery->node);

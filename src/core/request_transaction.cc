@@ -60,6 +60,12 @@ Status RequestTransaction::CheckAllowed(const ParsedStatement& parsed) {
       "DELETE, EXECUTE AS USER, USE, SHOW and DESCRIBE); COMMIT or ROLLBACK first");
 }
 
+Status RequestTransaction::CheckSize(uint64_t max_rows) const {
+  if (!txn_ || txn_->size() <= max_rows) return Status::Ok();
+  return Status::InvalidOperation("Too many rows written: the transaction would write more than limits.max_write_rows (" +
+                                  std::to_string(max_rows) + ") rows");
+}
+
 Status RequestTransaction::RollBackAfter(const Status& failure) {
   Discard();
   return WithNote(failure, "; the transaction was rolled back: nothing written since BEGIN (statement " +

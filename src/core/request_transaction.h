@@ -38,6 +38,10 @@ class RequestTransaction {
   // administrative statements change what a rollback cannot undo, so they are refused.
   static Status CheckAllowed(const ParsedStatement& parsed);
 
+  // limits.max_write_rows bounds a transaction's rows (it is one atomic write) as it bounds
+  // one statement's: checked after each statement inside.
+  Status CheckSize(uint64_t max_rows) const;
+
   // After a statement inside the transaction failed: rolls back and says so in the failure.
   Status RollBackAfter(const Status& failure);
   // At the end of a request whose transaction is still open: rolls back; the failure to

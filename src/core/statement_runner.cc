@@ -9,6 +9,7 @@
 #include "kalam/tables/type_mapping.h"
 #include "kalam_statement_router.h"
 #include "request_transaction.h"
+#include "three_part_names.h"
 #include "tombstone_visibility.h"
 
 namespace kalam::core {
@@ -132,10 +133,21 @@ Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckd
   DmlExecutor dml(engine);
   if (parsed.simple_insert) return dml.InsertSimple(ctx, *parsed.simple_insert);
   auto& statement = parsed.standard;
+  ShortenThreePartColumnNames(*statement);
   switch (statement->type) {
     case duckdb::StatementType::INSERT_STATEMENT: return dml.Insert(ctx, statement->Cast<duckdb::InsertStatement>());
     case duckdb::StatementType::UPDATE_STATEMENT: return dml.Update(ctx, statement->Cast<duckdb::UpdateStatement>());
     case duckdb::StatementType::DELETE_STATEMENT: return dml.Delete(ctx, statement->Cast<duckdb::DeleteStatement>());
+    case duckdb::StatementType::EXPLAIN_STATEMENT: {
+      // docs/sql-reference.md: the two columns are named `plan_type` and `plan`.
+      state.include_tombstones = WhereMentionsDeleted(*statement);
+      KALAM_ASSIGN_OR_RETURN(auto explained, RunSelect(engine, ctx, statement->Copy()));
+      if (explained.columns.size() == 2) {
+        explained.columns[0].name = "plan_type";
+        explained.columns[1].name = "plan";
+      }
+      return explained;
+    }
     default:
       state.include_tombstones = WhereMentionsDeleted(*statement);
       return RunSelect(engine, ctx, statement->Copy());

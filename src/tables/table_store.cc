@@ -45,9 +45,8 @@ Result<std::unique_ptr<TableStore>> TableStore::Open(store::StorageBackend& back
 
 Result<std::vector<SeqId>> TableStore::Insert(const TableDefinition& def, std::string_view scope,
                                               const std::vector<std::vector<duckdb::Value>>& rows,
-                                              const WriteCheck& check, Transaction* txn, std::vector<SeqId>* seqs) {
+                                              const WriteCheck& check, Transaction* txn) {
   const auto pk_index = def.PrimaryKeyIndex();
-  if (seqs) seqs->assign(changes.size(), 0);
   store::WriteBatch batch;
   std::vector<SeqId> seqs;
   seqs.reserve(rows.size());
@@ -127,8 +126,9 @@ void TableStore::AtCommitPoint(const std::function<void(SeqId)>& fn) {
 
 Result<size_t> TableStore::WriteVersions(const TableDefinition& def, std::string_view scope,
                                          const std::vector<RowChange>& changes, bool deleted,
-                                         const WriteCheck& check, Transaction* txn) {
+                                         const WriteCheck& check, Transaction* txn, std::vector<SeqId>* seqs) {
   const auto pk_index = def.PrimaryKeyIndex();
+  if (seqs) seqs->assign(changes.size(), 0);
   store::WriteBatch batch;
   std::string row_bytes;
   size_t written = 0;
@@ -157,6 +157,14 @@ Result<size_t> TableStore::WriteVersions(const TableDefinition& def, std::string
     SeqId current = 0;
     bool current_deleted = false;
     if (!existing || !DecodeIndexEntry(*existing, &current, &current_deleted)) continue;
+    // A transaction must not write over a version its statement did not read: the row was
+    // written by someone else since, and the transaction could never commit.
+    if (txn && current != change.current_seq) {
+      return Status::InvalidOperation("Transaction conflict: row '" +
+                                      (pk_index ? change.values[*pk_index].ToString() : std::to_string(change.row_id)) +
+                                      "' of table " + def.id.ToString() +
+                                      " was written by another request after this transaction read it");
+    }
     // Deleted concurrently; for tables without a key, any concurrent change wins.
     if (current_deleted && current != change.current_seq) continue;
     if (!pk_index && current != change.current_seq) continue;
