@@ -55,11 +55,16 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string arg = argv[i];
     const std::string value = argv[i + 1];
-    if (arg == "--host") host = value;
-    else if (arg == "--port") port = std::atoi(value.c_str());
-    else if (arg == "--user") user = value;
-    else if (arg == "--password") password = value;
-    else if (arg == "--rounds") rounds = std::atoi(value.c_str());
+    if (arg == "--host")
+      host = value;
+    else if (arg == "--port")
+      port = std::atoi(value.c_str());
+    else if (arg == "--user")
+      user = value;
+    else if (arg == "--password")
+      password = value;
+    else if (arg == "--rounds")
+      rounds = std::atoi(value.c_str());
     else {
       fprintf(stderr, "bench_txn: unknown option %s\n", arg.c_str());
       return 64;

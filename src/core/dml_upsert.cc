@@ -150,8 +150,8 @@ Result<StatementResult> DmlExecutor::Upsert(ExecContext& ctx, const TableDefinit
   std::vector<SeqId> update_seqs;
   size_t updated = 0;
   if (!changes.empty()) {
-    KALAM_ASSIGN_OR_RETURN(updated, engine_.table_store->Update(def, scope, changes, DeadlineCheck(ctx), txn,
-                                                                &update_seqs));
+    KALAM_ASSIGN_OR_RETURN(updated,
+                           engine_.table_store->Update(def, scope, changes, DeadlineCheck(ctx), txn, &update_seqs));
   }
   std::vector<std::vector<duckdb::Value>> inserts;
   inserts.reserve(fresh.size());

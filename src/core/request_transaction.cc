@@ -47,13 +47,12 @@ Result<StatementResult> RequestTransaction::Run(dialect::TransactionControl cont
 
 Status RequestTransaction::CheckAllowed(const ParsedStatement& parsed) {
   if (!parsed.kalam) return Status::Ok();
-  const bool allowed =
-      std::holds_alternative<dialect::ExecuteAsStmt>(*parsed.kalam) ||
-      std::holds_alternative<dialect::UseNamespaceStmt>(*parsed.kalam) ||
-      std::holds_alternative<dialect::ShowNamespacesStmt>(*parsed.kalam) ||
-      std::holds_alternative<dialect::ShowTablesStmt>(*parsed.kalam) ||
-      std::holds_alternative<dialect::DescribeTableStmt>(*parsed.kalam) ||
-      std::holds_alternative<dialect::ShowStatsStmt>(*parsed.kalam);
+  const bool allowed = std::holds_alternative<dialect::ExecuteAsStmt>(*parsed.kalam) ||
+                       std::holds_alternative<dialect::UseNamespaceStmt>(*parsed.kalam) ||
+                       std::holds_alternative<dialect::ShowNamespacesStmt>(*parsed.kalam) ||
+                       std::holds_alternative<dialect::ShowTablesStmt>(*parsed.kalam) ||
+                       std::holds_alternative<dialect::DescribeTableStmt>(*parsed.kalam) ||
+                       std::holds_alternative<dialect::ShowStatsStmt>(*parsed.kalam);
   if (allowed) return Status::Ok();
   return Status::InvalidOperation(
       "DDL and administrative statements are not allowed inside a transaction (only SELECT, INSERT, UPDATE, "
@@ -62,8 +61,9 @@ Status RequestTransaction::CheckAllowed(const ParsedStatement& parsed) {
 
 Status RequestTransaction::CheckSize(uint64_t max_rows) const {
   if (!txn_ || txn_->size() <= max_rows) return Status::Ok();
-  return Status::InvalidOperation("Too many rows written: the transaction would write more than limits.max_write_rows (" +
-                                  std::to_string(max_rows) + ") rows");
+  return Status::InvalidOperation(
+      "Too many rows written: the transaction would write more than limits.max_write_rows (" +
+      std::to_string(max_rows) + ") rows");
 }
 
 Status RequestTransaction::RollBackAfter(const Status& failure) {

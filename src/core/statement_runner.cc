@@ -9,6 +9,7 @@
 #include "kalam/tables/type_mapping.h"
 #include "kalam_statement_router.h"
 #include "request_transaction.h"
+#include "temporal_comparisons.h"
 #include "three_part_names.h"
 #include "tombstone_visibility.h"
 
@@ -130,10 +131,14 @@ Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckd
     if (!params.empty()) return InvalidParameter(ctx, 1, "the statement takes no parameters");
     return RunKalamStatement(engine, ctx, *parsed.kalam);
   }
+  if (parsed.transaction) {
+    return Status::InvalidOperation("BEGIN, COMMIT and ROLLBACK work only among the statements of one request");
+  }
   DmlExecutor dml(engine);
   if (parsed.simple_insert) return dml.InsertSimple(ctx, *parsed.simple_insert);
   auto& statement = parsed.standard;
   ShortenThreePartColumnNames(*statement);
+  CastTemporalComparisons(*statement, *engine.registry, state.current_namespace);
   switch (statement->type) {
     case duckdb::StatementType::INSERT_STATEMENT: return dml.Insert(ctx, statement->Cast<duckdb::InsertStatement>());
     case duckdb::StatementType::UPDATE_STATEMENT: return dml.Update(ctx, statement->Cast<duckdb::UpdateStatement>());

@@ -8,30 +8,14 @@
 #include "duckdb/parser/statement/delete_statement.hpp"
 #include "duckdb/parser/statement/insert_statement.hpp"
 #include "duckdb/parser/statement/update_statement.hpp"
-#include "duckdb/parser/tableref/basetableref.hpp"
 #include "kalam/commons/names.h"
 #include "query_walker.h"
+#include "statement_tables.h"
 
 namespace kalam::core {
 namespace {
 
 using QualifiedTable = std::pair<std::string, std::string>;  // namespace, table (lowercase)
-
-// The namespace-qualified tables a statement names without an alias.
-class TableCollector : public QueryWalker {
- public:
-  std::set<QualifiedTable> tables;
-
-  void Add(duckdb::TableRef& ref) {
-    if (ref.type != duckdb::TableReferenceType::BASE_TABLE || !ref.alias.empty()) return;
-    const auto& base = ref.Cast<duckdb::BaseTableRef>();
-    if (base.schema_name.empty() || !base.catalog_name.empty()) return;
-    tables.emplace(ToLower(base.schema_name), ToLower(base.table_name));
-  }
-
- protected:
-  void OnTableRef(duckdb::TableRef& ref) override { Add(ref); }
-};
 
 class ColumnShortener : public QueryWalker {
  public:
@@ -55,36 +39,26 @@ class ColumnShortener : public QueryWalker {
 }  // namespace
 
 void ShortenThreePartColumnNames(duckdb::SQLStatement& statement) {
-  TableCollector collector;
-  collector.Statement(statement);
+  std::set<QualifiedTable> tables;
+  for (const NamedTable& t : TablesNamedIn(statement)) {
+    if (!t.schema.empty() && t.alias.empty()) tables.emplace(ToLower(t.schema), ToLower(t.table));
+  }
+  if (tables.empty()) return;
+  ColumnShortener shortener(tables);
+  shortener.Statement(statement);
   duckdb::vector<duckdb::unique_ptr<duckdb::ParsedExpression>>* returning = nullptr;
   switch (statement.type) {
-    case duckdb::StatementType::UPDATE_STATEMENT: {
-      auto& update = statement.Cast<duckdb::UpdateStatement>();
-      if (update.table) collector.Add(*update.table);
-      returning = &update.returning_list;
+    case duckdb::StatementType::UPDATE_STATEMENT:
+      returning = &statement.Cast<duckdb::UpdateStatement>().returning_list;
       break;
-    }
-    case duckdb::StatementType::DELETE_STATEMENT: {
-      auto& del = statement.Cast<duckdb::DeleteStatement>();
-      if (del.table) collector.Add(*del.table);
-      returning = &del.returning_list;
+    case duckdb::StatementType::DELETE_STATEMENT:
+      returning = &statement.Cast<duckdb::DeleteStatement>().returning_list;
       break;
-    }
-    case duckdb::StatementType::INSERT_STATEMENT: {
-      auto& insert = statement.Cast<duckdb::InsertStatement>();
-      if (!insert.schema.empty() && insert.catalog.empty()) {
-        collector.tables.emplace(ToLower(insert.schema), ToLower(insert.table));
-      }
-      returning = &insert.returning_list;
+    case duckdb::StatementType::INSERT_STATEMENT:
+      returning = &statement.Cast<duckdb::InsertStatement>().returning_list;
       break;
-    }
-    default:
-      break;
+    default: break;
   }
-  if (collector.tables.empty()) return;
-  ColumnShortener shortener(collector.tables);
-  shortener.Statement(statement);
   if (returning) {
     for (auto& e : *returning) shortener.Visit(*e);
   }

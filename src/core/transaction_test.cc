@@ -46,8 +46,7 @@ TEST_F(TransactionEngineTest, ConcurrentTransactionsOnOneRowLoseNoUpdate) {
   EXPECT_EQ(unexpected.load(), 0);
   EXPECT_GT(committed.load(), 0);
   // Every committed increment is there, and no failed one.
-  EXPECT_THAT(Query(Root(), "SELECT n FROM app.counters WHERE id = 1"),
-              ElementsAre(std::to_string(committed.load())));
+  EXPECT_THAT(Query(Root(), "SELECT n FROM app.counters WHERE id = 1"), ElementsAre(std::to_string(committed.load())));
 }
 
 TEST_F(TransactionEngineTest, ReadersSeeAllOfATransactionOrNothing) {
@@ -99,9 +98,10 @@ TEST_F(TransactionEngineTest, ATransactionIsBoundedByTheWriteRowLimit) {
                                      "than limits.max_write_rows (5) rows"));
   EXPECT_THAT(Query(Root(), "SELECT count(*) FROM app.counters"), ElementsAre("1"));
   // Rows written several times count once.
-  Run(Root(), "BEGIN; UPDATE app.counters SET n = n + 1; UPDATE app.counters SET n = n + 1; "
-              "UPDATE app.counters SET n = n + 1; UPDATE app.counters SET n = n + 1; "
-              "UPDATE app.counters SET n = n + 1; UPDATE app.counters SET n = n + 1; COMMIT");
+  Run(Root(),
+      "BEGIN; UPDATE app.counters SET n = n + 1; UPDATE app.counters SET n = n + 1; "
+      "UPDATE app.counters SET n = n + 1; UPDATE app.counters SET n = n + 1; "
+      "UPDATE app.counters SET n = n + 1; UPDATE app.counters SET n = n + 1; COMMIT");
   EXPECT_THAT(Query(Root(), "SELECT n FROM app.counters"), ElementsAre("6"));
 }
 
