@@ -25,14 +25,19 @@ constexpr const char* kExcludedAlias = "excluded";
 
 // In DO UPDATE, a bare column names the stored row (PostgreSQL's rule) and `EXCLUDED.col` the
 // proposed one; both are in scope of the join below, so bare names get the table's alias.
-void QualifyBareColumns(ParsedExpression& e, const std::string& alias) {
+// `ns.t.col` of the target table becomes `t.col`, as elsewhere (three_part_names.h).
+void QualifyBareColumns(ParsedExpression& e, const TableDefinition& def, const std::string& alias) {
   if (e.GetExpressionClass() == duckdb::ExpressionClass::COLUMN_REF) {
-    auto& ref = e.Cast<duckdb::ColumnRefExpression>();
-    if (ref.column_names.size() == 1) ref.column_names.insert(ref.column_names.begin(), alias);
+    auto& names = e.Cast<duckdb::ColumnRefExpression>().column_names;
+    if (names.size() == 1) names.insert(names.begin(), alias);
+    if (names.size() == 3 && ToLower(names[0]) == def.id.namespace_id.str() &&
+        ToLower(names[1]) == def.id.table_name.str()) {
+      names.erase(names.begin());
+    }
     return;
   }
   duckdb::ParsedExpressionIterator::EnumerateChildren(
-      e, [&](ParsedExpression& child) { QualifyBareColumns(child, alias); });
+      e, [&](ParsedExpression& child) { QualifyBareColumns(child, def, alias); });
 }
 
 // The proposed rows that conflict, as `(VALUES ...) AS excluded(<table's columns>)`.
@@ -71,7 +76,7 @@ Status CheckConflictTarget(const TableDefinition& def, const duckdb::OnConflictI
   }
   for (const std::string& column : info.indexed_columns) {
     if (ToLower(column) != pk_name) {
-      return Status::InvalidArgument("ON CONFLICT (" + ToLower(column) +
+      return Status::InvalidOperation("ON CONFLICT (" + ToLower(column) +
                                      "): the conflict target must be the primary key column '" + pk_name + "'");
     }
   }
@@ -129,8 +134,8 @@ Result<StatementResult> DmlExecutor::Upsert(ExecContext& ctx, const TableDefinit
     std::vector<duckdb::unique_ptr<ParsedExpression>> values;
     std::vector<bool> assigned;
     auto set = info.set_info->Copy();
-    for (auto& e : set->expressions) QualifyBareColumns(*e, alias);
-    if (set->condition) QualifyBareColumns(*set->condition, alias);
+    for (auto& e : set->expressions) QualifyBareColumns(*e, def, alias);
+    if (set->condition) QualifyBareColumns(*set->condition, def, alias);
     KALAM_RETURN_IF_ERROR(BuildAssignments(def, *set, alias, &values, &assigned));
     auto select = BuildWriteSelect(def, alias, std::move(values), std::move(set->condition), statement.cte_map);
     auto& node = select->node->Cast<duckdb::SelectNode>();

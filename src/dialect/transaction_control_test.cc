@@ -1,5 +1,7 @@
 #include "kalam/dialect/transaction_control.h"
 
+#include "kalam/dialect/default_namespace.h"
+
 #include <gtest/gtest.h>
 
 namespace kalam::dialect {
@@ -30,6 +32,13 @@ TEST(TransactionControlTest, OtherStatementsAreNotTransactionControl) {
                           "COMMIT PREPARED 'x'", "ROLLBACK TO SAVEPOINT a", "\"begin\"", "BEGIN TRANSACTION x", "'"}) {
     EXPECT_FALSE(ParseTransactionControl(sql).has_value()) << sql;
   }
+}
+
+TEST(DefaultNamespaceTest, QuotesDefaultBeforeADotOnly) {
+  EXPECT_EQ(QuoteDefaultNamespace("SELECT n.id FROM default.notes n"), "SELECT n.id FROM \"default\".notes n");
+  EXPECT_EQ(QuoteDefaultNamespace("select 1 from DEFAULT . t, default.u"), "select 1 from \"default\" . t, \"default\".u");
+  EXPECT_FALSE(QuoteDefaultNamespace("INSERT INTO t VALUES (DEFAULT)").has_value());
+  EXPECT_FALSE(QuoteDefaultNamespace("SELECT 'default.t' FROM \"default\".t").has_value());
 }
 
 }  // namespace
