@@ -616,8 +616,12 @@ TEST_F(LiveTest, TransactionChangesArriveAtCommitInSeqOrder) {
       const int64_t seq = std::stoll(m.Str(row + "/_seq"));
       EXPECT_GT(seq, last_seq);
       last_seq = seq;
-      if (m.Str(row + "/id") == "3") EXPECT_EQ(m.Str(row + "/body"), "hello");
-      if (m.Str("/change_type") == "update") EXPECT_EQ(m.Str("/old_values/" + std::to_string(r) + "/body"), "old");
+      if (m.Str(row + "/id") == "3") {
+        EXPECT_EQ(m.Str(row + "/body"), "hello");
+      }
+      if (m.Str("/change_type") == "update") {
+        EXPECT_EQ(m.Str("/old_values/" + std::to_string(r) + "/body"), "old");
+      }
     }
   }
   EXPECT_EQ(seen, (std::vector<std::pair<std::string, std::string>>{{"insert", "2"}, {"insert", "3"}, {"update", "1"}}));
@@ -632,7 +636,9 @@ TEST_F(LiveTest, TransactionChangesArriveAtCommitInSeqOrder) {
     JsonDoc m = Next(*ws);
     for (size_t r = 0; r < m.Size("/rows"); ++r) {
       kinds.push_back(m.Str("/change_type") + ":" + m.Str("/rows/" + std::to_string(r) + "/id"));
-      if (m.Str("/change_type") == "update") EXPECT_EQ(m.Str("/old_values/" + std::to_string(r) + "/body"), "new");
+      if (m.Str("/change_type") == "update") {
+        EXPECT_EQ(m.Str("/old_values/" + std::to_string(r) + "/body"), "new");
+      }
     }
   }
   EXPECT_EQ(kinds, (std::vector<std::string>{"update:1", "insert:4"}));
