@@ -75,7 +75,7 @@ class Transaction {
 
   const store::StorageBackend& backend_;
   std::unique_ptr<store::PendingWrites> pending_;
-  std::map<TableNumber, TableDefinition> tables_;  // the definition each table was written with
+  std::map<TableNumber, TableDefinition> tables_;         // the definition each table was written with
   std::unordered_map<std::string, size_t> by_index_key_;  // index key -> slot in identities_
   std::vector<Identity> identities_;
 };
