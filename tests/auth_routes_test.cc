@@ -234,6 +234,15 @@ TEST_F(AuthRoutesTest, RefreshRotatesAndChecksTheTokenType) {
 
   auto by_bearer = client.Request("POST", "/v1/api/auth/refresh", "", {{"Authorization", "Bearer " + new_refresh}});
   EXPECT_EQ(by_bearer.status, 200) << by_bearer.body;
+  // Clients without cookies send the token in a JSON body.
+  auto by_body = client.Request("POST", "/v1/api/auth/refresh", R"({"refresh_token":")" + new_refresh + R"("})");
+  EXPECT_EQ(by_body.status, 200) << by_body.body;
+  EXPECT_THAT(by_body.body, StartsWith(R"({"user":{"id":"alice","role":"user")"));
+  auto body_not_json = client.Request("POST", "/v1/api/auth/refresh", "not json");
+  EXPECT_EQ(body_not_json.status, 400);
+  EXPECT_EQ(JsonString(body_not_json.body, "error"), "bad_request");
+  auto body_with_access = client.Request("POST", "/v1/api/auth/refresh", R"({"refresh_token":")" + access + R"("})");
+  EXPECT_EQ(body_with_access.status, 401);
   // The cookie wins over the header.
   auto both = client.Request("POST", "/v1/api/auth/refresh", "",
                              {{"Cookie", "theme=dark; kalamdb_refresh=" + refresh}, {"Authorization", "Bearer junk"}});

@@ -469,6 +469,66 @@ TEST_F(LiveTest, InsertUpdateDeleteWithEnterAndLeave) {
   Quiet(*ws);
 }
 
+// A transaction's writes reach subscribers only at COMMIT, one change per row in `_seq`
+// order; a request that ends without COMMIT sends nothing and writes nothing.
+TEST_F(LiveTest, TransactionChangesArriveAtCommitInSeqOrder) {
+  S().Sql("CREATE USER TABLE app.chat (id BIGINT PRIMARY KEY, role TEXT, body TEXT)");
+  S().Sql("INSERT INTO app.chat VALUES (1, 'user', 'old')", "alice");
+  auto ws = S().Connect("alice");
+  ASSERT_TRUE(ws);
+  SubscribeAndLoad(*ws, "chat", "SELECT id, role, body FROM app.chat");
+
+  HttpResult uncommitted = S().SqlResult("BEGIN; INSERT INTO app.chat VALUES (2, 'user', 'lost')", "alice");
+  EXPECT_EQ(uncommitted.status, 400);
+  EXPECT_THAT(uncommitted.body, HasSubstr("Statement 1 failed: Transaction not committed"));
+  Quiet(*ws);
+  EXPECT_THAT(S().Sql("SELECT count(*) FROM app.chat WHERE id = 2", "alice"), HasSubstr(R"("rows":[["0"]])"));
+
+  S().Sql("BEGIN; INSERT INTO app.chat VALUES (2, 'user', 'hi'); INSERT INTO app.chat VALUES (3, 'assistant', 'x'); "
+          "UPDATE app.chat SET body = 'hello' WHERE id = 3; UPDATE app.chat SET body = 'new' WHERE id = 1; COMMIT",
+          "alice");
+  // Net changes in commit order: 2 inserted, 3 inserted (with its last values), 1 updated.
+  std::vector<std::pair<std::string, std::string>> seen;  // change_type, id
+  int64_t last_seq = 0;
+  while (seen.size() < 3) {
+    JsonDoc m = Next(*ws);
+    ASSERT_EQ(m.Str("/type"), "change");
+    for (size_t r = 0; r < m.Size("/rows"); ++r) {
+      const std::string row = "/rows/" + std::to_string(r);
+      seen.emplace_back(m.Str("/change_type"), m.Str(row + "/id"));
+      const int64_t seq = std::stoll(m.Str(row + "/_seq"));
+      EXPECT_GT(seq, last_seq);
+      last_seq = seq;
+      if (m.Str(row + "/id") == "3") {
+        EXPECT_EQ(m.Str(row + "/body"), "hello");
+      }
+      if (m.Str("/change_type") == "update") {
+        EXPECT_EQ(m.Str("/old_values/" + std::to_string(r) + "/body"), "old");
+      }
+    }
+  }
+  EXPECT_EQ(seen, (std::vector<std::pair<std::string, std::string>>{{"insert", "2"}, {"insert", "3"}, {"update", "1"}}));
+  Quiet(*ws);
+
+  // Upsert: insert for the new row, update with old_values for the updated one, nothing for
+  // a skipped one.
+  S().Sql("INSERT INTO app.chat VALUES (1, 'user', 'upserted'), (4, 'user', 'four') "
+          "ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body", "alice");
+  std::vector<std::string> kinds;
+  while (kinds.size() < 2) {
+    JsonDoc m = Next(*ws);
+    for (size_t r = 0; r < m.Size("/rows"); ++r) {
+      kinds.push_back(m.Str("/change_type") + ":" + m.Str("/rows/" + std::to_string(r) + "/id"));
+      if (m.Str("/change_type") == "update") {
+        EXPECT_EQ(m.Str("/old_values/" + std::to_string(r) + "/body"), "new");
+      }
+    }
+  }
+  EXPECT_EQ(kinds, (std::vector<std::string>{"update:1", "insert:4"}));
+  S().Sql("INSERT INTO app.chat VALUES (4, 'user', 'again') ON CONFLICT (id) DO NOTHING", "alice");
+  Quiet(*ws);
+}
+
 TEST_F(LiveTest, FiltersOfEveryForm) {
   S().Sql("CREATE USER TABLE app.f (id BIGINT PRIMARY KEY, owner TEXT, n INT, d DOUBLE, note TEXT, ts TIMESTAMP)");
   auto ws = S().Connect("alice");

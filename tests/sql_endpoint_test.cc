@@ -204,6 +204,43 @@ TEST_F(SqlEndpointTest, TemporalIntegersRoundTripInComparisons) {
   for (const char* request : cases) EXPECT_THAT(Ok(request), HasSubstr(R"j("rows":[["1"]])j")) << request;
 }
 
+// Ranges too, with parameters and literals, the integer on either side.
+TEST_F(SqlEndpointTest, TemporalIntegersInRangeComparisons) {
+  Ok(R"j({"sql":"CREATE NAMESPACE trange; CREATE SHARED TABLE trange.t (id INT PRIMARY KEY, ts TIMESTAMP); INSERT INTO trange.t VALUES (1, 1000000), (2, 2000000), (3, 3000000)"})j");
+  const std::pair<const char*, const char*> cases[] = {
+      {R"j({"sql":"SELECT count(*) FROM trange.t WHERE ts < $1","params":[2000000]})j", "1"},
+      {R"j({"sql":"SELECT count(*) FROM trange.t WHERE ts >= $1","params":[2000000]})j", "2"},
+      {R"j({"sql":"SELECT count(*) FROM trange.t WHERE ts BETWEEN $1 AND $2","params":[1500000, 3000000]})j", "2"},
+      {R"j({"sql":"SELECT count(*) FROM trange.t WHERE ts > 1000000"})j", "2"},
+      {R"j({"sql":"SELECT count(*) FROM trange.t WHERE 2500000 > ts"})j", "2"},
+      {R"j({"sql":"SELECT count(*) FROM trange.t WHERE ts BETWEEN 1 AND 2000000"})j", "2"},
+  };
+  for (const auto& [request, count] : cases) {
+    EXPECT_THAT(Ok(request), HasSubstr(std::string(R"j("rows":[[")j") + count + R"j("]])j")) << request;
+  }
+}
+
+TEST_F(SqlEndpointTest, ExplainAnswersPlanTypeAndPlan) {
+  EXPECT_THAT(Ok(R"j({"sql":"EXPLAIN SELECT 1"})j"),
+              HasSubstr(R"j("schema":[{"name":"plan_type","data_type":"Text","index":0},{"name":"plan","data_type":"Text","index":1}])j"));
+}
+
+// A transaction answers one result per statement, BEGIN and COMMIT included; RETURNING answers
+// rows.
+TEST_F(SqlEndpointTest, TransactionAndReturningResults) {
+  Ok(R"j({"sql":"CREATE NAMESPACE txr; CREATE SHARED TABLE txr.t (id BIGINT PRIMARY KEY, v TEXT)"})j");
+  EXPECT_THAT(
+      Ok(R"j({"sql":"BEGIN; INSERT INTO txr.t VALUES (1, 'a'); INSERT INTO txr.t VALUES (2, 'b') RETURNING id, v; COMMIT"})j"),
+      EndsWith(R"j("results":[{"row_count":0,"message":"Transaction started","as_user":"root"},)j"
+               R"j({"row_count":1,"message":"Inserted 1 row(s)","as_user":"root"},)j"
+               R"j({"schema":[{"name":"id","data_type":"BigInt","index":0},{"name":"v","data_type":"Text","index":1}],"rows":[["2","b"]],"row_count":1,"as_user":"root"},)j"
+               R"j({"row_count":0,"message":"Transaction committed","as_user":"root"}]})j"));
+  HttpResult failed = Sql(R"j({"sql":"BEGIN; INSERT INTO txr.t VALUES (3, 'c')"})j");
+  EXPECT_EQ(failed.status, 400);
+  EXPECT_THAT(failed.body, HasSubstr(R"j("code":"SQL_EXECUTION_ERROR","message":"Statement 1 failed: Transaction not committed: the request ended without COMMIT)j"));
+  EXPECT_THAT(Ok(R"j({"sql":"SELECT count(*) FROM txr.t"})j"), HasSubstr(R"j("rows":[["2"]])j"));
+}
+
 TEST_F(SqlEndpointTest, TimestampOffsetsInComparisons) {
   Ok(R"j({"sql":"CREATE NAMESPACE toff; CREATE SHARED TABLE toff.t (id INT PRIMARY KEY, ts TIMESTAMP); INSERT INTO toff.t VALUES (1, '2025-10-28 12:00:00+02:00')"})j");
   EXPECT_THAT(Ok(R"j({"sql":"SELECT ts FROM toff.t"})j"), HasSubstr(R"j("rows":[[1761645600000000]])j"));

@@ -197,6 +197,14 @@ void AuthRoutes::Login(const HttpRequest& request, HttpResponse& response) {
 void AuthRoutes::Refresh(const HttpRequest& request, HttpResponse& response) {
   std::string_view token = request.Cookie(kRefreshCookie);
   if (token.empty()) token = BearerToken(request.Header("authorization"));
+  // Clients without cookies may send {"refresh_token": "..."} instead (docs/http-api.md).
+  std::optional<std::string> body_token;
+  if (token.empty() && !request.body.empty()) {
+    if (auto bad = ReadStringFields(request.body, {{"refresh_token", &body_token}}, /*reject_unknown=*/false)) {
+      return ErrorBody(response, 400, "bad_request", *bad);
+    }
+    if (body_token) token = *body_token;
+  }
   if (token.empty()) return ErrorBody(response, 401, "unauthorized", kNeedsRefreshToken);
   const int64_t now_us = NowMicros();
   auth::AuthOutcome outcome = auth_.AuthenticateToken(token, auth::TokenType::kRefresh, now_us);

@@ -100,8 +100,9 @@ Result<StatementResult> DdlExecutor::Subscribe(ExecContext& ctx, const dialect::
 }
 
 Result<StatementResult> DdlExecutor::CreateNamespace(ExecContext& ctx, const dialect::CreateNamespaceStmt& s) {
-  KALAM_RETURN_IF_ERROR(ValidateIdentifier(s.name.str(), "Namespace"));
+  // A reserved name answers as reserved even when it is also a reserved word (`default`).
   if (IsReservedNamespace(s.name.str())) return ReservedNamespace(s.name);
+  KALAM_RETURN_IF_ERROR(ValidateIdentifier(s.name.str(), "Namespace"));
   if (engine_.registry->NamespaceExists(s.name)) {
     if (s.if_not_exists) return MessageResult("Namespace '" + s.name.str() + "' already exists", 0, ctx.acting_user);
     return Status::AlreadyExists("Namespace '" + s.name.str() + "' already exists");

@@ -13,6 +13,7 @@
 #include "duckdb/parser/tableref/expressionlistref.hpp"
 #include "duckdb/parser/tableref/table_function_ref.hpp"
 #include "default_values.h"
+#include "dml_returning.h"
 #include "duckdb_bridge.h"
 #include "duckdb_errors.h"
 #include "kalam/auth/permissions.h"
@@ -28,8 +29,27 @@ namespace {
 using duckdb::ExpressionType;
 using duckdb::ParsedExpression;
 
+}  // namespace
+
 std::string ScopeFor(const ExecContext& ctx, const TableDefinition& def) {
   return def.type == TableType::kShared ? std::string() : ctx.acting_user.str();
+}
+
+namespace {
+
+// The versions a table store write reported (`seqs[i]` = 0: change i was skipped).
+std::vector<WrittenRow> Written(const std::vector<tables::RowChange>& changes, const std::vector<SeqId>& seqs,
+                                bool deleted) {
+  std::vector<WrittenRow> out;
+  for (size_t i = 0; i < changes.size() && i < seqs.size(); ++i) {
+    if (seqs[i] != 0) out.push_back({&changes[i].values, seqs[i], deleted});
+  }
+  return out;
+}
+
+Status StreamWriteInTransaction() {
+  return Status::InvalidOperation("STREAM tables cannot be written inside a transaction: their rows live in memory "
+                                  "and apply at once");
 }
 
 Status NotNullViolation(const ColumnDefinition& c) {
@@ -67,8 +87,6 @@ tables::TableStore::WriteCheck DmlExecutor::DeadlineCheck(const ExecContext& ctx
   return [&ctx, this] { return CheckDeadline(ctx, engine_); };
 }
 
-namespace {
-
 // Builds `SELECT <exprs> FROM kalam_scan_for_write('ns.t') AS alias WHERE cond` from the
 // statement's own expression trees.
 duckdb::unique_ptr<duckdb::SelectStatement> BuildWriteSelect(const TableDefinition& def, const std::string& alias,
@@ -93,7 +111,6 @@ duckdb::unique_ptr<duckdb::SelectStatement> BuildWriteSelect(const TableDefiniti
   return select;
 }
 
-}  // namespace
 
 Result<std::shared_ptr<const TableDefinition>> DmlExecutor::ResolveTarget(ExecContext& ctx, const std::string& schema,
                                                                           const std::string& table) {
@@ -158,7 +175,8 @@ Result<std::vector<size_t>> DmlExecutor::InsertTargets(const TableDefinition& de
 }
 
 Result<StatementResult> DmlExecutor::WriteInsert(ExecContext& ctx, const TableDefinition& def,
-                                                 const std::vector<size_t>& targets, std::vector<ProvidedRow>& provided) {
+                                                 const std::vector<size_t>& targets, std::vector<ProvidedRow>& provided,
+                                                 duckdb::InsertStatement* statement) {
   if (provided.size() > engine_.config.max_write_rows) return TooManyRowsWritten(engine_.config.max_write_rows);
   // Complete each row: coerce provided values, evaluate defaults, check NOT NULL.
   DefaultEvaluator defaults(engine_.seq, ctx.acting_user, NowMicros());
@@ -184,13 +202,27 @@ Result<StatementResult> DmlExecutor::WriteInsert(ExecContext& ctx, const TableDe
     // rows, not two.
     ProvidedRow().swap(cells);
   }
-  if (rows.empty()) return MessageResult("Inserted 0 row(s)", 0, ctx.acting_user);
+  if (statement && statement->on_conflict_info) {
+    if (def.type == TableType::kStream) return Status::InvalidOperation("ON CONFLICT is not supported for STREAM tables");
+    return Upsert(ctx, def, rows, *statement);
+  }
+  const bool returning = statement && !statement->returning_list.empty();
+  if (rows.empty() && !returning) return MessageResult("Inserted 0 row(s)", 0, ctx.acting_user);
   KALAM_RETURN_IF_ERROR(CheckDeadline(ctx, engine_));
   std::vector<SeqId> seqs;
   if (def.type == TableType::kStream) {
+    // In memory, outside RocksDB: a STREAM write cannot wait for a COMMIT or be rolled back.
+    if (ctx.state.transaction) return StreamWriteInTransaction();
     KALAM_ASSIGN_OR_RETURN(seqs, engine_.streams->Insert(def, ScopeFor(ctx, def), rows, NowMicros() / 1000));
   } else {
-    KALAM_ASSIGN_OR_RETURN(seqs, engine_.table_store->Insert(def, ScopeFor(ctx, def), rows, DeadlineCheck(ctx)));
+    KALAM_ASSIGN_OR_RETURN(seqs, engine_.table_store->Insert(def, ScopeFor(ctx, def), rows, DeadlineCheck(ctx),
+                                                             ctx.state.transaction));
+  }
+  if (returning) {
+    std::vector<WrittenRow> written;
+    for (size_t i = 0; i < rows.size(); ++i) written.push_back({&rows[i], seqs[i], false});
+    return ReturningRows(engine_, ctx, def, def.id.table_name.str(), statement->returning_list, written,
+                         statement->named_param_map);
   }
   return MessageResult("Inserted " + std::to_string(seqs.size()) + " row(s)", seqs.size(), ctx.acting_user);
 }
@@ -247,8 +279,6 @@ Result<StatementResult> DmlExecutor::InsertSimple(ExecContext& ctx, const dialec
 }
 
 Result<StatementResult> DmlExecutor::Insert(ExecContext& ctx, duckdb::InsertStatement& statement) {
-  if (!statement.returning_list.empty()) return Status::Unsupported("Not supported yet: INSERT ... RETURNING");
-  if (statement.on_conflict_info) return Status::Unsupported("Not supported yet: INSERT ... ON CONFLICT");
   if (!statement.catalog.empty()) return Status::InvalidArgument("Table names have at most two parts: namespace.table");
   KALAM_ASSIGN_OR_RETURN(auto def_ptr, ResolveTarget(ctx, statement.schema, statement.table));
   const TableDefinition& def = *def_ptr;
@@ -321,7 +351,7 @@ Result<StatementResult> DmlExecutor::Insert(ExecContext& ctx, duckdb::InsertStat
     }
     if (result->HasError()) return StatusFromDuckDB(result->GetErrorObject(), ctx.state);
   }
-  return WriteInsert(ctx, def, targets, provided);
+  return WriteInsert(ctx, def, targets, provided, &statement);
 }
 
 Result<std::vector<tables::RowChange>> DmlExecutor::CollectChanges(ExecContext& ctx, const TableDefinition& def,
@@ -364,16 +394,10 @@ Result<std::vector<tables::RowChange>> DmlExecutor::CollectChanges(ExecContext& 
   return changes;
 }
 
-Result<StatementResult> DmlExecutor::Update(ExecContext& ctx, duckdb::UpdateStatement& statement) {
-  if (!statement.returning_list.empty()) return Status::Unsupported("Not supported yet: UPDATE ... RETURNING");
-  if (statement.from_table) return Status::Unsupported("Not supported yet: UPDATE ... FROM");
-  KALAM_ASSIGN_OR_RETURN(auto def_ptr, ResolveTargetRef(ctx, *statement.table));
-  const TableDefinition& def = *def_ptr;
-  KALAM_RETURN_IF_ERROR(CheckWritable(ctx, def));
-  if (def.type == TableType::kStream) return Status::InvalidOperation("UPDATE is not supported for STREAM tables");
-  const std::string alias = statement.table->alias.empty() ? def.id.table_name.str() : statement.table->alias;
-
-  auto& set = *statement.set_info;
+Status DmlExecutor::BuildAssignments(const TableDefinition& def, const duckdb::UpdateSetInfo& set,
+                                     const std::string& alias,
+                                     std::vector<duckdb::unique_ptr<ParsedExpression>>* out,
+                                     std::vector<bool>* assigned_out) {
   std::vector<duckdb::unique_ptr<ParsedExpression>> values(def.columns.size());
   std::vector<bool> assigned(def.columns.size(), false);
   for (size_t i = 0; i < set.columns.size(); ++i) {
@@ -401,19 +425,41 @@ Result<StatementResult> DmlExecutor::Update(ExecContext& ctx, duckdb::UpdateStat
   for (size_t c = 0; c < def.columns.size(); ++c) {
     if (assigned[c]) values.push_back(duckdb::make_uniq<duckdb::ColumnRefExpression>(def.columns[c].name, alias));
   }
+  *out = std::move(values);
+  *assigned_out = std::move(assigned);
+  return Status::Ok();
+}
+
+Result<StatementResult> DmlExecutor::Update(ExecContext& ctx, duckdb::UpdateStatement& statement) {
+  if (statement.from_table) return Status::Unsupported("Not supported yet: UPDATE ... FROM");
+  KALAM_ASSIGN_OR_RETURN(auto def_ptr, ResolveTargetRef(ctx, *statement.table));
+  const TableDefinition& def = *def_ptr;
+  KALAM_RETURN_IF_ERROR(CheckWritable(ctx, def));
+  if (def.type == TableType::kStream) return Status::InvalidOperation("UPDATE is not supported for STREAM tables");
+  const std::string alias = statement.table->alias.empty() ? def.id.table_name.str() : statement.table->alias;
+
+  auto& set = *statement.set_info;
+  std::vector<duckdb::unique_ptr<ParsedExpression>> values;
+  std::vector<bool> assigned;
+  KALAM_RETURN_IF_ERROR(BuildAssignments(def, set, alias, &values, &assigned));
   auto select = BuildWriteSelect(def, alias, std::move(values), set.condition ? set.condition->Copy() : nullptr,
                                  statement.cte_map);
   select->named_param_map = statement.named_param_map;
   KALAM_ASSIGN_OR_RETURN(auto changes, CollectChanges(ctx, def, std::move(select), assigned));
   size_t n = 0;
+  std::vector<SeqId> seqs;
   if (!changes.empty()) {
-    KALAM_ASSIGN_OR_RETURN(n, engine_.table_store->Update(def, ScopeFor(ctx, def), changes, DeadlineCheck(ctx)));
+    KALAM_ASSIGN_OR_RETURN(n, engine_.table_store->Update(def, ScopeFor(ctx, def), changes, DeadlineCheck(ctx),
+                                                          ctx.state.transaction, &seqs));
+  }
+  if (!statement.returning_list.empty()) {
+    return ReturningRows(engine_, ctx, def, alias, statement.returning_list, Written(changes, seqs, false),
+                         statement.named_param_map);
   }
   return MessageResult("Updated " + std::to_string(n) + " row(s)", n, ctx.acting_user);
 }
 
 Result<StatementResult> DmlExecutor::Delete(ExecContext& ctx, duckdb::DeleteStatement& statement) {
-  if (!statement.returning_list.empty()) return Status::Unsupported("Not supported yet: DELETE ... RETURNING");
   if (!statement.using_clauses.empty()) return Status::Unsupported("Not supported yet: DELETE ... USING");
   KALAM_ASSIGN_OR_RETURN(auto def_ptr, ResolveTargetRef(ctx, *statement.table));
   const TableDefinition& def = *def_ptr;
@@ -429,12 +475,21 @@ Result<StatementResult> DmlExecutor::Delete(ExecContext& ctx, duckdb::DeleteStat
   KALAM_ASSIGN_OR_RETURN(auto changes,
                          CollectChanges(ctx, def, std::move(select), std::vector<bool>(def.columns.size(), false)));
   size_t n = 0;
+  std::vector<SeqId> seqs;
   if (!changes.empty()) {
     if (def.type == TableType::kStream) {
+      if (ctx.state.transaction) return StreamWriteInTransaction();
       KALAM_ASSIGN_OR_RETURN(n, engine_.streams->Delete(def, ScopeFor(ctx, def), changes));
+      // A physical delete leaves no version: RETURNING reports the rows as they were.
+      for (const auto& change : changes) seqs.push_back(change.current_seq);
     } else {
-      KALAM_ASSIGN_OR_RETURN(n, engine_.table_store->Delete(def, ScopeFor(ctx, def), changes, DeadlineCheck(ctx)));
+      KALAM_ASSIGN_OR_RETURN(n, engine_.table_store->Delete(def, ScopeFor(ctx, def), changes, DeadlineCheck(ctx),
+                                                            ctx.state.transaction, &seqs));
     }
+  }
+  if (!statement.returning_list.empty()) {
+    return ReturningRows(engine_, ctx, def, alias, statement.returning_list, Written(changes, seqs, true),
+                         statement.named_param_map);
   }
   return MessageResult("Deleted " + std::to_string(n) + " row(s)", n, ctx.acting_user);
 }

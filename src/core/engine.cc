@@ -12,6 +12,7 @@
 #include "kalam/dialect/statement_splitter.h"
 #include "query_memory.h"
 #include "query_state.h"
+#include "request_transaction.h"
 #include "statement_parser.h"
 #include "statement_runner.h"
 #include "temporal_casts.h"
@@ -188,14 +189,31 @@ ExecutionOutcome Engine::Execute(Session& session, std::string_view sql, const s
       if (heavy) ReleaseFreeMemory();
     }
   } release;
+  // BEGIN ... COMMIT: what is still open on any way out of here is rolled back.
+  RequestTransaction txn(*ctx_, *session.state_);
   for (size_t i = 0; i < parsed.size(); ++i) {
     if (session.interrupted()) {
       fail(i, Status::InvalidOperation("the client went away"));
       return outcome;
     }
     if (Status held = CheckStepFailpoint(Failpoint::kSqlStatement, (*split)[i]); !held.ok()) {
-      fail(i, held);
+      fail(i, txn.open() ? txn.RollBackAfter(held) : held);
       return outcome;
+    }
+    if (parsed[i].transaction) {
+      auto control = txn.Run(*parsed[i].transaction, i, session.user_id());
+      if (!control.ok()) {
+        fail(i, txn.open() ? txn.RollBackAfter(control.status()) : control.status());
+        return outcome;
+      }
+      outcome.results.push_back(std::move(control).value());
+      continue;
+    }
+    if (txn.open()) {
+      if (Status allowed = RequestTransaction::CheckAllowed(parsed[i]); !allowed.ok()) {
+        fail(i, txn.RollBackAfter(allowed));
+        return outcome;
+      }
     }
     const uint64_t budget = ctx_->config.max_answer_bytes - std::min(answer_bytes, ctx_->config.max_answer_bytes);
     const auto started = std::chrono::steady_clock::now();
@@ -216,14 +234,23 @@ ExecutionOutcome Engine::Execute(Session& session, std::string_view sql, const s
       }
       if (parameter_error) {
         outcome.error_kind = RequestErrorKind::kInvalidParameter;
-        outcome.error = *parameter_error;
+        outcome.error = txn.open() ? txn.RollBackAfter(*parameter_error) : *parameter_error;
         return outcome;
       }
-      fail(i, result.status());
+      fail(i, txn.open() ? txn.RollBackAfter(result.status()) : result.status());
+      return outcome;
+    }
+    if (Status size = txn.CheckSize(ctx_->config.max_write_rows); !size.ok()) {
+      fail(i, txn.RollBackAfter(size));
       return outcome;
     }
     if (result->rows) answer_bytes += result->rows->SizeInBytes();
     outcome.results.push_back(std::move(result).value());
+  }
+  if (txn.open()) {
+    fail(txn.begin_index(), txn.RollBackUncommitted());
+    outcome.results.clear();
+    return outcome;
   }
   return outcome;
 }

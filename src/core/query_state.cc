@@ -23,7 +23,7 @@ void QueryState::BeginStatement() {
 
 std::shared_ptr<const store::Snapshot> QueryState::StatementSnapshot() {
   std::lock_guard lock(mu);
-  if (!snapshot) snapshot = engine.backend->GetSnapshot();
+  if (!snapshot) snapshot = transaction ? transaction->ReadView() : engine.backend->GetSnapshot();
   return snapshot;
 }
 

@@ -13,6 +13,7 @@
 #include "kalam/commons/status.h"
 #include "kalam/commons/table_definition.h"
 #include "kalam/store/storage_backend.h"
+#include "kalam/tables/transaction.h"
 
 namespace duckdb {
 class ClientContext;
@@ -44,7 +45,11 @@ class QueryState : public duckdb::ClientContextState {
   // Set by the plan guard (plan_guard.h) when it has checked the plan DuckDB is about to run;
   // cleared before each DuckDB statement.
   std::atomic<bool> plan_checked{false};
-  // One consistent view of the hot tier per statement, taken when its first scan starts.
+  // The request's open transaction (BEGIN ... COMMIT), if any: writes are staged in it and
+  // scans read through it. Set and cleared by the engine between statements.
+  tables::Transaction* transaction = nullptr;
+  // One consistent view of the hot tier per statement, taken when its first scan starts
+  // (with the open transaction's writes over it).
   std::shared_ptr<const store::Snapshot> StatementSnapshot();
 
   // Written by bind callbacks, possibly from DuckDB worker threads.

@@ -6,6 +6,7 @@
 #include "duckdb/parser/query_node/recursive_cte_node.hpp"
 #include "duckdb/parser/query_node/select_node.hpp"
 #include "duckdb/parser/query_node/set_operation_node.hpp"
+#include "duckdb/parser/result_modifier.hpp"
 #include "duckdb/parser/statement/delete_statement.hpp"
 #include "duckdb/parser/statement/explain_statement.hpp"
 #include "duckdb/parser/statement/insert_statement.hpp"
@@ -56,6 +57,10 @@ void QueryWalker::Statement(duckdb::SQLStatement& statement) {
 
 void QueryWalker::Node(duckdb::QueryNode& node) {
   for (auto& entry : node.cte_map.map) Node(*entry.second->query->node);
+  for (auto& modifier : node.modifiers) {
+    if (modifier->type != duckdb::ResultModifierType::ORDER_MODIFIER) continue;
+    for (auto& order : modifier->Cast<duckdb::OrderModifier>().orders) Expr(*order.expression, false);
+  }
   switch (node.type) {
     case duckdb::QueryNodeType::SELECT_NODE: {
       auto& select = node.Cast<duckdb::SelectNode>();
@@ -100,6 +105,7 @@ void QueryWalker::Expr(duckdb::ParsedExpression& expr, bool in_where) {
 }
 
 void QueryWalker::Ref(duckdb::TableRef& ref) {
+  OnTableRef(ref);
   switch (ref.type) {
     case duckdb::TableReferenceType::SUBQUERY:
       Node(*ref.Cast<duckdb::SubqueryRef>().subquery->node);

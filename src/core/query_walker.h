@@ -20,6 +20,8 @@ class QueryWalker {
  protected:
   // Called for every expression; `in_where` is true inside WHERE clauses.
   virtual void OnExpression(duckdb::ParsedExpression& expr, bool in_where) {}
+  // Called for every table reference (FROM items, joins' sides, DML targets).
+  virtual void OnTableRef(duckdb::TableRef& ref) {}
 
   void Node(duckdb::QueryNode& node);
   void Expr(duckdb::ParsedExpression& expr, bool in_where);

@@ -5,6 +5,7 @@
 #include "duckdb_errors.h"
 #include "kalam/auth/permissions.h"
 #include "kalam/commons/sql_text.h"
+#include "kalam/dialect/default_namespace.h"
 #include "kalam/dialect/parser.h"
 #include "kalam_statement_router.h"
 
@@ -27,7 +28,16 @@ std::string_view StatementTypeName(duckdb::StatementType type) {
 Status ParseStandard(std::string_view sql, duckdb::unique_ptr<duckdb::SQLStatement>* out) {
   try {
     duckdb::Parser parser;
-    parser.ParseQuery(std::string(sql));
+    try {
+      parser.ParseQuery(std::string(sql));
+    } catch (const std::exception&) {
+      // `default.t`: the built-in namespace's name is a reserved word DuckDB wants quoted.
+      auto quoted = dialect::QuoteDefaultNamespace(sql);
+      if (!quoted) throw;
+      duckdb::Parser retry;
+      retry.ParseQuery(*quoted);
+      parser.statements = std::move(retry.statements);
+    }
     if (parser.statements.size() != 1) return Status::InvalidArgument("Expected exactly one statement");
     *out = std::move(parser.statements[0]);
   } catch (const std::exception& e) {
@@ -64,6 +74,11 @@ Status ParseOne(std::string_view sql, const UserId& actor, Role role, ParsedStat
     if (out->standard->type == duckdb::StatementType::EXPLAIN_STATEMENT) {
       KALAM_RETURN_IF_ERROR(auth::CheckAdminStatement(role, "run EXPLAIN"));
     }
+    return Status::Ok();
+  }
+  if (auto control = dialect::ParseTransactionControl(sql)) {
+    if (nested) return Status::InvalidArgument("EXECUTE AS USER cannot wrap BEGIN, COMMIT or ROLLBACK");
+    out->transaction = control;
     return Status::Ok();
   }
   KALAM_ASSIGN_OR_RETURN(dialect::KalamStatement statement, dialect::ParseKalamStatement(sql));

@@ -9,6 +9,7 @@
 #include "kalam/commons/status.h"
 #include "kalam/dialect/simple_insert.h"
 #include "kalam/dialect/statements.h"
+#include "kalam/dialect/transaction_control.h"
 
 namespace kalam::core {
 
@@ -19,6 +20,8 @@ struct ParsedStatement {
   std::optional<dialect::KalamStatement> kalam;
   std::optional<dialect::SimpleInsertStmt> simple_insert;
   duckdb::unique_ptr<duckdb::SQLStatement> standard;
+  // BEGIN, COMMIT or ROLLBACK: run by the engine's request loop (request_transaction.h).
+  std::optional<dialect::TransactionControl> transaction;
 };
 
 // Parses and validates one statement for `actor` acting with `role`: its kind, and the role

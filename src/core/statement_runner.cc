@@ -9,7 +9,10 @@
 #include "kalam/core/limit_errors.h"
 #include "kalam/tables/type_mapping.h"
 #include "kalam_statement_router.h"
+#include "request_transaction.h"
 #include "result_flags.h"
+#include "temporal_comparisons.h"
+#include "three_part_names.h"
 #include "tombstone_visibility.h"
 
 namespace kalam::core {
@@ -18,6 +21,8 @@ namespace {
 Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckdb::Connection& connection,
                                   QueryState& state, ParsedStatement& parsed, const UserId& acting_user,
                                   Role acting_role, const std::vector<duckdb::Value>& params, uint64_t answer_budget);
+
+}  // namespace
 
 Result<StatementResult> RunSelect(EngineContext& engine, ExecContext& ctx,
                                   duckdb::unique_ptr<duckdb::SQLStatement> statement) {
@@ -53,6 +58,8 @@ Result<StatementResult> RunSelect(EngineContext& engine, ExecContext& ctx,
   return out;
 }
 
+namespace {
+
 Result<StatementResult> RunExecuteAs(EngineContext& engine, Session& session, duckdb::Connection& connection,
                                      QueryState& state, const dialect::ExecuteAsStmt& as, Role actor_role,
                                      const std::vector<duckdb::Value>& params, uint64_t answer_budget) {
@@ -68,6 +75,7 @@ Result<StatementResult> RunExecuteAs(EngineContext& engine, Session& session, du
                       std::holds_alternative<dialect::DropUserStmt>(*inner.kalam))) {
     return Status::PermissionDenied("Access denied: EXECUTE AS USER cannot run user statements");
   }
+  if (state.transaction) KALAM_RETURN_IF_ERROR(RequestTransaction::CheckAllowed(inner));
   return RunParsed(engine, session, connection, state, inner, target->id, target->role, params, answer_budget);
 }
 
@@ -96,13 +104,28 @@ Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckd
     if (!params.empty()) return InvalidParameter(ctx, 1, "the statement takes no parameters");
     return RunKalamStatement(engine, ctx, *parsed.kalam);
   }
+  if (parsed.transaction) {
+    return Status::InvalidOperation("BEGIN, COMMIT and ROLLBACK work only among the statements of one request");
+  }
   DmlExecutor dml(engine);
   if (parsed.simple_insert) return dml.InsertSimple(ctx, *parsed.simple_insert);
   auto& statement = parsed.standard;
+  ShortenThreePartColumnNames(*statement);
+  CastTemporalComparisons(*statement, *engine.registry, state.current_namespace);
   switch (statement->type) {
     case duckdb::StatementType::INSERT_STATEMENT: return dml.Insert(ctx, statement->Cast<duckdb::InsertStatement>());
     case duckdb::StatementType::UPDATE_STATEMENT: return dml.Update(ctx, statement->Cast<duckdb::UpdateStatement>());
     case duckdb::StatementType::DELETE_STATEMENT: return dml.Delete(ctx, statement->Cast<duckdb::DeleteStatement>());
+    case duckdb::StatementType::EXPLAIN_STATEMENT: {
+      // docs/sql-reference.md: the two columns are named `plan_type` and `plan`.
+      state.include_tombstones = WhereMentionsDeleted(*statement);
+      KALAM_ASSIGN_OR_RETURN(auto explained, RunSelect(engine, ctx, statement->Copy()));
+      if (explained.columns.size() == 2) {
+        explained.columns[0].name = "plan_type";
+        explained.columns[1].name = "plan";
+      }
+      return explained;
+    }
     default:
       state.include_tombstones = WhereMentionsDeleted(*statement);
       if (!state.include_tombstones) {

@@ -4,6 +4,7 @@
 
 #include "duckdb.hpp"
 #include "engine_context.h"
+#include "exec_context.h"
 #include "kalam/core/session.h"
 #include "kalam/core/statement_result.h"
 #include "query_state.h"
@@ -19,5 +20,10 @@ namespace kalam::core {
 Result<StatementResult> RunStatement(EngineContext& engine, Session& session, duckdb::Connection& connection,
                                      QueryState& state, ParsedStatement& parsed,
                                      const std::vector<duckdb::Value>& params, uint64_t answer_budget);
+
+// Runs a statement whose answer is rows (a SELECT, or a query the engine built) and collects
+// them within limits.max_result_rows and `ctx.answer_budget` bytes.
+Result<StatementResult> RunSelect(EngineContext& engine, ExecContext& ctx,
+                                  duckdb::unique_ptr<duckdb::SQLStatement> statement);
 
 }  // namespace kalam::core

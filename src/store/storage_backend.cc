@@ -6,6 +6,7 @@
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/options_util.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
 #include <rocksdb/write_batch.h>
 
 #include <atomic>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "fault_file_system.h"
+#include "kalam/store/pending_writes.h"
 
 namespace kalam::store {
 namespace {
@@ -85,10 +87,13 @@ std::string PrefixSuccessor(std::string_view prefix) {
 
 // Snapshots and iterators point into one open RocksDB instance; the backend may reopen it
 // (after a fatal background error) only while none is open, which `open_views` counts.
+// A snapshot over a transaction's PendingWrites reads them over the database; with no
+// RocksDB snapshot it reads the database's newest state under them.
 class Snapshot {
  public:
-  Snapshot(rocksdb::DB* db, const rocksdb::Snapshot* snap, std::atomic<int64_t>& open_views)
-      : db_(db), snap_(snap), open_views_(open_views) {
+  Snapshot(rocksdb::DB* db, const rocksdb::Snapshot* snap, std::atomic<int64_t>& open_views,
+           rocksdb::WriteBatchWithIndex* pending = nullptr)
+      : db_(db), snap_(snap), pending_(pending), open_views_(open_views) {
     open_views_.fetch_add(1);
   }
   ~Snapshot() {
@@ -96,10 +101,12 @@ class Snapshot {
     open_views_.fetch_sub(1);
   }
   const rocksdb::Snapshot* get() const { return snap_; }
+  rocksdb::WriteBatchWithIndex* pending() const { return pending_; }
 
  private:
   rocksdb::DB* db_;
   const rocksdb::Snapshot* snap_;
+  rocksdb::WriteBatchWithIndex* pending_;
   std::atomic<int64_t>& open_views_;
 };
 
@@ -130,6 +137,12 @@ void WriteBatch::DeleteRange(Partition p, std::string_view begin, std::string_vi
 }
 size_t WriteBatch::Count() const { return rep_->ops.size(); }
 void WriteBatch::Clear() { rep_->ops.clear(); }
+
+struct PendingWrites::Rep {
+  // overwrite_key: iterators over the batch and the database need one entry per key.
+  rocksdb::WriteBatchWithIndex batch{rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true};
+  const StorageBackend* backend = nullptr;
+};
 
 struct StorageBackend::Impl {
   std::string path;
@@ -219,7 +232,8 @@ class RocksRangeIterator final : public RangeIterator {
  public:
   // The bounds live in this object because RocksDB keeps pointers to them in ReadOptions.
   RocksRangeIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, const rocksdb::Snapshot* snapshot,
-                     std::string begin, std::string end, std::atomic<int64_t>& open_views)
+                     std::string begin, std::string end, std::atomic<int64_t>& open_views,
+                     rocksdb::WriteBatchWithIndex* pending = nullptr)
       : begin_(std::move(begin)), end_(std::move(end)), lower_(begin_), upper_(end_), open_views_(open_views) {
     open_views_.fetch_add(1);
     rocksdb::ReadOptions ro;
@@ -232,6 +246,11 @@ class RocksRangeIterator final : public RangeIterator {
     ro.iterate_lower_bound = &lower_;
     if (!end_.empty()) ro.iterate_upper_bound = &upper_;
     it_.reset(db->NewIterator(ro, cf));
+    if (pending != nullptr) {
+      // The batch's own entries ignore the bounds, so this iterator checks them itself.
+      overlay_ = true;
+      it_.reset(pending->NewIteratorWithBase(cf, it_.release()));
+    }
   }
   ~RocksRangeIterator() override {
     it_.reset();
@@ -240,14 +259,24 @@ class RocksRangeIterator final : public RangeIterator {
 
   void SeekToFirst() override { it_->Seek(lower_); }
   void SeekToLast() override {
+    if (overlay_ && !end_.empty()) {
+      it_->SeekForPrev(upper_);
+      if (it_->Valid() && it_->key().compare(upper_) >= 0) it_->Prev();
+      return;
+    }
     // With an upper bound set, SeekToLast lands on the last key below it.
     it_->SeekToLast();
   }
   void Seek(std::string_view target) override {
     it_->Seek(target < std::string_view(begin_) ? lower_ : ToSlice(target));
   }
-  // RocksDB enforces both bounds, so validity needs no key comparison here.
-  bool Valid() const override { return it_->Valid(); }
+  // RocksDB enforces both bounds on the database's keys; a pending batch's keys are checked.
+  bool Valid() const override {
+    if (!it_->Valid()) return false;
+    if (!overlay_) return true;
+    const rocksdb::Slice k = it_->key();
+    return k.compare(lower_) >= 0 && (end_.empty() || k.compare(upper_) < 0);
+  }
   void Next() override { it_->Next(); }
   void Prev() override { it_->Prev(); }
   std::string_view key() const override { auto k = it_->key(); return {k.data(), k.size()}; }
@@ -260,6 +289,7 @@ class RocksRangeIterator final : public RangeIterator {
   rocksdb::Slice lower_;
   rocksdb::Slice upper_;
   std::atomic<int64_t>& open_views_;
+  bool overlay_ = false;
   std::unique_ptr<rocksdb::Iterator> it_;
 };
 
@@ -332,7 +362,9 @@ Result<std::optional<std::string>> StorageBackend::Get(Partition p, std::string_
   rocksdb::ReadOptions ro;
   if (snapshot) ro.snapshot = snapshot->get();
   std::string value;
-  rocksdb::Status s = impl_->db->Get(ro, impl_->cf(p), ToSlice(key), &value);
+  rocksdb::Status s = snapshot && snapshot->pending()
+                          ? snapshot->pending()->GetFromBatchAndDB(impl_->db.get(), ro, impl_->cf(p), ToSlice(key), &value)
+                          : impl_->db->Get(ro, impl_->cf(p), ToSlice(key), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return FromRocks(s);
   return std::optional<std::string>(std::move(value));
@@ -373,7 +405,8 @@ std::unique_ptr<RangeIterator> StorageBackend::Scan(Partition p, std::string_vie
   std::shared_lock lock(impl_->instance_mu);
   if (!impl_->db) return std::make_unique<FailedRangeIterator>(ClosedStatus());
   return std::make_unique<RocksRangeIterator>(impl_->db.get(), impl_->cf(p), snapshot ? snapshot->get() : nullptr,
-                                              std::string(begin), std::string(end), impl_->open_views);
+                                              std::string(begin), std::string(end), impl_->open_views,
+                                              snapshot ? snapshot->pending() : nullptr);
 }
 
 std::unique_ptr<RangeIterator> StorageBackend::ScanPrefix(Partition p, std::string_view prefix,
@@ -387,6 +420,41 @@ std::shared_ptr<const Snapshot> StorageBackend::GetSnapshot() const {
   if (!impl_->db) return std::make_shared<const Snapshot>(nullptr, nullptr, impl_->open_views);
   return std::make_shared<const Snapshot>(impl_->db.get(), impl_->db->GetSnapshot(), impl_->open_views);
 }
+
+std::shared_ptr<const Snapshot> StorageBackend::GetSnapshot(const PendingWrites& pending, bool newest) const {
+  std::shared_lock lock(impl_->instance_mu);
+  if (!impl_->db) return std::make_shared<const Snapshot>(nullptr, nullptr, impl_->open_views);
+  return std::make_shared<const Snapshot>(impl_->db.get(), newest ? nullptr : impl_->db->GetSnapshot(),
+                                          impl_->open_views, &pending.rep_->batch);
+}
+
+std::unique_ptr<PendingWrites> StorageBackend::NewPendingWrites() const {
+  auto rep = std::make_unique<PendingWrites::Rep>();
+  rep->backend = this;
+  return std::unique_ptr<PendingWrites>(new PendingWrites(std::move(rep)));
+}
+
+PendingWrites::PendingWrites(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+PendingWrites::~PendingWrites() = default;
+
+Status PendingWrites::Apply(const WriteBatch& batch) {
+  const StorageBackend::Impl& impl = *rep_->backend->impl_;
+  std::shared_lock lock(impl.instance_mu);
+  if (!impl.db) return ClosedStatus();
+  for (const auto& op : batch.rep_->ops) {
+    rocksdb::Status s;
+    switch (op.kind) {
+      case WriteBatch::Rep::Op::kPut: s = rep_->batch.Put(impl.cf(op.partition), op.a, op.b); break;
+      case WriteBatch::Rep::Op::kDelete: s = rep_->batch.Delete(impl.cf(op.partition), op.a); break;
+      case WriteBatch::Rep::Op::kDeleteRange:
+        return Status::InvalidArgument("a range delete cannot be held in pending writes");
+    }
+    if (!s.ok()) return FromRocks(s);
+  }
+  return Status::Ok();
+}
+
+size_t PendingWrites::Count() const { return rep_->batch.GetWriteBatch()->Count(); }
 
 uint64_t StorageBackend::EstimateKeys(Partition p) const {
   std::shared_lock lock(impl_->instance_mu);

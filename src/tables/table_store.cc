@@ -7,41 +7,15 @@
 #include "kalam/commons/byte_buffer.h"
 #include "kalam/tables/key_codec.h"
 #include "kalam/tables/row_codec.h"
+#include "table_store_keys.h"
 
 namespace kalam::tables {
 namespace {
 
 using store::Partition;
 
-constexpr std::string_view kSeqHighWaterKey = "ctr/seq";
-
-// Index value: the newest version's seq and whether it is a tombstone.
-std::string EncodeIndexEntry(SeqId seq, bool deleted) {
-  std::string out;
-  ByteWriter w(&out);
-  w.U64BE(static_cast<uint64_t>(seq));
-  w.U8(deleted ? 1 : 0);
-  return out;
-}
-
-bool DecodeIndexEntry(std::string_view bytes, SeqId* seq, bool* deleted) {
-  ByteReader r(bytes);
-  uint64_t s = 0;
-  uint8_t d = 0;
-  if (!r.U64BE(&s) || !r.U8(&d)) return false;
-  *seq = static_cast<SeqId>(s);
-  *deleted = d != 0;
-  return true;
-}
-
 std::string IndexKey(const TableDefinition& def, std::string_view scope, const duckdb::Value& pk) {
   return ScopePrefix(def.number, scope) + EncodePrimaryKey(pk);
-}
-
-std::string SeqHighWater(SeqId seq) {
-  std::string out;
-  ByteWriter(&out).U64BE(static_cast<uint64_t>(seq));
-  return out;
 }
 
 }  // namespace
@@ -71,13 +45,18 @@ Result<std::unique_ptr<TableStore>> TableStore::Open(store::StorageBackend& back
 
 Result<std::vector<SeqId>> TableStore::Insert(const TableDefinition& def, std::string_view scope,
                                               const std::vector<std::vector<duckdb::Value>>& rows,
-                                              const WriteCheck& check) {
+                                              const WriteCheck& check, Transaction* txn) {
   const auto pk_index = def.PrimaryKeyIndex();
   store::WriteBatch batch;
   std::vector<SeqId> seqs;
   seqs.reserve(rows.size());
   std::string row_bytes;
-  std::unique_lock lock(write_mu_);
+  // A transaction's checks read its own writes over the newest database state; it writes
+  // nothing here, so it does not hold other writers back.
+  const auto view = txn ? txn->NewestView() : nullptr;
+  std::vector<Transaction::Identity> staged;
+  std::unique_lock lock(write_mu_, std::defer_lock);
+  if (!txn) lock.lock();
   std::unordered_set<std::string> batch_keys;
   for (const auto& values : rows) {
     if (check && seqs.size() % 1024 == 1023) KALAM_RETURN_IF_ERROR(check());
@@ -89,17 +68,21 @@ Result<std::vector<SeqId>> TableStore::Insert(const TableDefinition& def, std::s
         return Status::ConstraintViolation("Primary key violation: value '" + pk.ToString() +
                                            "' already exists in column '" + def.columns[*pk_index].name + "'");
       }
-      KALAM_ASSIGN_OR_RETURN(auto existing, backend_.Get(Partition::kIndex, index_key));
+    }
+    Transaction::Base base;
+    if (pk_index) {
+      KALAM_ASSIGN_OR_RETURN(auto existing, backend_.Get(Partition::kIndex, index_key, view.get()));
       if (existing) {
         SeqId old_seq = 0;
         bool old_deleted = false;
         if (!DecodeIndexEntry(*existing, &old_seq, &old_deleted)) return Status::Corruption("bad index entry");
         if (!old_deleted) {
-          return Status::ConstraintViolation("Primary key violation: value '" + pk.ToString() +
+          return Status::ConstraintViolation("Primary key violation: value '" + values[*pk_index].ToString() +
                                              "' already exists in column '" + def.columns[*pk_index].name + "'");
         }
         // Re-inserting a deleted key: the new row supersedes the tombstone.
         batch.Delete(Partition::kRows, RowKey(def.number, scope, old_seq));
+        base = {true, old_seq, true};
       }
     }
     const SeqId seq = seq_.Next();
@@ -108,6 +91,15 @@ Result<std::vector<SeqId>> TableStore::Insert(const TableDefinition& def, std::s
     if (!pk_index) index_key = RowIdIndexKey(def, scope, static_cast<uint64_t>(seq));
     batch.Put(Partition::kIndex, index_key, EncodeIndexEntry(seq, false));
     seqs.push_back(seq);
+    if (txn) {
+      staged.push_back({def.number, std::string(scope), index_key,
+                        pk_index ? values[*pk_index].ToString() : std::to_string(seq), base, {}, seq, false, row_bytes,
+                        values});
+    }
+  }
+  if (txn) {
+    KALAM_RETURN_IF_ERROR(txn->Stage(def, batch, std::move(staged)));
+    return seqs;
   }
   if (!seqs.empty()) batch.Put(Partition::kMeta, kSeqHighWaterKey, SeqHighWater(seqs.back()));
   if (check) KALAM_RETURN_IF_ERROR(check());
@@ -134,14 +126,18 @@ void TableStore::AtCommitPoint(const std::function<void(SeqId)>& fn) {
 
 Result<size_t> TableStore::WriteVersions(const TableDefinition& def, std::string_view scope,
                                          const std::vector<RowChange>& changes, bool deleted,
-                                         const WriteCheck& check) {
+                                         const WriteCheck& check, Transaction* txn, std::vector<SeqId>* seqs) {
   const auto pk_index = def.PrimaryKeyIndex();
+  if (seqs) seqs->assign(changes.size(), 0);
   store::WriteBatch batch;
   std::string row_bytes;
   size_t written = 0;
   SeqId last = 0;
-  std::unique_lock lock(write_mu_);
-  ChangeSink* sink = sink_.load(std::memory_order_acquire);
+  const auto view = txn ? txn->NewestView() : nullptr;
+  std::vector<Transaction::Identity> staged;
+  std::unique_lock lock(write_mu_, std::defer_lock);
+  if (!txn) lock.lock();
+  ChangeSink* sink = txn ? nullptr : sink_.load(std::memory_order_acquire);
   const bool publish = sink != nullptr && sink->Wants(def.number, scope);
   struct Written {
     size_t change = 0;
@@ -157,10 +153,18 @@ Result<size_t> TableStore::WriteVersions(const TableDefinition& def, std::string
     // tier or was flushed to Parquet.
     const std::string index_key = pk_index ? IndexKey(def, scope, change.values[*pk_index])
                                            : RowIdIndexKey(def, scope, change.row_id);
-    KALAM_ASSIGN_OR_RETURN(auto existing, backend_.Get(Partition::kIndex, index_key));
+    KALAM_ASSIGN_OR_RETURN(auto existing, backend_.Get(Partition::kIndex, index_key, view.get()));
     SeqId current = 0;
     bool current_deleted = false;
     if (!existing || !DecodeIndexEntry(*existing, &current, &current_deleted)) continue;
+    // A transaction must not write over a version its statement did not read: the row was
+    // written by someone else since, and the transaction could never commit.
+    if (txn && current != change.current_seq) {
+      return Status::InvalidOperation("Transaction conflict: row '" +
+                                      (pk_index ? change.values[*pk_index].ToString() : std::to_string(change.row_id)) +
+                                      "' of table " + def.id.ToString() +
+                                      " was written by another request after this transaction read it");
+    }
     // Deleted concurrently; for tables without a key, any concurrent change wins.
     if (current_deleted && current != change.current_seq) continue;
     if (!pk_index && current != change.current_seq) continue;
@@ -183,10 +187,22 @@ Result<size_t> TableStore::WriteVersions(const TableDefinition& def, std::string
       }
       published.push_back(std::move(w));
     }
+    if (seqs) (*seqs)[&change - changes.data()] = seq;
+    if (txn) {
+      staged.push_back({def.number, std::string(scope), index_key,
+                        pk_index ? change.values[*pk_index].ToString() : std::to_string(change.row_id),
+                        {true, current, current_deleted},
+                        deleted || change.old_values.empty() ? change.values : change.old_values, seq, deleted,
+                        row_bytes, change.values});
+    }
     last = seq;
     ++written;
   }
   if (written == 0) return written;
+  if (txn) {
+    KALAM_RETURN_IF_ERROR(txn->Stage(def, batch, std::move(staged)));
+    return written;
+  }
   batch.Put(Partition::kMeta, kSeqHighWaterKey, SeqHighWater(last));
   if (check) KALAM_RETURN_IF_ERROR(check());
   KALAM_RETURN_IF_ERROR(backend_.Write(batch));
@@ -213,13 +229,15 @@ Result<size_t> TableStore::WriteVersions(const TableDefinition& def, std::string
 }
 
 Result<size_t> TableStore::Update(const TableDefinition& def, std::string_view scope,
-                                  const std::vector<RowChange>& changes, const WriteCheck& check) {
-  return WriteVersions(def, scope, changes, /*deleted=*/false, check);
+                                  const std::vector<RowChange>& changes, const WriteCheck& check, Transaction* txn,
+                                  std::vector<SeqId>* seqs) {
+  return WriteVersions(def, scope, changes, /*deleted=*/false, check, txn, seqs);
 }
 
 Result<size_t> TableStore::Delete(const TableDefinition& def, std::string_view scope,
-                                  const std::vector<RowChange>& changes, const WriteCheck& check) {
-  return WriteVersions(def, scope, changes, /*deleted=*/true, check);
+                                  const std::vector<RowChange>& changes, const WriteCheck& check, Transaction* txn,
+                                  std::vector<SeqId>* seqs) {
+  return WriteVersions(def, scope, changes, /*deleted=*/true, check, txn, seqs);
 }
 
 Result<std::optional<SeqId>> TableStore::FindByPrimaryKey(const TableDefinition& def, std::string_view scope,
@@ -304,8 +322,9 @@ Result<uint64_t> TableStore::CountHotRows(const TableDefinition& def, const std:
   return n;
 }
 
-Result<std::optional<TableStore::IndexedVersion>> TableStore::FindIndexed(const std::string& index_key) const {
-  KALAM_ASSIGN_OR_RETURN(auto entry, backend_.Get(Partition::kIndex, index_key));
+Result<std::optional<TableStore::IndexedVersion>> TableStore::FindIndexed(const std::string& index_key,
+                                                                         const store::Snapshot* snapshot) const {
+  KALAM_ASSIGN_OR_RETURN(auto entry, backend_.Get(Partition::kIndex, index_key, snapshot));
   if (!entry) return std::optional<IndexedVersion>();
   IndexedVersion version;
   if (!DecodeIndexEntry(*entry, &version.seq, &version.deleted)) {

@@ -21,6 +21,7 @@ struct StoreOptions {
 
 // A consistent point-in-time view for reads; released when the last holder drops it.
 class Snapshot;
+class PendingWrites;
 
 // The one RocksDB instance of a data directory: partitions, point reads, range scans and
 // atomic batches. This class and its .cc are the only code that sees RocksDB. Thread-safe.
@@ -52,12 +53,18 @@ class StorageBackend {
                                             const Snapshot* snapshot = nullptr) const;
 
   std::shared_ptr<const Snapshot> GetSnapshot() const;
+  // A view that reads `pending` over the database: over a snapshot taken now, or over the
+  // newest state when `newest` (what a write checks against). `pending` must outlive it.
+  std::shared_ptr<const Snapshot> GetSnapshot(const PendingWrites& pending, bool newest = false) const;
+  // An empty set of pending writes (a transaction's), readable through GetSnapshot.
+  std::unique_ptr<PendingWrites> NewPendingWrites() const;
   // Approximate number of keys in the partition (RocksDB's estimate).
   uint64_t EstimateKeys(Partition p) const;
   // Flushes memtables to disk; used at shutdown and by tests.
   Status FlushAll();
 
  private:
+  friend class PendingWrites;
   struct Impl;
   explicit StorageBackend(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -24,6 +24,7 @@ class WriteBatch {
 
  private:
   friend class StorageBackend;
+  friend class PendingWrites;
   struct Rep;
   std::unique_ptr<Rep> rep_;
 };

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "duckdb/common/types/value.hpp"
@@ -16,6 +17,7 @@
 #include "kalam/commons/table_definition.h"
 #include "kalam/store/storage_backend.h"
 #include "kalam/tables/change_sink.h"
+#include "kalam/tables/transaction.h"
 
 namespace kalam::tables {
 
@@ -49,15 +51,29 @@ class TableStore {
   // Inserts complete rows (defaults applied, values coerced, NOT NULL checked by the caller).
   // Enforces primary-key uniqueness against stored rows and within `rows`. Returns the `_seq`
   // of each row, in order.
+  //
+  // With a transaction, Insert, Update and Delete stage their batch in it instead of writing
+  // it (see transaction.h): checks read the transaction's own writes over the database, the
+  // returned `_seq` values are provisional and nothing reaches live queries until Commit.
   Result<std::vector<SeqId>> Insert(const TableDefinition& def, std::string_view scope,
-                                    const std::vector<std::vector<duckdb::Value>>& rows, const WriteCheck& check = {});
+                                    const std::vector<std::vector<duckdb::Value>>& rows, const WriteCheck& check = {},
+                                    Transaction* txn = nullptr);
   // Writes new versions; a change whose row was modified concurrently is applied to the
-  // newest version (primary-key tables) or skipped (tables without one). Returns rows written.
+  // newest version (primary-key tables) or skipped (tables without one). Returns rows written;
+  // `seqs`, when given, gets the new version's `_seq` of each change (0 = skipped).
   Result<size_t> Update(const TableDefinition& def, std::string_view scope, const std::vector<RowChange>& changes,
-                        const WriteCheck& check = {});
-  // Writes tombstones carrying the given (last) values. Returns rows deleted.
+                        const WriteCheck& check = {}, Transaction* txn = nullptr, std::vector<SeqId>* seqs = nullptr);
+  // Writes tombstones carrying the given (last) values. Returns rows deleted; `seqs` as Update.
   Result<size_t> Delete(const TableDefinition& def, std::string_view scope, const std::vector<RowChange>& changes,
-                        const WriteCheck& check = {});
+                        const WriteCheck& check = {}, Transaction* txn = nullptr, std::vector<SeqId>* seqs = nullptr);
+
+  // Commits `txn`: the newest staged version of each row identity it wrote, with fresh `_seq`
+  // values in the order they were last written, as one atomic batch; live queries then get
+  // the net change of each identity (insert, update with the base as old values, delete).
+  // Fails with a conflict, writing nothing, when another write changed one of those
+  // identities after the transaction first wrote it. Returns the identities changed;
+  // `final_seqs`, when given, maps each identity's newest staged `_seq` to its committed one.
+  Result<size_t> Commit(Transaction& txn, std::unordered_map<SeqId, SeqId>* final_seqs = nullptr);
 
   // `_seq` of the newest hot version (tombstones included) of the row whose primary key is
   // `pk` (coerced to the key column's type), as of `snapshot`; nullopt when there is none.
@@ -95,7 +111,9 @@ class TableStore {
     SeqId seq = 0;
     bool deleted = false;
   };
-  Result<std::optional<IndexedVersion>> FindIndexed(const std::string& index_key) const;
+  // Read through `snapshot` when given (a transaction's view sees its own writes).
+  Result<std::optional<IndexedVersion>> FindIndexed(const std::string& index_key,
+                                                    const store::Snapshot* snapshot = nullptr) const;
   // Scopes of the table with hot versions (user ids; "" for SHARED).
   Result<std::vector<std::string>> ScopesWithRows(const TableDefinition& def) const;
   // Hot versions (tombstones included) of one scope, or of all scopes when `scope` is null.
@@ -115,7 +133,8 @@ class TableStore {
  private:
   TableStore(store::StorageBackend& backend, SeqGenerator& seq) : backend_(backend), seq_(seq) {}
   Result<size_t> WriteVersions(const TableDefinition& def, std::string_view scope,
-                               const std::vector<RowChange>& changes, bool deleted, const WriteCheck& check);
+                               const std::vector<RowChange>& changes, bool deleted, const WriteCheck& check,
+                               Transaction* txn, std::vector<SeqId>* seqs);
 
   // Hands the committed batch to the sink (under write_mu_).
   void Publish(const TableDefinition& def, std::string_view scope, std::span<const CommittedChange> changes);
