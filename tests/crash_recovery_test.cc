@@ -162,7 +162,7 @@ TEST(CrashRecoveryTest, DurableModeKeepsEveryAcknowledgedRowOfConcurrentWriters)
     ASSERT_TRUE(server.Start(dir.path(), env)) << server.output();
     HttpClient admin(server.port());
     auto setup = admin.Sql(
-        R"({"sql":"CREATE NAMESPACE IF NOT EXISTS app; CREATE SHARED TABLE IF NOT EXISTS app.durable (id BIGINT PRIMARY KEY, v TEXT)"})");
+        R"j({"sql":"CREATE NAMESPACE IF NOT EXISTS app; CREATE SHARED TABLE IF NOT EXISTS app.durable (id BIGINT PRIMARY KEY, v TEXT)"})j");
     ASSERT_EQ(setup.status, 200) << setup.body;
     auto rows = admin.Sql(R"({"sql":"SELECT id FROM app.durable"})");
     ASSERT_EQ(rows.status, 200) << rows.body;
