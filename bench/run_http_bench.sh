@@ -264,7 +264,12 @@ if [[ "$MEMORY_USERS" != 0 ]]; then
 fi
 
 # ---- Summary ------------------------------------------------------------------------------------------
-field() { local v="${RESULT[$1]:-? ?}"; echo "$v" | cut -d' ' -f"$2"; }
+field() {
+  local v
+  v=$(echo "${RESULT[$1]:-? ?}" | cut -d' ' -f"$2")
+  [[ "$v" =~ ^[0-9.]+$ ]] && v=$(printf "%.0f" "$v")
+  echo "$v"
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2fx", a / b; else print "-" }'; }
 row() {
   # row LABEL KALAM_NAME PG_NAME GOAL
