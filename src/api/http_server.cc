@@ -266,22 +266,15 @@ struct HttpServer::Impl {
         stream.expires_never();
         if (on_io_thread) {
           service.Handle(request, state, response);
+        } else if (service.RunsInline(request)) {
+          // A simple INSERT takes less time than handing it to a worker and back.
+          HandleContained(request, state, response);
         } else {
           // Statements and password checks run on the worker pool, fair between users; this
           // thread goes back to reading, writing and pinging until the answer is ready.
           WatchForHangup(stream.socket(), state.presence);
-          const Admission queued = co_await RunOnWorker(workers, service.FairnessKey(request), [&] {
-            try {
-              service.Handle(request, state, response);
-            } catch (const std::exception&) {
-              // Nothing may escape into the coroutine: answer 500 and keep the connection's
-              // bookkeeping (in-flight count, stream registry) intact.
-              response = HttpResponse{};
-              response.status = 500;
-              response.body = "{\"error\":\"INTERNAL_ERROR\",\"message\":\"Request failed\"}";
-              response.close = true;
-            }
-          });
+          const Admission queued = co_await RunOnWorker(workers, service.FairnessKey(request),
+                                                        [&] { HandleContained(request, state, response); });
           stream.socket().cancel(ignored);  // ends the watch
           if (queued != Admission::kAccepted) service.Overloaded(queued, workers.options(), response);
         }
@@ -301,6 +294,19 @@ struct HttpServer::Impl {
     // The engine session must be released on a worker, not while holding the I/O thread
     // for long; sessions are cheap to drop, so doing it here is fine.
     state.session.reset();
+  }
+
+  void HandleContained(const HttpRequest& request, ConnectionState& state, HttpResponse& response) {
+    try {
+      service.Handle(request, state, response);
+    } catch (const std::exception&) {
+      // Nothing may escape into the coroutine: answer 500 and keep the connection's
+      // bookkeeping (in-flight count, stream registry) intact.
+      response = HttpResponse{};
+      response.status = 500;
+      response.body = "{\"error\":\"INTERNAL_ERROR\",\"message\":\"Request failed\"}";
+      response.close = true;
+    }
   }
 
   void StartWebSocket(tcp::socket socket, http::request<http::string_body> request,

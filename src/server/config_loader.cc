@@ -32,7 +32,8 @@ const std::vector<KeySpec>& Keys() {
       KALAM_KEY(server, host), KALAM_RANGED_KEY(server, port, 0, 65535), KALAM_RANGED_KEY(server, workers, 0, 1024),
       KALAM_RANGED_KEY(server, statement_workers, 0, 4096),
       KALAM_KEY(server, public_origin), KALAM_KEY(storage, data_path), KALAM_KEY(storage, shared_tables_template),
-      KALAM_KEY(storage, user_tables_template), KALAM_RANGED_KEY(flush, default_row_limit, 1, 999999),
+      KALAM_KEY(storage, user_tables_template), KALAM_KEY(storage, durability),
+      KALAM_RANGED_KEY(flush, default_row_limit, 1, 999999),
       KALAM_RANGED_KEY(flush, default_time_interval, 1, 86399), KALAM_RANGED_KEY(flush, check_interval_seconds, 1, 86400),
       KALAM_RANGED_KEY(retention, default_deleted_retention_hours, 0, 1000000),
       KALAM_RANGED_KEY(compaction, max_segments_per_scope, 0, 1000000),
@@ -240,6 +241,10 @@ Result<LoadedConfig> LoadConfig(const CommandLine& flags, char** environment) {
   const std::string level = ToLower(out.config.logging.level);
   if (level != "trace" && level != "debug" && level != "info" && level != "warn" && level != "error" && level != "off") {
     return Status::InvalidArgument("invalid value for logging.level: '" + out.config.logging.level + "'");
+  }
+  if (out.config.storage.durability != "async" && out.config.storage.durability != "fsync") {
+    return Status::InvalidArgument("invalid value for storage.durability: '" + out.config.storage.durability +
+                                   "' (expected \"async\" or \"fsync\")");
   }
   if (out.config.logging.format != "compact" && out.config.logging.format != "json") {
     return Status::InvalidArgument("invalid value for logging.format: '" + out.config.logging.format + "'");

@@ -126,6 +126,25 @@ TEST_F(ConfigLoaderTest, MemoryAndWriteLimitKeys) {
   EXPECT_THAT(bad.status().message(), HasSubstr("limits.max_write_rows"));
 }
 
+TEST_F(ConfigLoaderTest, DurabilityKey) {
+  auto defaults = Load(CommandLine{});
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_EQ(defaults->config.storage.durability, "async");
+  CommandLine flags;
+  flags.config_path = WriteToml("[storage]\ndurability = \"fsync\"\n");
+  auto from_file = Load(flags);
+  ASSERT_TRUE(from_file.ok()) << from_file.status().ToString();
+  EXPECT_TRUE(from_file->warnings.empty());
+  EXPECT_EQ(from_file->config.storage.durability, "fsync");
+  auto from_env = Load(flags, {"KALAMDB_STORAGE_DURABILITY=async"});
+  ASSERT_TRUE(from_env.ok()) << from_env.status().ToString();
+  EXPECT_EQ(from_env->config.storage.durability, "async");
+  auto bad = Load(CommandLine{}, {"KALAMDB_STORAGE_DURABILITY=sometimes"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(), HasSubstr("storage.durability"));
+}
+
 TEST_F(ConfigLoaderTest, UnknownKeysWarn) {
   CommandLine flags;
   flags.config_path = WriteToml("[server]\ncolour = \"blue\"\n[mystery]\nx = 1\n[later_feature]\n");

@@ -136,6 +136,9 @@ void WriteBatch::DeleteRange(Partition p, std::string_view begin, std::string_vi
   rep_->ops.push_back({Rep::Op::kDeleteRange, p, std::string(begin), std::string(end)});
 }
 size_t WriteBatch::Count() const { return rep_->ops.size(); }
+void WriteBatch::Truncate(size_t count) {
+  if (count < rep_->ops.size()) rep_->ops.resize(count);
+}
 void WriteBatch::Clear() { rep_->ops.clear(); }
 
 struct PendingWrites::Rep {

@@ -20,6 +20,21 @@ std::string IndexKey(const TableDefinition& def, std::string_view scope, const d
 
 }  // namespace
 
+class TableStore::LongWrite {
+ public:
+  LongWrite(std::atomic<int>& count, bool counted) : count_(counted ? &count : nullptr) {
+    if (count_ != nullptr) count_->fetch_add(1, std::memory_order_acq_rel);
+  }
+  ~LongWrite() {
+    if (count_ != nullptr) count_->fetch_sub(1, std::memory_order_acq_rel);
+  }
+  LongWrite(const LongWrite&) = delete;
+  LongWrite& operator=(const LongWrite&) = delete;
+
+ private:
+  std::atomic<int>* count_;
+};
+
 std::string TableStore::PrimaryKeyIndexKey(const TableDefinition& def, std::string_view scope,
                                            const duckdb::Value& pk) {
   return IndexKey(def, scope, pk);
@@ -43,28 +58,107 @@ Result<std::unique_ptr<TableStore>> TableStore::Open(store::StorageBackend& back
   return std::unique_ptr<TableStore>(new TableStore(backend, seq));
 }
 
+// One writer's INSERT, waiting in the group commit queue.
+struct TableStore::PendingInsert : GroupCommitQueue::Member {
+  const TableDefinition* def = nullptr;
+  std::string_view scope;
+  const std::vector<std::vector<duckdb::Value>>* rows = nullptr;
+  const WriteCheck* check = nullptr;
+  Transaction* txn = nullptr;  // set: staged in this transaction instead of committed
+  Result<std::vector<SeqId>> result = Status::Internal("the insert was not committed");
+};
+
 Result<std::vector<SeqId>> TableStore::Insert(const TableDefinition& def, std::string_view scope,
                                               const std::vector<std::vector<duckdb::Value>>& rows,
                                               const WriteCheck& check, Transaction* txn) {
-  const auto pk_index = def.PrimaryKeyIndex();
+  PendingInsert me;
+  me.def = &def;
+  me.scope = scope;
+  me.rows = &rows;
+  me.check = &check;
+  me.txn = txn;
+  if (txn) {
+    // Staged in the transaction, not written: it joins no commit group and holds no writer
+    // back (its conflicts are checked at COMMIT).
+    store::WriteBatch batch;
+    std::unordered_set<std::string> no_group_keys;
+    return AddInsert(me, batch, no_group_keys);
+  }
+  LongWrite long_write(long_writes_, rows.size() > kLongInsertRows);
+  insert_queue_.Join(me, [this](const std::vector<GroupCommitQueue::Member*>& group) { CommitInserts(group); });
+  return std::move(me.result);
+}
+
+// Each insert of the group is checked and added to one batch on its own (one that fails
+// leaves nothing in it); the batch then commits once for all of them, so they succeed or
+// fail in storage together and `_seq` order is still commit order.
+void TableStore::CommitInserts(const std::vector<GroupCommitQueue::Member*>& group) {
   store::WriteBatch batch;
+  std::unordered_set<std::string> group_keys;  // primary keys the group's earlier inserts add
+  SeqId last = 0;
+  std::unique_lock lock(write_mu_);
+  for (GroupCommitQueue::Member* member : group) {
+    auto& insert = static_cast<PendingInsert&>(*member);
+    const size_t mark = batch.Count();
+    insert.result = AddInsert(insert, batch, group_keys);
+    if (!insert.result.ok()) {
+      batch.Truncate(mark);
+    } else if (!insert.result.value().empty()) {
+      last = insert.result.value().back();
+    }
+  }
+  if (last == 0) return;
+  batch.Put(Partition::kMeta, kSeqHighWaterKey, SeqHighWater(last));
+  const Status written = backend_.Write(batch);
+  if (!written.ok()) {
+    for (GroupCommitQueue::Member* member : group) {
+      auto& insert = static_cast<PendingInsert&>(*member);
+      if (insert.result.ok()) insert.result = written;
+    }
+    return;
+  }
+  ChangeSink* sink = sink_.load(std::memory_order_acquire);
+  if (sink == nullptr) return;
+  bool published = false;
+  for (GroupCommitQueue::Member* member : group) {
+    auto& insert = static_cast<PendingInsert&>(*member);
+    if (!insert.result.ok() || insert.result.value().empty()) continue;
+    if (!sink->Wants(insert.def->number, insert.scope)) continue;
+    const std::vector<SeqId>& seqs = insert.result.value();
+    std::vector<CommittedChange> changes(seqs.size());
+    for (size_t i = 0; i < seqs.size(); ++i) {
+      changes[i].kind = ChangeKind::kInsert;
+      changes[i].seq = seqs[i];
+      changes[i].values = &(*insert.rows)[i];
+    }
+    sink->OnCommitted(*insert.def, insert.scope, changes);
+    published = true;
+  }
+  lock.unlock();
+  if (published) sink->Deliver();
+}
+
+Result<std::vector<SeqId>> TableStore::AddInsert(const PendingInsert& insert, store::WriteBatch& batch,
+                                                 std::unordered_set<std::string>& group_keys) {
+  const TableDefinition& def = *insert.def;
+  const std::string_view scope = insert.scope;
+  const WriteCheck& check = *insert.check;
+  Transaction* txn = insert.txn;
+  const auto pk_index = def.PrimaryKeyIndex();
   std::vector<SeqId> seqs;
-  seqs.reserve(rows.size());
+  seqs.reserve(insert.rows->size());
   std::string row_bytes;
-  // A transaction's checks read its own writes over the newest database state; it writes
-  // nothing here, so it does not hold other writers back.
+  // A transaction's checks read its own writes over the newest database state.
   const auto view = txn ? txn->NewestView() : nullptr;
   std::vector<Transaction::Identity> staged;
-  std::unique_lock lock(write_mu_, std::defer_lock);
-  if (!txn) lock.lock();
   std::unordered_set<std::string> batch_keys;
-  for (const auto& values : rows) {
+  for (const auto& values : *insert.rows) {
     if (check && seqs.size() % 1024 == 1023) KALAM_RETURN_IF_ERROR(check());
     std::string index_key;
     if (pk_index) {
       const duckdb::Value& pk = values[*pk_index];
       index_key = IndexKey(def, scope, pk);
-      if (!batch_keys.insert(index_key).second) {
+      if (group_keys.count(index_key) != 0 || !batch_keys.insert(index_key).second) {
         return Status::ConstraintViolation("Primary key violation: value '" + pk.ToString() +
                                            "' already exists in column '" + def.columns[*pk_index].name + "'");
       }
@@ -101,21 +195,8 @@ Result<std::vector<SeqId>> TableStore::Insert(const TableDefinition& def, std::s
     KALAM_RETURN_IF_ERROR(txn->Stage(def, batch, std::move(staged)));
     return seqs;
   }
-  if (!seqs.empty()) batch.Put(Partition::kMeta, kSeqHighWaterKey, SeqHighWater(seqs.back()));
   if (check) KALAM_RETURN_IF_ERROR(check());
-  KALAM_RETURN_IF_ERROR(backend_.Write(batch));
-  ChangeSink* sink = sink_.load(std::memory_order_acquire);
-  if (sink != nullptr && !seqs.empty() && sink->Wants(def.number, scope)) {
-    std::vector<CommittedChange> changes(seqs.size());
-    for (size_t i = 0; i < seqs.size(); ++i) {
-      changes[i].kind = ChangeKind::kInsert;
-      changes[i].seq = seqs[i];
-      changes[i].values = &rows[i];
-    }
-    sink->OnCommitted(def, scope, changes);
-    lock.unlock();
-    sink->Deliver();
-  }
+  group_keys.merge(batch_keys);
   return seqs;
 }
 
@@ -135,6 +216,7 @@ Result<size_t> TableStore::WriteVersions(const TableDefinition& def, std::string
   SeqId last = 0;
   const auto view = txn ? txn->NewestView() : nullptr;
   std::vector<Transaction::Identity> staged;
+  LongWrite long_write(long_writes_, txn == nullptr);
   std::unique_lock lock(write_mu_, std::defer_lock);
   if (!txn) lock.lock();
   ChangeSink* sink = txn ? nullptr : sink_.load(std::memory_order_acquire);
@@ -276,6 +358,7 @@ Status TableStore::DropTableData(const TableDefinition& def) {
   store::WriteBatch batch;
   batch.DeleteRange(Partition::kRows, prefix, end);
   batch.DeleteRange(Partition::kIndex, prefix, end);
+  LongWrite long_write(long_writes_, true);
   std::lock_guard lock(write_mu_);
   return backend_.Write(batch);
 }
@@ -286,6 +369,7 @@ Status TableStore::DropScopeData(const TableDefinition& def, std::string_view sc
   store::WriteBatch batch;
   batch.DeleteRange(Partition::kRows, prefix, end);
   batch.DeleteRange(Partition::kIndex, prefix, end);
+  LongWrite long_write(long_writes_, true);
   std::lock_guard lock(write_mu_);
   return backend_.Write(batch);
 }
@@ -296,6 +380,7 @@ Result<size_t> TableStore::PurgeTombstones(const TableDefinition& def, std::stri
   size_t purged = 0;
   // Under the write lock: an INSERT of the same key either committed before (the entry no
   // longer names the tombstone, so it is kept) or commits after (and finds no entry).
+  LongWrite long_write(long_writes_, true);
   std::lock_guard lock(write_mu_);
   for (const PurgeCandidate& c : candidates) {
     KALAM_ASSIGN_OR_RETURN(auto existing, backend_.Get(Partition::kIndex, c.index_key));

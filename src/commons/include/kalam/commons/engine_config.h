@@ -32,7 +32,8 @@ struct EngineConfig {
   // DuckDB's memory limit in bytes (limits.query_memory_limit_mb); 0 = a quarter of the
   // memory available to the process.
   uint64_t query_memory_limit_bytes = 0;
-  // RocksDB write-ahead log sync per write ("durable") instead of OS-buffered ("async").
+  // The write-ahead log is fsynced before a write is acknowledged (storage.durability =
+  // "fsync") instead of left in the OS's buffers ("async").
   bool sync_writes = false;
   // A statement running longer is interrupted (limits.statement_timeout_secs).
   uint32_t statement_timeout_ms = 30000;

@@ -20,6 +20,9 @@ struct ServerConfig {
     std::string data_path = "./data";
     std::string shared_tables_template = "{namespace}/{tableName}";
     std::string user_tables_template = "{namespace}/{tableName}/{userId}";
+    // "async": an acknowledged write is in the OS's buffers (survives a server crash);
+    // "fsync": it is on disk (survives a machine crash); concurrent writers share an fsync.
+    std::string durability = "async";
   } storage;
   struct Flush {
     int64_t default_row_limit = 10000;

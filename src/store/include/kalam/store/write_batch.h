@@ -20,6 +20,8 @@ class WriteBatch {
   // Deletes every key in [begin, end).
   void DeleteRange(Partition p, std::string_view begin, std::string_view end);
   size_t Count() const;
+  // Drops every write after the first `count` (a part that turned out not to be wanted).
+  void Truncate(size_t count);
   void Clear();
 
  private:

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "duckdb/common/types/value.hpp"
@@ -17,6 +18,7 @@
 #include "kalam/commons/table_definition.h"
 #include "kalam/store/storage_backend.h"
 #include "kalam/tables/change_sink.h"
+#include "kalam/tables/group_commit_queue.h"
 #include "kalam/tables/transaction.h"
 
 namespace kalam::tables {
@@ -37,7 +39,8 @@ struct RowChange {
 // newest version (possibly a tombstone) of each row identity.
 //
 // Writes are serialised by one mutex so that `_seq` order is commit order across the server
-// and primary-key checks cannot race. Thread-safe.
+// and primary-key checks cannot race. Concurrent INSERTs commit in groups (one batch, one
+// log write and, in durable mode, one fsync for the group). Thread-safe.
 class TableStore {
  public:
   // Asked while a write batch is built (every 1024 rows) and once more just before it
@@ -121,6 +124,12 @@ class TableStore {
 
   store::StorageBackend& backend() const { return backend_; }
 
+  // Whether a write that holds the write lock for long is running or waiting for it: an
+  // INSERT of more than kLongInsertRows rows, an UPDATE or DELETE, a purge or a drop. A short
+  // INSERT arriving now may wait that long for its turn.
+  bool LongWriteInProgress() const { return long_writes_.load(std::memory_order_acquire) > 0; }
+  static constexpr size_t kLongInsertRows = 64;
+
   // Where committed changes go (live queries); null detaches. The sink must outlive the store
   // or be detached first.
   void SetChangeSink(ChangeSink* sink) { sink_.store(sink, std::memory_order_release); }
@@ -139,10 +148,22 @@ class TableStore {
   // Hands the committed batch to the sink (under write_mu_).
   void Publish(const TableDefinition& def, std::string_view scope, std::span<const CommittedChange> changes);
 
+  // Inserts commit in groups: see group_commit_queue.h.
+  struct PendingInsert;
+  void CommitInserts(const std::vector<GroupCommitQueue::Member*>& group);
+  // Checks one insert and adds its writes to `batch`; on failure what it added must be
+  // dropped. `group_keys` holds the index keys earlier inserts of the group add.
+  Result<std::vector<SeqId>> AddInsert(const PendingInsert& insert, store::WriteBatch& batch,
+                                       std::unordered_set<std::string>& group_keys);
+
   store::StorageBackend& backend_;
   SeqGenerator& seq_;
   std::atomic<ChangeSink*> sink_{nullptr};
+  // Counts a long write from before it waits for write_mu_ until it has committed.
+  class LongWrite;
+  std::atomic<int> long_writes_{0};
   std::mutex write_mu_;  // serialises seq allocation + checks + commit
+  GroupCommitQueue insert_queue_;
 };
 
 }  // namespace kalam::tables
