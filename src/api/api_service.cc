@@ -13,7 +13,6 @@
 #include "kalam/auth/base64.h"
 #include "kalam/commons/clock.h"
 #include "kalam/core/session.h"
-#include "kalam/dialect/simple_insert.h"
 #include "request_log.h"
 
 namespace kalam::api {
@@ -21,10 +20,6 @@ namespace {
 
 // An answer this large leaves its rows' memory cached in the allocators when dropped.
 constexpr size_t kLargeAnswerBytes = 16u << 20;
-// RunsInline: what still counts as a short statement. A chat message is one row of well under
-// a kilobyte; a few rows of that size take microseconds to write.
-constexpr size_t kMaxInlineBodyBytes = 16u << 10;
-constexpr size_t kMaxInlineRows = 8;
 
 double MillisSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -212,21 +207,6 @@ bool ApiService::AdmitAuth(HttpRequest& request, HttpResponse& response) {
 
 bool ApiService::RunsOnIoThread(const HttpRequest& request) {
   return request.method == "OPTIONS" || IsHealthPath(request.path);
-}
-
-bool ApiService::RunsInline(const HttpRequest& request) const {
-  if (request.password_check || !IsSqlPath(request.path) || request.method != "POST") return false;
-  if (request.body.size() > kMaxInlineBodyBytes || engine_.config().sync_writes) return false;
-  // It would wait for the long write: a worker waits instead, and the I/O thread goes on.
-  if (engine_.LongWriteInProgress()) return false;
-  try {
-    ApiResult<SqlRequest> parsed = ParseSqlRequest(request.body, options_.limits);
-    if (!parsed.ok()) return true;  // answered at once: the parse fails the same way in Sql
-    const auto insert = dialect::ParseSimpleInsert(parsed.value().sql);
-    return insert && insert->rows.size() <= kMaxInlineRows;
-  } catch (const std::exception&) {
-    return false;  // the worker path answers it, containing the failure there
-  }
 }
 
 std::string ApiService::FairnessKey(const HttpRequest& request) const {

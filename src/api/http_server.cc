@@ -266,9 +266,6 @@ struct HttpServer::Impl {
         stream.expires_never();
         if (on_io_thread) {
           service.Handle(request, state, response);
-        } else if (service.RunsInline(request)) {
-          // A simple INSERT takes less time than handing it to a worker and back.
-          HandleContained(request, state, response);
         } else {
           // Statements and password checks run on the worker pool, fair between users; this
           // thread goes back to reading, writing and pinging until the answer is ready.

@@ -71,8 +71,6 @@ Engine::~Engine() {
 
 const EngineConfig& Engine::config() const { return ctx_->config; }
 
-bool Engine::LongWriteInProgress() const { return ctx_->table_store->LongWriteInProgress(); }
-
 auth::AuthService& Engine::auth() { return *ctx_->auth; }
 
 void Engine::SetJobSubmitter(JobSubmitter* jobs) { ctx_->jobs = jobs; }

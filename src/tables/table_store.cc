@@ -20,20 +20,6 @@ std::string IndexKey(const TableDefinition& def, std::string_view scope, const d
 
 }  // namespace
 
-class TableStore::LongWrite {
- public:
-  LongWrite(std::atomic<int>& count, bool counted) : count_(counted ? &count : nullptr) {
-    if (count_ != nullptr) count_->fetch_add(1, std::memory_order_acq_rel);
-  }
-  ~LongWrite() {
-    if (count_ != nullptr) count_->fetch_sub(1, std::memory_order_acq_rel);
-  }
-  LongWrite(const LongWrite&) = delete;
-  LongWrite& operator=(const LongWrite&) = delete;
-
- private:
-  std::atomic<int>* count_;
-};
 
 std::string TableStore::PrimaryKeyIndexKey(const TableDefinition& def, std::string_view scope,
                                            const duckdb::Value& pk) {
@@ -84,7 +70,6 @@ Result<std::vector<SeqId>> TableStore::Insert(const TableDefinition& def, std::s
     std::unordered_set<std::string> no_group_keys;
     return AddInsert(me, batch, no_group_keys);
   }
-  LongWrite long_write(long_writes_, rows.size() > kLongInsertRows);
   insert_queue_.Join(me, [this](const std::vector<GroupCommitQueue::Member*>& group) { CommitInserts(group); });
   return std::move(me.result);
 }
@@ -216,7 +201,6 @@ Result<size_t> TableStore::WriteVersions(const TableDefinition& def, std::string
   SeqId last = 0;
   const auto view = txn ? txn->NewestView() : nullptr;
   std::vector<Transaction::Identity> staged;
-  LongWrite long_write(long_writes_, txn == nullptr);
   std::unique_lock lock(write_mu_, std::defer_lock);
   if (!txn) lock.lock();
   ChangeSink* sink = txn ? nullptr : sink_.load(std::memory_order_acquire);
@@ -358,7 +342,6 @@ Status TableStore::DropTableData(const TableDefinition& def) {
   store::WriteBatch batch;
   batch.DeleteRange(Partition::kRows, prefix, end);
   batch.DeleteRange(Partition::kIndex, prefix, end);
-  LongWrite long_write(long_writes_, true);
   std::lock_guard lock(write_mu_);
   return backend_.Write(batch);
 }
@@ -369,7 +352,6 @@ Status TableStore::DropScopeData(const TableDefinition& def, std::string_view sc
   store::WriteBatch batch;
   batch.DeleteRange(Partition::kRows, prefix, end);
   batch.DeleteRange(Partition::kIndex, prefix, end);
-  LongWrite long_write(long_writes_, true);
   std::lock_guard lock(write_mu_);
   return backend_.Write(batch);
 }
@@ -380,7 +362,6 @@ Result<size_t> TableStore::PurgeTombstones(const TableDefinition& def, std::stri
   size_t purged = 0;
   // Under the write lock: an INSERT of the same key either committed before (the entry no
   // longer names the tombstone, so it is kept) or commits after (and finds no entry).
-  LongWrite long_write(long_writes_, true);
   std::lock_guard lock(write_mu_);
   for (const PurgeCandidate& c : candidates) {
     KALAM_ASSIGN_OR_RETURN(auto existing, backend_.Get(Partition::kIndex, c.index_key));

@@ -71,12 +71,6 @@ class ApiService {
   // Whether Handle answers `request` without SQL, bcrypt or disk (health, CORS preflights),
   // so the I/O thread may run it itself.
   static bool RunsOnIoThread(const HttpRequest& request);
-  // Whether `request` (after AdmitAuth) is a statement so short that running it on the I/O
-  // thread costs less than the two thread hand-offs a worker costs: one simple INSERT
-  // (literals and parameters, a few rows) with a cached password or a token, while writes are
-  // not fsynced (an fsync would hold the I/O thread for milliseconds) and no long write holds
-  // up the writers (Engine::LongWriteInProgress).
-  bool RunsInline(const HttpRequest& request) const;
   // The worker-pool fairness key of a prepared request (after AdmitAuth): the user its
   // Authorization header claims, with the client address (so claiming someone else's name only
   // queues behind oneself), or the client address alone; requests that need a password check

@@ -63,9 +63,6 @@ class Engine {
                                            const std::vector<duckdb::Value>& params = {});
 
   const EngineConfig& config() const;
-  // Whether a long write holds up the writers now (tables::TableStore::LongWriteInProgress):
-  // a short INSERT would wait for it.
-  bool LongWriteInProgress() const;
   // Hands memory that freed allocations left cached (DuckDB's jemalloc, glibc's heap) back to
   // the system; costs milliseconds to a second. Execute calls it after heavy statements; the
   // api calls it once it has dropped a large answer (the rows outlive Execute).

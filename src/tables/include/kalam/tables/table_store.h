@@ -124,12 +124,6 @@ class TableStore {
 
   store::StorageBackend& backend() const { return backend_; }
 
-  // Whether a write that holds the write lock for long is running or waiting for it: an
-  // INSERT of more than kLongInsertRows rows, an UPDATE or DELETE, a purge or a drop. A short
-  // INSERT arriving now may wait that long for its turn.
-  bool LongWriteInProgress() const { return long_writes_.load(std::memory_order_acquire) > 0; }
-  static constexpr size_t kLongInsertRows = 64;
-
   // Where committed changes go (live queries); null detaches. The sink must outlive the store
   // or be detached first.
   void SetChangeSink(ChangeSink* sink) { sink_.store(sink, std::memory_order_release); }
@@ -159,9 +153,6 @@ class TableStore {
   store::StorageBackend& backend_;
   SeqGenerator& seq_;
   std::atomic<ChangeSink*> sink_{nullptr};
-  // Counts a long write from before it waits for write_mu_ until it has committed.
-  class LongWrite;
-  std::atomic<int> long_writes_{0};
   std::mutex write_mu_;  // serialises seq allocation + checks + commit
   GroupCommitQueue insert_queue_;
 };
