@@ -1,5 +1,6 @@
 #include "kalam_statement_router.h"
 
+#include "audit_recorder.h"
 #include "ddl_executor.h"
 #include "flush_executor.h"
 #include "overloaded.h"
@@ -26,7 +27,7 @@ Result<StatementResult> RunKalamStatement(EngineContext& engine, ExecContext& ct
                                           const dialect::KalamStatement& statement) {
   KALAM_RETURN_IF_ERROR(CheckRole(ctx.acting_role, statement));
   DdlExecutor ddl(engine);
-  return std::visit(Overloaded{
+  auto result = std::visit(Overloaded{
                         [&](const dialect::CreateNamespaceStmt& s) { return ddl.CreateNamespace(ctx, s); },
                         [&](const dialect::DropNamespaceStmt& s) { return ddl.DropNamespace(ctx, s); },
                         [&](const dialect::UseNamespaceStmt& s) { return ddl.Use(ctx, s); },
@@ -53,6 +54,8 @@ Result<StatementResult> RunKalamStatement(EngineContext& engine, ExecContext& ct
                         [&](const dialect::ShowStoragesStmt&) { return StorageExecutor(engine).Show(ctx); },
                     },
                     statement);
+  if (result.ok()) RecordStatementAudit(engine, ctx, statement);
+  return result;
 }
 
 }  // namespace kalam::core
