@@ -2,6 +2,7 @@
 
 import base64
 import os
+import socket
 import sys
 import time
 import unittest
@@ -12,6 +13,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "cli"))
 from harness import DEADLINE, ROOT_PASSWORD, Server  # noqa: E402
 
 from prometheus_client.parser import text_string_to_metric_families  # noqa: E402
+
+import ws_raw  # noqa: E402
 
 
 def basic(user, password):
@@ -41,6 +44,10 @@ def value(families, family, sample_name, **labels):
         if sample.name == sample_name and all(sample.labels.get(k) == v for k, v in labels.items()):
             total += sample.value
     return total
+
+
+def duration_family():
+    return "kalamdb_http_request_duration_seconds"
 
 
 class MetricsTest(unittest.TestCase):
@@ -102,6 +109,36 @@ class MetricsTest(unittest.TestCase):
                        "kalamdb_rocksdb_writes_stopped", "kalamdb_rocksdb_compactions",
                        "kalamdb_rocksdb_running_compactions", "kalamdb_rocksdb_pending_compaction_bytes"):
             self.assertIn(family, m)
+
+    def test_websocket_subscription_and_change_delivery_figures(self):
+        s = self.server
+        s.sql("CREATE NAMESPACE IF NOT EXISTS live")
+        s.sql("CREATE SHARED TABLE live.feed (id BIGINT PRIMARY KEY, body TEXT)")
+        before = value(scrape(s), "kalamdb_change_deliveries", "kalamdb_change_deliveries_total")
+        with socket.create_connection(("127.0.0.1", s.port), timeout=DEADLINE) as ws:
+            ws_raw.upgrade(ws, basic("root", ROOT_PASSWORD))
+            self.assertEqual(ws_raw.read_json(ws)["type"], "auth_success")
+            ws_raw.send_json(ws, {"type": "subscribe", "subscription": {"id": "f", "sql": "SELECT * FROM live.feed"}})
+            self.assertEqual(ws_raw.read_json(ws)["type"], "subscription_ack")
+            m = scrape(s)
+            self.assertEqual(value(m, "kalamdb_websocket_connections", "kalamdb_websocket_connections"), 1)
+            self.assertEqual(value(m, "kalamdb_live_subscriptions", "kalamdb_live_subscriptions"), 1)
+            s.sql("INSERT INTO live.feed (id, body) VALUES (1, 'hello')")
+            while True:
+                message = ws_raw.read_json(ws)
+                if message["type"] == "change":
+                    break
+            # The client may read the change before the delivering thread has counted it.
+            lag = "kalamdb_change_delivery_lag_seconds"
+            deadline = time.monotonic() + DEADLINE
+            while True:
+                m = scrape(s)
+                if (value(m, "kalamdb_change_deliveries", "kalamdb_change_deliveries_total") == before + 1 and
+                        value(m, lag, lag + "_count") >= 1):
+                    break
+                self.assertLess(time.monotonic(), deadline, "the delivery was not counted")
+                time.sleep(0.01)
+            self.assertEqual(value(m, duration_family(), duration_family() + "_count", route="websocket"), 1)
 
     def test_wrong_method_is_405(self):
         status, _ = self.server.request("POST", "/metrics", {})

@@ -18,6 +18,8 @@ import urllib.request
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "cli"))
 from harness import DEADLINE, ROOT_PASSWORD, SERVER, free_port  # noqa: E402
 
+import ws_raw  # noqa: E402
+
 
 def make_certificate(directory):
     cert, key = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
@@ -42,25 +44,6 @@ def start_server(data_dir, port, env):
             threading.Thread(target=proc.stdout.read, daemon=True).start()
             return proc, lines
     raise RuntimeError("server did not listen in time")
-
-
-def read_frame(sock):
-    """One unfragmented, unmasked server frame: (opcode, payload)."""
-    def exactly(n):
-        data = b""
-        while len(data) < n:
-            chunk = sock.recv(n - len(data))
-            if not chunk:
-                raise ConnectionError("closed")
-            data += chunk
-        return data
-    first, second = exactly(2)
-    length = second & 0x7F
-    if length == 126:
-        length = int.from_bytes(exactly(2), "big")
-    elif length == 127:
-        length = int.from_bytes(exactly(8), "big")
-    return first & 0x0F, exactly(length)
 
 
 class TlsTest(unittest.TestCase):
@@ -122,28 +105,11 @@ class TlsTest(unittest.TestCase):
     def test_wss_upgrade_authenticates_and_answers_ping(self):
         with socket.create_connection(("127.0.0.1", self.port), timeout=DEADLINE) as raw:
             with self.context.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
-                key = base64.b64encode(os.urandom(16)).decode()
-                tls.sendall(("GET /v1/ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                             "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\nAuthorization: %s\r\n\r\n"
-                             % (key, self.auth())).encode())
-                head = b""
-                while b"\r\n\r\n" not in head:
-                    chunk = tls.recv(1)
-                    self.assertTrue(chunk, "closed during the upgrade")
-                    head += chunk
+                head = ws_raw.upgrade(tls, self.auth())
                 self.assertTrue(head.startswith(b"HTTP/1.1 101"), head)
-                opcode, payload = read_frame(tls)
-                self.assertEqual(opcode, 1)
-                self.assertEqual(json.loads(payload)["type"], "auth_success")
-                message = b'{"type":"ping"}'
-                mask = os.urandom(4)
-                tls.sendall(bytes([0x81, 0x80 | len(message)]) + mask +
-                            bytes(b ^ mask[i % 4] for i, b in enumerate(message)))
-                while True:
-                    opcode, payload = read_frame(tls)
-                    if opcode == 1:
-                        break
-                self.assertEqual(json.loads(payload), {"type": "pong"})
+                self.assertEqual(ws_raw.read_json(tls)["type"], "auth_success")
+                ws_raw.send_json(tls, {"type": "ping"})
+                self.assertEqual(ws_raw.read_json(tls), {"type": "pong"})
 
 
 class TlsConfigTest(unittest.TestCase):
