@@ -536,9 +536,10 @@ void LiveQueryManager::DeliverBatch(const CommittedBatch& batch) {
         ++delivered;
       }
       if (delivered > 0) {
-        metrics.change_deliveries.Add(delivered);
-        // The `_seq` carries its commit millisecond: the lag is commit to fan-out.
+        // The `_seq` carries its commit millisecond: the lag is commit to fan-out. Observed
+        // before the deliveries are counted, so a scrape that sees a delivery sees its lag.
         metrics.delivery_lag.ObserveMicros(now_us - SeqGenerator::MillisOf(change.seq) * 1000);
+        metrics.change_deliveries.Add(delivered);
       }
     }
   }
