@@ -22,6 +22,8 @@ PACKAGES=(build-essential cmake ninja-build ccache pkg-config git nodejs npm
   libbenchmark-dev python3 curl)
 # The kalam CLI: line editing (libedit) and its terminal tests (pexpect, for Debian's python3).
 CLI_PACKAGES=(libedit-dev python3-pexpect)
+# The operations tests (tests/ops): Prometheus's text parser and the openssl CLI for test certificates.
+OPS_PACKAGES=(python3-prometheus-client openssl)
 # The compiler of the fuzz and sanitizer builds (libclang-rt holds libFuzzer and the sanitizer
 # runtimes; llvm-14 the symbolizer that puts file and line into their reports).
 SANITIZER_PACKAGES=(clang-14 libclang-rt-14-dev llvm-14)
@@ -102,6 +104,7 @@ install_node_packages() {
 
 install_packages "${PACKAGES[@]}"
 install_packages "${CLI_PACKAGES[@]}"
+install_packages "${OPS_PACKAGES[@]}"
 if [[ "${1:-}" == "--sanitizers" ]]; then
   install_packages "${SANITIZER_PACKAGES[@]}"
 fi

@@ -7,6 +7,7 @@
 #include "auth_routes.h"
 #include "connection_guard.h"
 #include "cors.h"
+#include "metrics_route.h"
 #include "kalam/commons/json_writer.h"
 #include "kalam/api/result_encoder.h"
 #include "kalam/api/sql_request.h"
@@ -25,8 +26,10 @@ double MillisSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
+// `error` must be a string literal: the trace keeps a view of it.
 void JsonError(HttpResponse& response, int status, std::string_view error, std::string_view message) {
   response.status = status;
+  response.trace.error = error;
   response.body.clear();
   response.body += "{\"error\":";
   AppendJsonString(error, &response.body);
@@ -80,8 +83,10 @@ std::optional<IpAddress> ForwardedClient(const HttpRequest& request, const std::
   return IpAddress::Parse(request.Header("x-real-ip"));
 }
 
+// `error` must be a string literal: the trace keeps a view of it.
 void RateLimitBody(HttpResponse& response, std::string_view error, std::string_view message, int64_t retry_after) {
   response.status = 429;
+  response.trace.error = error;
   response.headers.emplace_back("Retry-After", std::to_string(retry_after));
   response.body.clear();
   JsonWriter json(&response.body);
@@ -127,8 +132,10 @@ ApiService::ApiService(core::Engine& engine, auth::AuthService& auth, ApiOptions
       guard_(std::make_unique<ConnectionGuard>(options_.protection)),
       cors_(std::make_unique<CorsPolicy>(options_.cors_allowed_origins)),
       auth_routes_(std::make_unique<AuthRoutes>(
-          auth, AuthRouteOptions{options_.cookie_secure, options_.allow_remote_setup})),
-      query_rate_(options_.max_queries_per_sec) {}
+          auth, AuthRouteOptions{options_.cookie_secure, options_.allow_remote_setup,
+                                 [&engine](AuditEntry entry) { engine.RecordAudit(std::move(entry)); }})),
+      query_rate_(options_.max_queries_per_sec),
+      metrics_route_(std::make_unique<MetricsRoute>(engine, auth, metrics_, options_.metrics_allow_remote)) {}
 
 ApiService::~ApiService() = default;
 
@@ -136,6 +143,7 @@ HttpResponse ApiService::BodyTooLarge(size_t size, size_t max) const {
   HttpResponse response;
   response.status = 413;
   response.close = true;
+  response.trace.error = "BODY_TOO_LARGE";
   response.body = "{\"error\":\"BODY_TOO_LARGE\",\"message\":\"Request body exceeds the limit of " +
                   std::to_string(max) + " bytes\",\"size_bytes\":" + std::to_string(size) +
                   ",\"max_bytes\":" + std::to_string(max) + "}";
@@ -146,6 +154,7 @@ HttpResponse ApiService::TooManyConnections(uint32_t current, uint32_t max) cons
   HttpResponse response;
   response.status = 503;
   response.close = true;
+  response.trace.error = "TOO_MANY_CONNECTIONS";
   response.headers.emplace_back("Retry-After", "5");
   response.body = "{\"error\":\"TOO_MANY_CONNECTIONS\",\"message\":\"Too many open connections from your IP address\","
                   "\"current\":" + std::to_string(current) + ",\"max\":" + std::to_string(max) + "}";
@@ -156,7 +165,7 @@ void ApiService::Prepare(HttpRequest& request) const {
   request.request_id = AcceptOrGenerateRequestId(request.Header("x-request-id"));
   request.client_ip = request.peer_ip;
   request.client_loopback = request.peer_loopback;
-  request.https = false;
+  request.https = request.peer_tls;
   if (options_.trusted_proxies.empty()) return;
   const auto peer = IpAddress::Parse(request.peer_ip);
   if (peer && InAnyRange(options_.trusted_proxies, *peer)) {
@@ -166,7 +175,7 @@ void ApiService::Prepare(HttpRequest& request) const {
     }
     std::string proto(request.Header("x-forwarded-proto"));
     for (char& c : proto) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    request.https = proto == "https";
+    request.https = request.peer_tls || proto == "https";
   }
 }
 
@@ -198,6 +207,7 @@ bool ApiService::AdmitAuth(HttpRequest& request, HttpResponse& response) {
     response.status = api_error.http_status;
     if (api_error.http_status == 429) response.headers.emplace_back("Retry-After", "1");
     response.body.clear();
+    response.trace.error = ApiErrorCodeName(api_error.code);
     EncodeSqlError(api_error, 0.0, &response.body);
     return true;
   }
@@ -278,6 +288,10 @@ void ApiService::Handle(const HttpRequest& request, ConnectionState& connection,
     return Sql(request, connection, response);
   }
   if (AuthRoutes::Handles(request.path)) return auth_routes_->Handle(request, response);
+  if (request.path == MetricsRoute::kPath) {
+    if (request.method != "GET") return JsonError(response, 405, "METHOD_NOT_ALLOWED", "Use GET");
+    return metrics_route_->Handle(request, live_, response);
+  }
   JsonError(response, 404, "NOT_FOUND", "No route for " + request.method + " " + request.path);
 }
 
@@ -286,6 +300,8 @@ void ApiService::Finish(const HttpRequest& request, HttpResponse& response,
   response.headers.emplace_back("X-Request-ID", request.request_id);
   cors_->Decorate(request, response);
   const double millis = MillisSince(start);
+  metrics_.Record(MetricRouteOf(request.path), response.trace.statement, response.status, response.trace.error,
+                  static_cast<int64_t>(millis * 1000));
   const RequestTrace& trace = response.trace;
   // The arguments cost allocations; skip them when the line would be dropped anyway.
   if (spdlog::should_log(spdlog::level::info)) {
@@ -305,6 +321,8 @@ void ApiService::FinishRejected(const HttpRequest& request, HttpResponse& respon
                                 std::chrono::steady_clock::time_point start) {
   response.headers.emplace_back("X-Request-ID", request.request_id);
   cors_->Decorate(request, response);
+  metrics_.Record(MetricRouteOf(request.path), response.trace.statement, response.status, response.trace.error,
+                  static_cast<int64_t>(MillisSince(start) * 1000));
   if (spdlog::should_log(spdlog::level::debug)) {
     spdlog::debug("request id={} client={} method={} path={} status={} rejected=true duration_ms={:.3f}",
                   request.request_id, LogSafe(request.client_ip), LogSafe(request.method, 16), LogSafe(request.path),
@@ -331,7 +349,7 @@ std::string ApiService::WebSocketUrl(const HttpRequest& request) const {
   if (origin.rfind("https://", 0) == 0) return "wss://" + origin.substr(8) + "/v1/ws";
   if (origin.rfind("http://", 0) == 0) return "ws://" + origin.substr(7) + "/v1/ws";
   if (!origin.empty()) return origin + "/v1/ws";
-  return "ws://" + std::string(request.Header("host")) + "/v1/ws";
+  return (request.https ? "wss://" : "ws://") + std::string(request.Header("host")) + "/v1/ws";
 }
 
 bool ApiService::CheckWebSocketUpgrade(const HttpRequest& request, bool shutting_down, HttpResponse& response,
@@ -354,6 +372,7 @@ bool ApiService::CheckWebSocketUpgrade(const HttpRequest& request, bool shutting
     if (api_error.http_status == 401) response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"kalamdb\"");
     if (api_error.http_status == 429) response.headers.emplace_back("Retry-After", "1");
     response.body.clear();
+    response.trace.error = ApiErrorCodeName(api_error.code);
     EncodeSqlError(api_error, 0.0, &response.body);
     return false;
   }
@@ -369,6 +388,7 @@ void ApiService::Sql(const HttpRequest& request, ConnectionState& connection, Ht
     if (error.http_status == 401) response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"kalamdb\"");
     if (error.http_status == 429) response.headers.emplace_back("Retry-After", "1");
     response.body.clear();
+    response.trace.error = ApiErrorCodeName(error.code);
     EncodeSqlError(error, MillisSince(start), &response.body);
   };
 
@@ -389,6 +409,7 @@ void ApiService::Sql(const HttpRequest& request, ConnectionState& connection, Ht
   ApiResult<SqlRequest> parsed = ParseSqlRequest(request.body, options_.limits);
   if (!parsed.ok()) return fail(parsed.error());
   SqlRequest& sql = parsed.value();
+  response.trace.statement = StatementKindOf(sql.sql);
   if (spdlog::should_log(spdlog::level::debug)) {
     spdlog::debug("sql id={} user={} text={}", request.request_id, LogSafe(identity.user.str()),
                   SqlForDebugLog(sql.sql));
@@ -402,6 +423,7 @@ void ApiService::Sql(const HttpRequest& request, ConnectionState& connection, Ht
   core::Session& session = *connection.session;
   session.set_current_namespace(NamespaceId(sql.namespace_id));
   session.set_live_url(WebSocketUrl(request));
+  session.set_client(request.client_ip, request.request_id);
   // A client that hung up while the request waited for a worker gets nothing run for it.
   if (!connection.presence->BeginStatement(&session)) {
     response.close = true;

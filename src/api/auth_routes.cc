@@ -29,8 +29,10 @@ constexpr size_t kMaxPasswordBytes = 256;
 constexpr size_t kMaxEmailBytes = 256;
 constexpr std::string_view kNeedsRefreshToken = "Refresh endpoint requires a refresh token";
 
+// `kind` must be a string literal: the trace keeps a view of it.
 void ErrorBody(HttpResponse& response, int status, std::string_view kind, std::string_view message) {
   response.status = status;
+  response.trace.error = kind;
   response.body.clear();
   JsonWriter json(&response.body);
   json.StartObject().Key("error").String(kind).Key("message").String(message).EndObject();
@@ -141,6 +143,7 @@ std::optional<std::string> ReadStringFields(std::string_view body, std::initiali
 bool MethodIs(const HttpRequest& request, std::string_view method, HttpResponse& response) {
   if (request.method == method) return true;
   response.status = 405;
+  response.trace.error = "METHOD_NOT_ALLOWED";
   response.body.clear();
   JsonWriter json(&response.body);
   json.StartObject().Key("error").String("METHOD_NOT_ALLOWED").Key("message").String("Use " + std::string(method));
@@ -190,7 +193,22 @@ void AuthRoutes::Login(const HttpRequest& request, HttpResponse& response) {
   }
   const int64_t now_us = NowMicros();
   auth::AuthOutcome outcome = auth_.Login(*user, *password, request.client_ip, now_us);
-  if (const auto* error = std::get_if<auth::AuthError>(&outcome)) return Refuse(response, *error);
+  const auto* error = std::get_if<auth::AuthError>(&outcome);
+  // Refusals by the rate limit are not audited: a flood must not become a flood of writes.
+  if (options_.audit && !(error != nullptr && error->failure == auth::AuthFailure::kRateLimited)) {
+    AuditEntry entry;
+    entry.timestamp_us = now_us;
+    entry.action = error ? AuditAction::kLoginFailed : AuditAction::kLogin;
+    entry.target = *user;
+    entry.ip_address = request.client_ip;
+    entry.details_json = "{\"request_id\":\"" + request.request_id + "\"}";  // ids are [A-Za-z0-9._:-]
+    if (!error) {
+      entry.actor = std::get<auth::Identity>(outcome).user;
+      entry.subject = entry.actor;
+    }
+    options_.audit(std::move(entry));
+  }
+  if (error != nullptr) return Refuse(response, *error);
   IssueSession(request, std::get<auth::Identity>(outcome), now_us, response);
 }
 

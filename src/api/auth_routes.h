@@ -1,16 +1,20 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string_view>
 
 #include "kalam/api/http_exchange.h"
 #include "kalam/auth/auth_service.h"
+#include "kalam/commons/audit.h"
 
 namespace kalam::api {
 
 struct AuthRouteOptions {
   bool cookie_secure = true;        // auth.cookie_secure: Secure cookies on HTTPS requests
   bool allow_remote_setup = false;  // auth.allow_remote_setup: status and setup off loopback
+  // Receives the LOGIN and LOGIN_FAILED entries of system.audit_log; may be empty.
+  std::function<void(AuditEntry)> audit;
 };
 
 // The routes under /v1/api/auth (docs/http-api.md): login, refresh, logout, me, status and

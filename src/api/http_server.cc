@@ -6,6 +6,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -15,6 +17,7 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -25,6 +28,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "any_stream.h"
 #include "connection_guard.h"
 #include "kalam/api/api_service.h"
 #include "kalam/api/ip_range.h"
@@ -125,6 +129,24 @@ void WatchForHangup(tcp::socket& socket, std::shared_ptr<ClientPresence> presenc
                        });
 }
 
+// The server side of TLS 1.2 and 1.3 with the certificate chain and key of the two files (PEM).
+Result<std::unique_ptr<asio::ssl::context>> MakeTlsContext(const std::string& cert_path, const std::string& key_path) {
+  auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  boost::system::error_code ec;
+  context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                           asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                           asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use,
+                       ec);
+  context->use_certificate_chain_file(cert_path, ec);
+  if (ec) return Status::InvalidArgument("server.tls_cert_path: cannot use '" + cert_path + "': " + ec.message());
+  context->use_private_key_file(key_path, asio::ssl::context::pem, ec);
+  if (ec) return Status::InvalidArgument("server.tls_key_path: cannot use '" + key_path + "': " + ec.message());
+  if (SSL_CTX_check_private_key(context->native_handle()) != 1) {
+    return Status::InvalidArgument("server.tls_key_path: the key does not match the certificate of server.tls_cert_path");
+  }
+  return context;
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -140,7 +162,9 @@ struct HttpServer::Impl {
 
   Mutex mu;
   // HTTP connections still being served, cancelled by Stop after the grace period.
-  std::unordered_set<beast::tcp_stream*> streams GUARDED_BY(mu);
+  std::unordered_set<beast::tcp_stream*> streams GUARDED_BY(mu);  // the lowest layer of each
+  // Set when server.tls_cert_path is: every connection is TLS (HTTPS and WSS).
+  std::unique_ptr<asio::ssl::context> tls;
   // Requests being handled, from admission until their answer is ready; Stop waits for zero.
   int in_flight GUARDED_BY(mu) = 0;
   CondVar drained_cv;  // signalled when in_flight drops to zero
@@ -188,18 +212,36 @@ struct HttpServer::Impl {
     const bool trusted_proxy = peer_address && InAnyRange(service.options().trusted_proxies, *peer_address);
     ConnectionGuard::ConnectionDecision admission =
         service.guard().OpenConnection(peer.first, peer.second, trusted_proxy);
-    beast::tcp_stream stream(std::move(socket));
+    // A TLS connection lives on its own strand from the start: its SSL state cannot be moved
+    // to another executor when it becomes a WebSocket, and that session needs a strand.
+    std::optional<WsSession::Strand> strand;
+    if (tls) strand.emplace(asio::make_strand(io));
+    AnyStream stream = tls ? AnyStream(beast::tcp_stream(RehomeSocket(*strand, std::move(socket))), *tls)
+                           : AnyStream(beast::tcp_stream(std::move(socket)));
+    GaugeHold open_connection(service.metrics().http_connections);
     {
       MutexLock lock(&mu);
-      streams.insert(&stream);
+      streams.insert(&stream.tcp());
     }
     ConnectionState state;
     beast::flat_buffer buffer;
+    if (tls) {
+      stream.tcp().expires_after(std::chrono::seconds(admission.admitted ? options.idle_timeout_seconds
+                                                                         : kRefusedReadSeconds));
+      auto [ec] = co_await stream.tls().async_handshake(asio::ssl::stream_base::server, kUseTuple);
+      if (ec) {
+        if (spdlog::should_log(spdlog::level::debug)) {
+          spdlog::debug("tls handshake failed client={}: {}", peer.first, ec.message());
+        }
+        ForgetConnection(stream);
+        co_return;
+      }
+    }
     while (!stopping.load()) {
       // A refused connection only waits for the one request it is answered on; it is not
       // counted, so it must not linger for a whole idle timeout.
       const unsigned read_seconds = admission.admitted ? options.idle_timeout_seconds : kRefusedReadSeconds;
-      stream.expires_after(std::chrono::seconds(read_seconds));
+      stream.tcp().expires_after(std::chrono::seconds(read_seconds));
       http::request_parser<http::string_body> parser;
       parser.body_limit(options.request_body_limit);
       parser.header_limit(kHeaderLimit);
@@ -208,6 +250,7 @@ struct HttpServer::Impl {
       if (ec == http::error::body_limit || (!ec && !admission.admitted)) {
         // Answered here without a worker; the connection closes after the answer.
         HttpRequest request = ToRequest(parser.get().base(), peer);
+        request.peer_tls = stream.is_tls();
         service.Prepare(request);
         HttpResponse response =
             admission.admitted ? service.BodyTooLarge(parser.content_length().value_or(0), options.request_body_limit)
@@ -229,6 +272,7 @@ struct HttpServer::Impl {
       http::request<http::string_body> req = parser.release();
       const bool keep_alive = req.keep_alive();
       HttpRequest request = ToRequest(req.base(), peer);
+      request.peer_tls = stream.is_tls();
       HttpResponse response;
       service.Prepare(request);
       if (ApiService::IsWebSocketPath(request.path) && beast::websocket::is_upgrade(req)) {
@@ -243,12 +287,13 @@ struct HttpServer::Impl {
         }
         if (upgrade) {
           service.Finish(request, response, start);
-          stream.expires_never();
+          stream.tcp().expires_never();
           {
             MutexLock lock(&mu);
-            streams.erase(&stream);
+            streams.erase(&stream.tcp());
           }
-          StartWebSocket(stream.release_socket(), std::move(req), std::move(identity), peer.first,
+          open_connection.Release();
+          StartWebSocket(std::move(stream), strand, std::move(req), std::move(identity), peer.first,
                          std::move(admission.slot));
           co_return;
         }
@@ -263,16 +308,16 @@ struct HttpServer::Impl {
         service.FinishRejected(request, response, start);
       } else {
         EnterRequest();
-        stream.expires_never();
+        stream.tcp().expires_never();
         if (on_io_thread) {
           service.Handle(request, state, response);
         } else {
           // Statements and password checks run on the worker pool, fair between users; this
           // thread goes back to reading, writing and pinging until the answer is ready.
-          WatchForHangup(stream.socket(), state.presence);
+          WatchForHangup(stream.tcp().socket(), state.presence);
           const Admission queued = co_await RunOnWorker(workers, service.FairnessKey(request),
                                                         [&] { HandleContained(request, state, response); });
-          stream.socket().cancel(ignored);  // ends the watch
+          stream.tcp().socket().cancel(ignored);  // ends the watch
           if (queued != Admission::kAccepted) service.Overloaded(queued, workers.options(), response);
         }
         service.Finish(request, response, start);
@@ -283,11 +328,7 @@ struct HttpServer::Impl {
       auto [write_ec, written] = co_await http::async_write(stream, out, kUseTuple);
       if (write_ec || close) break;
     }
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    {
-      MutexLock lock(&mu);
-      streams.erase(&stream);
-    }
+    ForgetConnection(stream);
     // The engine session must be released on a worker, not while holding the I/O thread
     // for long; sessions are cheap to drop, so doing it here is fine.
     state.session.reset();
@@ -306,18 +347,25 @@ struct HttpServer::Impl {
     }
   }
 
-  void StartWebSocket(tcp::socket socket, http::request<http::string_body> request,
+  // `strand` is the TLS connection's own; a plain connection gets one here.
+  void StartWebSocket(AnyStream stream, std::optional<WsSession::Strand> strand, http::request<http::string_body> request,
                       std::optional<auth::Identity> identity, const std::string& peer_ip,
                       ConnectionGuard::Slot slot) {
     char id[17];
     std::snprintf(id, sizeof(id), "%016llx", static_cast<unsigned long long>(next_connection.fetch_add(1)));
-    auto session = std::make_shared<WsSession>(asio::make_strand(io), std::move(socket), service, workers, std::string(id),
-                                               peer_ip, std::move(slot));
+    const bool plain = !strand;
+    if (plain) strand.emplace(asio::make_strand(io));
+    AnyStream homed = plain ? AnyStream(beast::tcp_stream(RehomeSocket(*strand, stream.tcp().release_socket())))
+                            : std::move(stream);
+    auto session = std::make_shared<WsSession>(*strand, std::move(homed), service, workers, std::string(id), peer_ip,
+                                               std::move(slot));
     {
       MutexLock lock(&ws_mu);
       ws_sessions.emplace(session.get(), session);
     }
+    service.metrics().websocket_connections.Add(1);
     session->Start(std::move(request), std::move(identity), [this, raw = session.get()] {
+      service.metrics().websocket_connections.Add(-1);
       MutexLock lock(&ws_mu);
       ws_sessions.erase(raw);
       if (ws_sessions.empty()) ws_closed_cv.SignalAll();
@@ -361,10 +409,18 @@ struct HttpServer::Impl {
   // After answering a request whose body was not read (413, 503): stop sending, then read
   // and drop what the client still sends for a short while. Closing with unread data would
   // make the kernel send a reset, which can destroy the answer before the client reads it.
-  static asio::awaitable<void> LingeringClose(beast::tcp_stream& stream) {
+  // Stops sending on a connection that is done and forgets it.
+  void ForgetConnection(AnyStream& stream) {
     beast::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream.expires_after(std::chrono::seconds(2));
+    stream.tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    MutexLock lock(&mu);
+    streams.erase(&stream.tcp());
+  }
+
+  static asio::awaitable<void> LingeringClose(AnyStream& stream) {
+    beast::error_code ignored;
+    stream.tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream.tcp().expires_after(std::chrono::seconds(2));
     char sink[16 * 1024];
     size_t drained = 0;
     while (drained < kMaxLingerBytes) {
@@ -384,6 +440,12 @@ HttpServer::~HttpServer() {
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options, ApiService& service) {
   auto impl = std::make_unique<Impl>(options, service);
+  if (options.tls_cert_path.empty() != options.tls_key_path.empty()) {
+    return Status::InvalidArgument("server.tls_cert_path and server.tls_key_path must be set together");
+  }
+  if (!options.tls_cert_path.empty()) {
+    KALAM_ASSIGN_OR_RETURN(impl->tls, MakeTlsContext(options.tls_cert_path, options.tls_key_path));
+  }
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(options.host == "localhost" ? "127.0.0.1" : options.host, ec);
   if (ec) return Status::InvalidArgument("invalid server.host '" + options.host + "': " + ec.message());

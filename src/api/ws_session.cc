@@ -35,19 +35,12 @@ constexpr size_t kReplyAllowance = 4;
 constexpr int kDeflateWindowBits = 11;
 constexpr int kDeflateMemLevel = 3;
 
-// The same connection as a socket bound to `strand`, so that every operation on it runs there.
-asio::ip::tcp::socket Rehome(WsSession::Strand strand, asio::ip::tcp::socket socket) {
-  const auto protocol = socket.local_endpoint().protocol();
-  const auto handle = socket.release();
-  return asio::ip::tcp::socket(strand, protocol, handle);
-}
-
 }  // namespace
 
-WsSession::WsSession(Strand strand, asio::ip::tcp::socket socket, ApiService& service, WorkerPool& workers,
+WsSession::WsSession(Strand strand, AnyStream stream, ApiService& service, WorkerPool& workers,
                      std::string connection_id, std::string peer_ip, ConnectionGuard::Slot slot)
     : strand_(strand),
-      ws_(beast::tcp_stream(Rehome(strand, std::move(socket)))),
+      ws_(std::move(stream)),
       service_(service),
       workers_(workers),
       options_(service.options().websocket),
@@ -99,7 +92,7 @@ asio::awaitable<void> WsSession::Run(beast::http::request<beast::http::string_bo
     last_activity_ = Clock::now();
     if (kind == websocket::frame_type::pong && live_) live_->RecordPing(NowMicros());
   });
-  beast::get_lowest_layer(ws_).expires_never();
+  ws_.next_layer().tcp().expires_never();
   auto [ec] = co_await ws_.async_accept(request, kUseTuple);
   if (ec) co_return;
   last_activity_ = Clock::now();
@@ -187,7 +180,7 @@ asio::awaitable<void> WsSession::WriteLoop() {
       out_.Written(message.size());
       if (ec) {
         beast::error_code ignored;
-        beast::get_lowest_layer(ws_).socket().close(ignored);
+        ws_.next_layer().tcp().socket().close(ignored);
         co_return;
       }
     }
@@ -198,7 +191,7 @@ asio::awaitable<void> WsSession::WriteLoop() {
       write_deadline_.cancel();
       if (ec) {
         beast::error_code ignored;
-        beast::get_lowest_layer(ws_).socket().close(ignored);
+        ws_.next_layer().tcp().socket().close(ignored);
         co_return;
       }
     }
@@ -206,7 +199,7 @@ asio::awaitable<void> WsSession::WriteLoop() {
       // Beast bounds the closing handshake (handshake_timeout); close_deadline_ bounds the rest.
       co_await ws_.async_close(*close, kUseTuple);
       beast::error_code ignored;
-      beast::get_lowest_layer(ws_).socket().close(ignored);
+      ws_.next_layer().tcp().socket().close(ignored);
       co_return;
     }
   }
@@ -387,7 +380,7 @@ void WsSession::ArmCloseDeadline() {
     self->close_deadline_.async_wait([self](beast::error_code ec) {
       if (ec) return;
       beast::error_code ignored;
-      beast::get_lowest_layer(self->ws_).socket().close(ignored);
+      self->ws_.next_layer().tcp().socket().close(ignored);
     });
   });
 }
@@ -397,7 +390,7 @@ void WsSession::ArmWriteDeadline() {
   write_deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
     if (ec) return;  // cancelled: the write finished
     beast::error_code ignored;
-    beast::get_lowest_layer(self->ws_).socket().close(ignored);
+    self->ws_.next_layer().tcp().socket().close(ignored);
   });
 }
 
@@ -428,7 +421,7 @@ void WsSession::Finish() {
     live_.reset();
   }
   beast::error_code ignored;
-  beast::get_lowest_layer(ws_).socket().close(ignored);
+  ws_.next_layer().tcp().socket().close(ignored);
   if (on_finished_) std::exchange(on_finished_, nullptr)();
 }
 

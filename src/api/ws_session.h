@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 
+#include "any_stream.h"
 #include "connection_guard.h"
 #include "kalam/api/api_service.h"
 #include "kalam/api/worker_pool.h"
@@ -45,8 +46,9 @@ class WsSession final : public live::LiveConnection, public std::enable_shared_f
  public:
   using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 
-  WsSession(Strand strand, boost::asio::ip::tcp::socket socket, ApiService& service, WorkerPool& workers,
-            std::string connection_id, std::string peer_ip, ConnectionGuard::Slot slot);
+  // `stream` (plain or TLS) must already be bound to `strand` (RehomeSocket).
+  WsSession(Strand strand, AnyStream stream, ApiService& service, WorkerPool& workers, std::string connection_id,
+            std::string peer_ip, ConnectionGuard::Slot slot);
   ~WsSession() override;
 
   // Accepts the upgrade of `request` and runs the session until the socket closes; then
@@ -88,7 +90,7 @@ class WsSession final : public live::LiveConnection, public std::enable_shared_f
   void Finish();
 
   Strand strand_;
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::websocket::stream<AnyStream> ws_;
   ApiService& service_;
   WorkerPool& workers_;
   const WebSocketOptions options_;

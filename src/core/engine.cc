@@ -10,6 +10,8 @@
 #include "engine_maintenance.h"
 #include "kalam/commons/failpoint.h"
 #include "kalam/dialect/statement_splitter.h"
+#include "kalam/filestore/disk_usage.h"
+#include "kalam/registry/storage_registry.h"
 #include "query_memory.h"
 #include "query_state.h"
 #include "request_transaction.h"
@@ -79,6 +81,16 @@ store::StorageBackend& Engine::backend() { return *ctx_->backend; }
 
 Maintenance& Engine::maintenance() { return *maintenance_; }
 
+void Engine::RecordAudit(AuditEntry entry) { (void)ctx_->audit->Append(std::move(entry)); }
+
+uint64_t Engine::ColdTierBytes() const {
+  uint64_t total = 0;
+  for (const StorageDefinition& storage : ctx_->storages->List()) {
+    if (storage.type == StorageType::kFilesystem) total += filestore::LocalParquetBytes(storage.base_directory);
+  }
+  return total;
+}
+
 LiveQueryHooks& Engine::live_queries() { return *live_queries_; }
 
 void Engine::ReleaseFreeMemory() { core::ReleaseFreeMemory(); }
@@ -93,6 +105,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineConfig& config, const a
   store_options.sync_writes = config.sync_writes;
   const std::string rocks_path = (std::filesystem::path(config.data_path) / "rocksdb").string();
   KALAM_ASSIGN_OR_RETURN(ctx->backend, store::StorageBackend::Open(rocks_path, store_options));
+  ctx->audit = std::make_unique<system::AuditLog>(*ctx->backend, config.audit_log_retention_days);
   KALAM_ASSIGN_OR_RETURN(ctx->registry, registry::SchemaRegistry::Open(*ctx->backend));
   KALAM_ASSIGN_OR_RETURN(ctx->storages, registry::StorageRegistry::Open(*ctx->backend));
   KALAM_RETURN_IF_ERROR(ctx->storages->EnsureBuiltIn(BuiltInStorage(ctx->config)));

@@ -14,6 +14,7 @@
 #include "kalam/registry/schema_registry.h"
 #include "kalam/registry/storage_registry.h"
 #include "kalam/store/storage_backend.h"
+#include "kalam/system/audit_log.h"
 #include "kalam/system/system_tables.h"
 #include "kalam/tables/cold_tier.h"
 #include "kalam/tables/stream_buffers.h"
@@ -29,6 +30,7 @@ struct EngineContext {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   SeqGenerator seq;
   std::unique_ptr<store::StorageBackend> backend;
+  std::unique_ptr<system::AuditLog> audit;  // system.audit_log
   std::unique_ptr<registry::SchemaRegistry> registry;
   std::unique_ptr<registry::StorageRegistry> storages;
   // Ties tables to storages: held shared from CREATE TABLE's storage check until the table is

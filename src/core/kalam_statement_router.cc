@@ -1,6 +1,7 @@
 #include "kalam_statement_router.h"
 
 #include "alter_executor.h"
+#include "audit_recorder.h"
 #include "compact_executor.h"
 #include "ddl_executor.h"
 #include "flush_executor.h"
@@ -28,7 +29,7 @@ Result<StatementResult> RunKalamStatement(EngineContext& engine, ExecContext& ct
                                           const dialect::KalamStatement& statement) {
   KALAM_RETURN_IF_ERROR(CheckRole(ctx.acting_role, statement));
   DdlExecutor ddl(engine);
-  return std::visit(Overloaded{
+  auto result = std::visit(Overloaded{
                         [&](const dialect::CreateNamespaceStmt& s) { return ddl.CreateNamespace(ctx, s); },
                         [&](const dialect::DropNamespaceStmt& s) { return ddl.DropNamespace(ctx, s); },
                         [&](const dialect::UseNamespaceStmt& s) { return ddl.Use(ctx, s); },
@@ -61,6 +62,8 @@ Result<StatementResult> RunKalamStatement(EngineContext& engine, ExecContext& ct
                         [&](const dialect::ShowStoragesStmt&) { return StorageExecutor(engine).Show(ctx); },
                     },
                     statement);
+  if (result.ok()) RecordStatementAudit(engine, ctx, statement);
+  return result;
 }
 
 }  // namespace kalam::core

@@ -1,5 +1,6 @@
 #include "statement_runner.h"
 
+#include "audit_recorder.h"
 #include "direct_read.h"
 #include "dml_executor.h"
 #include "duckdb_errors.h"
@@ -96,6 +97,7 @@ Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckd
   if (parsed.kalam) {
     if (const auto* as = std::get_if<dialect::ExecuteAsStmt>(&*parsed.kalam)) {
       auto result = RunExecuteAs(engine, session, connection, state, *as, acting_role, params, answer_budget);
+      RecordExecuteAs(engine, session, as->user, result.ok());
       state.acting_user = session.user_id();
       state.acting_role = session.role();
       state.impersonating = false;

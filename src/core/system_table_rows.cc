@@ -62,6 +62,13 @@ Result<system::RowSet> StatsRows(EngineContext& engine) {
   return engine.system_tables->Stats(stats, active);
 }
 
+Result<system::RowSet> AuditLogRows(EngineContext& engine) {
+  KALAM_ASSIGN_OR_RETURN(auto entries, engine.audit->List());
+  return system::SystemTables::AuditRows(entries);
+}
+
+Result<system::RowSet> SettingsRows(EngineContext& engine) { return engine.system_tables->Settings(engine.config.settings); }
+
 Result<system::RowSet> LiveRows(EngineContext& engine) {
   if (engine.live == nullptr) return system::SystemTables::Empty("live");
   return engine.system_tables->Live(engine.live->List());
@@ -76,6 +83,7 @@ constexpr SystemTableBuilder kBuilders[] = {
     {"users", UsersRows},     {"namespaces", NamespacesRows}, {"tables", TablesRows},
     {"columns", ColumnsRows}, {"schemas", SchemasRows},       {"storages", StoragesRows},
     {"jobs", JobsRows},       {"stats", StatsRows},           {"live", LiveRows},
+    {"settings", SettingsRows}, {"audit_log", AuditLogRows},
 };
 
 }  // namespace

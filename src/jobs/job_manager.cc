@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "kalam/commons/clock.h"
+#include "kalam/commons/metrics.h"
 
 namespace kalam::jobs {
 namespace {
@@ -165,6 +166,7 @@ Status JobManager::Kill(const JobId& id, std::string* message) {
     // Store first: when the write fails, nothing has changed and the caller sees the error.
     KALAM_RETURN_IF_ERROR(repository_.Put(updated));
     job.record = std::move(updated);
+    ProcessMetrics().JobFinished(job.record.type, JobStatus::kCancelled);
     if (job.executing) {
       // The entry stays until the executor returns (RunLocked needs it, and its key stays
       // busy in executing_keys_); only the idempotency key is given up now, so a new
@@ -297,6 +299,7 @@ void JobManager::FinishAttemptLocked(const JobId& id, const Result<JobOutcome>& 
     r.exception_trace.clear();  // an earlier attempt's failure is no longer the story
     r.finished_at_us = r.updated_at_us;
     PersistLocked(r);
+    ProcessMetrics().JobFinished(r.type, r.status);
     ReleaseLocked(id);
     return;
   }
@@ -321,6 +324,7 @@ void JobManager::FinishAttemptLocked(const JobId& id, const Result<JobOutcome>& 
   }
   r.finished_at_us = r.updated_at_us;
   PersistLocked(r);
+  ProcessMetrics().JobFinished(r.type, r.status);
   ReleaseLocked(id);
 }
 

@@ -6,6 +6,8 @@
 #include "kalam/auth/permissions.h"
 #include "kalam/commons/clock.h"
 #include "kalam/commons/json_writer.h"
+#include "kalam/commons/metrics.h"
+#include "kalam/commons/seq_generator.h"
 #include "kalam/commons/names.h"
 #include "kalam/live/live_messages.h"
 #include "kalam/live/row_filter.h"
@@ -488,9 +490,11 @@ void LiveQueryManager::DeliverBatch(const CommittedBatch& batch) {
   {
     std::vector<RowCache> caches;
     const int64_t now_us = NowMicros();
+    EngineMetrics& metrics = ProcessMetrics();
     for (const OwnedChange& owned : batch.changes) {
       const tables::CommittedChange change{owned.kind, owned.seq, &owned.values, owned.old_seq, &owned.old_values};
       caches.clear();
+      uint64_t delivered = 0;
       for (const auto& sub_ptr : subs) {
         Subscription& sub = *sub_ptr;
         // Registered after this change committed: its initial data already holds it.
@@ -538,6 +542,13 @@ void LiveQueryManager::DeliverBatch(const CommittedBatch& batch) {
         }
         sub.changes.fetch_add(1, std::memory_order_relaxed);
         sub.last_update_us.store(now_us, std::memory_order_relaxed);
+        ++delivered;
+      }
+      if (delivered > 0) {
+        // The `_seq` carries its commit millisecond: the lag is commit to fan-out. Observed
+        // before the deliveries are counted, so a scrape that sees a delivery sees its lag.
+        metrics.delivery_lag.ObserveMicros(now_us - SeqGenerator::MillisOf(change.seq) * 1000);
+        metrics.change_deliveries.Add(delivered);
       }
     }
   }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <variant>
 
+#include "config_descriptions.h"
 #include "kalam/commons/names.h"
 
 namespace kalam::server {
@@ -31,11 +32,13 @@ const std::vector<KeySpec>& Keys() {
   static const std::vector<KeySpec> keys = {
       KALAM_KEY(server, host), KALAM_RANGED_KEY(server, port, 0, 65535), KALAM_RANGED_KEY(server, workers, 0, 1024),
       KALAM_RANGED_KEY(server, statement_workers, 0, 4096),
-      KALAM_KEY(server, public_origin), KALAM_KEY(storage, data_path), KALAM_KEY(storage, shared_tables_template),
+      KALAM_KEY(server, public_origin), KALAM_KEY(server, tls_cert_path), KALAM_KEY(server, tls_key_path),
+      KALAM_KEY(storage, data_path), KALAM_KEY(storage, shared_tables_template),
       KALAM_KEY(storage, user_tables_template), KALAM_KEY(storage, durability),
       KALAM_RANGED_KEY(flush, default_row_limit, 1, 999999),
       KALAM_RANGED_KEY(flush, default_time_interval, 1, 86399), KALAM_RANGED_KEY(flush, check_interval_seconds, 1, 86400),
       KALAM_RANGED_KEY(retention, default_deleted_retention_hours, 0, 1000000),
+      KALAM_RANGED_KEY(retention, audit_log_days, 0, 36500),
       KALAM_RANGED_KEY(compaction, max_segments_per_scope, 0, 1000000),
       KALAM_RANGED_KEY(stream, default_ttl_seconds, 1, 31536000), KALAM_RANGED_KEY(stream, default_max_buffer, 1, 100000000),
       KALAM_RANGED_KEY(stream, eviction_interval_seconds, 1, 86400),
@@ -186,7 +189,36 @@ Status LoadFile(const std::string& path, LoadedConfig& out) {
   return Status::Ok();
 }
 
+bool IsSecret(const KeySpec& spec) {
+  return spec.section == "auth" && (spec.key == "root_password" || spec.key == "jwt_secret");
+}
+
+std::string ValueText(ServerConfig& config, const KeySpec& spec) {
+  Target target = spec.target(config);
+  if (auto* s = std::get_if<std::string*>(&target)) return **s;
+  if (auto* i = std::get_if<int64_t*>(&target)) return std::to_string(**i);
+  if (auto* b = std::get_if<bool*>(&target)) return **b ? "true" : "false";
+  std::string joined;
+  for (const std::string& item : **std::get_if<std::vector<std::string>*>(&target)) {
+    if (!joined.empty()) joined += ",";
+    joined += item;
+  }
+  return joined;
+}
+
 }  // namespace
+
+std::vector<Setting> EffectiveSettings(const ServerConfig& config) {
+  ServerConfig copy = config;  // KeySpec targets take a mutable config; nothing is written
+  std::vector<Setting> out;
+  out.reserve(Keys().size());
+  for (const KeySpec& spec : Keys()) {
+    const std::string name = spec.section + "." + spec.key;
+    out.push_back(Setting{name, IsSecret(spec) ? "***" : ValueText(copy, spec),
+                          std::string(ConfigKeyDescription(name)), spec.section});
+  }
+  return out;
+}
 
 Result<LoadedConfig> LoadConfig(const CommandLine& flags, char** environment) {
   LoadedConfig out;

@@ -153,5 +153,40 @@ TEST_F(ConfigLoaderTest, UnknownKeysWarn) {
   EXPECT_EQ(loaded->warnings.size(), 3u);
 }
 
+TEST_F(ConfigLoaderTest, EffectiveSettingsMaskSecretsAndDescribeEveryKey) {
+  auto loaded = Load(CommandLine{}, {"KALAMDB_ROOT_PASSWORD=hunter2", "KALAMDB_SECURITY_CORS_ALLOWED_ORIGINS=a,b",
+                                     "KALAMDB_SERVER_TLS_CERT_PATH=/etc/kalam/cert.pem"});
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  const std::vector<Setting> settings = EffectiveSettings(loaded->config);
+  auto find = [&](std::string_view name) -> const Setting* {
+    for (const Setting& s : settings) {
+      if (s.name == name) return &s;
+    }
+    return nullptr;
+  };
+  ASSERT_NE(find("auth.root_password"), nullptr);
+  EXPECT_EQ(find("auth.root_password")->value, "***");
+  EXPECT_EQ(find("auth.jwt_secret")->value, "***");
+  EXPECT_EQ(find("security.cors_allowed_origins")->value, "a,b");
+  EXPECT_EQ(find("server.tls_cert_path")->value, "/etc/kalam/cert.pem");
+  EXPECT_EQ(find("server.port")->value, "8080");
+  EXPECT_EQ(find("rate_limit.exempt_loopback")->value, "true");
+  EXPECT_EQ(find("rate_limit.exempt_loopback")->category, "rate_limit");
+  for (const Setting& s : settings) {
+    EXPECT_FALSE(s.description.empty()) << s.name << " has no description (config_descriptions.cc)";
+    EXPECT_EQ(s.value.find("hunter2"), std::string::npos) << s.name;
+  }
+}
+
+TEST_F(ConfigLoaderTest, TlsKeys) {
+  CommandLine flags;
+  flags.config_path = WriteToml("[server]\ntls_cert_path = \"/c.pem\"\ntls_key_path = \"/k.pem\"\n");
+  auto loaded = Load(flags);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_TRUE(loaded->warnings.empty());
+  EXPECT_EQ(loaded->config.server.tls_cert_path, "/c.pem");
+  EXPECT_EQ(loaded->config.server.tls_key_path, "/k.pem");
+}
+
 }  // namespace
 }  // namespace kalam::server

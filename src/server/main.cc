@@ -28,6 +28,8 @@
 #include "kalam/jobs/stream_eviction_scheduler.h"
 #include "kalam/system/job_repository.h"
 #include "kalam/server/config_loader.h"
+#include "kalam/server/data_dir_lock.h"
+#include "kalam/server/json_log_format.h"
 #ifdef KALAMDB_FAILPOINT_CONTROL
 #include "failpoint_control.h"
 #endif
@@ -106,6 +108,7 @@ Result<kalam::api::ApiOptions> MakeApiOptions(const ServerConfig& config) {
   options.protection.ban_duration_seconds = Limit(rate.ban_duration_seconds);
   options.max_queries_per_sec = Limit(rate.max_queries_per_sec);
   options.cors_allowed_origins = config.security.cors_allowed_origins;
+  options.metrics_allow_remote = config.security.metrics_allow_remote;
   for (const std::string& cidr : config.security.trusted_proxy_ranges) {
     auto range = kalam::api::IpRange::Parse(cidr);
     if (!range) {
@@ -169,10 +172,19 @@ int Run(int argc, char** argv) {
   }
   const ServerConfig& config = loaded->config;
   spdlog::set_level(LogLevel(config.logging.level));
-  spdlog::set_pattern(config.logging.format == "json"
-                          ? R"({"ts":"%Y-%m-%dT%H:%M:%S.%f%z","level":"%l","msg":"%v"})"
-                          : "%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  if (config.logging.format == "json") {
+    spdlog::set_formatter(kalam::server::MakeJsonLogFormatter());
+  } else {
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  }
   for (const std::string& warning : loaded->warnings) spdlog::warn("{}", warning);
+
+  // Before anything is written to the data directory (jwt.secret, RocksDB).
+  auto data_dir_lock = kalam::server::DataDirLock::Acquire(config.storage.data_path);
+  if (!data_dir_lock.ok()) {
+    std::cerr << "kalamdb-server: " << data_dir_lock.status().message() << std::endl;
+    return 1;
+  }
 
   auto secret = ResolveJwtSecret(config);
   if (!secret.ok()) {
@@ -203,6 +215,8 @@ int Run(int argc, char** argv) {
   engine_config.shared_tables_template = config.storage.shared_tables_template;
   engine_config.user_tables_template = config.storage.user_tables_template;
   engine_config.sync_writes = config.storage.durability == "fsync";
+  engine_config.settings = kalam::server::EffectiveSettings(config);
+  engine_config.audit_log_retention_days = config.retention.audit_log_days;
   kalam::auth::AuthSettings auth_settings;
   auth_settings.jwt_secret = *secret;
   auth_settings.jwt_expiry_hours = config.auth.jwt_expiry_hours;
@@ -285,12 +299,14 @@ int Run(int argc, char** argv) {
   http.workers.max_queued_per_key = static_cast<uint32_t>(config.limits.max_queued_statements_per_user);
   http.workers.max_queued_total = static_cast<uint32_t>(config.limits.max_queued_statements);
   http.request_body_limit = static_cast<size_t>(config.limits.request_body_limit_bytes);
+  http.tls_cert_path = config.server.tls_cert_path;
+  http.tls_key_path = config.server.tls_key_path;
   auto server = kalam::api::HttpServer::Start(http, service);
   if (!server.ok()) {
     std::cerr << "kalamdb-server: " << server.status().message() << std::endl;
     return 1;
   }
-  std::cout << "listening on http://" << config.server.host << ":" << (*server)->port() << std::endl;
+  std::cout << "listening on " << (http.tls_cert_path.empty() ? "http" : "https") << "://" << config.server.host << ":" << (*server)->port() << std::endl;
   spdlog::info("kalamdb {} serving data from {}", KALAMDB_VERSION, config.storage.data_path);
 
   int received = 0;

@@ -10,7 +10,9 @@
 #include <rocksdb/write_batch.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <shared_mutex>
 #include <vector>
@@ -464,6 +466,41 @@ uint64_t StorageBackend::EstimateKeys(Partition p) const {
   uint64_t n = 0;
   if (impl_->db) impl_->db->GetIntProperty(impl_->cf(p), "rocksdb.estimate-num-keys", &n);
   return n;
+}
+
+StoreStats StorageBackend::Stats() const {
+  std::shared_lock lock(impl_->instance_mu);
+  StoreStats out;
+  if (!impl_->db) return out;
+  rocksdb::DB& db = *impl_->db;
+  auto add_int = [&](rocksdb::ColumnFamilyHandle* h, const std::string& name, uint64_t* sum) {
+    uint64_t v = 0;
+    if (db.GetIntProperty(h, name, &v)) *sum += v;
+  };
+  // The "cfstats" map holds the cumulative figures the int properties lack: stall counts and
+  // per-level compaction runs ("Sum" is every level together; flushes count as L0 runs).
+  auto add_map = [&](const std::map<std::string, std::string>& stats, const std::string& key, uint64_t* sum) {
+    auto it = stats.find(key);
+    if (it != stats.end()) *sum += static_cast<uint64_t>(std::strtod(it->second.c_str(), nullptr));
+  };
+  for (auto* h : impl_->handles) {
+    add_int(h, rocksdb::DB::Properties::kLiveSstFilesSize, &out.sst_bytes);
+    add_int(h, rocksdb::DB::Properties::kCurSizeAllMemTables, &out.memtable_bytes);
+    add_int(h, rocksdb::DB::Properties::kEstimatePendingCompactionBytes, &out.pending_compaction_bytes);
+    std::map<std::string, std::string> stats;
+    if (db.GetMapProperty(h, rocksdb::DB::Properties::kCFStats, &stats)) {
+      add_map(stats, "io_stalls.total_stop", &out.write_stalls);
+      add_map(stats, "io_stalls.total_slowdown", &out.write_stalls);
+      add_map(stats, "compaction.Sum.CompCount", &out.compactions);
+    }
+  }
+  // DB-wide properties: any handle answers them.
+  uint64_t v = 0;
+  if (db.GetIntProperty(rocksdb::DB::Properties::kNumRunningCompactions, &v)) out.running_compactions = v;
+  if (db.GetIntProperty(rocksdb::DB::Properties::kNumRunningFlushes, &v)) out.running_flushes = v;
+  if (db.GetIntProperty(rocksdb::DB::Properties::kActualDelayedWriteRate, &v)) out.delayed_write_rate = v;
+  if (db.GetIntProperty(rocksdb::DB::Properties::kIsWriteStopped, &v)) out.writes_stopped = v != 0;
+  return out;
 }
 
 Status StorageBackend::FlushAll() {

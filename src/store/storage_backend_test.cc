@@ -84,6 +84,17 @@ TEST_F(StorageBackendTest, PutGetDelete) {
   EXPECT_TRUE(db_->Delete(Partition::kMeta, "never").ok());
 }
 
+TEST_F(StorageBackendTest, StatsReportSizesAndCompactionRuns) {
+  PutAll(Partition::kRows, {"a", "b", "c"});
+  EXPECT_GT(db_->Stats().memtable_bytes, 0u);
+  ASSERT_TRUE(db_->FlushAll().ok());
+  const StoreStats stats = db_->Stats();
+  EXPECT_GT(stats.sst_bytes, 0u);
+  EXPECT_GE(stats.compactions, 1u);  // the flush to L0 counts as a run
+  EXPECT_FALSE(stats.writes_stopped);
+  EXPECT_EQ(stats.write_stalls, 0u);
+}
+
 TEST_F(StorageBackendTest, EmptyValueIsNotMissing) {
   ASSERT_TRUE(db_->Put(Partition::kRows, "k", "").ok());
   auto v = Get(Partition::kRows, "k");

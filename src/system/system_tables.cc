@@ -230,6 +230,25 @@ RowSet SystemTables::Live(const std::vector<LiveQueryRecord>& live) const {
   return rs;
 }
 
+RowSet SystemTables::AuditRows(const std::vector<AuditEntry>& entries) {
+  RowSet rs{AuditColumns(), {}};
+  auto text_or_null = [](const std::string& s) { return s.empty() ? Cell{} : Cell{s}; };
+  for (const AuditEntry& e : entries) {
+    rs.rows.push_back({e.audit_id, TsOrNull(e.timestamp_us), text_or_null(e.actor.str()),
+                       std::string(AuditActionName(e.action)), text_or_null(e.target), text_or_null(e.details_json),
+                       text_or_null(e.ip_address), e.subject ? Cell{e.subject->str()} : Cell{}});
+  }
+  return rs;
+}
+
+RowSet SystemTables::Settings(const std::vector<Setting>& settings) const {
+  RowSet rs{SettingsColumns(), {}};
+  for (const Setting& s : settings) {
+    rs.rows.push_back({s.name, s.value, s.description.empty() ? Cell{} : Cell{s.description}, s.category});
+  }
+  return rs;
+}
+
 RowSet SystemTables::Stats(const EngineStats& stats, size_t total_users) const {
   RowSet rs{StatsColumns(), {}};
   auto add = [&](std::string name, std::string value) { rs.rows.push_back({std::move(name), std::move(value)}); };

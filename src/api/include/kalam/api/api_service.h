@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "kalam/api/api_metrics.h"
 #include "kalam/api/http_exchange.h"
 #include "kalam/api/ip_range.h"
 #include "kalam/api/request_limits.h"
@@ -22,6 +23,7 @@ namespace kalam::api {
 class AuthRoutes;
 class ConnectionGuard;
 class CorsPolicy;
+class MetricsRoute;
 
 // Connection protection (docs/http-api.md, `[rate_limit]`). A limit of 0 disables that limit.
 struct ProtectionOptions {
@@ -45,6 +47,7 @@ struct ApiOptions {
   int64_t slow_request_threshold_ms = 1200;       // logging.slow_query_threshold_ms; 0 = off
   WebSocketOptions websocket;
   std::string public_origin;  // server.public_origin: the base of SUBSCRIBE TO's ws_url
+  bool metrics_allow_remote = false;  // security.metrics_allow_remote: admins may scrape from afar
 };
 
 // The HTTP routes of docs/http-api.md: health, the SQL endpoint and the auth routes, with
@@ -109,6 +112,8 @@ class ApiService {
   auth::AuthService& auth() { return auth_; }
 
   ConnectionGuard& guard() { return *guard_; }
+  // Request figures for GET /metrics; the HTTP server records its connections here.
+  ApiMetrics& metrics() { return metrics_; }
   const ApiOptions& options() const { return options_; }
 
  private:
@@ -123,6 +128,8 @@ class ApiService {
   std::unique_ptr<AuthRoutes> auth_routes_;
   auth::RateLimiter query_rate_;  // per user id, max_queries_per_sec
   live::LiveQueryManager* live_ = nullptr;
+  ApiMetrics metrics_;
+  std::unique_ptr<MetricsRoute> metrics_route_;
 };
 
 }  // namespace kalam::api

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "kalam/api/api_metrics.h"
 #include "kalam/api/client_presence.h"
 #include "kalam/commons/ids.h"
 
@@ -25,6 +26,7 @@ struct HttpRequest {
   // The TCP peer.
   std::string peer_ip;
   bool peer_loopback = false;
+  bool peer_tls = false;  // the connection is TLS (server.tls_cert_path)
 
   // Filled by ApiService::Screen before any route runs. The client is the TCP peer, or the
   // address named by X-Forwarded-For / X-Real-IP when the peer is a trusted proxy
@@ -37,7 +39,7 @@ struct HttpRequest {
   // Answering it may cost a bcrypt: its worker-pool key is the client address's password
   // checks, whatever user name it claims.
   bool password_check = false;
-  bool https = false;       // X-Forwarded-Proto: https from a trusted proxy (no TLS of our own yet)
+  bool https = false;       // TLS of our own, or X-Forwarded-Proto: https from a trusted proxy
   std::string request_id;   // X-Request-ID as received when well-formed, else generated
 
   // First header named `name` (lower case), or empty.
@@ -51,6 +53,10 @@ struct HttpRequest {
 struct RequestTrace {
   std::string user;        // the authenticated user, empty when none
   std::string statements;  // statement kinds of a SQL request ("SELECT", "CREATE TABLE,INSERT")
+  // GET /metrics labels: the first statement's kind, and the answer's `error` code (a string
+  // literal; empty for a success).
+  StatementKind statement = StatementKind::kNone;
+  std::string_view error;
 };
 
 struct HttpResponse {

@@ -23,6 +23,10 @@ struct HttpServerOptions {
   size_t request_body_limit = 10 * 1024 * 1024;
   unsigned idle_timeout_seconds = 60;
   unsigned shutdown_grace_seconds = 10;
+  // server.tls_cert_path / server.tls_key_path (PEM): both set = every connection is TLS
+  // (HTTPS and WSS); both empty = plain HTTP.
+  std::string tls_cert_path;
+  std::string tls_key_path;
 };
 
 // HTTP/1.1 server (Boost.Beast, Asio C++20 coroutines) with keep-alive: a fixed set of I/O

@@ -2,6 +2,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "kalam/commons/setting.h"
 
 namespace kalam {
 
@@ -39,6 +42,10 @@ struct EngineConfig {
   uint32_t statement_timeout_ms = 30000;
   // DuckDB worker threads for SELECT (0 = number of CPUs).
   uint32_t query_threads = 0;
+  // system.audit_log keeps entries this many days (retention.audit_log_days); 0 = forever.
+  int64_t audit_log_retention_days = 90;
+  // The rows of system.settings: the server's effective configuration, secrets masked.
+  std::vector<Setting> settings;
 };
 
 }  // namespace kalam

@@ -15,6 +15,8 @@ struct ServerConfig {
     int64_t workers = 0;            // I/O threads; 0 = number of CPUs, at least 2
     int64_t statement_workers = 0;  // the worker pool; 0 = twice the CPUs, at least 4
     std::string public_origin;
+    std::string tls_cert_path;  // PEM certificate chain; with tls_key_path: HTTPS and WSS
+    std::string tls_key_path;   // PEM private key
   } server;
   struct Storage {
     std::string data_path = "./data";
@@ -31,6 +33,7 @@ struct ServerConfig {
   } flush;
   struct Retention {
     int64_t default_deleted_retention_hours = 168;
+    int64_t audit_log_days = 90;  // system.audit_log entries older than this are purged; 0 = never
   } retention;
   struct Compaction {
     int64_t max_segments_per_scope = 16;  // more queue a `compact` job; 0 = no automatic compaction

@@ -7,6 +7,7 @@
 
 #include "duckdb/common/types/value.hpp"
 #include "kalam/auth/auth_service.h"
+#include "kalam/commons/audit.h"
 #include "kalam/commons/engine_config.h"
 #include "kalam/commons/job_submitter.h"
 #include "kalam/commons/result.h"
@@ -74,6 +75,12 @@ class Engine {
   store::StorageBackend& backend();
   // Authentication over this engine's users (HTTP and WebSocket entry points use it).
   auth::AuthService& auth();
+  // Adds an entry to system.audit_log (the transport records logins this way; statements
+  // record their own). A failure to store it is dropped: the log is a record, not a gate.
+  void RecordAudit(AuditEntry entry);
+  // Bytes of Parquet segments in the filesystem storages (walks their directories: a
+  // monitoring figure, not for hot paths). Object-store storages are not counted.
+  uint64_t ColdTierBytes() const;
   // The background jobs' side of the engine (what is due, and the executors).
   Maintenance& maintenance();
   // The live-query module's side of the engine.

@@ -33,6 +33,14 @@ class Session {
   // request from server.public_origin or the request's Host.
   const std::string& live_url() const { return live_url_; }
   void set_live_url(std::string url) { live_url_ = std::move(url); }
+  // The client of the current request, for system.audit_log; the transport sets them per
+  // request (empty when embedded).
+  const std::string& client_ip() const { return client_ip_; }
+  const std::string& request_id() const { return request_id_; }
+  void set_client(std::string ip, std::string request_id) {
+    client_ip_ = std::move(ip);
+    request_id_ = std::move(request_id);
+  }
 
   // Stops the statement running on this session, and the later statements of its request:
   // the client it answers went away. The only member that may be called from another thread
@@ -49,6 +57,8 @@ class Session {
   Role role_;
   NamespaceId current_namespace_{"default"};
   std::string live_url_;
+  std::string client_ip_;
+  std::string request_id_;
   std::unique_ptr<duckdb::Connection> connection_;
   QueryState* state_;
   // Set once by Interrupt and never cleared: a session whose client left has no more work.

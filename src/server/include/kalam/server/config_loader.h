@@ -5,6 +5,7 @@
 
 #include "kalam/commons/result.h"
 #include "kalam/commons/server_config.h"
+#include "kalam/commons/setting.h"
 
 namespace kalam::server {
 
@@ -25,5 +26,10 @@ struct LoadedConfig {
 // flags (docs/configuration.md). A missing --config file, a malformed file or a bad value is an
 // error whose message names the key.
 Result<LoadedConfig> LoadConfig(const CommandLine& flags, char** environment);
+
+// One Setting per key of docs/configuration.md, in the order of that document, with its value
+// in `config` as text (lists comma separated). auth.root_password and auth.jwt_secret show
+// "***" whatever they hold.
+std::vector<Setting> EffectiveSettings(const ServerConfig& config);
 
 }  // namespace kalam::server

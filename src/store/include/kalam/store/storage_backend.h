@@ -23,6 +23,19 @@ struct StoreOptions {
 class Snapshot;
 class PendingWrites;
 
+// What the hot tier reports about itself, read from RocksDB properties at the time of the call.
+struct StoreStats {
+  uint64_t write_stalls = 0;        // writes slowed down or stopped since open (cumulative)
+  bool writes_stopped = false;      // a write stall is stopping writes now
+  uint64_t delayed_write_rate = 0;  // bytes/s writes are throttled to now; 0 = not throttled
+  uint64_t running_compactions = 0;
+  uint64_t running_flushes = 0;
+  uint64_t pending_compaction_bytes = 0;  // RocksDB's estimate of bytes compaction still has to rewrite
+  uint64_t compactions = 0;               // compactions finished since open (cumulative)
+  uint64_t sst_bytes = 0;                 // live SST files
+  uint64_t memtable_bytes = 0;
+};
+
 // The one RocksDB instance of a data directory: partitions, point reads, range scans and
 // atomic batches. This class and its .cc are the only code that sees RocksDB. Thread-safe.
 //
@@ -62,6 +75,8 @@ class StorageBackend {
   uint64_t EstimateKeys(Partition p) const;
   // Flushes memtables to disk; used at shutdown and by tests.
   Status FlushAll();
+  // RocksDB's write-stall, compaction and size figures summed over partitions (GET /metrics).
+  StoreStats Stats() const;
 
  private:
   friend class PendingWrites;

@@ -5,8 +5,10 @@
 #include <string_view>
 #include <vector>
 
+#include "kalam/commons/audit.h"
 #include "kalam/commons/job.h"
 #include "kalam/commons/live_query_record.h"
+#include "kalam/commons/setting.h"
 #include "kalam/commons/storage_definition.h"
 #include "kalam/commons/table_definition.h"
 #include "kalam/commons/user_record.h"
@@ -54,6 +56,10 @@ class SystemTables {
   // system.storages (and SHOW STORAGES), one row per definition in the given order.
   // Credentials are a secret: "***" when set, NULL otherwise; empty texts are NULL.
   RowSet Storages(const std::vector<StorageDefinition>& storages) const;
+  // system.audit_log, one row per entry in the given order.
+  static RowSet AuditRows(const std::vector<AuditEntry>& entries);
+  // system.settings, one row per setting in the given order (values already masked).
+  RowSet Settings(const std::vector<Setting>& settings) const;
   // system.live, one row per subscription in the given order.
   RowSet Live(const std::vector<LiveQueryRecord>& live) const;
   // Empty tables whose content arrives with later issues (audit_log).
