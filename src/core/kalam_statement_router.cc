@@ -3,6 +3,7 @@
 #include "ddl_executor.h"
 #include "flush_executor.h"
 #include "overloaded.h"
+#include "storage_check.h"
 #include "storage_executor.h"
 #include "user_executor.h"
 
@@ -51,6 +52,7 @@ Result<StatementResult> RunKalamStatement(EngineContext& engine, ExecContext& ct
                         [&](const dialect::AlterStorageStmt& s) { return StorageExecutor(engine).Alter(ctx, s); },
                         [&](const dialect::DropStorageStmt& s) { return StorageExecutor(engine).Drop(ctx, s); },
                         [&](const dialect::ShowStoragesStmt&) { return StorageExecutor(engine).Show(ctx); },
+                        [&](const dialect::StorageCheckStmt& s) { return StorageCheck(engine).Run(ctx, s); },
                     },
                     statement);
 }

@@ -1141,7 +1141,6 @@ TEST(UnbuiltStatementTest, PlannedStatementsAreNotSupportedYet) {
       {"ALTER SHARED TABLE app.t SET TBLPROPERTIES (ACCESS_LEVEL = 'PUBLIC')", "ALTER TABLE"},
       {"alter stream table s add c int", "ALTER TABLE"},
       {"ALTER NAMESPACE app SET OPTIONS (k = 1)", "ALTER NAMESPACE"},
-      {"STORAGE CHECK archive EXTENDED", "STORAGE CHECK"},
       {"STORAGE COMPACT ALL", "STORAGE COMPACT"},
       {"BACKUP DATABASE app TO '/backups/app'", "BACKUP DATABASE"},
       {"RESTORE DATABASE FROM '/backups/full'", "RESTORE DATABASE"},

@@ -129,13 +129,7 @@ Status S3FileBackend::Rename(std::string_view from, std::string_view to) {
   KALAM_RETURN_IF_ERROR(ValidateRelativePath(to));
   const std::string staged = cache_->PathOf(CacheKey(from));
   std::error_code ec;
-  if (!fs::exists(staged, ec)) {
-    // Not written here: a server-side copy, then the old key goes.
-    KALAM_RETURN_IF_ERROR(client_->Copy(from, to));
-    cache_->Remove(CacheKey(from));
-    cache_->Remove(CacheKey(to));
-    return client_->Delete(from);
-  }
+  if (!fs::exists(staged, ec)) return RenameRemote(from, to);
   const uint64_t size = fs::file_size(staged, ec);
   if (ec) return Status::IoError("cannot size the staged file for '" + std::string(to) + "'");
   KALAM_RETURN_IF_ERROR(client_->PutFile(to, staged));
@@ -154,6 +148,29 @@ Status S3FileBackend::Rename(std::string_view from, std::string_view to) {
     return Status::Ok();  // uploaded; the copy will be fetched when read
   }
   cache_->Added(CacheKey(to), size);
+  return Status::Ok();
+}
+
+Status S3FileBackend::RenameRemote(std::string_view from, std::string_view to) {
+  cache_->Remove(CacheKey(from));
+  cache_->Remove(CacheKey(to));
+  auto head = client_->Head(from);
+  if (head.ok()) {
+    KALAM_RETURN_IF_ERROR(client_->Copy(from, to));
+    return client_->Delete(from);
+  }
+  if (head.status().code() != StatusCode::kNotFound) return head.status();
+  // A "directory": every key below it moves (S3 has no rename; DROP TABLE moves a table's
+  // directory aside this way before its cleanup job deletes it).
+  KALAM_ASSIGN_OR_RETURN(S3Client::Listing listing, client_->List(from, false));
+  if (listing.keys.empty()) return Status::NotFound("cannot rename '" + std::string(from) + "': not found");
+  for (const std::string& key : listing.keys) {
+    const std::string target = std::string(to) + key.substr(from.size());
+    KALAM_RETURN_IF_ERROR(client_->Copy(key, target));
+    KALAM_RETURN_IF_ERROR(client_->Delete(key));
+  }
+  std::lock_guard lock(mu_);
+  etags_.clear();  // cheap to relearn; renames are rare (DROP TABLE)
   return Status::Ok();
 }
 

@@ -67,6 +67,11 @@ TEST_F(S3BackendTest, FilesAndDirectoriesAreKeysUnderThePrefix) {
   EXPECT_EQ(files->Delete("app/t/u1/nothing").code(), StatusCode::kNotFound);
   ASSERT_TRUE(files->Delete("app/t/u1/batch-1.parquet").ok());
   EXPECT_FALSE(ValueOrDie(files->RemoveDirectoryIfEmpty("app/t/u1")));
+  ASSERT_TRUE(files->Rename("app/t", "app/t~dropped-1").ok());
+  EXPECT_EQ(ValueOrDie(files->ListDirectories("app/t~dropped-1")), (std::vector<std::string>{"u1", "u2"}));
+  EXPECT_FALSE(ValueOrDie(files->Exists("app/t")));
+  ASSERT_TRUE(files->Rename("app/t~dropped-1", "app/t").ok());
+  EXPECT_EQ(files->Rename("app/none", "app/x").code(), StatusCode::kNotFound);
   ASSERT_TRUE(files->DeleteRecursive("app/t").ok());
   EXPECT_FALSE(ValueOrDie(files->Exists("app/t")));
   EXPECT_TRUE(ValueOrDie(files->RemoveDirectoryIfEmpty("app/t/u2")));

@@ -199,6 +199,7 @@ int Run(int argc, char** argv) {
   engine_config.query_memory_limit_bytes = static_cast<uint64_t>(config.limits.query_memory_limit_mb) << 20;
   engine_config.shared_tables_template = config.storage.shared_tables_template;
   engine_config.user_tables_template = config.storage.user_tables_template;
+  engine_config.object_store = config.object_store;
   kalam::auth::AuthSettings auth_settings;
   auth_settings.jwt_secret = *secret;
   auth_settings.jwt_expiry_hours = config.auth.jwt_expiry_hours;

@@ -51,8 +51,9 @@ Result<std::shared_ptr<const std::vector<ColdSegment>>> SegmentCatalog::Segments
   if (manifest.ok()) {
     for (const auto& segment : manifest->segments) {
       if (segment.status != filestore::SegmentStatus::kCommitted) continue;
-      ColdSegment cold{files.AbsolutePath(filestore::JoinPath(dir, segment.path)), segment.min_seq, segment.max_seq,
-                       segment.row_count, segment.flushed_upto_seq, std::nullopt, std::nullopt};
+      KALAM_ASSIGN_OR_RETURN(std::string local, files.LocalReadPath(filestore::JoinPath(dir, segment.path)));
+      ColdSegment cold{std::move(local), segment.min_seq, segment.max_seq, segment.row_count,
+                       segment.flushed_upto_seq, std::nullopt, std::nullopt};
       if (pk) {
         const ColumnDefinition& column = def.columns[*pk];
         auto stats = segment.column_stats.find(filestore::ColumnStatsKey(column.column_id));
@@ -68,7 +69,9 @@ Result<std::shared_ptr<const std::vector<ColdSegment>>> SegmentCatalog::Segments
   }
   std::shared_ptr<const std::vector<ColdSegment>> shared = std::move(segments);
   std::lock_guard lock(mu_);
-  if (generation_ == generation) cache_[key] = shared;
+  // An object store's local copies may be evicted: such lists are rebuilt (and the copies
+  // fetched again when needed) on every read instead of being kept.
+  if (generation_ == generation && !files.IsRemote()) cache_[key] = shared;
   return shared;
 }
 

@@ -6,7 +6,9 @@
 // prints "listening on http://127.0.0.1:<port>" once the buckets exist. Access key and
 // secret are s3rver's: S3RVER / S3RVER.
 //
-//   POST /__faults?status=500&count=3[&method=PUT]   the next 3 (PUT) requests answer 500
+//   POST /__faults?status=500&count=3[&method=PUT][&skip=1]
+//                                                    the next 3 (PUT) requests answer 500
+//                                                    (after letting `skip` of them through)
 //   POST /__faults?hang=1&count=2[&method=PUT]       the next 2 get no answer at all
 //   POST /__faults?clear=1                           back to normal
 //   GET  /__faults                                   {"pending":N,"injected":M}
@@ -44,13 +46,17 @@ async function main() {
               hang: p.get('hang') === '1',
               count: Number(p.get('count') || 1),
               method: p.get('method') || '',
+              skip: Number(p.get('skip') || 0),
             };
       }
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ pending: fault ? fault.count : 0, injected }));
       return;
     }
-    if (fault && fault.count > 0 && (!fault.method || fault.method === req.method)) {
+    const matches = fault && fault.count > 0 && (!fault.method || fault.method === req.method);
+    if (matches && fault.skip > 0) {
+      fault.skip -= 1;
+    } else if (matches) {
       fault.count -= 1;
       injected += 1;
       if (fault.hang) {

@@ -65,10 +65,11 @@ class S3TestServer {
   int port() const { return port_; }
   std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
-  // The next `count` requests (of `method`, or any) answer `status`.
-  bool FailNext(int count, int status = 500, const std::string& method = "") {
+  // The next `count` requests (of `method`, or any) answer `status`, after `skip` of them
+  // went through.
+  bool FailNext(int count, int status = 500, const std::string& method = "", int skip = 0) {
     return Control("status=" + std::to_string(status) + "&count=" + std::to_string(count) +
-                   (method.empty() ? "" : "&method=" + method));
+                   (method.empty() ? "" : "&method=" + method) + "&skip=" + std::to_string(skip));
   }
   // The next `count` requests (of `method`, or any) get no answer at all.
   bool HangNext(int count, const std::string& method = "") {

@@ -177,6 +177,13 @@ struct DropStorageStmt {
   bool if_exists = false;
 };
 
+// STORAGE CHECK id [EXTENDED]: probe a storage's access; EXTENDED also checks every manifest
+// of the tables on it against the files it names.
+struct StorageCheckStmt {
+  StorageId id;
+  bool extended = false;
+};
+
 // SHOW STORAGES
 struct ShowStoragesStmt {};
 
@@ -185,6 +192,7 @@ using KalamStatement = std::variant<CreateNamespaceStmt, DropNamespaceStmt, UseN
                                     ShowTablesStmt, DescribeTableStmt, ShowStatsStmt,
                                     ExecuteAsStmt, CreateUserStmt, AlterUserStmt, DropUserStmt, FlushTableStmt,
                                     FlushAllStmt, KillJobStmt, CreateStorageStmt, AlterStorageStmt, DropStorageStmt,
-                                    ShowStoragesStmt, KillLiveQueryStmt, SubscribeStmt>;
+                                    ShowStoragesStmt, KillLiveQueryStmt, SubscribeStmt,
+                                    StorageCheckStmt>;
 
 }  // namespace kalam::dialect

@@ -52,6 +52,8 @@ class S3FileBackend final : public FileBackend {
 
  private:
   std::string CacheKey(std::string_view path) const;
+  // Rename of objects not staged here: one object, or every key below a "directory".
+  Status RenameRemote(std::string_view from, std::string_view to);
   void RememberEtag(std::string_view path, std::string etag);
 
   std::unique_ptr<S3Client> client_;
