@@ -129,7 +129,7 @@ Status S3FileBackend::Rename(std::string_view from, std::string_view to) {
   KALAM_RETURN_IF_ERROR(ValidateRelativePath(to));
   const std::string staged = cache_->PathOf(CacheKey(from));
   std::error_code ec;
-  if (!fs::exists(staged, ec)) return RenameRemote(from, to);
+  if (!fs::is_regular_file(staged, ec)) return RenameRemote(from, to);
   const uint64_t size = fs::file_size(staged, ec);
   if (ec) return Status::IoError("cannot size the staged file for '" + std::string(to) + "'");
   KALAM_RETURN_IF_ERROR(client_->PutFile(to, staged));
@@ -178,7 +178,7 @@ Status S3FileBackend::SyncFile(std::string_view path) {
   KALAM_RETURN_IF_ERROR(ValidateRelativePath(path));
   // A staged file becomes durable by its upload (Rename); an object is durable already.
   std::error_code ec;
-  if (fs::exists(cache_->PathOf(CacheKey(path)), ec)) return Status::Ok();
+  if (fs::is_regular_file(cache_->PathOf(CacheKey(path)), ec)) return Status::Ok();
   return client_->Head(path).status();
 }
 
