@@ -2,7 +2,7 @@
 """Flush and read throughput of the cold tier on an s3 storage (s3rver on loopback) against a
 filesystem storage on local disk, through the real server (docs/object-storage.md).
 
-    python3 bench/s3_bench.py [--server build/release/src/server/kalamdb-server] [--rows 50000]
+    python3 bench/s3_bench.py [--server build/release/kalamdb-server] [--rows 50000]
                               [--runs 3]
 
 For each storage kind and run: a fresh server and data directory, one SHARED table of
@@ -24,6 +24,7 @@ import signal
 import statistics
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -35,6 +36,7 @@ def start(cmd, env=None, marker="listening on http://"):
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
     for line in proc.stdout:
         if marker in line:
+            threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()  # keep draining
             return proc, int(re.search(r":(\d+)", line[line.index(marker) + len(marker):]).group(1))
     raise RuntimeError("did not start: " + " ".join(cmd))
 
@@ -106,7 +108,7 @@ def one_run(server_bin, kind, rows, s3_endpoint, bucket):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--server", default=os.path.join(ROOT, "build/release/src/server/kalamdb-server"))
+    ap.add_argument("--server", default=os.path.join(ROOT, "build/release/kalamdb-server"))
     ap.add_argument("--rows", type=int, default=50000)
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
