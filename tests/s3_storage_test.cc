@@ -92,7 +92,8 @@ class S3StorageTest : public ::testing::Test {
   }
   void Insert(int from, int to) {
     std::string sql = "INSERT INTO app.msgs (id, body) VALUES ";
-    for (int i = from; i < to; ++i) sql += (i > from ? ", (" : "(") + std::to_string(i) + ", 'm" + std::to_string(i) + "')";
+    for (int i = from; i < to; ++i)
+      sql += (i > from ? ", (" : "(") + std::to_string(i) + ", 'm" + std::to_string(i) + "')";
     Ok(sql);
   }
   // Queues a flush and waits until no flush job is left to run; the last job's status.
@@ -153,8 +154,9 @@ TEST_F(S3StorageTest, FlushedRowsAreReadBackAlsoAfterARestartWithAnEmptyCache) {
 }
 
 TEST_F(S3StorageTest, CredentialsAreNeverShownOrLogged) {
-  Ok(CreateStorage(" CREDENTIALS '{\"access_key_id\": \"S3RVER\", \"secret_access_key\": \"S3RVER\", "
-                   "\"session_token\": \"tok-not-to-show\"}'"));
+  Ok(
+      CreateStorage(" CREDENTIALS '{\"access_key_id\": \"S3RVER\", \"secret_access_key\": \"S3RVER\", "
+                    "\"session_token\": \"tok-not-to-show\"}'"));
   const std::string shown = Ok("SHOW STORAGES") + Ok("SELECT * FROM system.storages");
   EXPECT_THAT(shown, HasSubstr("***"));
   EXPECT_THAT(shown, Not(HasSubstr("tok-not-to-show")));

@@ -41,7 +41,8 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
     // A new status line (after a 100 Continue, say): forget what came before.
     ex->response->headers.clear();
     const size_t sp = line.find(' ');
-    if (sp != std::string_view::npos) ex->response->status = std::strtol(std::string(line.substr(sp + 1, 3)).c_str(), nullptr, 10);
+    if (sp != std::string_view::npos)
+      ex->response->status = std::strtol(std::string(line.substr(sp + 1, 3)).c_str(), nullptr, 10);
     return n;
   }
   const size_t colon = line.find(':');
@@ -50,7 +51,8 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::string_view value = line.substr(colon + 1);
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+    value.remove_suffix(1);
   ex->response->headers[name] = std::string(value);
   return n;
 }
@@ -93,7 +95,8 @@ Result<HttpResponse> HttpSend(const HttpRequest& request, const HttpTimeouts& ti
     curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
   } else if (request.method == "PUT" || request.method == "POST") {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    // Never NULL: libcurl would then read the body from stdin.
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.empty() ? "" : request.body.data());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   } else if (request.method != "GET") {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());

@@ -37,11 +37,16 @@ std::vector<std::string> XmlValues(std::string_view xml, std::string_view tag) {
         continue;
       }
       const std::string_view entity = raw.substr(i + 1, semi - i - 1);
-      if (entity == "amp") text.push_back('&');
-      else if (entity == "lt") text.push_back('<');
-      else if (entity == "gt") text.push_back('>');
-      else if (entity == "quot") text.push_back('"');
-      else if (entity == "apos") text.push_back('\'');
+      if (entity == "amp")
+        text.push_back('&');
+      else if (entity == "lt")
+        text.push_back('<');
+      else if (entity == "gt")
+        text.push_back('>');
+      else if (entity == "quot")
+        text.push_back('"');
+      else if (entity == "apos")
+        text.push_back('\'');
       else if (!entity.empty() && entity[0] == '#') {
         const bool hex = entity.size() > 1 && (entity[1] == 'x' || entity[1] == 'X');
         const long code = std::strtol(std::string(entity.substr(hex ? 2 : 1)).c_str(), nullptr, hex ? 16 : 10);
@@ -65,8 +70,7 @@ std::string XmlValue(std::string_view xml, std::string_view tag) {
 bool Retryable(long status) { return status >= 500 || status == 429; }
 
 int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 std::string Header(const HttpResponse& response, const std::string& name) {
@@ -130,9 +134,9 @@ Result<HttpResponse> S3Client::Send(const Call& call) const {
     request.method = call.method;
     request.url = url;
     request.headers = signing.headers;
-    request.headers.emplace_back("Authorization",
-                                 SigV4Authorization(signing, SigV4Scope{settings_.region, "s3", amz_date},
-                                                    settings_.credentials));
+    request.headers.emplace_back(
+        "Authorization",
+        SigV4Authorization(signing, SigV4Scope{settings_.region, "s3", amz_date}, settings_.credentials));
     request.body = call.body;
     request.sink = call.sink;
     auto response = HttpSend(request, timeouts);
@@ -153,8 +157,8 @@ Result<HttpResponse> S3Client::Send(const Call& call) const {
 Status S3Client::ErrorOf(const HttpResponse& response, std::string_view op, std::string_view key) const {
   std::string code = XmlValue(response.body, "Code");
   if (code.empty()) code = "HTTP " + std::to_string(response.status);
-  const std::string what = "cannot " + std::string(op) + " '" + std::string(key) + "' in bucket '" +
-                           settings_.bucket + "': ";
+  const std::string what =
+      "cannot " + std::string(op) + " '" + std::string(key) + "' in bucket '" + settings_.bucket + "': ";
   switch (response.status) {
     case 404: return Status::NotFound(what + "not found (" + code + ")");
     case 401:
@@ -265,8 +269,8 @@ Status S3Client::MultipartUpload(std::string_view key, std::FILE* file, uint64_t
                           nullptr});
     if (!sent.ok()) return abort(sent.status());
     if (sent->status != 200) return abort(ErrorOf(*sent, "upload a part of", key));
-    complete += "<Part><PartNumber>" + std::to_string(part_number) + "</PartNumber><ETag>" +
-                Header(*sent, "etag") + "</ETag></Part>";
+    complete += "<Part><PartNumber>" + std::to_string(part_number) + "</PartNumber><ETag>" + Header(*sent, "etag") +
+                "</ETag></Part>";
     done += n;
   }
   complete += "</CompleteMultipartUpload>";

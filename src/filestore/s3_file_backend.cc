@@ -137,8 +137,8 @@ Status S3FileBackend::Rename(std::string_view from, std::string_view to) {
   // any manifest may name it.
   KALAM_ASSIGN_OR_RETURN(S3Client::ObjectInfo info, client_->Head(to));
   if (info.size != size) {
-    return Status::IoError("uploaded '" + std::string(to) + "' has " + std::to_string(info.size) +
-                           " bytes, expected " + std::to_string(size));
+    return Status::IoError("uploaded '" + std::string(to) + "' has " + std::to_string(info.size) + " bytes, expected " +
+                           std::to_string(size));
   }
   const std::string cached = cache_->PathOf(CacheKey(to));
   fs::create_directories(fs::path(cached).parent_path(), ec);

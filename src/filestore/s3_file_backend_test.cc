@@ -101,7 +101,8 @@ TEST_F(S3BackendTest, StagedFileIsUploadedOnRenameAndReadFromTheCache) {
 
 TEST_F(S3BackendTest, CacheEvictsLeastRecentlyUsedCopiesBySize) {
   auto files = Backend(/*cache_bytes=*/25);
-  for (const char* name : {"a", "b", "c"}) ASSERT_TRUE(files->WriteAtomic(std::string("d/") + name, std::string(10, *name)).ok());
+  for (const char* name : {"a", "b", "c"})
+    ASSERT_TRUE(files->WriteAtomic(std::string("d/") + name, std::string(10, *name)).ok());
   const std::string a = ValueOrDie(files->LocalReadPath("d/a"));
   const std::string b = ValueOrDie(files->LocalReadPath("d/b"));
   ASSERT_TRUE(files->LocalReadPath("d/a").ok());  // a is now the most recent
@@ -161,7 +162,8 @@ TEST_F(S3BackendTest, WrongCredentialsAreRefusedWithoutShowingThem) {
 }
 
 TEST(S3Settings, ParsesLocationConfigAndCredentials) {
-  auto s = ParseS3Settings("s3://my-bucket/a/b/", R"({"endpoint":"http://127.0.0.1:9000/","region":"eu-west-1","path_style":true})",
+  auto s = ParseS3Settings("s3://my-bucket/a/b/",
+                           R"({"endpoint":"http://127.0.0.1:9000/","region":"eu-west-1","path_style":true})",
                            R"({"access_key_id":"AK","secret_access_key":"SK"})");
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(s->bucket, "my-bucket");
@@ -175,10 +177,11 @@ TEST(S3Settings, ParsesLocationConfigAndCredentials) {
   EXPECT_EQ(ParseS3Settings("/local", "", "").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(ParseS3Settings("s3://UPPER", "", R"({"access_key_id":"a","secret_access_key":"b"})").status().code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(ParseS3Settings("s3://bucket", R"({"path_style":"yes"})", R"({"access_key_id":"a","secret_access_key":"b"})")
-                .status()
-                .code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      ParseS3Settings("s3://bucket", R"({"path_style":"yes"})", R"({"access_key_id":"a","secret_access_key":"b"})")
+          .status()
+          .code(),
+      StatusCode::kInvalidArgument);
 }
 
 }  // namespace

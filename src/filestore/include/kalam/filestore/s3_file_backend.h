@@ -71,7 +71,7 @@ struct S3ProbeReport {
   std::vector<std::string> steps;     // "list", "put", "get", "delete", in order
   std::vector<std::string> failures;  // parallel to steps: "" when the step passed
   bool ok() const;
-  std::string FirstFailure() const;   // "step: message", or "" when all passed
+  std::string FirstFailure() const;  // "step: message", or "" when all passed
 };
 S3ProbeReport ProbeS3(const S3Client& client);
 

@@ -18,11 +18,11 @@ struct SigV4Credentials {
 };
 
 struct SigV4Request {
-  std::string method;                                       // "GET", "PUT", ...
-  std::string path;                                         // the URI path, NOT yet encoded ("/bucket/a b")
-  std::vector<std::pair<std::string, std::string>> query;   // raw names and values
+  std::string method;                                        // "GET", "PUT", ...
+  std::string path;                                          // the URI path, NOT yet encoded ("/bucket/a b")
+  std::vector<std::pair<std::string, std::string>> query;    // raw names and values
   std::vector<std::pair<std::string, std::string>> headers;  // every header to sign (host included)
-  std::string payload_sha256;                               // hex, or "UNSIGNED-PAYLOAD"
+  std::string payload_sha256;                                // hex, or "UNSIGNED-PAYLOAD"
 };
 
 struct SigV4Scope {
