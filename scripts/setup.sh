@@ -19,7 +19,7 @@ STAMP="lib=$LIB_PKG hdr=$HDR_PKG"
 PACKAGES=(build-essential cmake ninja-build ccache pkg-config git nodejs npm
   librocksdb-dev libboost1.81-dev libsimdjson-dev rapidjson-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev libcli11-dev libssl-dev libcrypt-dev libgtest-dev libgmock-dev
-  libbenchmark-dev python3 curl)
+  libbenchmark-dev python3 curl libcurl4-openssl-dev)
 # The kalam CLI: line editing (libedit) and its terminal tests (pexpect, for Debian's python3).
 CLI_PACKAGES=(libedit-dev python3-pexpect)
 # The operations tests (tests/ops): Prometheus's text parser and the openssl CLI for test certificates.
@@ -87,12 +87,12 @@ fetch_duckdb() {
   echo "$STAMP" > "$DUCKDB_DIR/VERSION"
 }
 
-# TypeScript SDK and chat example: Node packages exactly as their lockfiles pin them, and
+# TypeScript SDK, chat example and the S3 server of the object-storage tests (s3rver): Node packages exactly as their lockfiles pin them, and
 # Debian's chromium for the browser test (test tools' own browser downloads are not used).
 install_node_packages() {
   install_packages chromium
   local dir
-  for dir in sdk/typescript examples/chat; do
+  for dir in sdk/typescript examples/chat tests/s3; do
     # npm ci records the lockfile it installed as node_modules/.package-lock.json.
     if [[ ! -f "$ROOT/$dir/node_modules/.package-lock.json" ||
           "$ROOT/$dir/package-lock.json" -nt "$ROOT/$dir/node_modules/.package-lock.json" ]]; then

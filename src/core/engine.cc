@@ -118,7 +118,12 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineConfig& config, const a
   ctx->system_tables = std::make_unique<system::SystemTables>(*ctx->registry);
   ctx->watchdog = std::make_unique<StatementWatchdog>(std::chrono::milliseconds(config.statement_timeout_ms));
   try {
-    ctx->cold = std::make_unique<tables::ColdTier>(*ctx->backend, *ctx->table_store, ctx->seq, *ctx->storages);
+    ServerConfig::ObjectStore object_store = ctx->config.object_store;
+    if (object_store.cache_dir.empty()) {
+      object_store.cache_dir = (std::filesystem::path(config.data_path) / "object-cache").string();
+    }
+    ctx->cold = std::make_unique<tables::ColdTier>(*ctx->backend, *ctx->table_store, ctx->seq, *ctx->storages,
+                                                   std::move(object_store));
   } catch (const std::exception& e) {
     return Status::Internal(std::string("starting the cold tier failed: ") + e.what());
   }

@@ -6,6 +6,7 @@
 #include "ddl_executor.h"
 #include "flush_executor.h"
 #include "overloaded.h"
+#include "storage_check.h"
 #include "storage_executor.h"
 #include "user_executor.h"
 
@@ -60,6 +61,7 @@ Result<StatementResult> RunKalamStatement(EngineContext& engine, ExecContext& ct
                         [&](const dialect::AlterStorageStmt& s) { return StorageExecutor(engine).Alter(ctx, s); },
                         [&](const dialect::DropStorageStmt& s) { return StorageExecutor(engine).Drop(ctx, s); },
                         [&](const dialect::ShowStoragesStmt&) { return StorageExecutor(engine).Show(ctx); },
+                        [&](const dialect::StorageCheckStmt& s) { return StorageCheck(engine).Run(ctx, s); },
                     },
                     statement);
   if (result.ok()) RecordStatementAudit(engine, ctx, statement);

@@ -14,9 +14,11 @@
 #include "kalam/commons/names.h"
 #include "kalam/filestore/local_file_backend.h"
 #include "kalam/filestore/path_template.h"
+#include "kalam/filestore/s3_settings.h"
 #include "kalam/filestore/storage_directory.h"
 #include "kalam/registry/storage_registry.h"
 #include "row_set_result.h"
+#include "s3_storage_setup.h"
 
 namespace kalam::core {
 namespace {
@@ -173,12 +175,15 @@ size_t StorageExecutor::TablesUsing(const StorageId& id) const {
 Status StorageExecutor::CheckBaseIsSeparate(const StorageId& id, const std::string& base) const {
   const fs::path mine = Comparable(base);
   const fs::path hot = Comparable((fs::path(engine_.config.data_path) / "rocksdb").string());
-  if (Overlaps(mine, hot)) {
+  // An s3 base is compared with other s3 bases only, by bucket and prefix.
+  const bool mine_s3 = filestore::IsS3Url(base);
+  if (!mine_s3 && Overlaps(mine, hot)) {
     return Status::InvalidOperation("Storage base directory '" + base + "' overlaps the hot tier directory '" +
                                     hot.string() + "'");
   }
   for (const StorageDefinition& other : engine_.storages->List()) {
-    if (other.id == id || other.type != StorageType::kFilesystem) continue;
+    if (other.id == id || (other.type != StorageType::kFilesystem && other.type != StorageType::kS3)) continue;
+    if ((other.type == StorageType::kS3) != mine_s3) continue;
     if (Overlaps(mine, Comparable(other.base_directory))) {
       return Status::InvalidOperation("Storage base directory '" + base + "' overlaps the base directory '" +
                                       other.base_directory + "' of storage '" + other.id.str() +
@@ -191,11 +196,18 @@ Status StorageExecutor::CheckBaseIsSeparate(const StorageId& id, const std::stri
 Result<StatementResult> StorageExecutor::Create(ExecContext& ctx, const dialect::CreateStorageStmt& s) {
   KALAM_RETURN_IF_ERROR(Precheck(ctx.acting_role, dialect::KalamStatement(s)));
   KALAM_RETURN_IF_ERROR(ValidateIdentifier(s.id.str(), "Storage"));
-  if (s.type != StorageType::kFilesystem) return NotBuiltYet(s.type);
+  const bool s3 = s.type == StorageType::kS3;
+  if (s.type != StorageType::kFilesystem && !s3) return NotBuiltYet(s.type);
   if (engine_.storages->Exists(s.id)) return Status::AlreadyExists("Storage '" + s.id.str() + "' already exists");
-  if (!s.path) return Status::InvalidArgument("CREATE STORAGE requires PATH or BASE_DIRECTORY");
+  if (!s.path && !s3) return Status::InvalidArgument("CREATE STORAGE requires PATH or BASE_DIRECTORY");
 
-  KALAM_ASSIGN_OR_RETURN(auto split, filestore::SplitStoragePath(*s.path));
+  std::string location;
+  if (s3) {
+    KALAM_ASSIGN_OR_RETURN(location, S3Location(s));
+  } else {
+    location = *s.path;
+  }
+  KALAM_ASSIGN_OR_RETURN(auto split, filestore::SplitStoragePath(location));
   KALAM_ASSIGN_OR_RETURN(filestore::StorageTemplates templates, TemplatesOf(s, split.second));
   KALAM_RETURN_IF_ERROR(CheckTemplateLayout(templates.shared_template, templates.user_template));
   if (s.credentials_json) KALAM_RETURN_IF_ERROR(CheckJsonObject(*s.credentials_json, "CREDENTIALS"));
@@ -206,20 +218,25 @@ Result<StatementResult> StorageExecutor::Create(ExecContext& ctx, const dialect:
   def.name = s.name.value_or(s.id.str());
   def.description = s.description.value_or("");
   def.type = s.type;
-  if (split.first.find("://") != std::string::npos) {
+  if (s3) {
+    def.base_directory = split.first;
+  } else if (split.first.find("://") != std::string::npos) {
     return Status::InvalidArgument("A filesystem storage needs a local directory, not '" + split.first + "'");
+  } else {
+    KALAM_ASSIGN_OR_RETURN(def.base_directory, filestore::ResolveLocalDirectory(split.first, "Storage directory"));
   }
-  KALAM_ASSIGN_OR_RETURN(def.base_directory, filestore::ResolveLocalDirectory(split.first, "Storage directory"));
   def.credentials_json = s.credentials_json.value_or("");
-  def.config_json = s.config_json.value_or("");
+  def.config_json = s3 ? S3ConfigWithRegion(s) : s.config_json.value_or("");
   def.shared_tables_template = std::move(templates.shared_template);
   def.user_tables_template = std::move(templates.user_template);
 
   // Exclusive: the overlap check must see every storage that exists when this one is saved.
   std::unique_lock lock(engine_.storage_ddl_mu);
   KALAM_RETURN_IF_ERROR(CheckBaseIsSeparate(def.id, def.base_directory));
-  // A directory the server cannot use is the statement's fault, not the server's: 400.
-  if (Status probe = filestore::ProbeStorage(def.base_directory); !probe.ok()) {
+  if (s3) {
+    KALAM_RETURN_IF_ERROR(CheckS3Storage(def, engine_.config.object_store));
+  } else if (Status probe = filestore::ProbeStorage(def.base_directory); !probe.ok()) {
+    // A directory the server cannot use is the statement's fault, not the server's: 400.
     return Status::InvalidArgument(probe.message());
   }
   KALAM_RETURN_IF_ERROR(engine_.storages->Create(def));

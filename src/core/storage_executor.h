@@ -24,7 +24,8 @@ namespace kalam::core {
 //  - Templates of a storage cannot change while tables use it (their cold files would be
 //    left behind at the old paths); those of the built-in `local` never change by SQL (they
 //    follow the server configuration), and `local` cannot be dropped.
-// Types other than filesystem parse but answer "Not supported yet: <type> storages".
+// s3 storages (s3_storage_setup.h) keep their s3:// base and are probed over the S3 API;
+// gcs and azure parse but answer "Not supported yet: <type> storages".
 // `engine` must outlive the executor. Thread-safe (see EngineContext::storage_ddl_mu).
 class StorageExecutor {
  public:

@@ -41,7 +41,6 @@ constexpr PlannedStatement kPlannedStatements[] = {
     {{"SHOW", "ALL"}, "SHOW ALL"},
     {{"SHOW", "COLUMNS"}, "SHOW COLUMNS"},
     {{"SHOW", "MANIFEST"}, "SHOW MANIFEST"},
-    {{"STORAGE", "CHECK"}, "STORAGE CHECK"},
     {{"KILL"}, "KILL"},
     {{"KILL", "LIVE", "QUERY"}, "KILL LIVE QUERY"},
     {{"SUBSCRIBE"}, "SUBSCRIBE TO"},
@@ -128,6 +127,8 @@ Result<KalamStatement> StatementParser::Parse() {
     return ParseDescribe();
   } else if (first.IsKeyword("EXECUTE") && cur_.Peek(1).IsKeyword("AS")) {
     return ParseExecuteAs();
+  } else if (first.IsKeyword("STORAGE") && cur_.Peek(1).IsKeyword("CHECK")) {
+    return ParseStorageCheck(cur_);
   } else if (first.IsKeyword("FLUSH") || (first.IsKeyword("STORAGE") && cur_.Peek(1).IsKeyword("FLUSH"))) {
     return ParseFlush();
   } else if (first.IsKeyword("STORAGE") && cur_.Peek(1).IsKeyword("COMPACT")) {

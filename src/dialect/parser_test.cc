@@ -1136,7 +1136,6 @@ TEST(SubscribeTest, Errors) {
 
 TEST(UnbuiltStatementTest, PlannedStatementsAreNotSupportedYet) {
   const std::pair<const char*, const char*> cases[] = {
-      {"STORAGE CHECK archive EXTENDED", "STORAGE CHECK"},
       {"BACKUP DATABASE app TO '/backups/app'", "BACKUP DATABASE"},
       {"RESTORE DATABASE FROM '/backups/full'", "RESTORE DATABASE"},
       {"CREATE VIEW v AS SELECT 1", "CREATE VIEW"},

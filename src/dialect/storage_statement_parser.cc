@@ -173,4 +173,14 @@ Result<KalamStatement> ParseStorageStatement(Cursor& cur) {
   return ParseDropStorage(cur);
 }
 
+Result<KalamStatement> ParseStorageCheck(Cursor& cur) {
+  KALAM_RETURN_IF_ERROR(cur.ExpectKeyword("STORAGE"));
+  KALAM_RETURN_IF_ERROR(cur.ExpectKeyword("CHECK"));
+  StorageCheckStmt stmt;
+  KALAM_ASSIGN_OR_RETURN(stmt.id, ParseStorageId(cur));
+  stmt.extended = cur.MatchKeyword("EXTENDED");
+  KALAM_RETURN_IF_ERROR(cur.ExpectEnd());
+  return KalamStatement(std::move(stmt));
+}
+
 }  // namespace kalam::dialect

@@ -12,4 +12,7 @@ namespace kalam::dialect {
 // PATH splitting, template rules, JSON validity and the directory probe are the engine's.
 Result<KalamStatement> ParseStorageStatement(Cursor& cur);
 
+// STORAGE CHECK id [EXTENDED], with the cursor at STORAGE.
+Result<KalamStatement> ParseStorageCheck(Cursor& cur);
+
 }  // namespace kalam::dialect

@@ -114,11 +114,11 @@ TEST(StorageStatementTest, DropAndShow) {
   ParseAs<ShowStoragesStmt>("SHOW STORAGES");
   ParseAs<ShowStoragesStmt>("show storages;");
   EXPECT_FALSE(ParseKalamStatement("SHOW STORAGES x").ok());
-  // Still planned.
-  auto check = ParseKalamStatement("STORAGE CHECK archive");
-  ASSERT_FALSE(check.ok());
-  EXPECT_EQ(check.status().code(), StatusCode::kUnsupported);
-  EXPECT_EQ(check.status().message(), "Not supported yet: STORAGE CHECK");
+  auto check = ParseAs<StorageCheckStmt>("STORAGE CHECK archive");
+  EXPECT_EQ(check.id.str(), "archive");
+  EXPECT_FALSE(check.extended);
+  EXPECT_TRUE(ParseAs<StorageCheckStmt>("storage check 'Archive' extended;").extended);
+  EXPECT_THAT(Error("STORAGE CHECK archive FULL"), HasSubstr("after end of statement"));
   // FLUSH forms starting with STORAGE are unaffected.
   EXPECT_TRUE(std::holds_alternative<FlushTableStmt>(ParseKalamStatement("STORAGE FLUSH TABLE app.t").value()));
 }

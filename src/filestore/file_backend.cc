@@ -67,6 +67,13 @@ Status CheckWriteFailpoint(Failpoint point, std::string_view path) {
   return err == 0 ? Status::Ok() : ErrnoStatus(err, "write", path);
 }
 
+Result<std::string> FileBackend::LocalReadPath(std::string_view path) {
+  KALAM_RETURN_IF_ERROR(ValidateRelativePath(path));
+  std::string abs = AbsolutePath(path);
+  if (abs.empty()) return Status::InvalidArgument("path leads outside the storage base");
+  return abs;
+}
+
 std::string JoinPath(std::string_view dir, std::string_view name) {
   if (dir.empty()) return std::string(name);
   std::string out;

@@ -217,6 +217,7 @@ int Run(int argc, char** argv) {
   engine_config.sync_writes = config.storage.durability == "fsync";
   engine_config.settings = kalam::server::EffectiveSettings(config);
   engine_config.audit_log_retention_days = config.retention.audit_log_days;
+  engine_config.object_store = config.object_store;
   kalam::auth::AuthSettings auth_settings;
   auth_settings.jwt_secret = *secret;
   auth_settings.jwt_expiry_hours = config.auth.jwt_expiry_hours;

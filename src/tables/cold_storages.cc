@@ -4,6 +4,7 @@
 
 #include "kalam/filestore/local_file_backend.h"
 #include "kalam/filestore/path_template.h"
+#include "kalam/filestore/s3_file_backend.h"
 
 namespace kalam::tables {
 
@@ -29,13 +30,9 @@ Result<std::shared_ptr<const OpenStorage>> ColdStorages::For(const StorageId& id
   }
   std::optional<StorageDefinition> def = registry_.Find(id);
   if (!def) return Status::NotFound("Storage '" + id.str() + "' does not exist");
-  if (def->type != StorageType::kFilesystem) {
-    return Status::Unsupported("Not supported yet: " + std::string(StorageTypeName(def->type)) + " storages");
-  }
   // Opened outside the lock: it touches the filesystem. A failure is not cached, so a
   // directory that becomes usable later is picked up by the next call.
-  KALAM_ASSIGN_OR_RETURN(std::unique_ptr<filestore::LocalFileBackend> files,
-                         filestore::LocalFileBackend::Open(def->base_directory));
+  KALAM_ASSIGN_OR_RETURN(std::unique_ptr<filestore::FileBackend> files, OpenBackend(*def));
   auto opened = std::make_shared<OpenStorage>();
   opened->def = std::move(*def);
   opened->files = std::move(files);
@@ -45,6 +42,31 @@ Result<std::shared_ptr<const OpenStorage>> ColdStorages::For(const StorageId& id
   if (generation != generation_) return std::shared_ptr<const OpenStorage>(std::move(opened));
   // Another caller may have opened it meanwhile; keep one backend per storage.
   return storages_.emplace(id, std::move(opened)).first->second;
+}
+
+Result<std::unique_ptr<filestore::FileBackend>> ColdStorages::OpenBackend(const StorageDefinition& def) {
+  if (def.type == StorageType::kFilesystem) {
+    KALAM_ASSIGN_OR_RETURN(std::unique_ptr<filestore::LocalFileBackend> local,
+                           filestore::LocalFileBackend::Open(def.base_directory));
+    return std::unique_ptr<filestore::FileBackend>(std::move(local));
+  }
+  if (def.type != StorageType::kS3) {
+    return Status::Unsupported("Not supported yet: " + std::string(StorageTypeName(def.type)) + " storages");
+  }
+  KALAM_ASSIGN_OR_RETURN(filestore::S3Settings settings,
+                         filestore::ParseS3Settings(def.base_directory, def.config_json, def.credentials_json));
+  std::shared_ptr<filestore::ObjectCache> cache;
+  {
+    std::lock_guard lock(mu_);
+    if (!object_cache_) {
+      if (object_store_.cache_dir.empty()) return Status::Internal("no object cache directory is configured");
+      object_cache_ = std::make_shared<filestore::ObjectCache>(object_store_.cache_dir,
+                                                               static_cast<uint64_t>(object_store_.cache_max_bytes));
+    }
+    cache = object_cache_;
+  }
+  return std::unique_ptr<filestore::FileBackend>(std::make_unique<filestore::S3FileBackend>(
+      std::make_unique<filestore::S3Client>(std::move(settings), object_store_), std::move(cache), def.id.str()));
 }
 
 void ColdStorages::Invalidate(const StorageId& id) {

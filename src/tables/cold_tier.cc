@@ -3,9 +3,9 @@
 namespace kalam::tables {
 
 ColdTier::ColdTier(store::StorageBackend& backend, TableStore& table_store, SeqGenerator& seq,
-                   const registry::StorageRegistry& storages)
+                   const registry::StorageRegistry& storages, ServerConfig::ObjectStore object_store)
     : table_store_(table_store),
-      storages_(storages),
+      storages_(storages, std::move(object_store)),
       catalog_(storages_, parquet_),
       flush_(backend, table_store, seq, storages_, catalog_, parquet_),
       retention_(backend, table_store, storages_, catalog_, parquet_),

@@ -32,7 +32,8 @@ Result<filestore::Manifest> RebuildManifest(const TableDefinition& def, const st
       const std::string key = QuoteIdent(def.columns[*pk].name);
       sql += ", min(" + key + "), max(" + key + ")";
     }
-    auto result = parquet.Query(sql + " FROM read_parquet(" + QuoteLiteral(files.AbsolutePath(rel)) + ")");
+    KALAM_ASSIGN_OR_RETURN(std::string local, files.LocalReadPath(rel));
+    auto result = parquet.Query(sql + " FROM read_parquet(" + QuoteLiteral(local) + ")");
     if (result->HasError())
       return Status::Corruption("cannot rebuild the manifest of " + dir + ": " + result->GetError());
     auto chunk = result->Fetch();

@@ -69,7 +69,8 @@ Status Retention::PurgeCold(const TableDefinition& def, const std::string& scope
   std::string paths;
   for (size_t i : committed) {
     if (!paths.empty()) paths += ", ";
-    paths += QuoteLiteral(files.AbsolutePath(filestore::JoinPath(dir, manifest.segments[i].path)));
+    KALAM_ASSIGN_OR_RETURN(std::string local, files.LocalReadPath(filestore::JoinPath(dir, manifest.segments[i].path)));
+    paths += QuoteLiteral(local);
   }
   // Identities whose newest version in Parquet is a tombstone older than the cutoff.
   auto found = con->Query("SELECT " + identity_typed + ", CAST(" + identity + " AS VARCHAR), _seq FROM (SELECT " +
@@ -114,7 +115,8 @@ Status Retention::PurgeCold(const TableDefinition& def, const std::string& scope
   bool changed = false;
   for (size_t i : committed) {
     filestore::Segment old = manifest.segments[i];
-    const std::string old_abs = QuoteLiteral(files.AbsolutePath(filestore::JoinPath(dir, old.path)));
+    KALAM_ASSIGN_OR_RETURN(std::string old_local, files.LocalReadPath(filestore::JoinPath(dir, old.path)));
+    const std::string old_abs = QuoteLiteral(old_local);
     // How many of the segment's versions go.
     auto stats =
         con->Query("SELECT count(*), count(*) FILTER (WHERE NOT (" + keep + ")) FROM read_parquet(" + old_abs + ")");

@@ -47,12 +47,15 @@ Result<std::shared_ptr<const std::vector<ColdSegment>>> SegmentCatalog::Segments
       scope_generation = scope_generation_[key];
     }
     KALAM_ASSIGN_OR_RETURN(auto loaded, LoadSegments(def, scope));
+    KALAM_ASSIGN_OR_RETURN(auto storage, storages_.For(def));
     std::shared_ptr<const std::vector<ColdSegment>> shared = std::move(loaded);
     std::lock_guard lock(mu_);
     // The manifest changed while it was read: the list may name files a compaction or a
     // retention run has already retired, so it is never handed out.
     if (generation_ != generation || scope_generation_[key] != scope_generation) continue;
-    cache_[key] = shared;
+    // An object store's local copies may be evicted: such lists are rebuilt (and the copies
+    // fetched again when needed) on every read instead of being kept.
+    if (!storage->files->IsRemote()) cache_[key] = shared;
     auto& held = handed_out_[key];
     std::erase_if(held, [](const auto& weak) { return weak.expired(); });
     held.push_back(shared);
@@ -71,8 +74,9 @@ Result<std::shared_ptr<std::vector<ColdSegment>>> SegmentCatalog::LoadSegments(c
   if (manifest.ok()) {
     for (const auto& segment : manifest->segments) {
       if (segment.status != filestore::SegmentStatus::kCommitted) continue;
-      ColdSegment cold{files.AbsolutePath(filestore::JoinPath(dir, segment.path)), segment.min_seq, segment.max_seq,
-                       segment.row_count, segment.flushed_upto_seq, std::nullopt, std::nullopt,
+      KALAM_ASSIGN_OR_RETURN(std::string local, files.LocalReadPath(filestore::JoinPath(dir, segment.path)));
+      ColdSegment cold{std::move(local), segment.min_seq, segment.max_seq, segment.row_count,
+                       segment.flushed_upto_seq, std::nullopt, std::nullopt,
                        static_cast<uint32_t>(segment.schema_version)};
       if (pk) {
         const ColumnDefinition& column = def.columns[*pk];

@@ -6,6 +6,8 @@
 
 #include "kalam/commons/setting.h"
 
+#include "kalam/commons/server_config.h"
+
 namespace kalam {
 
 // Settings the engine needs; the server fills it from server.toml, env and flags.
@@ -15,6 +17,9 @@ struct EngineConfig {
   std::string storage_base;
   std::string shared_tables_template = "{namespace}/{tableName}";
   std::string user_tables_template = "{namespace}/{tableName}/{userId}";
+  // s3 storages: client tuning and the local segment cache (cache_dir empty =
+  // <data_path>/object-cache).
+  ServerConfig::ObjectStore object_store;
   uint32_t default_flush_row_limit = 10000;
   uint32_t default_flush_interval_seconds = 300;
   uint32_t default_deleted_retention_hours = 168;

@@ -26,6 +26,18 @@ struct ServerConfig {
     // "fsync": it is on disk (survives a machine crash); concurrent writers share an fsync.
     std::string durability = "async";
   } storage;
+  // Storages of type s3 (docs/object-storage.md): the client's timeouts and retries, multipart
+  // uploads, and the local cache DuckDB reads segments from.
+  struct ObjectStore {
+    std::string cache_dir;                      // "" = <data_path>/object-cache
+    int64_t cache_max_bytes = 1LL << 30;        // the segment cache's size bound
+    int64_t connect_timeout_ms = 5000;
+    int64_t request_timeout_ms = 60000;         // one request, body included
+    int64_t max_retries = 4;                    // after 5xx, throttling, timeouts
+    int64_t retry_base_delay_ms = 100;          // doubled per retry
+    int64_t multipart_threshold_bytes = 64LL << 20;
+    int64_t multipart_part_bytes = 16LL << 20;  // S3's minimum is 5 MiB
+  } object_store;
   struct Flush {
     int64_t default_row_limit = 10000;
     int64_t default_time_interval = 300;

@@ -219,6 +219,13 @@ struct DropStorageStmt {
   bool if_exists = false;
 };
 
+// STORAGE CHECK id [EXTENDED]: probe a storage's access; EXTENDED also checks every manifest
+// of the tables on it against the files it names.
+struct StorageCheckStmt {
+  StorageId id;
+  bool extended = false;
+};
+
 // SHOW STORAGES
 struct ShowStoragesStmt {};
 
@@ -228,6 +235,6 @@ using KalamStatement = std::variant<CreateNamespaceStmt, DropNamespaceStmt, UseN
                                     ExecuteAsStmt, CreateUserStmt, AlterUserStmt, DropUserStmt, FlushTableStmt,
                                     FlushAllStmt, KillJobStmt, CreateStorageStmt, AlterStorageStmt, DropStorageStmt,
                                     ShowStoragesStmt, KillLiveQueryStmt, SubscribeStmt, AlterTableStmt,
-                                    AlterNamespaceStmt, CompactTableStmt, CompactAllStmt>;
+                                    AlterNamespaceStmt, CompactTableStmt, CompactAllStmt, StorageCheckStmt>;
 
 }  // namespace kalam::dialect

@@ -65,6 +65,13 @@ class FileBackend {
   virtual std::string AbsolutePath(std::string_view path) = 0;
   // Size in bytes of a file.
   virtual Result<uint64_t> Size(std::string_view path) = 0;
+  // A local file with `path`'s content, for a reader outside this interface (DuckDB reads
+  // local files only). A local backend answers AbsolutePath; an object store fetches the
+  // object into its cache once and answers the copy. NotFound when there is no such file.
+  virtual Result<std::string> LocalReadPath(std::string_view path);
+  // True when files live in an object store and reads go through a local cache, so that
+  // callers keep no local path longer than one operation (the copy may be evicted).
+  virtual bool IsRemote() const { return false; }
 };
 
 // Checks the path rules above. `allow_base` accepts "" (the base itself).

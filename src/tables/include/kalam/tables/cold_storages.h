@@ -6,9 +6,11 @@
 #include <unordered_map>
 
 #include "kalam/commons/result.h"
+#include "kalam/commons/server_config.h"
 #include "kalam/commons/storage_definition.h"
 #include "kalam/commons/table_definition.h"
 #include "kalam/filestore/file_backend.h"
+#include "kalam/filestore/object_cache.h"
 #include "kalam/registry/storage_registry.h"
 
 namespace kalam::tables {
@@ -32,7 +34,9 @@ struct OpenStorage {
 // kept until ALTER or DROP STORAGE invalidates it. Thread-safe. `storages` must outlive it.
 class ColdStorages {
  public:
-  explicit ColdStorages(const registry::StorageRegistry& storages) : registry_(storages) {}
+  // `object_store` configures s3 storages; its cache_dir must be set before one is opened.
+  explicit ColdStorages(const registry::StorageRegistry& storages, ServerConfig::ObjectStore object_store = {})
+      : registry_(storages), object_store_(std::move(object_store)) {}
 
   // The opened storage of `id`, opening it on first use. NotFound when no such storage
   // exists; Unsupported for storage types that are not built yet.
@@ -44,8 +48,13 @@ class ColdStorages {
   void Invalidate(const StorageId& id);
 
  private:
+  Result<std::unique_ptr<filestore::FileBackend>> OpenBackend(const StorageDefinition& def);
+
   const registry::StorageRegistry& registry_;
-  std::mutex mu_;  // guards storages_ and generation_
+  const ServerConfig::ObjectStore object_store_;
+  std::mutex mu_;  // guards storages_, generation_ and object_cache_
+  // The local copies of every s3 storage's segments; created with the first s3 storage.
+  std::shared_ptr<filestore::ObjectCache> object_cache_;
   std::unordered_map<StorageId, std::shared_ptr<const OpenStorage>> storages_;
   uint64_t generation_ = 0;  // bumped by every Invalidate
 };

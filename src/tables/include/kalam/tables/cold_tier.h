@@ -37,7 +37,7 @@ namespace kalam::tables {
 class ColdTier {
  public:
   ColdTier(store::StorageBackend& backend, TableStore& table_store, SeqGenerator& seq,
-           const registry::StorageRegistry& storages);
+           const registry::StorageRegistry& storages, ServerConfig::ObjectStore object_store = {});
 
   ColdStorages& storages() { return storages_; }
   ParquetDb& parquet() { return parquet_; }
