@@ -119,9 +119,12 @@ Result<StatementResult> RunParsed(EngineContext& engine, Session& session, duckd
     case duckdb::StatementType::UPDATE_STATEMENT: return dml.Update(ctx, statement->Cast<duckdb::UpdateStatement>());
     case duckdb::StatementType::DELETE_STATEMENT: return dml.Delete(ctx, statement->Cast<duckdb::DeleteStatement>());
     case duckdb::StatementType::EXPLAIN_STATEMENT: {
-      // docs/sql-reference.md: the two columns are named `plan_type` and `plan`.
+      // docs/sql-reference.md: the two columns are named `plan_type` and `plan`; a read the
+      // direct path takes explains itself (KALAMDB DIRECT READ).
       state.include_tombstones = WhereMentionsDeleted(*statement);
-      KALAM_ASSIGN_OR_RETURN(auto explained, RunSelect(engine, ctx, statement->Copy()));
+      std::optional<Result<StatementResult>> direct;
+      if (!state.include_tombstones) direct = TryDirectRead(engine, ctx, *statement);
+      KALAM_ASSIGN_OR_RETURN(auto explained, direct ? std::move(*direct) : RunSelect(engine, ctx, statement->Copy()));
       if (explained.columns.size() == 2) {
         explained.columns[0].name = "plan_type";
         explained.columns[1].name = "plan";
