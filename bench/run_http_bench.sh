@@ -58,14 +58,11 @@ for binary in "$SERVER" "$LOAD" "$BULK" "$ENGINE_BENCH"; do
 done
 
 TMP="$(mktemp -d /tmp/kalam_http_bench.XXXXXX)"
-PG_STARTED=0
 
 cleanup() {
   local status=$?
   kalam_stop_server
-  if [[ "$PG_STARTED" == 1 ]]; then
-    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$TMP/pg/data" -m immediate stop >/dev/null 2>&1 || true
-  fi
+  kalam_stop_postgres
   rm -rf "$TMP"
   exit "$status"
 }
@@ -214,20 +211,9 @@ pg_run() {
 }
 
 if [[ "$WITH_POSTGRES" == 1 ]]; then
-  if [[ ! -x "$PG_BIN/postgres" ]] || ! command -v pgbench >/dev/null || ! id postgres >/dev/null 2>&1; then
-    echo "--with-postgres: PostgreSQL 15 not found (apt-get install postgresql-15)" >&2
-    exit 1
-  fi
-  mkdir -p "$TMP/pg"
-  chown postgres "$TMP" "$TMP/pg"
-  PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  runuser -u postgres -- "$PG_BIN/initdb" -D "$TMP/pg/data" --auth=trust -U postgres >"$TMP/pg/initdb.log" 2>&1
-  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$TMP/pg/data" -l "$TMP/pg/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$TMP/pg -c synchronous_commit=off -c max_connections=50" \
-    start >/dev/null
-  PG_STARTED=1
+  kalam_start_postgres "$TMP" || exit 1
+  PG_PORT="$KALAM_PG_PORT"
   echo "# PostgreSQL 15 on 127.0.0.1:$PG_PORT (fsync on, synchronous_commit=off)"
-  psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c 'CREATE DATABASE bench' >/dev/null
   # The same chat row: the identity stands in for SNOWFLAKE_ID(), user_id for the USER-table owner.
   psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d bench -c \
     'CREATE TABLE messages (id BIGINT GENERATED ALWAYS AS IDENTITY, user_id TEXT NOT NULL, conversation_id TEXT, role TEXT, body TEXT, created_at TIMESTAMPTZ DEFAULT now())' >/dev/null

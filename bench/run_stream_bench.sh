@@ -64,13 +64,10 @@ for binary in "$SERVER" "$LIVE" "$STREAM"; do
 done
 
 TMP="$(mktemp -d /tmp/kalam_stream_bench.XXXXXX)"
-PG_STARTED=0
 cleanup() {
   local status=$?
   kalam_stop_server
-  if [[ "$PG_STARTED" == 1 ]]; then
-    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$TMP/pg/data" -m immediate stop >/dev/null 2>&1 || true
-  fi
+  kalam_stop_postgres
   rm -rf "$TMP"
   exit "$status"
 }
@@ -95,18 +92,13 @@ echo "## 3. memory and eviction (in-process)"
 "$STREAM" --users "$EVICT_USERS" --rows "$EVICT_ROWS"
 
 if [[ "$WITH_POSTGRES" == 1 ]]; then
-  if [[ ! -x "$PG_BIN/postgres" || ! -x "$PG_NOTIFY" ]] || ! id postgres >/dev/null 2>&1; then
-    echo "--with-postgres: needs $PG_BIN/postgres (postgresql-15) and $PG_NOTIFY (libpq-dev)" >&2
+  if [[ ! -x "$PG_NOTIFY" ]]; then
+    echo "--with-postgres: needs $PG_NOTIFY (configure with libpq-dev)" >&2
     exit 1
   fi
-  mkdir -p "$TMP/pg"
-  chown postgres "$TMP" "$TMP/pg"
-  PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  runuser -u postgres -- "$PG_BIN/initdb" -D "$TMP/pg/data" --auth=trust -U postgres >"$TMP/pg/initdb.log" 2>&1
-  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$TMP/pg/data" -l "$TMP/pg/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$TMP/pg -c max_connections=$((USERS + 50))" \
-    start >/dev/null
-  PG_STARTED=1
+  # One listener connection per user, plus room for the notifying ones.
+  kalam_start_postgres "$TMP" $((USERS + 50)) || exit 1
+  PG_PORT="$KALAM_PG_PORT"
   echo "## 4. PostgreSQL 15 LISTEN/NOTIFY: $USERS listeners, $TYPING_RATE notifications/s"
   "$PG_NOTIFY" --conninfo "host=127.0.0.1 port=$PG_PORT user=postgres dbname=postgres" --listeners "$USERS" \
     --rate "$TYPING_RATE" --duration "$DURATION" --conns 8 || echo "(bench_pg_notify exit $?)"

@@ -43,10 +43,10 @@ kalam_stop_server() {
   KALAM_SERVER_PID=""
 }
 
-# kalam_start_postgres DIR
+# kalam_start_postgres DIR [MAX_CONNECTIONS]
 #   Starts a throw-away PostgreSQL 15 (PG_BIN, default /usr/lib/postgresql/15/bin) owned by the
-#   postgres user, data in DIR/pg/data, on a free loopback port with synchronous_commit=off, and
-#   creates database `bench`. Sets KALAM_PG_PORT and KALAM_PG_DIR; returns 1 if PostgreSQL 15 or
+#   postgres user, data in DIR/pg/data, on a free loopback port with synchronous_commit=off and
+#   MAX_CONNECTIONS connections (default 50), and creates database `bench`. Sets KALAM_PG_PORT and KALAM_PG_DIR; returns 1 if PostgreSQL 15 or
 #   pgbench is missing.
 # kalam_stop_postgres
 #   Immediate shutdown of what kalam_start_postgres started. Safe to call twice or with none.
@@ -54,7 +54,7 @@ KALAM_PG_PORT=""
 KALAM_PG_DIR=""
 
 kalam_start_postgres() {
-  local dir="$1" bin="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+  local dir="$1" max_connections="${2:-50}" bin="${PG_BIN:-/usr/lib/postgresql/15/bin}"
   if [[ ! -x "$bin/postgres" ]] || ! command -v pgbench >/dev/null || ! id postgres >/dev/null 2>&1; then
     echo "PostgreSQL 15 not found (apt-get install postgresql-15)" >&2
     return 1
@@ -64,7 +64,7 @@ kalam_start_postgres() {
   KALAM_PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   runuser -u postgres -- "$bin/initdb" -D "$dir/pg/data" --auth=trust -U postgres >"$dir/pg/initdb.log" 2>&1
   runuser -u postgres -- "$bin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -c port=$KALAM_PG_PORT -c unix_socket_directories=$dir/pg -c synchronous_commit=off -c max_connections=50" \
+    -o "-c listen_addresses=127.0.0.1 -c port=$KALAM_PG_PORT -c unix_socket_directories=$dir/pg -c synchronous_commit=off -c max_connections=$max_connections" \
     start >/dev/null
   KALAM_PG_DIR="$dir/pg"
   psql -q -h 127.0.0.1 -p "$KALAM_PG_PORT" -U postgres -c 'CREATE DATABASE bench' >/dev/null
