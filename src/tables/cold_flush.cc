@@ -10,6 +10,7 @@
 #include "kalam/tables/key_codec.h"
 #include "kalam/tables/type_mapping.h"
 #include "primary_key_stat.h"
+#include "segment_file_format.h"
 #include "sql_text.h"
 
 namespace kalam::tables {
@@ -148,7 +149,8 @@ Result<FlushOutcome> ColdFlush::FlushScope(const std::shared_ptr<const TableDefi
   select += has_pk ? "_seq, _deleted" : "_seq, _deleted, _row_id";
   KALAM_RETURN_IF_ERROR(filestore::CheckWriteFailpoint(Failpoint::kParquetWrite, tmp_rel));
   auto copied = con->Query("COPY (" + select + " FROM flush_rows ORDER BY _seq) TO " +
-                           QuoteLiteral(files.AbsolutePath(tmp_rel)) + " (FORMAT parquet, COMPRESSION zstd)");
+                           QuoteLiteral(files.AbsolutePath(tmp_rel)) + " " +
+                           SegmentCopyOptions(def.schema_version));
   if (copied->HasError()) return FromDuckDB(*copied);
   KALAM_RETURN_IF_ERROR(files.SyncFile(tmp_rel));
   KALAM_RETURN_IF_ERROR(CheckStepFailpoint(Failpoint::kFlushSegmentWritten));

@@ -8,6 +8,7 @@
 #include "kalam/filestore/table_files.h"
 #include "kalam/tables/cold_query.h"
 #include "primary_key_stat.h"
+#include "segment_file_format.h"
 #include "sql_text.h"
 
 namespace kalam::tables {
@@ -131,7 +132,8 @@ Result<CompactionOutcome> Compaction::CompactScope(const std::shared_ptr<const T
   auto con = parquet_.Connect();
   KALAM_RETURN_IF_ERROR(filestore::CheckWriteFailpoint(Failpoint::kParquetWrite, tmp_rel));
   auto copied = con->Query("COPY (" + MergedRowsQuery(def, inputs) + ") TO " +
-                           QuoteLiteral(files.AbsolutePath(tmp_rel)) + " (FORMAT parquet, COMPRESSION zstd)");
+                           QuoteLiteral(files.AbsolutePath(tmp_rel)) + " " +
+                           SegmentCopyOptions(def.schema_version));
   if (copied->HasError()) return FromDuckDB(*copied);
   KALAM_RETURN_IF_ERROR(files.SyncFile(tmp_rel));
   KALAM_RETURN_IF_ERROR(files.Rename(tmp_rel, final_rel));

@@ -5,6 +5,7 @@
 #include "kalam/commons/clock.h"
 #include "kalam/filestore/table_files.h"
 #include "primary_key_stat.h"
+#include "segment_file_format.h"
 #include "sql_text.h"
 
 namespace kalam::tables {
@@ -49,7 +50,7 @@ Result<filestore::Manifest> RebuildManifest(const TableDefinition& def, const st
     KALAM_ASSIGN_OR_RETURN(uint64_t size, files.Size(rel));
     segment.size_bytes = static_cast<int64_t>(size);
     segment.created_at_ms = manifest.created_at_ms;
-    segment.schema_version = def.schema_version;
+    segment.schema_version = ReadSegmentSchemaVersion(parquet, local).value_or(def.schema_version);
     segment.status = filestore::SegmentStatus::kCommitted;
     segment.column_stats[filestore::ColumnStatsKey(0)] =
         filestore::ColumnStats{std::to_string(segment.min_seq), std::to_string(segment.max_seq), 0};

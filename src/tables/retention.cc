@@ -11,6 +11,7 @@
 #include "kalam/tables/table_scan.h"
 #include "kalam/tables/type_mapping.h"
 #include "primary_key_stat.h"
+#include "segment_file_format.h"
 #include "sql_text.h"
 
 namespace kalam::tables {
@@ -147,7 +148,8 @@ Status Retention::PurgeCold(const TableDefinition& def, const std::string& scope
     const std::string final_name = filestore::SegmentFileName(n);
     KALAM_RETURN_IF_ERROR(filestore::CheckWriteFailpoint(Failpoint::kParquetWrite, tmp_rel));
     auto copied = con->Query("COPY (SELECT * FROM read_parquet(" + old_abs + ") WHERE " + keep + " ORDER BY _seq) TO " +
-                             QuoteLiteral(files.AbsolutePath(tmp_rel)) + " (FORMAT parquet, COMPRESSION zstd)");
+                             QuoteLiteral(files.AbsolutePath(tmp_rel)) + " " +
+                             SegmentCopyOptions(old.schema_version == 0 ? def.schema_version : old.schema_version));
     if (copied->HasError()) return FromDuckDB(*copied);
     KALAM_RETURN_IF_ERROR(files.SyncFile(tmp_rel));
     KALAM_RETURN_IF_ERROR(files.Rename(tmp_rel, filestore::JoinPath(dir, final_name)));
