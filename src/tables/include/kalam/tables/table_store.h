@@ -139,9 +139,6 @@ class TableStore {
                                const std::vector<RowChange>& changes, bool deleted, const WriteCheck& check,
                                Transaction* txn, std::vector<SeqId>* seqs);
 
-  // Hands the committed batch to the sink (under write_mu_).
-  void Publish(const TableDefinition& def, std::string_view scope, std::span<const CommittedChange> changes);
-
   // Inserts commit in groups: see group_commit_queue.h.
   struct PendingInsert;
   void CommitInserts(const std::vector<GroupCommitQueue::Member*>& group);
