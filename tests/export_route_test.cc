@@ -55,7 +55,7 @@ TEST(UserExportRouteTest, AUserDownloadsTheirOwnRows) {
   EXPECT_EQ(doc.Str("/tables/0/table"), "app.messages");
   EXPECT_EQ(doc.Str("/tables/0/table_type"), "user");
   EXPECT_EQ(doc.Str("/tables/0/result/schema/1/name"), "body");
-  // The flushed row, the hot one, not the deleted one, nothing of bob's.
+  // Current rows only (not the deleted one), nothing of bob's; the core test covers cold rows.
   EXPECT_EQ(doc.Raw("/tables/0/result/rows"), R"([["1","one"],["3","three"]])");
   EXPECT_EQ(doc.Str("/tables/1/table"), "app.typing");
   EXPECT_EQ(doc.Raw("/tables/1/result/rows"), R"([["typing..."]])");
