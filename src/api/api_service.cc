@@ -7,6 +7,7 @@
 #include "auth_routes.h"
 #include "connection_guard.h"
 #include "cors.h"
+#include "export_route.h"
 #include "metrics_route.h"
 #include "kalam/commons/json_writer.h"
 #include "kalam/api/result_encoder.h"
@@ -94,6 +95,16 @@ void RateLimitBody(HttpResponse& response, std::string_view error, std::string_v
   json.Key("retry_after_seconds").Int(retry_after).EndObject();
 }
 
+// The answer to a request whose credentials were refused, as the SQL endpoint gives it.
+void AuthFailed(const ApiError& error, HttpResponse& response) {
+  response.status = error.http_status;
+  if (error.http_status == 401) response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"kalamdb\"");
+  if (error.http_status == 429) response.headers.emplace_back("Retry-After", "1");
+  response.body.clear();
+  response.trace.error = ApiErrorCodeName(error.code);
+  EncodeSqlError(error, 0.0, &response.body);
+}
+
 }  // namespace
 
 std::string_view HttpRequest::Header(std::string_view name) const {
@@ -135,7 +146,8 @@ ApiService::ApiService(core::Engine& engine, auth::AuthService& auth, ApiOptions
           auth, AuthRouteOptions{options_.cookie_secure, options_.allow_remote_setup,
                                  [&engine](AuditEntry entry) { engine.RecordAudit(std::move(entry)); }})),
       query_rate_(options_.max_queries_per_sec),
-      metrics_route_(std::make_unique<MetricsRoute>(engine, auth, metrics_, options_.metrics_allow_remote)) {}
+      metrics_route_(std::make_unique<MetricsRoute>(engine, auth, metrics_, options_.metrics_allow_remote)),
+      export_route_(std::make_unique<ExportRoute>(engine)) {}
 
 ApiService::~ApiService() = default;
 
@@ -291,6 +303,13 @@ void ApiService::Handle(const HttpRequest& request, ConnectionState& connection,
   if (request.path == MetricsRoute::kPath) {
     if (request.method != "GET") return JsonError(response, 405, "METHOD_NOT_ALLOWED", "Use GET");
     return metrics_route_->Handle(request, live_, response);
+  }
+  if (request.path == ExportRoute::kPath) {
+    if (request.method != "POST") return JsonError(response, 405, "METHOD_NOT_ALLOWED", "Use POST");
+    auth::AuthOutcome outcome =
+        auth_.AuthenticateHeader(request.Header("authorization"), request.client_ip, NowMicros(), Charge(request));
+    if (const auto* error = std::get_if<auth::AuthError>(&outcome)) return AuthFailed(FromAuthError(*error), response);
+    return export_route_->Handle(request, std::get<auth::Identity>(outcome), response);
   }
   JsonError(response, 404, "NOT_FOUND", "No route for " + request.method + " " + request.path);
 }

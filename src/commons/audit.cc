@@ -22,6 +22,7 @@ std::string_view AuditActionName(AuditAction action) {
     case AuditAction::kKillJob: return "KILL_JOB";
     case AuditAction::kKillLiveQuery: return "KILL_LIVE_QUERY";
     case AuditAction::kExecuteAs: return "EXECUTE_AS";
+    case AuditAction::kExportUserData: return "EXPORT_USER_DATA";
   }
   return "UNKNOWN";
 }

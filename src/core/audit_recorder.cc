@@ -99,6 +99,10 @@ void RecordStatementAudit(EngineContext& engine, const ExecContext& ctx, const d
           [&](const dialect::KillLiveQueryStmt& s) -> std::optional<AuditEntry> {
             return Entry(AuditAction::kKillLiveQuery, s.live_id.str(), RequestDetails(session));
           },
+          [&](const dialect::ExportUserDataStmt& s) -> std::optional<AuditEntry> {
+            return Entry(AuditAction::kExportUserData, s.user.str(), RequestDetails(session, "directory", s.directory),
+                         s.user);
+          },
           [](const auto&) -> std::optional<AuditEntry> { return std::nullopt; },
       },
       statement);

@@ -25,21 +25,7 @@ class ColdTierTest : public EngineFixture {
   std::string StorageDir() const { return dir_.path() + "/storage"; }
   // Rows of a Parquet file read by a separate, plain DuckDB instance.
   std::vector<std::string> ReadParquet(const std::string& path, const std::string& columns) {
-    duckdb::DuckDB db(nullptr);
-    duckdb::Connection con(db);
-    auto result = con.Query("SELECT " + columns + " FROM read_parquet('" + path + "') ORDER BY _seq");
-    EXPECT_FALSE(result->HasError()) << result->GetError();
-    std::vector<std::string> rows;
-    for (duckdb::idx_t r = 0; r < result->RowCount(); ++r) {
-      std::string line;
-      for (duckdb::idx_t c = 0; c < result->ColumnCount(); ++c) {
-        if (c) line += "|";
-        auto v = result->GetValue(c, r);
-        line += v.IsNull() ? "NULL" : v.ToString();
-      }
-      rows.push_back(line);
-    }
-    return rows;
+    return PlainDuckDBRows("SELECT " + columns + " FROM read_parquet('" + path + "') ORDER BY _seq");
   }
 };
 

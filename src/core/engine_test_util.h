@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "duckdb.hpp"
 #include "duckdb/common/types/column/column_data_collection.hpp"
 #include "kalam/commons/temp_dir.h"
 #include "kalam/auth/user_repository.h"
@@ -35,6 +36,27 @@ inline std::vector<std::string> Rows(const StatementResult& result) {
     }
   }
   return out;
+}
+
+// Runs `sql` on a separate, plain DuckDB instance (the way any Parquet reader sees the files the
+// engine wrote) and renders its rows as text rows like Rows.
+inline std::vector<std::string> PlainDuckDBRows(const std::string& sql) {
+  duckdb::DuckDB db(nullptr);
+  duckdb::Connection con(db);
+  auto result = con.Query(sql);
+  EXPECT_FALSE(result->HasError()) << result->GetError();
+  std::vector<std::string> rows;
+  if (result->HasError()) return rows;
+  for (duckdb::idx_t r = 0; r < result->RowCount(); ++r) {
+    std::string line;
+    for (duckdb::idx_t c = 0; c < result->ColumnCount(); ++c) {
+      if (c) line += "|";
+      auto v = result->GetValue(c, r);
+      line += v.IsNull() ? "NULL" : v.ToString();
+    }
+    rows.push_back(line);
+  }
+  return rows;
 }
 
 // An engine over a temporary data directory with helpers to run SQL as a given user.

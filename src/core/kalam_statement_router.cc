@@ -4,6 +4,7 @@
 #include "audit_recorder.h"
 #include "compact_executor.h"
 #include "ddl_executor.h"
+#include "export_executor.h"
 #include "flush_executor.h"
 #include "overloaded.h"
 #include "storage_check.h"
@@ -16,6 +17,7 @@ namespace {
 // The checks each executor makes on the role alone.
 Status CheckRole(Role role, const dialect::KalamStatement& statement) {
   KALAM_RETURN_IF_ERROR(DdlExecutor::Precheck(role, statement));
+  KALAM_RETURN_IF_ERROR(ExportExecutor::Precheck(role, statement));
   return StorageExecutor::Precheck(role, statement);
 }
 
@@ -62,6 +64,9 @@ Result<StatementResult> RunKalamStatement(EngineContext& engine, ExecContext& ct
                         [&](const dialect::DropStorageStmt& s) { return StorageExecutor(engine).Drop(ctx, s); },
                         [&](const dialect::ShowStoragesStmt&) { return StorageExecutor(engine).Show(ctx); },
                         [&](const dialect::StorageCheckStmt& s) { return StorageCheck(engine).Run(ctx, s); },
+                        [&](const dialect::ExportUserDataStmt& s) {
+                          return ExportExecutor(engine).ExportUserData(ctx, s);
+                        },
                     },
                     statement);
   if (result.ok()) RecordStatementAudit(engine, ctx, statement);

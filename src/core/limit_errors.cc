@@ -15,6 +15,11 @@ Status TooManyRowsWritten(uint64_t max_rows) {
                                   std::to_string(max_rows) + ") rows; nothing was written");
 }
 
+Status ExportTooLarge(uint64_t max_bytes) {
+  return Status::InvalidOperation("Export too large: the user's rows exceed limits.max_export_bytes (" +
+                                  std::to_string(max_bytes) + " bytes); nothing was exported");
+}
+
 Status StatementTimedOut(uint64_t timeout_ms) {
   const std::string limit =
       timeout_ms % 1000 == 0 ? std::to_string(timeout_ms / 1000) + " s" : std::to_string(timeout_ms) + " ms";

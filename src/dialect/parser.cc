@@ -13,6 +13,7 @@
 #include "compact_statement_parser.h"
 #include "create_table_parser.h"
 #include "cursor.h"
+#include "export_statement_parser.h"
 #include "storage_statement_parser.h"
 #include "user_statement_parser.h"
 #include "lexer.h"
@@ -49,7 +50,6 @@ constexpr PlannedStatement kPlannedStatements[] = {
     {{"CONSUME"}, "CONSUME"},
     {{"ACK"}, "ACK"},
     {{"CLUSTER"}, "CLUSTER"},
-    {{"EXPORT"}, "EXPORT USER DATA"},
     {{"SET"}, "SET"},  // SET NAMESPACE is handled before this table is consulted
 };
 
@@ -139,6 +139,8 @@ Result<KalamStatement> StatementParser::Parse() {
     return ParseKillLiveQuery();
   } else if (first.IsKeyword("SUBSCRIBE") && cur_.Peek(1).IsKeyword("TO")) {
     return ParseSubscribe();
+  } else if (first.IsKeyword("EXPORT")) {
+    return ParseExportUserData(cur_);
   }
   return PlannedOrUnknown();
 }

@@ -70,6 +70,7 @@ constexpr auto kDescriptions = std::to_array<Entry>({
     {"limits.max_queued_statements", "Requests waiting for a worker in all"},
     {"limits.max_answer_bytes", "Bytes the rows of one answer may encode to"},
     {"limits.max_write_rows", "Rows one INSERT, UPDATE or DELETE may write"},
+    {"limits.max_export_bytes", "Bytes of rows one user data export may read"},
     {"limits.query_memory_limit_mb", "Memory of query execution; 0 = a quarter of the available memory"},
     {"websocket.client_timeout_secs", "Seconds of client silence before a WebSocket is closed"},
     {"websocket.auth_timeout_secs", "Seconds a WebSocket has to authenticate"},

@@ -72,6 +72,7 @@ const std::vector<KeySpec>& Keys() {
       KALAM_RANGED_KEY(limits, max_queued_statements, 1, 10000000),
       KALAM_RANGED_KEY(limits, max_answer_bytes, 1, INT64_MAX), KALAM_RANGED_KEY(limits, max_write_rows, 1, INT64_MAX),
       KALAM_RANGED_KEY(limits, query_memory_limit_mb, 0, 1LL << 30),
+      KALAM_RANGED_KEY(limits, max_export_bytes, 1, INT64_MAX),
       KALAM_RANGED_KEY(websocket, client_timeout_secs, 1, 86400), KALAM_RANGED_KEY(websocket, auth_timeout_secs, 1, 3600),
       KALAM_RANGED_KEY(websocket, heartbeat_interval_secs, 1, 3600),
       KALAM_RANGED_KEY(websocket, max_message_size, 1, INT64_MAX), KALAM_KEY(websocket, compression),

@@ -211,6 +211,7 @@ int Run(int argc, char** argv) {
   engine_config.statement_timeout_ms = static_cast<uint32_t>(config.limits.statement_timeout_secs * 1000);
   engine_config.max_answer_bytes = static_cast<uint64_t>(config.limits.max_answer_bytes);
   engine_config.max_write_rows = static_cast<uint64_t>(config.limits.max_write_rows);
+  engine_config.max_export_bytes = static_cast<uint64_t>(config.limits.max_export_bytes);
   engine_config.query_memory_limit_bytes = static_cast<uint64_t>(config.limits.query_memory_limit_mb) << 20;
   engine_config.shared_tables_template = config.storage.shared_tables_template;
   engine_config.user_tables_template = config.storage.user_tables_template;

@@ -24,6 +24,7 @@ class AuthRoutes;
 class ConnectionGuard;
 class CorsPolicy;
 class MetricsRoute;
+class ExportRoute;
 
 // Connection protection (docs/http-api.md, `[rate_limit]`). A limit of 0 disables that limit.
 struct ProtectionOptions {
@@ -130,6 +131,7 @@ class ApiService {
   live::LiveQueryManager* live_ = nullptr;
   ApiMetrics metrics_;
   std::unique_ptr<MetricsRoute> metrics_route_;
+  std::unique_ptr<ExportRoute> export_route_;
 };
 
 }  // namespace kalam::api

@@ -29,8 +29,9 @@ enum class AuditAction : uint8_t {
   kKillJob,
   kKillLiveQuery,
   kExecuteAs,
+  kExportUserData,
 };
-inline constexpr uint8_t kMaxAuditAction = static_cast<uint8_t>(AuditAction::kExecuteAs);
+inline constexpr uint8_t kMaxAuditAction = static_cast<uint8_t>(AuditAction::kExportUserData);
 
 // "LOGIN", "LOGIN_FAILED", "CREATE_USER", ...
 std::string_view AuditActionName(AuditAction action);

@@ -37,6 +37,9 @@ struct EngineConfig {
   // Rows one INSERT, UPDATE or DELETE may write (limits.max_write_rows); more fail the
   // statement before anything is written.
   uint64_t max_write_rows = 500000;
+  // Bytes of rows one user data export may read (limits.max_export_bytes): EXPORT USER DATA
+  // and POST /v1/api/export fail past it, before anything is handed out.
+  uint64_t max_export_bytes = 256ull << 20;
   // DuckDB's memory limit in bytes (limits.query_memory_limit_mb); 0 = a quarter of the
   // memory available to the process.
   uint64_t query_memory_limit_bytes = 0;

@@ -96,6 +96,7 @@ struct ServerConfig {
     int64_t max_answer_bytes = 67108864;
     int64_t max_write_rows = 500000;
     int64_t query_memory_limit_mb = 0;  // 0 = a quarter of the available memory
+    int64_t max_export_bytes = 268435456;
   } limits;
   struct WebSocket {
     int64_t client_timeout_secs = 10;

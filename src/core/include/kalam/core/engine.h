@@ -16,6 +16,7 @@
 #include "kalam/core/statement_result.h"
 #include "kalam/core/live_query_hooks.h"
 #include "kalam/core/maintenance.h"
+#include "kalam/core/user_data_export.h"
 #include "kalam/store/storage_backend.h"
 
 namespace kalam::core {
@@ -81,6 +82,10 @@ class Engine {
   // Bytes of Parquet segments in the filesystem storages (walks their directories: a
   // monitoring figure, not for hot paths). Object-store storages are not counted.
   uint64_t ColdTierBytes() const;
+  // Everything `user` owns in USER and STREAM tables, read as that user reads it (hot and cold,
+  // current versions), for handing their data back (docs/user-data-export.md). NotFound when
+  // the user does not exist or is deleted; ExportTooLarge past limits.max_export_bytes.
+  Result<UserDataExport> ReadUserData(const UserId& user);
   // The background jobs' side of the engine (what is due, and the executors).
   Maintenance& maintenance();
   // The live-query module's side of the engine.

@@ -16,6 +16,9 @@ namespace kalam::core {
 Status AnswerTooLarge(uint64_t max_bytes);
 // One INSERT, UPDATE or DELETE would write more than limits.max_write_rows rows.
 Status TooManyRowsWritten(uint64_t max_rows);
+// The rows of one user data export (EXPORT USER DATA, POST /v1/api/export) exceed
+// limits.max_export_bytes.
+Status ExportTooLarge(uint64_t max_bytes);
 // A statement ran past limits.statement_timeout_secs.
 Status StatementTimedOut(uint64_t timeout_ms);
 // DuckDB could not stay within limits.query_memory_limit_mb; `detail` is its own message.

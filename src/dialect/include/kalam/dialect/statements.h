@@ -229,12 +229,19 @@ struct StorageCheckStmt {
 // SHOW STORAGES
 struct ShowStoragesStmt {};
 
+// EXPORT USER DATA 'alice' TO '/exports/alice' (docs/user-data-export.md)
+struct ExportUserDataStmt {
+  UserId user;
+  std::string directory;  // absolute; passed CheckTargetPath
+};
+
 using KalamStatement = std::variant<CreateNamespaceStmt, DropNamespaceStmt, UseNamespaceStmt,
                                     CreateTableStmt, DropTableStmt, ShowNamespacesStmt,
                                     ShowTablesStmt, DescribeTableStmt, ShowStatsStmt,
                                     ExecuteAsStmt, CreateUserStmt, AlterUserStmt, DropUserStmt, FlushTableStmt,
                                     FlushAllStmt, KillJobStmt, CreateStorageStmt, AlterStorageStmt, DropStorageStmt,
                                     ShowStoragesStmt, KillLiveQueryStmt, SubscribeStmt, AlterTableStmt,
-                                    AlterNamespaceStmt, CompactTableStmt, CompactAllStmt, StorageCheckStmt>;
+                                    AlterNamespaceStmt, CompactTableStmt, CompactAllStmt, StorageCheckStmt,
+                                    ExportUserDataStmt>;
 
 }  // namespace kalam::dialect
