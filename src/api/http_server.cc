@@ -35,6 +35,7 @@
 #include "kalam/commons/mutex.h"
 #include "kalam/commons/thread_annotations.h"
 #include "run_on_worker.h"
+#include "send_now.h"
 #include "ws_session.h"
 
 namespace kalam::api {
@@ -304,6 +305,7 @@ struct HttpServer::Impl {
       }
       request.body = std::move(req.body());
       const bool on_io_thread = ApiService::RunsOnIoThread(request);
+      bool on_worker = false;  // this coroutine was resumed on the worker that handled the request
       if (service.Screen(request, response) || (!on_io_thread && service.AdmitAuth(request, response))) {
         service.FinishRejected(request, response, start);
       } else {
@@ -313,11 +315,18 @@ struct HttpServer::Impl {
           service.Handle(request, state, response);
         } else {
           // Statements and password checks run on the worker pool, fair between users; this
-          // thread goes back to reading, writing and pinging until the answer is ready.
+          // thread goes back to reading, writing and pinging until the answer is ready. A
+          // plain connection's answer is sent by the worker (see below).
           WatchForHangup(stream.tcp().socket(), state.presence);
-          const Admission queued = co_await RunOnWorker(workers, service.FairnessKey(request),
-                                                        [&] { HandleContained(request, state, response); });
-          stream.tcp().socket().cancel(ignored);  // ends the watch
+          const Admission queued =
+              co_await RunOnWorker(workers, service.FairnessKey(request),
+                                   [&] { HandleContained(request, state, response); },
+                                   tls ? ResumeOn::kExecutor : ResumeOn::kWorker);
+          on_worker = !tls && queued == Admission::kAccepted;
+          // On a worker the watch stays armed: cancelling it from there would wake an I/O
+          // thread for its completion. It ends when the next request's first byte arrives
+          // (ahead of the read that takes it) or with the connection.
+          if (!on_worker) stream.tcp().socket().cancel(ignored);  // ends the watch
           if (queued != Admission::kAccepted) service.Overloaded(queued, workers.options(), response);
         }
         service.Finish(request, response, start);
@@ -325,8 +334,19 @@ struct HttpServer::Impl {
       }
       auto out = ToBeast(std::move(response), req.version(), keep_alive && !stopping.load());
       const bool close = !out.keep_alive();
-      auto [write_ec, written] = co_await http::async_write(stream, out, kUseTuple);
-      if (write_ec || close) break;
+      http::serializer<false, http::string_body> serializer(out);
+      if (on_worker) {
+        // Still on the worker: send what the socket takes now (all of a usual answer), so
+        // that no I/O thread is woken to write it. The rest, if any, goes out asynchronously.
+        beast::error_code send_ec;
+        SendWithoutWaiting(stream.tcp().socket().native_handle(), serializer, send_ec);
+        if (send_ec) break;
+      }
+      if (!serializer.is_done()) {
+        auto [write_ec, written] = co_await http::async_write(stream, serializer, kUseTuple);
+        if (write_ec) break;
+      }
+      if (close) break;
     }
     ForgetConnection(stream);
     // The engine session must be released on a worker, not while holding the I/O thread

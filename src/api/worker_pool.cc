@@ -3,26 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <chrono>
 #include <exception>
-#include <thread>
 
 namespace kalam::api {
-namespace {
-
-// How long the spinning worker polls before it sleeps: longer than the gap between a client's
-// answer and its next request on a busy keep-alive connection, short enough to cost little CPU.
-constexpr auto kSpin = std::chrono::microseconds(100);
-
-inline void CpuRelax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#else
-  std::this_thread::yield();
-#endif
-}
-
-}  // namespace
 
 WorkerPool::WorkerPool(WorkerPoolOptions options) : options_(options) {
   const unsigned n = std::max(1u, options_.threads);
@@ -56,9 +39,7 @@ Admission WorkerPool::Submit(std::string_view key, Task task) {
     if (!state.ready && state.running < cap) {
       state.ready = true;
       ready_.push_back(&*it);
-      ready_count_.store(ready_.size(), std::memory_order_release);
-      // The spinning worker takes it; it re-checks under the lock before it sleeps.
-      wake = !spinning_.load(std::memory_order_acquire);
+      wake = true;
     }
   }
   if (wake) work_cv_.Signal();
@@ -68,20 +49,10 @@ Admission WorkerPool::Submit(std::string_view key, Task task) {
 void WorkerPool::WorkerLoop() {
   mu_.Lock();
   while (true) {
-    if (ready_.empty() && !stopping_ && !spinning_.exchange(true, std::memory_order_acq_rel)) {
-      mu_.Unlock();
-      const auto until = std::chrono::steady_clock::now() + kSpin;
-      while (ready_count_.load(std::memory_order_acquire) == 0 && std::chrono::steady_clock::now() < until) {
-        CpuRelax();
-      }
-      spinning_.store(false, std::memory_order_release);
-      mu_.Lock();
-    }
     while (!stopping_ && ready_.empty()) work_cv_.Wait(&mu_);
     if (ready_.empty()) break;  // stopping, nothing left to start
     Entry* entry = ready_.front();
     ready_.pop_front();
-    ready_count_.store(ready_.size(), std::memory_order_release);
     KeyState& state = entry->second;
     state.ready = false;
     Task task = std::move(state.queue.front());
@@ -92,7 +63,6 @@ void WorkerPool::WorkerLoop() {
     if (!state.queue.empty() && state.running < std::max(1u, options_.max_running_per_key)) {
       state.ready = true;
       ready_.push_back(entry);
-      ready_count_.store(ready_.size(), std::memory_order_release);
       work_cv_.Signal();
     }
     mu_.Unlock();
@@ -110,7 +80,6 @@ void WorkerPool::WorkerLoop() {
       if (!state.ready) {
         state.ready = true;
         ready_.push_back(entry);
-        ready_count_.store(ready_.size(), std::memory_order_release);
         work_cv_.Signal();
       }
     } else if (state.running == 0) {
@@ -127,7 +96,6 @@ void WorkerPool::Stop() {
     if (stopping_ && threads_.empty()) return;
     stopping_ = true;
     ready_.clear();
-    ready_count_.store(0, std::memory_order_release);
     for (auto& [key, state] : keys_) {
       state.ready = false;
       for (Task& task : state.queue) dropped.push_back(std::move(task));

@@ -1,11 +1,11 @@
 #include "kalam/auth/basic_auth_cache.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 namespace kalam::auth {
 namespace {
@@ -16,26 +16,58 @@ int64_t TtlMicros(int64_t ttl_seconds) {
   return (ttl_seconds > kMaxSeconds ? kMaxSeconds : ttl_seconds) * 1'000'000;
 }
 
+constexpr size_t kBlockBytes = 64;  // SHA-256's block
+
+// SHA-256 with one block, `key` (as HMAC pads it) XOR `pad`, already hashed; null on failure.
+evp_md_ctx_st* PaddedKeyState(std::string_view key, unsigned char pad) {
+  unsigned char block[kBlockBytes] = {};
+  if (key.size() > kBlockBytes) {
+    unsigned int hashed = 0;
+    if (EVP_Digest(key.data(), key.size(), block, &hashed, EVP_sha256(), nullptr) != 1) return nullptr;
+  } else {
+    std::copy(key.begin(), key.end(), block);
+  }
+  for (unsigned char& b : block) b ^= pad;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  const bool ok = ctx != nullptr && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1 &&
+                  EVP_DigestUpdate(ctx, block, sizeof(block)) == 1;
+  OPENSSL_cleanse(block, sizeof(block));
+  if (!ok) {
+    EVP_MD_CTX_free(ctx);
+    return nullptr;
+  }
+  return ctx;
+}
+
 }  // namespace
 
+void BasicAuthCache::FreeDigest::operator()(evp_md_ctx_st* ctx) const { EVP_MD_CTX_free(ctx); }
+
 BasicAuthCache::BasicAuthCache(std::string_view key, int64_t ttl_seconds, size_t max_entries)
-    : key_(key), ttl_us_(TtlMicros(ttl_seconds)), max_entries_(max_entries) {}
+    : inner_(PaddedKeyState(key, 0x36)),
+      outer_(PaddedKeyState(key, 0x5c)),
+      ttl_us_(TtlMicros(ttl_seconds)),
+      max_entries_(max_entries) {}
 
 std::string BasicAuthCache::Mac(std::string_view user, std::string_view password) const {
-  std::string message;
-  message.reserve(user.size() + 1 + password.size());
-  message.append(user);
-  message.push_back('\0');
-  message.append(password);
+  if (!inner_ || !outer_) return {};
+  // The keyed states are only read; each thread hashes in a context of its own.
+  thread_local Digest work(EVP_MD_CTX_new());
+  if (!work) return {};
+  static const unsigned char kSeparator = 0;
+  unsigned char inner[EVP_MAX_MD_SIZE];
   unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int inner_len = 0;
   unsigned int mac_len = 0;
-  static const unsigned char kEmpty = 0;
-  const void* key_ptr = key_.empty() ? static_cast<const void*>(&kEmpty) : key_.data();
-  const unsigned char* ok =
-      HMAC(EVP_sha256(), key_ptr, static_cast<int>(key_.size()), reinterpret_cast<const unsigned char*>(message.data()),
-           message.size(), mac, &mac_len);
-  OPENSSL_cleanse(message.data(), message.size());
-  if (ok == nullptr || mac_len == 0) return {};
+  const bool ok = EVP_MD_CTX_copy_ex(work.get(), inner_.get()) == 1 &&
+                  EVP_DigestUpdate(work.get(), user.data(), user.size()) == 1 &&
+                  EVP_DigestUpdate(work.get(), &kSeparator, 1) == 1 &&
+                  EVP_DigestUpdate(work.get(), password.data(), password.size()) == 1 &&
+                  EVP_DigestFinal_ex(work.get(), inner, &inner_len) == 1 &&
+                  EVP_MD_CTX_copy_ex(work.get(), outer_.get()) == 1 &&
+                  EVP_DigestUpdate(work.get(), inner, inner_len) == 1 &&
+                  EVP_DigestFinal_ex(work.get(), mac, &mac_len) == 1;
+  if (!ok || mac_len == 0) return {};
   return std::string(reinterpret_cast<const char*>(mac), mac_len);
 }
 

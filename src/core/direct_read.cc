@@ -1,5 +1,7 @@
 #include "direct_read.h"
 
+#include <algorithm>
+
 #include "direct_read_plan.h"
 #include "duckdb/common/vector_operations/vector_operations.hpp"
 #include "duckdb/parser/statement/explain_statement.hpp"
@@ -203,6 +205,9 @@ Result<StatementResult> Execute(EngineContext& engine, ExecContext& ctx, const D
   options.max_seq_hint = plan.hints.max_seq_inclusive;
   options.primary_key = plan.hints.primary_key;
   options.comparisons = &plan.hints.column_comparisons;
+  // Chunks as small as the answer for the first read (they grow when conditions skip rows).
+  constexpr uint64_t kMinFirstChunk = 16;
+  if (plan.limit) options.first_hot_chunk_rows = std::clamp<uint64_t>(plan.offset + *plan.limit, kMinFirstChunk, 128);
   // The snapshot first, then the segments: as in the table function (table_scan_function.cc).
   auto snapshot = ctx.state.StatementSnapshot();
   KALAM_ASSIGN_OR_RETURN(auto segments, engine.cold->Segments(def, scope));

@@ -77,7 +77,11 @@ bool ReadValue(const DataType& type, ByteReader& r, Vector* out, idx_t row) {
 HotScanner::HotScanner(const store::StorageBackend& backend, std::shared_ptr<const TableDefinition> def,
                        std::string scope, std::shared_ptr<const store::Snapshot> snapshot, ScanProjection projection,
                        HotScanOptions options)
-    : def_(std::move(def)), snapshot_(std::move(snapshot)), projection_(std::move(projection)), options_(options) {
+    : def_(std::move(def)),
+      snapshot_(std::move(snapshot)),
+      projection_(std::move(projection)),
+      options_(options),
+      next_fill_rows_(std::max<idx_t>(1, options.first_fill_rows)) {
   output_of_column_.assign(def_->columns.size(), -1);
   for (size_t i = 0; i < projection_.size(); ++i) {
     const ScanColumn& c = projection_[i];
@@ -182,11 +186,8 @@ void HotScanner::Advance() {
 }
 
 idx_t HotScanner::Fill(duckdb::DataChunk& out) {
-  // Small first chunks: a query with LIMIT (the common "latest N messages") often needs only
-  // a few rows, and DuckDB stops pulling once it has them; full scans reach full vectors
-  // after two calls.
-  const idx_t capacity = std::min<idx_t>(out.GetCapacity(), fills_ == 0 ? 128 : fills_ == 1 ? 512 : out.GetCapacity());
-  ++fills_;
+  const idx_t capacity = std::min<idx_t>(out.GetCapacity(), next_fill_rows_);
+  next_fill_rows_ = std::min<idx_t>(out.GetCapacity(), next_fill_rows_ * 4);
   idx_t row = 0;
   while (row < capacity && it_->Valid()) {
     const std::string_view value = it_->value();

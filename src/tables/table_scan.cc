@@ -194,6 +194,7 @@ std::unique_ptr<VersionIterator> TableScan::Merged(const ScanProjection& project
   hot.min_seq_exclusive = options_.min_seq_exclusive;
   hot.max_seq_inclusive = options_.as_of_seq;
   hot.newest_first = newest_first;
+  hot.first_fill_rows = options_.first_hot_chunk_rows;
   const std::vector<ColdSegment> wanted = WantedSegments();
   // With no segment to read, each identity has one version (the hot one), so the
   // statement's `_seq` upper bound hides nothing it should not: the read seeks to it (paging

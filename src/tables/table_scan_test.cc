@@ -240,6 +240,34 @@ TEST_F(TableScanTest, NewestFirstStopsEarly) {
   }
 }
 
+// A read that wants few rows asks for a small first hot chunk; chunks then grow fourfold, and
+// every order and every row (deleted ones skipped, updated ones once) come out as with the
+// default chunks.
+TEST_F(TableScanTest, SmallFirstHotChunkGrowsAndReadsTheSameRows) {
+  for (int i = 0; i < 300; ++i) Insert(i, Label('m', i));
+  for (int i = 0; i < 300; i += 7) Update(i, Label('u', i));
+  for (int i = 3; i < 300; i += 11) Delete(i, Label('m', i));
+  for (int i = 300; i < 320; ++i) Insert(i, Label('n', i));  // the newest versions
+  TableScanOptions small;
+  small.first_hot_chunk_rows = 16;
+  for (ScanOrder order : {ScanOrder::kNewestFirst, ScanOrder::kOldestFirst}) {
+    EXPECT_EQ(Read(order, small), Read(order));
+  }
+  {
+    auto scan = Scan(small);
+    auto it = scan->Ordered(ScanOrder::kNewestFirst);
+    EXPECT_EQ(Rows(*it, ScanOrder::kNewestFirst, 10).size(), 10u);
+    EXPECT_EQ(scan->counters().chunks_read, 1u);  // 16 rows hold the 10 wanted
+  }
+  {
+    // 320 hot versions, tombstones included: 16 + 64 + 256 rows, three chunks.
+    auto scan = Scan(small);
+    auto it = scan->Ordered(ScanOrder::kNewestFirst);
+    Rows(*it, ScanOrder::kNewestFirst);
+    EXPECT_EQ(scan->counters().chunks_read, 3u);
+  }
+}
+
 // Primary-key equality: segments outside the key's range are not opened, the hot version is
 // found through the index.
 TEST_F(TableScanTest, PrimaryKeyLookupPrunes) {

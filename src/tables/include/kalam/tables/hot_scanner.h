@@ -21,6 +21,10 @@ struct HotScanOptions {
   SeqId min_seq_exclusive = 0;             // only versions with _seq > this
   SeqId max_seq_inclusive = INT64_MAX;     // only versions with _seq <= this
   bool newest_first = false;               // descending `_seq` instead of ascending
+  // Rows of the first Fill; each later one takes four times more, up to the chunk's capacity.
+  // Small first chunks: a read with LIMIT (the common "latest N messages") often needs only a
+  // few rows, and full scans reach full vectors after a few calls.
+  duckdb::idx_t first_fill_rows = 128;
 };
 
 // Reads one scope's hot rows (newest version per row identity: the hot tier keeps only that)
@@ -54,7 +58,7 @@ class HotScanner {
   int seq_out_ = -1, deleted_out_ = -1, row_id_out_ = -1;
   std::unique_ptr<store::RangeIterator> it_;
   std::map<uint32_t, RowProjector> projectors_;  // by stored schema version, built on first use
-  uint64_t fills_ = 0;  // calls to Fill so far (first chunks are kept small)
+  duckdb::idx_t next_fill_rows_;  // the most rows the next Fill takes (see first_fill_rows)
   Status status_;
 };
 

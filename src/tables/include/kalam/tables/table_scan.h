@@ -46,6 +46,9 @@ struct TableScanOptions {
   // reads as of an older snapshot, whose hot versions may have been superseded, and so never
   // flushed, by the time a later flush ran.
   bool skip_flushed_hot = true;
+  // Rows of the hot tier's first chunk in an ordered read (HotScanOptions::first_fill_rows):
+  // a read that stops after N rows sets about N, so that it decodes little more than it returns.
+  duckdb::idx_t first_hot_chunk_rows = 128;
 };
 
 // One scope of a table read as one table across both tiers: the hot versions of `snapshot`
