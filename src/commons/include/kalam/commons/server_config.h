@@ -13,7 +13,7 @@ struct ServerConfig {
     std::string host = "127.0.0.1";
     int64_t port = 8080;
     int64_t workers = 0;            // I/O threads; 0 = number of CPUs, at least 2
-    int64_t statement_workers = 0;  // the worker pool; 0 = twice the CPUs, at least 4
+    int64_t statement_workers = 0;  // the worker pool; 0 = four times the CPUs, at least 8
     std::string public_origin;
     std::string tls_cert_path;  // PEM certificate chain; with tls_key_path: HTTPS and WSS
     std::string tls_key_path;   // PEM private key
