@@ -1050,6 +1050,8 @@ TEST_F(LiveLimitsTest, SubscriptionSqlSizeIsConfigurable) {
 TEST_F(LiveLimitsTest, AuthTimeoutClosesWith1008) {
   auto ws = WsClient::Connect(S().port());
   ASSERT_TRUE(ws);
+  // Past the 1 s auth timeout on the server's clock.
+  ASSERT_TRUE(Control().AdvanceClock(2s));
   JsonDoc error = Next(*ws, 3s);
   EXPECT_EQ(error.Str("/type"), "auth_error");
   EXPECT_THAT(error.Str("/message"), HasSubstr("Authentication timeout - no auth message received within 1 seconds"));
