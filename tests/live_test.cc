@@ -1090,7 +1090,8 @@ TEST_F(LiveLimitsTest, AnsweringClientStaysConnected) {
       ASSERT_TRUE(PollUntil([&] {
         ws->Receive(1ms);
         return ws->pings_received() > pings || ws->closed();
-      })) << "no ping at step " << step;
+      })) << "no ping at step "
+          << step;
     }
     if (ws->pings_received() > pings) {
       pings = ws->pings_received();
@@ -1113,7 +1114,8 @@ TEST_F(LiveLimitsTest, SubscriptionLimits) {
   EXPECT_EQ(Next(*b).Str("/code"), "SUBSCRIPTION_LIMIT_EXCEEDED");
   a->Close();
   ASSERT_TRUE(PollUntil([&] {
-    return JsonDoc(S().Sql("SELECT count(*) FROM system.live WHERE user_id = 'alice'")).Str("/results/0/rows/0/0") == "1";
+    return JsonDoc(S().Sql("SELECT count(*) FROM system.live WHERE user_id = 'alice'")).Str("/results/0/rows/0/0") ==
+           "1";
   })) << "a's subscriptions are still in system.live";
   SubscribeAndLoad(*b, "s1", "SELECT * FROM app.t");  // room again after the socket closed
 }

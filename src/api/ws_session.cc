@@ -233,8 +233,8 @@ asio::awaitable<void> WsSession::TimerLoop() {
     if (options_.client_timeout_secs > 0) wake_at = std::min(wake_at, last_activity_ + client_timeout);
     if (!identity_) wake_at = std::min(wake_at, started_ + auth_timeout);
     // Relative to the process clock, which a test build may move on: look again by its limit.
-    const auto left = std::max<std::chrono::steady_clock::duration>(wake_at - clock_.SteadyNow(),
-                                                                     std::chrono::milliseconds(5));
+    const auto left =
+        std::max<std::chrono::steady_clock::duration>(wake_at - clock_.SteadyNow(), std::chrono::milliseconds(5));
     ticks_.expires_after(std::min<std::chrono::steady_clock::duration>(left, clock_.RealWaitLimit()));
     auto [ec] = co_await ticks_.async_wait(kUseTuple);
     (void)ec;
@@ -400,7 +400,7 @@ void WsSession::DisarmWriteDeadline() {
 
 void WsSession::WaitForWriteDeadline(uint64_t generation) {
   const auto left = std::max<std::chrono::steady_clock::duration>(write_deadline_at_ - clock_.SteadyNow(),
-                                                                     std::chrono::milliseconds(0));
+                                                                  std::chrono::milliseconds(0));
   write_deadline_.expires_after(std::min<std::chrono::steady_clock::duration>(left, clock_.RealWaitLimit()));
   write_deadline_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
     // Cancelled, or a write that finished after the timer had fired.

@@ -6,9 +6,13 @@ namespace kalam::jobs {
 
 MaintenanceScheduler::MaintenanceScheduler(core::Maintenance& engine, JobSubmitter& jobs,
                                            std::chrono::milliseconds interval, const Clock& clock)
-    : engine_(engine), jobs_(jobs), interval_(interval), clock_(clock),
+    : engine_(engine),
+      jobs_(jobs),
+      interval_(interval),
+      clock_(clock),
       // A failed check is retried at the next interval.
-      periodic_(interval, [this] { (void)RunOnce(); }, clock) {}
+      periodic_(
+          interval, [this] { (void)RunOnce(); }, clock) {}
 
 MaintenanceScheduler::~MaintenanceScheduler() { Stop(); }
 

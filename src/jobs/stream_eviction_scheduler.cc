@@ -7,7 +7,8 @@ StreamEvictionScheduler::StreamEvictionScheduler(core::Maintenance& engine, JobS
     : engine_(engine),
       jobs_(jobs),
       // A failed submission is retried at the next interval.
-      periodic_(interval, [this] { (void)RunOnce(); }, clock) {}
+      periodic_(
+          interval, [this] { (void)RunOnce(); }, clock) {}
 
 StreamEvictionScheduler::~StreamEvictionScheduler() { Stop(); }
 
