@@ -17,6 +17,7 @@
 
 #include "kalam/auth/base64.h"
 #include "kalam/auth/jwt.h"
+#include "support/failpoint_file.h"
 #include "support/http_client.h"
 #include "support/json_fields.h"
 #include "support/server_process.h"
@@ -100,19 +101,24 @@ std::optional<std::string> NonLoopbackAddress() {
 }
 
 // One server shared by the tests that do not change global state.
+// Starts `server` with BaseEnv() plus `env` and creates the user alice.
+void StartWithAlice(ServerProcess& server, const TempDir& dir, std::map<std::string, std::string> env = {}) {
+  ASSERT_TRUE(server.Start(dir.path(), BaseEnv(std::move(env)))) << server.output();
+  HttpClient client(server.port());
+  auto created =
+      client.Sql(R"({"sql":"CREATE USER 'alice' WITH PASSWORD 'Secret123!' ROLE 'user' EMAIL 'alice@example.com'"})");
+  if (created.status != 200) {
+    created = client.Sql(R"({"sql":"CREATE USER 'alice' WITH PASSWORD 'Secret123!' ROLE 'user'"})");
+  }
+  ASSERT_EQ(created.status, 200) << created.body;
+}
+
 class AuthRoutesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     server_ = new ServerProcess();
-    ASSERT_TRUE(server_->Start(dir_->path(), BaseEnv())) << server_->output();
-    HttpClient client(server_->port());
-    auto created =
-        client.Sql(R"({"sql":"CREATE USER 'alice' WITH PASSWORD 'Secret123!' ROLE 'user' EMAIL 'alice@example.com'"})");
-    if (created.status != 200) {
-      created = client.Sql(R"({"sql":"CREATE USER 'alice' WITH PASSWORD 'Secret123!' ROLE 'user'"})");
-    }
-    ASSERT_EQ(created.status, 200) << created.body;
+    StartWithAlice(*server_, *dir_);
   }
   static void TearDownTestSuite() {
     delete server_;
@@ -126,6 +132,22 @@ class AuthRoutesTest : public ::testing::Test {
 };
 TempDir* AuthRoutesTest::dir_ = nullptr;
 ServerProcess* AuthRoutesTest::server_ = nullptr;
+
+// A server of the failpoint build, whose clock a test moves on (src/server/failpoint_control.h):
+// tokens carry whole-second times, and a second passes in the time it takes to say so.
+class AuthRoutesClockTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.UseBinary(KALAMDB_FAILPOINTS_SERVER_BINARY);
+    StartWithAlice(server_, dir_, {{"KALAMDB_FAILPOINTS_FILE", control_.path()}});
+  }
+  HttpClient Client() { return HttpClient(server_.port()); }
+
+  TempDir dir_;
+  TempDir control_dir_;
+  FailpointFile control_{control_dir_.path() + "/control"};
+  ServerProcess server_;
+};
 
 TEST_F(AuthRoutesTest, LoginReturnsTheDocumentedBodyAndCookies) {
   HttpClient client = Client();
@@ -212,14 +234,14 @@ TEST_F(AuthRoutesTest, LoginErrors) {
   EXPECT_EQ(JsonString(get.body, "error"), "METHOD_NOT_ALLOWED");
 }
 
-TEST_F(AuthRoutesTest, RefreshRotatesAndChecksTheTokenType) {
+TEST_F(AuthRoutesClockTest, RefreshRotatesAndChecksTheTokenType) {
   HttpClient client = Client();
   auto login = Login(client, "alice", "Secret123!");
   ASSERT_EQ(login.status, 200);
   const std::string access = JsonString(login.body, "access_token");
   const std::string refresh = JsonString(login.body, "refresh_token");
-  // Tokens carry whole-second timestamps: wait so the new pair differs from the old one.
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  // Tokens carry whole-second timestamps: a second on, the new pair differs from the old one.
+  ASSERT_TRUE(control_.AdvanceClock(std::chrono::seconds(1)));
 
   auto by_cookie = client.Request("POST", "/v1/api/auth/refresh", "", {{"Cookie", "kalamdb_refresh=" + refresh}});
   ASSERT_EQ(by_cookie.status, 200) << by_cookie.body;
@@ -277,7 +299,8 @@ TEST_F(AuthRoutesTest, RefreshRefusesAChangedRoleOrDeletedUser) {
   auto login = Login(client, "bob", "Secret123!");
   ASSERT_EQ(login.status, 200);
   const std::string refresh = JsonString(login.body, "refresh_token");
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  // No time needs to pass: the token carries the exact time of the last credentials change
+  // (kcc), which the role change moves.
   auto altered = client.Sql(R"({"sql":"ALTER USER 'bob' SET ROLE 'service'"})");
   ASSERT_EQ(altered.status, 200) << altered.body;
   auto stale = client.Request("POST", "/v1/api/auth/refresh", "", {{"Authorization", "Bearer " + refresh}});

@@ -27,6 +27,7 @@
 #include <thread>
 
 #include "kalam/commons/failpoint.h"
+#include "support/failpoint_file.h"
 #include "support/http_client.h"
 #include "support/json_doc.h"
 #include "support/poll.h"
@@ -216,45 +217,6 @@ TEST(CrashRecoveryTest, DurableModeKeepsEveryAcknowledgedRowOfConcurrentWriters)
   }
   EXPECT_GE(acknowledged.size(), size_t{kCycles * 400});
 }
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// The failpoint control of kalamdb-server-failpoints (src/server/failpoint_control.h): writes
-// a spec and waits until the running server reports it applied.
-class FailpointFile {
- public:
-  explicit FailpointFile(std::string path) : path_(std::move(path)) {}
-  const std::string& path() const { return path_; }
-
-  // Writes `spec` without waiting (for a server that is not running).
-  std::string Write(const std::string& spec) {
-    // A generation line makes every write a change, even of the same spec.
-    const std::string text = "# " + std::to_string(++generation_) + "\n" + spec + "\n";
-    {
-      std::ofstream out(path_ + ".new", std::ios::binary | std::ios::trunc);
-      out << text;
-    }
-    std::filesystem::rename(path_ + ".new", path_);
-    return text;
-  }
-
-  ::testing::AssertionResult Apply(const std::string& spec) {
-    const std::string text = Write(spec);
-    if (PollUntil([&] { return ReadFile(path_ + ".applied") == text; }, std::chrono::seconds(10))) {
-      return ::testing::AssertionSuccess();
-    }
-    return ::testing::AssertionFailure() << "failpoints '" << spec << "' not applied: " << ReadFile(path_ + ".error");
-  }
-
- private:
-  std::string path_;
-  int generation_ = 0;
-};
 
 // Inserts and flushes against one server: two writers record every acknowledged id and every
 // refusal; a third client asks for a flush every few milliseconds (flushes run as jobs).
@@ -553,7 +515,7 @@ std::string FlushJobId(const std::string& body) {
 
 // How often `point` has fired in the server's test build ("<control file>.hits").
 bool HasFired(const FailpointFile& failpoints, const std::string& point) {
-  return ReadFile(failpoints.path() + ".hits").find(point + "=") != std::string::npos;
+  return ReadWholeFile(failpoints.path() + ".hits").find(point + "=") != std::string::npos;
 }
 
 std::string JobStatus(HttpClient& admin, const std::string& job_id) {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "kalam/auth/base64.h"
+#include "support/failpoint_file.h"
 #include "support/http_client.h"
 #include "support/json_doc.h"
 #include "support/live_server.h"
@@ -691,6 +692,7 @@ TEST_F(LiveTest, NoGapNoDuplicateUnderConcurrentWriters) {
   for (int i = 0; i < 500; ++i) values += (i ? "," : "") + std::string("(0)");
   S().Sql("INSERT INTO app.race (w) VALUES " + values, "alice");
   std::atomic<bool> stop{false};
+  std::atomic<int> inserted{0};
   std::vector<std::thread> writers;
   for (int w = 1; w <= 4; ++w) {
     writers.emplace_back([&, w] {
@@ -698,10 +700,12 @@ TEST_F(LiveTest, NoGapNoDuplicateUnderConcurrentWriters) {
       while (!stop.load()) {
         client.Sql(LiveServer::Body("INSERT INTO app.race (w) VALUES (" + std::to_string(w) + ")"),
                    BasicHeader("alice", kPassword));
+        inserted.fetch_add(1);
       }
     });
   }
-  std::this_thread::sleep_for(200ms);
+  // The writers are going before the subscription starts...
+  EXPECT_TRUE(PollUntil([&] { return inserted.load() >= 20; }));
   auto ws = S().Connect("alice");
   ASSERT_TRUE(ws);
   std::multiset<std::string> seen;
@@ -709,7 +713,9 @@ TEST_F(LiveTest, NoGapNoDuplicateUnderConcurrentWriters) {
   for (auto& row : initial) seen.insert(Unquote(row["_seq"]));
   int64_t last_seq = 0;
   for (auto& row : initial) last_seq = std::max<int64_t>(last_seq, std::stoll(Unquote(row["_seq"])));
-  std::this_thread::sleep_for(300ms);
+  // ...and go on after its snapshot.
+  const int at_snapshot = inserted.load();
+  EXPECT_TRUE(PollUntil([&] { return inserted.load() >= at_snapshot + 40; }));
   stop.store(true);
   for (auto& t : writers) t.join();
   while (auto text = ws->Receive(700ms)) {
@@ -978,10 +984,15 @@ TEST_F(LiveTest, ChurnLeaksNothing) {
 
 // ---- limits, keepalive, slow consumers: a server with small limits ------------------------------
 
+// The failpoint build of the server, so that tests of the heartbeat, the write deadline and the
+// message rate window move its clock on instead of waiting (support/failpoint_file.h).
 class LiveLimitsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    server_ = new LiveServer({{"KALAMDB_RATE_LIMIT_MAX_MESSAGES_PER_SEC", "20"},
+    control_dir_ = new TempDir();
+    control_ = new FailpointFile(control_dir_->path() + "/control");
+    server_ = new LiveServer({{"KALAMDB_FAILPOINTS_FILE", control_->path()},
+                              {"KALAMDB_RATE_LIMIT_MAX_MESSAGES_PER_SEC", "20"},
                               {"KALAMDB_RATE_LIMIT_MAX_SUBSCRIPTIONS_PER_CONNECTION", "3"},
                               {"KALAMDB_RATE_LIMIT_MAX_SUBSCRIPTIONS_PER_USER", "4"},
                               {"KALAMDB_WEBSOCKET_MAX_MESSAGE_SIZE", "1024"},
@@ -991,7 +1002,8 @@ class LiveLimitsTest : public ::testing::Test {
                               {"KALAMDB_WEBSOCKET_MAX_PENDING_CHANGES", "5"},
                               {"KALAMDB_WEBSOCKET_MAX_SUBSCRIPTION_SQL_BYTES", "100"},
                               {"KALAMDB_WEBSOCKET_MAX_OUTBOUND_BYTES", "200000"},
-                              {"KALAMDB_SECURITY_CORS_ALLOWED_ORIGINS", "https://app.example.com"}});
+                              {"KALAMDB_SECURITY_CORS_ALLOWED_ORIGINS", "https://app.example.com"}},
+                             KALAMDB_FAILPOINTS_SERVER_BINARY);
     ASSERT_TRUE(server_->started()) << server_->process().output();
     server_->CreateUser("alice");
     server_->Sql("CREATE NAMESPACE app");
@@ -1000,12 +1012,19 @@ class LiveLimitsTest : public ::testing::Test {
   static void TearDownTestSuite() {
     delete server_;
     server_ = nullptr;
+    delete control_;
+    delete control_dir_;
   }
   LiveServer& S() { return *server_; }
+  FailpointFile& Control() { return *control_; }
   static LiveServer* server_;
+  static TempDir* control_dir_;
+  static FailpointFile* control_;
 };
 
 LiveServer* LiveLimitsTest::server_ = nullptr;
+TempDir* LiveLimitsTest::control_dir_ = nullptr;
+FailpointFile* LiveLimitsTest::control_ = nullptr;
 
 TEST_F(LiveLimitsTest, OriginAllowList) {
   std::string error;
@@ -1031,6 +1050,8 @@ TEST_F(LiveLimitsTest, SubscriptionSqlSizeIsConfigurable) {
 TEST_F(LiveLimitsTest, AuthTimeoutClosesWith1008) {
   auto ws = WsClient::Connect(S().port());
   ASSERT_TRUE(ws);
+  // Past the 1 s auth timeout on the server's clock.
+  ASSERT_TRUE(Control().AdvanceClock(2s));
   JsonDoc error = Next(*ws, 3s);
   EXPECT_EQ(error.Str("/type"), "auth_error");
   EXPECT_THAT(error.Str("/message"), HasSubstr("Authentication timeout - no auth message received within 1 seconds"));
@@ -1041,27 +1062,41 @@ TEST_F(LiveLimitsTest, AuthTimeoutClosesWith1008) {
 TEST_F(LiveLimitsTest, SilentClientIsClosedByHeartbeat) {
   auto ws = S().Connect("alice");
   ASSERT_TRUE(ws);
-  // A client that answers nothing (no reads: no automatic pongs) for longer than the timeout.
-  std::this_thread::sleep_for(3500ms);
-  EXPECT_FALSE(ws->Receive(2s).has_value());
+  // A client that answers nothing (no reads: no automatic pongs) while the server's clock moves
+  // past the 2 s client timeout. (A client that answers stays: AnsweringClientStaysConnected.)
+  ASSERT_TRUE(Control().AdvanceClock(3s));
+  EXPECT_FALSE(ws->Receive(5s).has_value());
   EXPECT_TRUE(ws->closed());
   EXPECT_EQ(ws->close_code(), 1000);
   EXPECT_EQ(ws->close_reason(), "Heartbeat timeout");
-  // A client that keeps reading answers the pings and stays.
-  auto alive = S().Connect("alice");
-  for (int i = 0; i < 4; ++i) alive->Receive(1s);
-  EXPECT_FALSE(alive->closed());
 }
 
-// A connection that answers pings lives on past every internal deadline (the write deadline is
-// at least 30 s): nothing but the heartbeat may end it.
+// A connection that answers pings lives on past every internal deadline of the server's clock
+// (the write deadline is at least 30 s): nothing but the heartbeat may end it. The clock moves
+// 35 s in quarter seconds; each second brings a ping (heartbeat 1 s), which the client answers
+// well inside the 2 s client timeout.
 TEST_F(LiveLimitsTest, AnsweringClientStaysConnected) {
   auto ws = S().Connect("alice");
   ASSERT_TRUE(ws);
   SubscribeAndLoad(*ws, "long", "SELECT * FROM app.t WHERE body = 'still here'");
-  const auto until = std::chrono::steady_clock::now() + 33s;
-  while (std::chrono::steady_clock::now() < until) {
-    ws->Receive(1s);  // answers the server's pings
+  size_t pings = ws->pings_received();
+  auto since_ping = 0ms;
+  for (int step = 0; step < 140; ++step) {
+    ASSERT_TRUE(Control().AdvanceClock(250ms));
+    since_ping += 250ms;
+    ws->Receive(0ms);  // reads what has arrived, answering a ping with a pong
+    if (ws->pings_received() == pings && since_ping >= 1s) {
+      // A ping is due by now: wait for it (in real time).
+      ASSERT_TRUE(PollUntil([&] {
+        ws->Receive(1ms);
+        return ws->pings_received() > pings || ws->closed();
+      })) << "no ping at step "
+          << step;
+    }
+    if (ws->pings_received() > pings) {
+      pings = ws->pings_received();
+      since_ping = 0ms;
+    }
     ASSERT_FALSE(ws->closed()) << ws->close_code() << " " << ws->close_reason();
   }
   S().Sql("INSERT INTO app.t (body) VALUES ('still here')", "alice");
@@ -1078,7 +1113,10 @@ TEST_F(LiveLimitsTest, SubscriptionLimits) {
   b->SendText(SubscribeMessage("s1", "SELECT * FROM app.t"));
   EXPECT_EQ(Next(*b).Str("/code"), "SUBSCRIPTION_LIMIT_EXCEEDED");
   a->Close();
-  std::this_thread::sleep_for(300ms);
+  ASSERT_TRUE(PollUntil([&] {
+    return JsonDoc(S().Sql("SELECT count(*) FROM system.live WHERE user_id = 'alice'")).Str("/results/0/rows/0/0") ==
+           "1";
+  })) << "a's subscriptions are still in system.live";
   SubscribeAndLoad(*b, "s1", "SELECT * FROM app.t");  // room again after the socket closed
 }
 
@@ -1095,7 +1133,9 @@ TEST_F(LiveLimitsTest, MessageSizeAndRate) {
     }
   }
   EXPECT_GE(limited, 5);
-  std::this_thread::sleep_for(1100ms);
+  // The next second of the server's clock: a new rate window (and still within the 2 s
+  // client timeout, counted from the last message).
+  ASSERT_TRUE(Control().AdvanceClock(1s));
   ws->SendText(R"({"type":"ping","pad":")" + std::string(5000, 'x') + "\"}");
   EXPECT_EQ(Next(*ws).Str("/code"), "MESSAGE_TOO_LARGE");
   EXPECT_FALSE(ws->Receive(3s).has_value());

@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "support/failpoint_file.h"
 #include "support/http_client.h"
 #include "support/json_fields.h"
 #include "support/server_process.h"
@@ -45,9 +46,14 @@ void ExpectTwoConnectionsServed(uint16_t port, int rounds) {
 
 TEST(ProtectionTest, PerIpRateLimitThenBan) {
   TempDir dir;
+  TempDir control_dir;
+  // The failpoint build, whose clock the test moves on past the rate window.
+  FailpointFile control(control_dir.path() + "/control");
   ServerProcess server;
+  server.UseBinary(KALAMDB_FAILPOINTS_SERVER_BINARY);
   ASSERT_TRUE(server.Start(dir.path(), Unexempt({{"KALAMDB_RATE_LIMIT_MAX_REQUESTS_PER_IP_PER_SEC", "5"},
-                                                 {"KALAMDB_RATE_LIMIT_BAN_DURATION_SECONDS", "300"}})))
+                                                 {"KALAMDB_RATE_LIMIT_BAN_DURATION_SECONDS", "300"},
+                                                 {"KALAMDB_FAILPOINTS_FILE", control.path()}})))
       << server.output();
   HttpClient client(server.port());
   int ok = 0, limited = 0;
@@ -73,7 +79,7 @@ TEST(ProtectionTest, PerIpRateLimitThenBan) {
   EXPECT_THAT(banned.body, StartsWith(R"({"error":"IP_BANNED","message":")"));
   EXPECT_THAT(banned.body, HasSubstr(R"(,"retry_after_seconds":300})"));
   // Banned means banned, even after the one-second window has passed, and on new connections.
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_TRUE(control.AdvanceClock(std::chrono::seconds(2)));
   HttpClient other(server.port());
   auto later = other.Request("GET", "/health");
   EXPECT_EQ(later.status, 429);

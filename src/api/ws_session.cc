@@ -89,13 +89,13 @@ asio::awaitable<void> WsSession::Run(beast::http::request<beast::http::string_bo
   ws_.auto_fragment(false);
   ws_.text(true);
   ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
-    last_activity_ = Clock::now();
-    if (kind == websocket::frame_type::pong && live_) live_->RecordPing(NowMicros());
+    last_activity_ = clock_.SteadyNow();
+    if (kind == websocket::frame_type::pong && live_) live_->RecordPing(clock_.NowMicros());
   });
   ws_.next_layer().tcp().expires_never();
   auto [ec] = co_await ws_.async_accept(request, kUseTuple);
   if (ec) co_return;
-  last_activity_ = Clock::now();
+  last_activity_ = clock_.SteadyNow();
   started_ = last_activity_;
   if (identity) Authenticated(*identity);
   loops_ = 3;
@@ -118,7 +118,7 @@ asio::awaitable<void> WsSession::ReadLoop() {
       ec = read_ec;
     } while (!ec && buffer.size() <= options_.max_message_size && !ws_.is_message_done());
     if (ec) break;
-    last_activity_ = Clock::now();
+    last_activity_ = clock_.SteadyNow();
     if (buffer.size() > options_.max_message_size) {
       Send(live::EncodeError("protocol", LiveErrorCode::kMessageTooLarge,
                              "Message exceeds " + std::to_string(options_.max_message_size) + " bytes"));
@@ -126,7 +126,7 @@ asio::awaitable<void> WsSession::ReadLoop() {
       break;
     }
     if (options_.max_messages_per_sec > 0) {
-      const int64_t window = NowMicros() / 1000000;
+      const int64_t window = clock_.NowMicros() / 1000000;
       if (window != rate_window_) {
         rate_window_ = window;
         rate_count_ = 0;
@@ -176,7 +176,7 @@ asio::awaitable<void> WsSession::WriteLoop() {
       // A peer that stops reading must not hold this loop (and its queue) forever.
       ArmWriteDeadline();
       auto [ec, n] = co_await ws_.async_write(asio::buffer(message), kUseTuple);
-      write_deadline_.cancel();
+      DisarmWriteDeadline();
       out_.Written(message.size());
       if (ec) {
         beast::error_code ignored;
@@ -188,7 +188,7 @@ asio::awaitable<void> WsSession::WriteLoop() {
     if (ping) {
       ArmWriteDeadline();
       auto [ec] = co_await ws_.async_ping({}, kUseTuple);
-      write_deadline_.cancel();
+      DisarmWriteDeadline();
       if (ec) {
         beast::error_code ignored;
         ws_.next_layer().tcp().socket().close(ignored);
@@ -210,10 +210,10 @@ asio::awaitable<void> WsSession::TimerLoop() {
   const auto heartbeat = std::chrono::seconds(std::max<uint32_t>(1, options_.heartbeat_interval_secs));
   const auto client_timeout = std::chrono::seconds(options_.client_timeout_secs);
   const auto auth_timeout = std::chrono::seconds(options_.auth_timeout_secs);
-  auto next_ping = Clock::now() + heartbeat;
+  auto next_ping = clock_.SteadyNow() + heartbeat;
   while (true) {
     if (!out_.accepting()) break;
-    const auto now = Clock::now();
+    const auto now = clock_.SteadyNow();
     if (!identity_ && !busy_ && now >= started_ + auth_timeout) {
       Send(live::EncodeAuthError("Authentication timeout - no auth message received within " +
                                  std::to_string(options_.auth_timeout_secs) + " seconds"));
@@ -232,7 +232,10 @@ asio::awaitable<void> WsSession::TimerLoop() {
     auto wake_at = next_ping;
     if (options_.client_timeout_secs > 0) wake_at = std::min(wake_at, last_activity_ + client_timeout);
     if (!identity_) wake_at = std::min(wake_at, started_ + auth_timeout);
-    ticks_.expires_at(std::max(wake_at, Clock::now() + std::chrono::milliseconds(5)));
+    // Relative to the process clock, which a test build may move on: look again by its limit.
+    const auto left =
+        std::max<std::chrono::steady_clock::duration>(wake_at - clock_.SteadyNow(), std::chrono::milliseconds(5));
+    ticks_.expires_after(std::min<std::chrono::steady_clock::duration>(left, clock_.RealWaitLimit()));
     auto [ec] = co_await ticks_.async_wait(kUseTuple);
     (void)ec;
   }
@@ -255,7 +258,7 @@ asio::awaitable<void> WsSession::HandleMessage(std::string_view text) {
     if (authenticate->method == AuthenticateMessage::Method::kBasic) {
       // Counted as it arrives, not when a worker gets to its bcrypt.
       if (auto refused = service_.auth().AdmitPassword(authenticate->user, authenticate->password,
-                                                       auth::PasswordRoute::kBasic, peer_ip_, NowMicros())) {
+                                                       auth::PasswordRoute::kBasic, peer_ip_, clock_.NowMicros())) {
         outcome = *refused;
         admitted = false;
       } else {
@@ -264,7 +267,7 @@ asio::awaitable<void> WsSession::HandleMessage(std::string_view text) {
     }
     if (admitted && authenticate->method != AuthenticateMessage::Method::kOther) {
       const bool ran = co_await Offload("authenticate", authenticate->method == AuthenticateMessage::Method::kBasic, [&] {
-        const int64_t now_us = NowMicros();
+        const int64_t now_us = clock_.NowMicros();
         outcome = authenticate->method == AuthenticateMessage::Method::kJwt
                       ? service_.auth().AuthenticateToken(authenticate->token, auth::TokenType::kAccess, now_us)
                       : service_.auth().AuthenticatePassword(authenticate->user, authenticate->password, peer_ip_,
@@ -317,7 +320,7 @@ asio::awaitable<bool> WsSession::Offload(std::string_view request_type, bool pas
     }
   });
   busy_ = false;
-  last_activity_ = Clock::now();
+  last_activity_ = clock_.SteadyNow();
   if (failure) std::rethrow_exception(failure);  // the read loop answers it
   if (admission == Admission::kAccepted) co_return true;
   const WorkerPoolOptions& pool = workers_.options();
@@ -386,9 +389,23 @@ void WsSession::ArmCloseDeadline() {
 }
 
 void WsSession::ArmWriteDeadline() {
-  write_deadline_.expires_after(WriteTimeout());
-  write_deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
-    if (ec) return;  // cancelled: the write finished
+  write_deadline_at_ = clock_.SteadyNow() + WriteTimeout();
+  WaitForWriteDeadline(++write_generation_);
+}
+
+void WsSession::DisarmWriteDeadline() {
+  ++write_generation_;
+  write_deadline_.cancel();
+}
+
+void WsSession::WaitForWriteDeadline(uint64_t generation) {
+  const auto left = std::max<std::chrono::steady_clock::duration>(write_deadline_at_ - clock_.SteadyNow(),
+                                                                  std::chrono::milliseconds(0));
+  write_deadline_.expires_after(std::min<std::chrono::steady_clock::duration>(left, clock_.RealWaitLimit()));
+  write_deadline_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
+    // Cancelled, or a write that finished after the timer had fired.
+    if (ec || generation != self->write_generation_) return;
+    if (self->clock_.SteadyNow() < self->write_deadline_at_) return self->WaitForWriteDeadline(generation);
     beast::error_code ignored;
     self->ws_.next_layer().tcp().socket().close(ignored);
   });
@@ -414,7 +431,7 @@ void WsSession::WakeWriter() {
 void WsSession::Finish() {
   if (finished_) return;
   finished_ = true;
-  write_deadline_.cancel();
+  DisarmWriteDeadline();
   close_deadline_.cancel();
   if (live_) {
     if (auto* manager = service_.live()) manager->Detach(*live_);

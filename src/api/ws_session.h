@@ -26,6 +26,7 @@
 #include "kalam/api/api_service.h"
 #include "kalam/api/worker_pool.h"
 #include "kalam/auth/auth_service.h"
+#include "kalam/commons/clock.h"
 #include "kalam/live/live_connection.h"
 #include "kalam/live/live_query_manager.h"
 #include "outbound_queue.h"
@@ -64,7 +65,7 @@ class WsSession final : public live::LiveConnection, public std::enable_shared_f
   void Abandon();
 
  private:
-  using Clock = std::chrono::steady_clock;
+  using SteadyPoint = Clock::SteadyPoint;
 
   boost::asio::awaitable<void> Run(boost::beast::http::request<boost::beast::http::string_body> request,
                                    std::optional<auth::Identity> identity);
@@ -85,7 +86,11 @@ class WsSession final : public live::LiveConnection, public std::enable_shared_f
   bool Enqueue(std::string message, bool bounded);
   void WakeWriter();
   void ArmCloseDeadline();
+  // Closes the socket when the write started now is not done within WriteTimeout() of the
+  // process clock; DisarmWriteDeadline() when it is. Strand-only.
   void ArmWriteDeadline();
+  void DisarmWriteDeadline();
+  void WaitForWriteDeadline(uint64_t generation);
   std::chrono::seconds WriteTimeout() const;
   void Finish();
 
@@ -107,8 +112,12 @@ class WsSession final : public live::LiveConnection, public std::enable_shared_f
   simdjson::dom::parser parser_;
   std::optional<auth::Identity> identity_;
   std::shared_ptr<live::LiveSession> live_;
-  Clock::time_point last_activity_ = Clock::now();
-  Clock::time_point started_ = Clock::now();
+  // The heartbeat and auth timeout run on the process clock (a test build may move it on).
+  const Clock& clock_ = ProcessClock();
+  SteadyPoint last_activity_ = clock_.SteadyNow();
+  SteadyPoint started_ = last_activity_;
+  SteadyPoint write_deadline_at_{};
+  uint64_t write_generation_ = 0;  // bumped by every arm and disarm: stale timer wake-ups see it
   int64_t rate_window_ = 0;
   uint32_t rate_count_ = 0;
   bool finished_ = false;

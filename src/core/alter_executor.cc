@@ -7,6 +7,7 @@
 
 #include "ddl_executor.h"
 #include "kalam/auth/permissions.h"
+#include "kalam/commons/failpoint.h"
 #include "kalam/commons/json_text.h"
 #include "kalam/commons/names.h"
 #include "kalam/dialect/parser.h"
@@ -189,6 +190,7 @@ Result<StatementResult> AlterExecutor::AlterTable(ExecContext& ctx, const dialec
   KALAM_RETURN_IF_ERROR(auth::CheckAlterTable(ctx.acting_role, current->type));
   TableDefinition next = *current;
   KALAM_RETURN_IF_ERROR(Apply(s, &next));
+  KALAM_RETURN_IF_ERROR(CheckStepFailpoint(Failpoint::kAlterValidated, id.ToString()));
   KALAM_ASSIGN_OR_RETURN(auto stored, engine_.registry->AlterTable(std::move(next)));
   if (engine_.live != nullptr) engine_.live->OnTableAltered(id);
   return MessageResult("Table " + id.ToString() + " altered successfully (schema version " +

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "engine_jobs_test_fixture.h"
+#include "kalam/commons/manual_clock.h"
 
 namespace kalam::jobs {
 namespace {
@@ -78,13 +79,18 @@ TEST_F(FlushSchedulerTest, IntervalQueuesOldWrites) {
   Run(*root_, "CREATE NAMESPACE app");
   Run(*root_, "CREATE SHARED TABLE app.s (v INT) FLUSH INTERVAL 1s");
   Run(*root_, "INSERT INTO app.s VALUES (1)");
-  FlushScheduler scheduler(engine_->maintenance(), *manager_, std::chrono::milliseconds(100));
+  // The scheduler's thread checks every minute of its clock; the test moves that clock past
+  // the table's one-second interval instead of waiting for it.
+  ManualClock clock;
+  FlushScheduler scheduler(engine_->maintenance(), *manager_, std::chrono::minutes(1), clock);
   scheduler.Start();
   bool flushed = false;
-  for (int i = 0; i < 100 && !flushed; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    auto stats = Run(*root_, "SHOW STATS FOR TABLE app.s");
-    flushed = Cell(stats, 5) == "1";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!flushed && std::chrono::steady_clock::now() < deadline) {
+    // Advanced on every poll: the thread may not have taken its first deadline yet.
+    clock.Advance(std::chrono::minutes(1));
+    flushed = Cell(Run(*root_, "SHOW STATS FOR TABLE app.s"), 5) == "1";
+    if (!flushed) std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling
   }
   scheduler.Stop();
   EXPECT_TRUE(flushed);

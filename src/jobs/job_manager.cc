@@ -12,8 +12,6 @@
 namespace kalam::jobs {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 constexpr std::string_view kInterruptedMessage = "interrupted by a restart";
 constexpr std::string_view kKilledMessage = "Killed by KILL JOB";
 constexpr std::string_view kShutdownMessage = "Cancelled at shutdown";
@@ -45,8 +43,8 @@ std::string AlreadyFinished(const JobId& id, JobStatus status) {
 
 }  // namespace
 
-JobManager::JobManager(system::JobRepository& repository, JobManagerOptions options)
-    : repository_(repository), options_(options) {}
+JobManager::JobManager(system::JobRepository& repository, JobManagerOptions options, const Clock& clock)
+    : repository_(repository), options_(options), clock_(clock) {}
 
 JobManager::~JobManager() { Stop(); }
 
@@ -69,7 +67,7 @@ Status JobManager::Start() {
     if (IsFinished(r.status)) continue;
     r.status = JobStatus::kFailed;
     r.message = std::string(kInterruptedMessage);
-    r.finished_at_us = r.updated_at_us = NowMicros();
+    r.finished_at_us = r.updated_at_us = clock_.NowMicros();
     KALAM_RETURN_IF_ERROR(repository_.Put(r));
     if (IsIdempotent(r.type) && executors_.count(r.type)) {
       KALAM_ASSIGN_OR_RETURN(JobSubmission resubmitted, SubmitLocked(r.type, r.idempotency_key, r.parameters_json));
@@ -99,8 +97,9 @@ void JobManager::Stop() {
   work_cv_.notify_all();
   // Clamped so that an absurd setting cannot overflow the clock arithmetic.
   const int64_t grace_secs = std::clamp<int64_t>(options_.shutdown_timeout_secs, 0, int64_t{365} * 24 * 3600);
-  const auto deadline = Clock::now() + std::chrono::seconds(grace_secs);
-  if (!idle_cv_.wait_until(lock, deadline, [this] { return executing_ == 0; })) {
+  const auto deadline = clock_.SteadyNow() + std::chrono::seconds(grace_secs);
+  while (executing_ != 0 && clock_.SteadyNow() < deadline) clock_.WaitUntil(lock, idle_cv_, deadline);
+  if (executing_ != 0) {
     // Past the grace period: ask the stragglers to stop. They are cooperative, so this waits
     // for them to notice; cutting them off would leave half-written files behind.
     for (auto& [id, job] : active_) {
@@ -137,16 +136,16 @@ Result<JobSubmission> JobManager::SubmitLocked(JobType type, std::string idempot
   r.parameters_json = std::move(parameters_json);
   r.idempotency_key = std::move(idempotency_key);
   r.max_retries = options_.max_retries;
-  r.created_at_us = r.updated_at_us = NowMicros();
+  r.created_at_us = r.updated_at_us = clock_.NowMicros();
   KALAM_RETURN_IF_ERROR(repository_.Put(r));
   r.status = JobStatus::kQueued;
-  r.updated_at_us = NowMicros();
+  r.updated_at_us = clock_.NowMicros();
   KALAM_RETURN_IF_ERROR(repository_.Put(r));
 
   const JobId id = r.id;
   if (!r.idempotency_key.empty()) active_keys_[r.idempotency_key] = id;
   active_[id].record = std::move(r);
-  queue_.push_back(QueueEntry{id, Clock::now()});
+  queue_.push_back(QueueEntry{id, clock_.SteadyNow()});
   work_cv_.notify_one();
   return JobSubmission{id, false};
 }
@@ -162,7 +161,7 @@ Status JobManager::Kill(const JobId& id, std::string* message) {
     JobRecord updated = job.record;
     updated.status = JobStatus::kCancelled;
     updated.message = std::string(kKilledMessage);
-    updated.finished_at_us = updated.updated_at_us = NowMicros();
+    updated.finished_at_us = updated.updated_at_us = clock_.NowMicros();
     // Store first: when the write fails, nothing has changed and the caller sees the error.
     KALAM_RETURN_IF_ERROR(repository_.Put(updated));
     job.record = std::move(updated);
@@ -189,7 +188,7 @@ Status JobManager::Kill(const JobId& id, std::string* message) {
   // (this manager is not started). Cancelling it only needs the store.
   stored->status = JobStatus::kCancelled;
   stored->message = std::string(kKilledMessage);
-  stored->finished_at_us = stored->updated_at_us = NowMicros();
+  stored->finished_at_us = stored->updated_at_us = clock_.NowMicros();
   KALAM_RETURN_IF_ERROR(repository_.Put(*stored));
   if (message != nullptr) *message = killed;
   return Status::Ok();
@@ -220,11 +219,11 @@ Status JobManager::LastPersistError() const {
 void JobManager::WorkerLoop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
-    std::optional<Clock::time_point> wake_at;
-    const std::optional<JobId> id = TakeReadyLocked(Clock::now(), &wake_at);
+    std::optional<Clock::SteadyPoint> wake_at;
+    const std::optional<JobId> id = TakeReadyLocked(clock_.SteadyNow(), &wake_at);
     if (!id) {
       if (wake_at) {
-        work_cv_.wait_until(lock, *wake_at);
+        clock_.WaitUntil(lock, work_cv_, *wake_at);
       } else {
         work_cv_.wait(lock);
       }
@@ -234,7 +233,7 @@ void JobManager::WorkerLoop() {
   }
 }
 
-std::optional<JobId> JobManager::TakeReadyLocked(Clock::time_point now, std::optional<Clock::time_point>* wake_at) {
+std::optional<JobId> JobManager::TakeReadyLocked(Clock::SteadyPoint now, std::optional<Clock::SteadyPoint>* wake_at) {
   for (auto it = queue_.begin(); it != queue_.end(); ++it) {
     if (it->ready_at > now) {
       if (!*wake_at || it->ready_at < **wake_at) *wake_at = it->ready_at;
@@ -256,7 +255,7 @@ void JobManager::RunLocked(const JobId& id, std::unique_lock<std::mutex>& lock) 
   ++executing_;
   if (!job.record.idempotency_key.empty()) executing_keys_.insert(job.record.idempotency_key);
   job.record.status = JobStatus::kRunning;
-  job.record.updated_at_us = NowMicros();
+  job.record.updated_at_us = clock_.NowMicros();
   if (job.record.started_at_us == 0) job.record.started_at_us = job.record.updated_at_us;
   PersistLocked(job.record);
 
@@ -292,7 +291,7 @@ void JobManager::FinishAttemptLocked(const JobId& id, const Result<JobOutcome>& 
     return;
   }
   r.cpu_used += cpu_us;
-  r.updated_at_us = NowMicros();
+  r.updated_at_us = clock_.NowMicros();
   if (outcome.ok()) {
     r.status = outcome.value().skipped ? JobStatus::kSkipped : JobStatus::kCompleted;
     r.message = outcome.value().message;
@@ -315,7 +314,7 @@ void JobManager::FinishAttemptLocked(const JobId& id, const Result<JobOutcome>& 
     ++r.retry_count;
     r.status = JobStatus::kRetrying;
     PersistLocked(r);
-    queue_.push_back(QueueEntry{id, Clock::now() + delay});
+    queue_.push_back(QueueEntry{id, clock_.SteadyNow() + delay});
     // Idle workers may be sleeping without a deadline; let them pick up this one.
     work_cv_.notify_all();
     return;

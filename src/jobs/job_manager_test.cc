@@ -21,6 +21,7 @@
 #include <gtest/gtest.h>
 
 #include "kalam/commons/clock.h"
+#include "kalam/commons/manual_clock.h"
 #include "kalam/store/storage_backend.h"
 #include "kalam/system/job_repository.h"
 
@@ -78,8 +79,8 @@ class JobManagerTest : public ::testing::Test {
     return o;
   }
 
-  std::unique_ptr<JobManager> NewManager(JobManagerOptions options) {
-    return std::make_unique<JobManager>(*repo_, options);
+  std::unique_ptr<JobManager> NewManager(JobManagerOptions options, const Clock& clock = SystemClock()) {
+    return std::make_unique<JobManager>(*repo_, options, clock);
   }
 
   // The stored record of `id`; a default record (status new, no id) when absent.
@@ -257,7 +258,7 @@ TEST_F(JobManagerTest, NeverRunsMoreThanMaxConcurrent) {
   for (int i = 0; i < 5; ++i) ids.push_back(SubmitNew(*m, JobType::kFlush, "flush:t" + std::to_string(i)));
 
   ASSERT_TRUE(Eventually([&] { return running.load() == 2; }));
-  std::this_thread::sleep_for(50ms);  // room for a third worker to (wrongly) start
+  // A third worker starting (wrongly) at any point up to the gate's opening shows in max_seen.
   EXPECT_EQ(running.load(), 2);
   EXPECT_EQ(m->RunningCount(), 2);
   EXPECT_EQ(m->QueuedCount(), 3);
@@ -272,24 +273,33 @@ TEST_F(JobManagerTest, NeverRunsMoreThanMaxConcurrent) {
 
 TEST_F(JobManagerTest, RetriesWithExponentialBackoffThenFails) {
   std::mutex mu;
-  std::vector<std::chrono::steady_clock::time_point> attempts;
+  std::vector<Clock::SteadyPoint> attempts;
   std::vector<int> seen_retry_counts;
-  auto m = NewManager(Options(/*max_concurrent=*/2, /*max_retries=*/2, /*backoff_ms=*/30));
+  // Time moves only when the test says: each retry can start only once the clock has passed
+  // its backoff, so the attempts are exactly the advances apart.
+  ManualClock clock;
+  auto m = NewManager(Options(/*max_concurrent=*/2, /*max_retries=*/2, /*backoff_ms=*/30'000), clock);
   m->RegisterExecutor(JobType::kFlush, [&](const JobRecord& job, const std::atomic<bool>&) -> Result<JobOutcome> {
     std::lock_guard<std::mutex> lock(mu);
-    attempts.push_back(std::chrono::steady_clock::now());
+    attempts.push_back(clock.SteadyNow());
     seen_retry_counts.push_back(job.retry_count);
     return Status::IoError("disk full");
   });
   ASSERT_TRUE(m->Start().ok());
   const JobId id = SubmitNew(*m, JobType::kFlush, "flush:app.t");
+  ASSERT_TRUE(Eventually([&] { return Stored(id).retry_count == 1; }));
+  EXPECT_EQ(Stored(id).status, JobStatus::kRetrying);
+  clock.Advance(30s);
+  ASSERT_TRUE(Eventually([&] { return Stored(id).retry_count == 2; }));
+  EXPECT_EQ(Stored(id).status, JobStatus::kRetrying);
+  clock.Advance(60s);
   ASSERT_TRUE(WaitForStatus(id, JobStatus::kFailed));
 
   std::lock_guard<std::mutex> lock(mu);
   ASSERT_EQ(attempts.size(), 3u);  // the first attempt and max_retries retries
   EXPECT_EQ(seen_retry_counts, (std::vector<int>{0, 1, 2}));
-  EXPECT_GE(attempts[1] - attempts[0], 30ms);
-  EXPECT_GE(attempts[2] - attempts[1], 60ms);
+  EXPECT_EQ(attempts[1] - attempts[0], 30s);
+  EXPECT_EQ(attempts[2] - attempts[1], 60s);
   const JobRecord r = Stored(id);
   EXPECT_EQ(r.retry_count, 2);
   EXPECT_EQ(r.max_retries, 2);
@@ -306,7 +316,8 @@ TEST_F(JobManagerTest, RetriesWithExponentialBackoffThenFails) {
 
 TEST_F(JobManagerTest, SucceedsOnARetryAndShowsRetryingInBetween) {
   std::atomic<int> attempts{0};
-  auto m = NewManager(Options(/*max_concurrent=*/1, /*max_retries=*/3, /*backoff_ms=*/500));
+  ManualClock clock;  // the job waits in `retrying` until the test moves time past its backoff
+  auto m = NewManager(Options(/*max_concurrent=*/1, /*max_retries=*/3, /*backoff_ms=*/500), clock);
   m->RegisterExecutor(JobType::kRetention, [&](const JobRecord&, const std::atomic<bool>&) -> Result<JobOutcome> {
     if (++attempts == 1) return Status::IoError("transient");
     return JobOutcome::Completed("Purged 4 tombstone(s)");
@@ -328,6 +339,7 @@ TEST_F(JobManagerTest, SucceedsOnARetryAndShowsRetryingInBetween) {
   EXPECT_TRUE(again->already_active);
   EXPECT_EQ(again->id, id);
 
+  clock.Advance(500ms);
   ASSERT_TRUE(WaitForStatus(id, JobStatus::kCompleted));
   r = Stored(id);
   EXPECT_EQ(attempts.load(), 2);
@@ -392,7 +404,8 @@ TEST_F(JobManagerTest, KillRemovesAQueuedJob) {
 TEST_F(JobManagerTest, KillSetsTheCancelFlagOfARunningJob) {
   std::atomic<int> attempts{0};
   std::atomic<bool> returned{false};
-  auto m = NewManager(Options(/*max_concurrent=*/2, /*max_retries=*/3, /*backoff_ms=*/1));
+  ManualClock clock;  // stands still: a (wrong) retry would wait in `retrying`, where it shows
+  auto m = NewManager(Options(/*max_concurrent=*/2, /*max_retries=*/3, /*backoff_ms=*/1), clock);
   m->RegisterExecutor(JobType::kFlush,
                       [&](const JobRecord&, const std::atomic<bool>& cancelled) -> Result<JobOutcome> {
                         ++attempts;
@@ -409,8 +422,10 @@ TEST_F(JobManagerTest, KillSetsTheCancelFlagOfARunningJob) {
   EXPECT_EQ(message, "Job " + id.str() + " killed: cancelled");
   EXPECT_EQ(Stored(id).status, JobStatus::kCancelled);
   ASSERT_TRUE(Eventually([&] { return returned.load(); }));
-  ASSERT_TRUE(Eventually([&] { return m->RunningCount() == 0; }));
-  std::this_thread::sleep_for(20ms);  // a (wrong) retry would start within the 1 ms backoff
+  // Stop() returns once the attempt's outcome is recorded (and leaves a retry in the store).
+  m->Stop();
+  EXPECT_EQ(m->RunningCount(), 0);
+  EXPECT_EQ(m->QueuedCount(), 0);
 
   EXPECT_EQ(attempts.load(), 1);
   const JobRecord r = Stored(id);
@@ -435,6 +450,9 @@ TEST_F(JobManagerTest, AJobWithTheKeyOfAKilledJobWaitsForItsExecutor) {
     --executing;
     return JobOutcome::Completed("done");
   });
+  m->RegisterExecutor(JobType::kRetention, [](const JobRecord&, const std::atomic<bool>&) -> Result<JobOutcome> {
+    return JobOutcome::Completed("done");
+  });
   ASSERT_TRUE(m->Start().ok());
   const JobId first = SubmitNew(*m, JobType::kFlush, "flush:app.t");
   ASSERT_TRUE(WaitForStatus(first, JobStatus::kRunning));
@@ -442,7 +460,10 @@ TEST_F(JobManagerTest, AJobWithTheKeyOfAKilledJobWaitsForItsExecutor) {
 
   const JobId second = SubmitNew(*m, JobType::kFlush, "flush:app.t");
   EXPECT_NE(second, first);
-  std::this_thread::sleep_for(50ms);  // a free worker exists; the key must keep it waiting
+  // The free worker takes a job queued after `second` (the queue is FIFO): it has passed
+  // `second` over, as the busy key says it must.
+  const JobId later = SubmitNew(*m, JobType::kRetention, "retention:app.other");
+  ASSERT_TRUE(WaitForStatus(later, JobStatus::kCompleted));
   EXPECT_EQ(Stored(second).status, JobStatus::kQueued);
   EXPECT_EQ(executing.load(), 1);
 
@@ -552,12 +573,13 @@ TEST_F(JobManagerTest, StartRecoversJobsInterruptedByACrash) {
 TEST_F(JobManagerTest, StopWaitsForRunningJobsAndLeavesQueuedOnesForTheNextStart) {
   std::atomic<int> started{0};
   std::atomic<bool> finished{false};
+  Gate gate;
   JobId queued;
   {
     auto m = NewManager(Options(/*max_concurrent=*/1));
     m->RegisterExecutor(JobType::kFlush, [&](const JobRecord&, const std::atomic<bool>&) -> Result<JobOutcome> {
       ++started;
-      std::this_thread::sleep_for(200ms);
+      gate.Wait();
       finished = true;
       return JobOutcome::Completed("Flushed 5 row(s) to 1 file(s)");
     });
@@ -566,7 +588,13 @@ TEST_F(JobManagerTest, StopWaitsForRunningJobsAndLeavesQueuedOnesForTheNextStart
     queued = SubmitNew(*m, JobType::kFlush, "flush:app.b");
     ASSERT_TRUE(WaitForStatus(running, JobStatus::kRunning));
 
+    // The job finishes only once Stop() has begun (it then refuses submissions).
+    std::thread opener([&] {
+      EXPECT_TRUE(Eventually([&] { return !m->Submit(JobType::kFlush, "flush:app.a", "{}").ok(); }));
+      gate.Open();
+    });
     m->Stop();
+    opener.join();
     EXPECT_TRUE(finished.load());
     EXPECT_EQ(Stored(running).status, JobStatus::kCompleted);
     EXPECT_EQ(Stored(running).message, "Flushed 5 row(s) to 1 file(s)");

@@ -1,15 +1,18 @@
 #include "kalam/jobs/maintenance_scheduler.h"
 
-#include "kalam/commons/clock.h"
 #include "kalam/core/job_parameters.h"
 
 namespace kalam::jobs {
 
 MaintenanceScheduler::MaintenanceScheduler(core::Maintenance& engine, JobSubmitter& jobs,
-                                           std::chrono::milliseconds interval)
-    : engine_(engine), jobs_(jobs), interval_(interval),
+                                           std::chrono::milliseconds interval, const Clock& clock)
+    : engine_(engine),
+      jobs_(jobs),
+      interval_(interval),
+      clock_(clock),
       // A failed check is retried at the next interval.
-      periodic_(interval, [this] { (void)RunOnce(); }) {}
+      periodic_(
+          interval, [this] { (void)RunOnce(); }, clock) {}
 
 MaintenanceScheduler::~MaintenanceScheduler() { Stop(); }
 
@@ -18,7 +21,7 @@ void MaintenanceScheduler::Start() { periodic_.Start(); }
 void MaintenanceScheduler::Stop() { periodic_.Stop(); }
 
 Result<size_t> MaintenanceScheduler::RunOnce() {
-  const int64_t now = NowMicros();
+  const int64_t now = clock_.NowMicros();
   // Each kind is checked even when the other failed; the first failure is reported.
   auto retention = QueueRetention(now);
   auto compaction = QueueCompaction();

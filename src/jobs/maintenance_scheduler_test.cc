@@ -11,6 +11,7 @@
 #include "duckdb/common/types/column/column_data_collection.hpp"
 #include "engine_jobs_test_fixture.h"
 #include "kalam/commons/clock.h"
+#include "kalam/commons/manual_clock.h"
 
 namespace kalam::jobs {
 namespace {
@@ -59,9 +60,11 @@ TEST_F(MaintenanceSchedulerTest, RetentionAndUserCleanupAreQueuedOnce) {
   Run(*zed, "INSERT INTO app.u VALUES (5)");
   Run(*root_, "DROP USER 'zed'");
   engine_->maintenance().SetUserDeletionGracePeriodDays(0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  // A grace period of 0 days has passed once the scheduler's clock is past the deletion.
+  ManualClock clock;
+  clock.Advance(std::chrono::seconds(1));
 
-  MaintenanceScheduler scheduler(engine_->maintenance(), *manager_, std::chrono::hours(1));
+  MaintenanceScheduler scheduler(engine_->maintenance(), *manager_, std::chrono::hours(1), clock);
   auto queued = scheduler.RunOnce();
   ASSERT_TRUE(queued.ok()) << queued.status().ToString();
   EXPECT_EQ(*queued, 2u);
@@ -77,11 +80,12 @@ TEST_F(MaintenanceSchedulerTest, RetentionAndUserCleanupAreQueuedOnce) {
   EXPECT_EQ(scheduler.RunOnce().value(), 0u);
   // The scheduler's own thread runs the same check: a new tombstone is purged with no RunOnce.
   Run(*root_, "DELETE FROM app.t WHERE id = 2");
-  MaintenanceScheduler periodic(engine_->maintenance(), *manager_, std::chrono::milliseconds(10));
+  MaintenanceScheduler periodic(engine_->maintenance(), *manager_, std::chrono::hours(1), clock);
   periodic.Start();
   std::optional<JobRecord> next;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
+    clock.Advance(std::chrono::hours(1));  // every poll: the thread may not have taken its first deadline yet
     next = Latest(JobType::kRetention);
     if (next && next->id != retention->id) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));

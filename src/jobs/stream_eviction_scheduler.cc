@@ -3,11 +3,12 @@
 namespace kalam::jobs {
 
 StreamEvictionScheduler::StreamEvictionScheduler(core::Maintenance& engine, JobSubmitter& jobs,
-                                                 std::chrono::milliseconds interval)
+                                                 std::chrono::milliseconds interval, const Clock& clock)
     : engine_(engine),
       jobs_(jobs),
       // A failed submission is retried at the next interval.
-      periodic_(interval, [this] { (void)RunOnce(); }) {}
+      periodic_(
+          interval, [this] { (void)RunOnce(); }, clock) {}
 
 StreamEvictionScheduler::~StreamEvictionScheduler() { Stop(); }
 

@@ -14,10 +14,11 @@ namespace kalam::live {
 
 RowFilter::RowFilter() = default;
 
-RowFilter::RowFilter(std::shared_ptr<const internal::FilterProgram> program) : program_(std::move(program)) {}
+RowFilter::RowFilter(std::shared_ptr<const internal::FilterProgram> program, const Clock& clock)
+    : program_(std::move(program)), clock_(&clock) {}
 
 Result<RowFilter> RowFilter::Compile(const duckdb::ParsedExpression* where, const TableDefinition& def,
-                                     const UserId& subscriber) {
+                                     const UserId& subscriber, const Clock& clock) {
   if (where == nullptr) return RowFilter();
   auto program = std::make_shared<internal::FilterProgram>();
   internal::Compiler compiler(def, subscriber, *program);
@@ -32,12 +33,12 @@ Result<RowFilter> RowFilter::Compile(const duckdb::ParsedExpression* where, cons
     // DuckDB's casts and value helpers report some failures by throwing.
     return Status::InvalidArgument(std::string("Invalid subscription filter: ") + e.what());
   }
-  return RowFilter(std::move(program));
+  return RowFilter(std::move(program), clock);
 }
 
 bool RowFilter::Matches(const std::vector<duckdb::Value>& row, SeqId seq) const {
   if (program_ == nullptr) return true;
-  const internal::EvalContext ctx{row, seq, program_->uses_now ? NowMicros() : 0};
+  const internal::EvalContext ctx{row, seq, program_->uses_now ? clock_->NowMicros() : 0};
   const internal::Datum result = program_->Eval(program_->root, ctx);
   return !result.null && result.b;
 }

@@ -18,6 +18,7 @@
 #include "duckdb/parser/query_node/select_node.hpp"
 #include "duckdb/parser/statement/select_statement.hpp"
 #include "kalam/commons/clock.h"
+#include "kalam/commons/manual_clock.h"
 #include "kalam/tables/type_mapping.h"
 #include "kalam/tables/value_coercion.h"
 
@@ -74,11 +75,12 @@ TableDefinition OddTypesTable() {
 
 // Parses `SELECT * FROM ns.t WHERE <where>` as the subscription path does and compiles the
 // WHERE clause.
-Result<RowFilter> CompileWhere(const std::string& where, const TableDefinition& def, const std::string& user) {
+Result<RowFilter> CompileWhere(const std::string& where, const TableDefinition& def, const std::string& user,
+                               const Clock& clock = SystemClock()) {
   duckdb::Parser parser;
   parser.ParseQuery("SELECT * FROM " + def.id.ToString() + " WHERE " + where);
   const auto& node = parser.statements[0]->Cast<duckdb::SelectStatement>().node->Cast<duckdb::SelectNode>();
-  return RowFilter::Compile(node.where_clause.get(), def, UserId(user));
+  return RowFilter::Compile(node.where_clause.get(), def, UserId(user), clock);
 }
 
 // One row of `def`: each column's value is `cells[name]` converted with the §4 input rules
@@ -436,11 +438,12 @@ TEST_F(RowFilterTest, NowAndIntervals) {
   EXPECT_TRUE(MRow("CAST(created_at AS DATE) <= CURRENT_DATE", old));
 
   // NOW() is read at every evaluation, not at compile time.
-  auto filter = Compile("created_at > NOW()");
+  ManualClock clock;
+  auto filter = CompileWhere("created_at > NOW()", def_, "alice", clock);
   ASSERT_TRUE(filter.ok());
-  const auto soon = at(NowMicros() + 200'000);
+  const auto soon = at(clock.NowMicros() + 200'000);
   EXPECT_TRUE(filter->Matches(soon, 1));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  clock.Advance(std::chrono::milliseconds(300));
   EXPECT_FALSE(filter->Matches(soon, 1));
 }
 

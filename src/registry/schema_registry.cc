@@ -4,6 +4,7 @@
 
 #include "kalam/commons/byte_buffer.h"
 #include "kalam/commons/clock.h"
+#include "kalam/commons/failpoint.h"
 #include "kalam/commons/names.h"
 #include "kalam/registry/catalog_codec.h"
 #include "kalam/store/entity_store.h"
@@ -172,6 +173,8 @@ Result<std::shared_ptr<const TableDefinition>> SchemaRegistry::AlterTable(TableD
   KALAM_RETURN_IF_ERROR(Tables(backend_).Put(def.id.ToString(), def, &batch));
   KALAM_RETURN_IF_ERROR(Schemas(backend_, def.id).Put(SchemaVersionKey(def.schema_version), def, &batch));
   KALAM_RETURN_IF_ERROR(backend_.Write(batch));
+  // A stop here is a crash right after the commit: the restart finds the new version.
+  KALAM_RETURN_IF_ERROR(CheckStepFailpoint(Failpoint::kAlterStored, def.id.ToString()));
   // Before the definition is published: nobody can write rows of this version yet.
   if (def.lineage) def.lineage->Add(def);
   auto shared = std::make_shared<const TableDefinition>(std::move(def));

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "kalam/commons/failpoint.h"
+#include "kalam/commons/manual_clock.h"
 
 namespace kalam::server {
 namespace {
@@ -19,6 +20,46 @@ std::optional<std::string> ReadText(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+// The process clock while a control runs; never destroyed, as threads may read it until exit.
+ManualClock& ControlledClock() {
+  static ManualClock* clock = new ManualClock(ManualClock::Flow::kRunning);
+  return *clock;
+}
+
+constexpr std::string_view kClockOffsetKey = "clock.offset_ms=";
+
+// Applies the control text: the clock line (if any) and the failpoint lines (all of them, or
+// on the first bad line none). The clock only moves forward.
+Status ApplyControlText(std::string_view text) {
+  std::string failpoints;
+  std::optional<int64_t> offset_ms;
+  while (!text.empty()) {
+    const size_t eol = text.find('\n');
+    const std::string_view line = text.substr(0, eol);
+    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+    if (line.substr(0, kClockOffsetKey.size()) != kClockOffsetKey) {
+      failpoints.append(line).push_back('\n');
+      continue;
+    }
+    const std::string value(line.substr(kClockOffsetKey.size()));
+    char* end = nullptr;
+    const long long parsed = std::strtoll(value.c_str(), &end, 10);
+    if (value.empty() || *end != '\0' || parsed < 0) {
+      return Status::InvalidArgument("bad clock offset in '" + std::string(line) + "'");
+    }
+    offset_ms = parsed;
+  }
+  const auto target = std::chrono::milliseconds(offset_ms.value_or(0));
+  ManualClock& clock = ControlledClock();
+  if (offset_ms && target < clock.advanced()) {
+    return Status::InvalidArgument("the clock only moves forward: offset " + std::to_string(*offset_ms) +
+                                   " ms is behind");
+  }
+  KALAM_RETURN_IF_ERROR(ApplyFailpointSpec(failpoints));
+  if (offset_ms) clock.Advance(std::chrono::duration_cast<std::chrono::microseconds>(target) - clock.advanced());
+  return Status::Ok();
 }
 
 // Written whole under a temp name and renamed, so a test never reads half an answer.
@@ -37,6 +78,7 @@ void WriteText(const std::string& path, const std::string& text) {
 std::unique_ptr<FailpointControl> FailpointControl::StartFromEnvironment() {
   const char* path = std::getenv("KALAMDB_FAILPOINTS_FILE");
   if (path == nullptr || *path == '\0') return nullptr;
+  InstallProcessClock(&ControlledClock());
   return std::unique_ptr<FailpointControl>(new FailpointControl(path));
 }
 
@@ -64,7 +106,7 @@ void FailpointControl::Run() {
       hits = std::move(now);
     }
     if (auto text = ReadText(path_); text && text != applied) {
-      if (const Status applied_status = ApplyFailpointSpec(*text); !applied_status.ok()) {
+      if (const Status applied_status = ApplyControlText(*text); !applied_status.ok()) {
         WriteText(path_ + ".error", applied_status.message());
       } else {
         WriteText(path_ + ".applied", *text);

@@ -20,9 +20,16 @@ namespace kalam::server {
 // "<file>.applied" (or the reason to "<file>.error"), which is what a test waits for. The
 // points that have fired, "name=hits" per line, are kept in "<file>.hits" (FailpointHitsText):
 // how a test sees that a paused flush or statement has reached its point.
+//
+// The same file moves the process clock (kalam/commons/clock.h): while the control runs, the
+// process clock is a running ManualClock, and a line "clock.offset_ms=<n>" puts it <n> ms
+// ahead of real time (never back: a smaller offset than already applied is refused). Token
+// times, rate windows, the WebSocket heartbeat and auth timeout, job backoff and the schedulers
+// then see that much time pass at once, so an end-to-end test of a timeout takes milliseconds.
 class FailpointControl {
  public:
-  // Null when KALAMDB_FAILPOINTS_FILE is not set.
+  // Null when KALAMDB_FAILPOINTS_FILE is not set (the process clock is then the system's).
+  // Call before any thread that reads the clock starts.
   static std::unique_ptr<FailpointControl> StartFromEnvironment();
   ~FailpointControl();
 

@@ -29,7 +29,10 @@ inline constexpr const char* kPassword = "Secret123!";
 // A server plus helpers to talk to it as several users.
 class LiveServer {
  public:
-  explicit LiveServer(std::map<std::string, std::string> env = {}) : env_(std::move(env)) {
+  // `binary`: the server to run (the failpoint build, for a test that moves its clock).
+  explicit LiveServer(std::map<std::string, std::string> env = {}, std::string binary = ServerProcess::BinaryPath())
+      : env_(std::move(env)) {
+    server_.UseBinary(std::move(binary));
     started_ = server_.Start(dir_.path(), env_);
   }
   bool started() const { return started_; }

@@ -129,6 +129,8 @@ class WsClient {
 
   // Messages already received and not yet returned by Receive.
   size_t queued() const { return inbox_.size(); }
+  // Pings received from the server so far (each answered with a pong, inside Receive).
+  size_t pings_received() const { return pings_received_; }
 
   // True once the connection ended (close frame from either side, or a transport error). Only
   // noticed inside a call (typically Receive).
@@ -173,6 +175,9 @@ class WsClient {
       for (const auto& [name, value] : headers) req.set(name, value);
     }));
     ws_.read_message_max(64 * 1024 * 1024);
+    ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+      if (kind == websocket::frame_type::ping) ++pings_received_;
+    });
 
     bool done = false;
     beast::error_code result;
@@ -307,6 +312,7 @@ class WsClient {
   std::deque<std::string> inbox_;
   bool reading_ = false;
   bool closed_ = false;
+  size_t pings_received_ = 0;
   bool closing_ = false;
   bool shut_down_ = false;
   bool deflate_negotiated_ = false;

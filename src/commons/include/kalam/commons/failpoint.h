@@ -40,8 +40,11 @@ enum class Failpoint : uint8_t {
   kRetentionManifestSaved,   // "retention.manifest_saved": manifest swapped, hot tombstones not purged
   kSqlStatement,          // "sql.statement": a statement of a request is about to run (the
                           // filter matches its text)
+  // Steps of ALTER TABLE, around its one durable effect:
+  kAlterValidated,        // "alter.validated": the next definition is checked, nothing is stored
+  kAlterStored,           // "alter.stored": the next schema version is stored, not yet published
 };
-inline constexpr size_t kFailpointCount = 12;
+inline constexpr size_t kFailpointCount = 14;
 
 // The exit code of a process stopped by a point armed with "crash".
 inline constexpr int kFailpointCrashExitCode = 86;

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "kalam/commons/clock.h"
 #include "kalam/commons/job_submitter.h"
 #include "kalam/core/maintenance.h"
 #include "kalam/jobs/periodic_task.h"
@@ -17,7 +18,8 @@ namespace kalam::jobs {
 // (Engine::maintenance()) and `jobs` must outlive the scheduler. Thread-safe.
 class FlushScheduler {
  public:
-  FlushScheduler(core::Maintenance& engine, JobSubmitter& jobs, std::chrono::milliseconds interval);
+  FlushScheduler(core::Maintenance& engine, JobSubmitter& jobs, std::chrono::milliseconds interval,
+                 const Clock& clock = ProcessClock());
   ~FlushScheduler();
 
   void Start();
@@ -29,6 +31,7 @@ class FlushScheduler {
   core::Maintenance& engine_;
   JobSubmitter& jobs_;
   const std::chrono::milliseconds interval_;
+  const Clock& clock_;
   PeriodicTask periodic_;  // declared last: its thread uses the members above
 };
 

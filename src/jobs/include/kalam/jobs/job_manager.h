@@ -15,6 +15,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "kalam/commons/clock.h"
 #include "kalam/commons/job.h"
 #include "kalam/commons/job_outcome.h"
 #include "kalam/commons/job_submitter.h"
@@ -48,8 +49,9 @@ using JobExecutor = std::function<Result<JobOutcome>(const JobRecord& job, const
 // (also run by the destructor). Thread-safe after Start().
 class JobManager : public JobSubmitter {
  public:
-  // `repository` must outlive the manager.
-  JobManager(system::JobRepository& repository, JobManagerOptions options);
+  // `repository` and `clock` must outlive the manager. Backoff deadlines, the shutdown grace
+  // period and the times in job records are read from `clock`.
+  JobManager(system::JobRepository& repository, JobManagerOptions options, const Clock& clock = ProcessClock());
   ~JobManager() override;
 
   JobManager(const JobManager&) = delete;
@@ -104,14 +106,13 @@ class JobManager : public JobSubmitter {
   // An entry of the run queue: a queued job, or a retrying one waiting out its backoff.
   struct QueueEntry {
     JobId id;
-    std::chrono::steady_clock::time_point ready_at;
+    Clock::SteadyPoint ready_at;
   };
 
   void WorkerLoop();
   // The first queue entry that may run now, removed from the queue; nullopt when none. Sets
   // `*wake_at` to the earliest backoff deadline among the entries that are not ready yet.
-  std::optional<JobId> TakeReadyLocked(std::chrono::steady_clock::time_point now,
-                                       std::optional<std::chrono::steady_clock::time_point>* wake_at);
+  std::optional<JobId> TakeReadyLocked(Clock::SteadyPoint now, std::optional<Clock::SteadyPoint>* wake_at);
   // Marks `id` running, runs one attempt without the lock, then records the outcome under it.
   // `lock` holds `mu_` on entry and on return.
   void RunLocked(const JobId& id, std::unique_lock<std::mutex>& lock);
@@ -128,6 +129,7 @@ class JobManager : public JobSubmitter {
 
   system::JobRepository& repository_;
   const JobManagerOptions options_;
+  const Clock& clock_;
   // Guards everything below. Store writes of job state happen under it too, so the order of
   // records in the store is the order of state changes (a KILL racing with a completion
   // cannot leave the older state on disk). Job traffic is a few jobs per second at most, so

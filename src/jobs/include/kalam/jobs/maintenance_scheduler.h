@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "kalam/commons/clock.h"
 #include "kalam/commons/job_submitter.h"
 #include "kalam/core/maintenance.h"
 #include "kalam/jobs/periodic_task.h"
@@ -28,7 +29,8 @@ inline constexpr std::chrono::hours kDefaultMaintenanceInterval{1};
 // `engine` (Engine::maintenance()) and `jobs` must outlive the scheduler. Thread-safe.
 class MaintenanceScheduler {
  public:
-  MaintenanceScheduler(core::Maintenance& engine, JobSubmitter& jobs, std::chrono::milliseconds interval);
+  MaintenanceScheduler(core::Maintenance& engine, JobSubmitter& jobs, std::chrono::milliseconds interval,
+                       const Clock& clock = ProcessClock());
   ~MaintenanceScheduler();
 
   void Start();
@@ -43,6 +45,7 @@ class MaintenanceScheduler {
   core::Maintenance& engine_;
   JobSubmitter& jobs_;
   const std::chrono::milliseconds interval_;
+  const Clock& clock_;
   PeriodicTask periodic_;  // declared last: its thread uses the members above
 };
 

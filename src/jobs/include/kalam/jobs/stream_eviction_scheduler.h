@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "kalam/commons/clock.h"
 #include "kalam/commons/job_submitter.h"
 #include "kalam/core/maintenance.h"
 #include "kalam/jobs/periodic_task.h"
@@ -15,7 +16,8 @@ namespace kalam::jobs {
 // (Engine::maintenance()) and `jobs` must outlive the scheduler. Thread-safe.
 class StreamEvictionScheduler {
  public:
-  StreamEvictionScheduler(core::Maintenance& engine, JobSubmitter& jobs, std::chrono::milliseconds interval);
+  StreamEvictionScheduler(core::Maintenance& engine, JobSubmitter& jobs, std::chrono::milliseconds interval,
+                          const Clock& clock = ProcessClock());
   ~StreamEvictionScheduler();
 
   void Start();

@@ -3,6 +3,7 @@
 #include <memory>
 #include <vector>
 
+#include "kalam/commons/clock.h"
 #include "kalam/commons/ids.h"
 #include "kalam/commons/result.h"
 #include "kalam/commons/table_definition.h"
@@ -47,9 +48,10 @@ class RowFilter {
 
   // `where` null = matches every row. Column references resolve case-insensitively against
   // def.columns (names are stored lowercase) plus the system column `_seq` (BIGINT).
-  // `subscriber` is what CURRENT_USER() returns. Nothing passed in needs to outlive the call.
+  // `subscriber` is what CURRENT_USER() returns; NOW() reads `clock`, which must outlive the
+  // filter. Nothing else passed in needs to outlive the call.
   static Result<RowFilter> Compile(const duckdb::ParsedExpression* where, const TableDefinition& def,
-                                   const UserId& subscriber);
+                                   const UserId& subscriber, const Clock& clock = ProcessClock());
 
   // `row`: one duckdb::Value per def.columns entry, already of the column's type
   // (tables::ToLogicalType(col.type)); `seq`: the version's _seq. A value of another type, or
@@ -60,10 +62,11 @@ class RowFilter {
   bool matches_all() const { return program_ == nullptr; }
 
  private:
-  explicit RowFilter(std::shared_ptr<const internal::FilterProgram> program);
+  RowFilter(std::shared_ptr<const internal::FilterProgram> program, const Clock& clock);
 
   // Null = matches all. Shared by copies; never modified after Compile().
   std::shared_ptr<const internal::FilterProgram> program_;
+  const Clock* clock_ = &ProcessClock();
 };
 
 }  // namespace kalam::live

@@ -5,12 +5,6 @@
 
 namespace kalam {
 
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 void SeqGenerator::AdvancePast(SeqId floor) {
   int64_t cur = last_.load(std::memory_order_acquire);
   while (cur < floor && !last_.compare_exchange_weak(cur, floor, std::memory_order_acq_rel)) {
