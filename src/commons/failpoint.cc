@@ -65,6 +65,7 @@ constexpr std::array<std::string_view, kFailpointCount> kNames = {
     "filestore.write",  "filestore.sync", "filestore.parquet_write",
     "flush.segment_written", "flush.segment_renamed", "flush.manifest_saved",
     "retention.segment_written", "retention.manifest_saved", "sql.statement",
+    "backup.files_written", "restore.files_copied",
 };
 
 std::string_view Trim(std::string_view s) {

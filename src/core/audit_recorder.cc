@@ -99,6 +99,14 @@ void RecordStatementAudit(EngineContext& engine, const ExecContext& ctx, const d
           [&](const dialect::KillLiveQueryStmt& s) -> std::optional<AuditEntry> {
             return Entry(AuditAction::kKillLiveQuery, s.live_id.str(), RequestDetails(session));
           },
+          [&](const dialect::BackupDatabaseStmt& s) -> std::optional<AuditEntry> {
+            return Entry(AuditAction::kBackup, s.namespace_id ? s.namespace_id->str() : std::string("database"),
+                         RequestDetails(session, "directory", s.path));
+          },
+          [&](const dialect::RestoreDatabaseStmt& s) -> std::optional<AuditEntry> {
+            return Entry(AuditAction::kRestore, s.namespace_id ? s.namespace_id->str() : std::string("database"),
+                         RequestDetails(session, "directory", s.path));
+          },
           [](const auto&) -> std::optional<AuditEntry> { return std::nullopt; },
       },
       statement);

@@ -2,6 +2,7 @@
 
 #include "alter_executor.h"
 #include "audit_recorder.h"
+#include "backup_executor.h"
 #include "compact_executor.h"
 #include "ddl_executor.h"
 #include "flush_executor.h"
@@ -16,6 +17,7 @@ namespace {
 // The checks each executor makes on the role alone.
 Status CheckRole(Role role, const dialect::KalamStatement& statement) {
   KALAM_RETURN_IF_ERROR(DdlExecutor::Precheck(role, statement));
+  KALAM_RETURN_IF_ERROR(BackupExecutor::Precheck(role, statement));
   return StorageExecutor::Precheck(role, statement);
 }
 
@@ -62,6 +64,8 @@ Result<StatementResult> RunKalamStatement(EngineContext& engine, ExecContext& ct
                         [&](const dialect::DropStorageStmt& s) { return StorageExecutor(engine).Drop(ctx, s); },
                         [&](const dialect::ShowStoragesStmt&) { return StorageExecutor(engine).Show(ctx); },
                         [&](const dialect::StorageCheckStmt& s) { return StorageCheck(engine).Run(ctx, s); },
+                        [&](const dialect::BackupDatabaseStmt& s) { return BackupExecutor(engine).Backup(ctx, s); },
+                        [&](const dialect::RestoreDatabaseStmt& s) { return BackupExecutor(engine).Restore(ctx, s); },
                     },
                     statement);
   if (result.ok()) RecordStatementAudit(engine, ctx, statement);

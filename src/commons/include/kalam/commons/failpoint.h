@@ -40,8 +40,10 @@ enum class Failpoint : uint8_t {
   kRetentionManifestSaved,   // "retention.manifest_saved": manifest swapped, hot tombstones not purged
   kSqlStatement,          // "sql.statement": a statement of a request is about to run (the
                           // filter matches its text)
+  kBackupFilesWritten,    // "backup.files_written": a backup's data and catalog written, backup.json not yet
+  kRestoreFilesCopied,    // "restore.files_copied": a restore's files copied, catalog not yet written
 };
-inline constexpr size_t kFailpointCount = 12;
+inline constexpr size_t kFailpointCount = 14;
 
 // The exit code of a process stopped by a point armed with "crash".
 inline constexpr int kFailpointCrashExitCode = 86;

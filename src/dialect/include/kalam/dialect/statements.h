@@ -229,12 +229,26 @@ struct StorageCheckStmt {
 // SHOW STORAGES
 struct ShowStoragesStmt {};
 
+// BACKUP DATABASE [ns] TO '<dir>': one namespace, or the whole server when absent. The path is
+// kept as written; the engine applies the directory rules (docs/backup.md).
+struct BackupDatabaseStmt {
+  std::optional<NamespaceId> namespace_id;
+  std::string path;
+};
+
+// RESTORE DATABASE [ns] FROM '<dir>'.
+struct RestoreDatabaseStmt {
+  std::optional<NamespaceId> namespace_id;
+  std::string path;
+};
+
 using KalamStatement = std::variant<CreateNamespaceStmt, DropNamespaceStmt, UseNamespaceStmt,
                                     CreateTableStmt, DropTableStmt, ShowNamespacesStmt,
                                     ShowTablesStmt, DescribeTableStmt, ShowStatsStmt,
                                     ExecuteAsStmt, CreateUserStmt, AlterUserStmt, DropUserStmt, FlushTableStmt,
                                     FlushAllStmt, KillJobStmt, CreateStorageStmt, AlterStorageStmt, DropStorageStmt,
                                     ShowStoragesStmt, KillLiveQueryStmt, SubscribeStmt, AlterTableStmt,
-                                    AlterNamespaceStmt, CompactTableStmt, CompactAllStmt, StorageCheckStmt>;
+                                    AlterNamespaceStmt, CompactTableStmt, CompactAllStmt, StorageCheckStmt,
+                                    BackupDatabaseStmt, RestoreDatabaseStmt>;
 
 }  // namespace kalam::dialect

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "kalam/commons/result.h"
+#include "kalam/filestore/file_backend.h"
+
+namespace kalam::filestore {
+
+// A file's size and SHA-256, as a backup lists them to prove its files intact (docs/backup.md).
+struct FileDigest {
+  uint64_t size = 0;
+  std::string sha256;  // 64 lowercase hex digits
+
+  bool operator==(const FileDigest&) const = default;
+};
+
+FileDigest DigestBytes(std::string_view bytes);
+
+// Reads the local file at `absolute_path` once and answers its digest.
+Result<FileDigest> DigestLocalFile(const std::string& absolute_path);
+
+// Copies the local file at `source` (an absolute path: FileBackend::AbsolutePath or
+// LocalReadPath of another backend) to `to` in `files`, reading it once to digest it on the
+// way. Durable and all-or-nothing: written as `to` + ".tmp", synced, then renamed, so a crash
+// leaves the old state or the whole copy (plus at most a ".tmp" file, which the cold tier's
+// cleanup removes). Object-store backends receive the bytes through WriteAtomic.
+Result<FileDigest> CopyLocalFileInto(const std::string& source, FileBackend& files, std::string_view to);
+
+}  // namespace kalam::filestore
