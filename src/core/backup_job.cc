@@ -113,8 +113,8 @@ class BackupWriter {
       manifest.segments.push_back(segment);
     }
     // The hot versions at the snapshot become one more segment.
-    auto con = engine_.cold->Connect();
-    tables::HotSegmentWriter writer(*con, *engine_.backend, scope.def, scope.scope);
+    if (!con_) con_ = engine_.cold->Connect();
+    tables::HotSegmentWriter writer(*con_, *engine_.backend, scope.def, scope.scope);
     KALAM_RETURN_IF_ERROR(writer.Stage(snapshot.store_snapshot, snapshot.snapshot_seq, scope.committed_upto));
     if (writer.rows() > 0) {
       const int64_t batch = filestore::NextBatchNumber(manifest);
@@ -146,6 +146,7 @@ class BackupWriter {
   BackupDescriptor descriptor_;
   BackupCatalog catalog_;
   uint64_t bytes_ = 0;
+  std::unique_ptr<duckdb::Connection> con_;  // one for every scope's hot versions
 };
 
 }  // namespace

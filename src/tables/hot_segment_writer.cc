@@ -18,6 +18,8 @@ Status FromDuckDB(duckdb::QueryResult& result) { return Status::IoError(result.G
 
 }  // namespace
 
+HotSegmentWriter::~HotSegmentWriter() { con_.Query(std::string("DROP TABLE IF EXISTS ") + kStagingTable); }
+
 Status HotSegmentWriter::Stage(std::shared_ptr<const store::Snapshot> snapshot, SeqId upto, SeqId skip_upto) {
   const TableDefinition& def = *def_;
   ScanProjection projection;

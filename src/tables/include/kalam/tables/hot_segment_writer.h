@@ -16,12 +16,16 @@ namespace kalam::tables {
 // (docs/cold-tier.md): a flush writes it into the scope's directory, a backup into the backup
 // directory (docs/backup.md). The versions are staged in a temp table of the caller's
 // connection to the file-capable DuckDB instance (ParquetDb), then copied out. One writer per
-// segment; not thread-safe. `con` and `backend` must outlive it.
+// segment, one at a time on a connection; not thread-safe. `con` and `backend` must outlive it.
 class HotSegmentWriter {
  public:
   HotSegmentWriter(duckdb::Connection& con, const store::StorageBackend& backend,
                    std::shared_ptr<const TableDefinition> def, std::string scope)
       : con_(con), backend_(backend), def_(std::move(def)), scope_(std::move(scope)) {}
+  // Drops the staged versions, so that the connection can serve the next writer.
+  ~HotSegmentWriter();
+  HotSegmentWriter(const HotSegmentWriter&) = delete;
+  HotSegmentWriter& operator=(const HotSegmentWriter&) = delete;
 
   // Stages the versions (tombstones included) with `_seq` <= `upto` that `snapshot` shows,
   // leaving out those <= `skip_upto` (already in a committed segment).
