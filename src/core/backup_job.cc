@@ -8,6 +8,7 @@
 #include "backup_descriptor.h"
 #include "backup_paths.h"
 #include "backup_snapshot.h"
+#include "background_priority.h"
 #include "kalam/commons/clock.h"
 #include "kalam/commons/failpoint.h"
 #include "kalam/commons/names.h"
@@ -69,6 +70,9 @@ class BackupWriter {
     }
     for (const CapturedScope& scope : snapshot.scopes) KALAM_RETURN_IF_ERROR(WriteScope(snapshot, scope));
     KALAM_RETURN_IF_ERROR(WriteFile(kBackupCatalogFile, catalog_.ToJson()));
+    // The files above were written unsynced: one sync of the filesystem makes them all durable
+    // before backup.json names them (an fsync and a rename per file would stall other writers).
+    KALAM_RETURN_IF_ERROR(filestore::SyncLocalFilesystem(out_.base()));
     KALAM_RETURN_IF_ERROR(CheckStepFailpoint(Failpoint::kBackupFilesWritten));
     // Last: its presence is what makes the directory a backup.
     return out_.WriteAtomic(kBackupDescriptorFile, descriptor_.ToJson());
@@ -108,7 +112,8 @@ class BackupWriter {
       if (Cancelled(cancel_)) return Status::InvalidOperation("cancelled");
       KALAM_ASSIGN_OR_RETURN(std::string source, files.LocalReadPath(filestore::JoinPath(scope.dir, segment.path)));
       const std::string target = filestore::JoinPath(dir, segment.path);
-      KALAM_ASSIGN_OR_RETURN(filestore::FileDigest digest, filestore::CopyLocalFileInto(source, out_, target));
+      KALAM_ASSIGN_OR_RETURN(filestore::FileDigest digest,
+                             filestore::CopyLocalFileInto(source, out_, target, /*durable=*/false));
       Record(target, std::move(digest));
       manifest.segments.push_back(segment);
     }
@@ -121,7 +126,6 @@ class BackupWriter {
       const std::string target = filestore::JoinPath(dir, filestore::SegmentFileName(batch));
       KALAM_RETURN_IF_ERROR(out_.CreateDirectories(dir));
       KALAM_RETURN_IF_ERROR(writer.WriteParquet(out_.AbsolutePath(target)));
-      KALAM_RETURN_IF_ERROR(out_.SyncFile(target));
       KALAM_ASSIGN_OR_RETURN(filestore::FileDigest digest, filestore::DigestLocalFile(out_.AbsolutePath(target)));
       filestore::Segment segment = writer.Describe(batch);
       segment.flushed_upto_seq = segment.max_seq;
@@ -131,7 +135,7 @@ class BackupWriter {
       Record(target, std::move(digest));
     }
     if (manifest.segments.empty()) return Status::Ok();
-    KALAM_RETURN_IF_ERROR(filestore::SaveManifest(out_, dir, manifest));
+    KALAM_RETURN_IF_ERROR(filestore::SaveManifest(out_, dir, manifest, /*durable=*/false));
     const std::string manifest_path = filestore::JoinPath(dir, filestore::kManifestFileName);
     KALAM_ASSIGN_OR_RETURN(filestore::FileDigest digest, filestore::DigestLocalFile(out_.AbsolutePath(manifest_path)));
     Record(manifest_path, std::move(digest));
@@ -158,7 +162,8 @@ Result<JobOutcome> BackupJob::Run(EngineContext& engine, const BackupJobParams& 
   KALAM_ASSIGN_OR_RETURN(std::unique_ptr<filestore::LocalFileBackend> out, filestore::LocalFileBackend::Open(directory));
   BackupWriter writer(engine, *out, cancel);
   const int64_t started_us = NowMicros();
-  Status written = writer.Write(params);
+  Status written;
+  RunAtBackgroundPriority([&] { written = writer.Write(params); });
   if (!written.ok()) {
     // Only what this job wrote: the directory was empty when it started.
     (void)out->Delete(kBackupDescriptorFile);

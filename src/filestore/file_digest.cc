@@ -76,6 +76,17 @@ Status WriteAll(int fd, std::string_view bytes, std::string_view path) {
   return Status::Ok();
 }
 
+// Creates (or truncates) `path` of a local `files` and its directory; answers the open descriptor.
+Result<int> CreateLocalFile(FileBackend& files, const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  if (slash != std::string::npos) KALAM_RETURN_IF_ERROR(files.CreateDirectories(path.substr(0, slash)));
+  const std::string absolute = files.AbsolutePath(path);
+  if (absolute.empty()) return Status::InvalidArgument("cannot write '" + path + "': path refused");
+  const int fd = ::open(absolute.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoStatus(errno, "create", path);
+  return fd;
+}
+
 }  // namespace
 
 FileDigest DigestBytes(std::string_view bytes) {
@@ -88,7 +99,8 @@ Result<FileDigest> DigestLocalFile(const std::string& absolute_path) {
   return ReadDigesting(absolute_path, [](std::string_view) { return Status::Ok(); });
 }
 
-Result<FileDigest> CopyLocalFileInto(const std::string& source, FileBackend& files, std::string_view to) {
+Result<FileDigest> CopyLocalFileInto(const std::string& source, FileBackend& files, std::string_view to,
+                                     bool durable) {
   if (files.IsRemote()) {
     std::string bytes;
     KALAM_ASSIGN_OR_RETURN(FileDigest digest, ReadDigesting(source, [&](std::string_view chunk) {
@@ -98,19 +110,29 @@ Result<FileDigest> CopyLocalFileInto(const std::string& source, FileBackend& fil
     KALAM_RETURN_IF_ERROR(files.WriteAtomic(to, bytes));
     return digest;
   }
-  const std::string tmp = std::string(to) + ".tmp";
-  const std::size_t slash = tmp.rfind('/');
-  if (slash != std::string::npos) KALAM_RETURN_IF_ERROR(files.CreateDirectories(tmp.substr(0, slash)));
-  const std::string tmp_abs = files.AbsolutePath(tmp);
-  if (tmp_abs.empty()) return Status::InvalidArgument("cannot write '" + tmp + "': path refused");
-  const int fd = ::open(tmp_abs.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoStatus(errno, "create", tmp);
+  const std::string target = durable ? std::string(to) + ".tmp" : std::string(to);
+  KALAM_ASSIGN_OR_RETURN(const int fd, CreateLocalFile(files, target));
   FdCloser closer{fd};
   KALAM_ASSIGN_OR_RETURN(FileDigest digest,
-                         ReadDigesting(source, [&](std::string_view chunk) { return WriteAll(fd, chunk, tmp); }));
-  KALAM_RETURN_IF_ERROR(files.SyncFile(tmp));
-  KALAM_RETURN_IF_ERROR(files.Rename(tmp, to));
+                         ReadDigesting(source, [&](std::string_view chunk) { return WriteAll(fd, chunk, target); }));
+  if (!durable) return digest;
+  KALAM_RETURN_IF_ERROR(files.SyncFile(target));
+  KALAM_RETURN_IF_ERROR(files.Rename(target, to));
   return digest;
+}
+
+Status WriteLocalFileUnsynced(FileBackend& files, std::string_view path, std::string_view bytes) {
+  KALAM_ASSIGN_OR_RETURN(const int fd, CreateLocalFile(files, std::string(path)));
+  FdCloser closer{fd};
+  return WriteAll(fd, bytes, path);
+}
+
+Status SyncLocalFilesystem(const std::string& absolute_dir) {
+  const int fd = ::open(absolute_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus(errno, "open", absolute_dir);
+  FdCloser closer{fd};
+  if (::syncfs(fd) != 0) return ErrnoStatus(errno, "sync", absolute_dir);
+  return Status::Ok();
 }
 
 }  // namespace kalam::filestore

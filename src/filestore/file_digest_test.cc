@@ -40,6 +40,23 @@ TEST(FileDigestTest, CopyDigestsWhatItCopies) {
   EXPECT_EQ(*again, *copied);
 }
 
+TEST(FileDigestTest, UnsyncedWritesThenOneFilesystemSync) {
+  TestTempDir dir;
+  const std::string source = dir.Sub("source.bin");
+  std::ofstream(source, std::ios::binary) << "abc";
+  auto files = LocalFileBackend::Open(dir.Sub("target"));
+  ASSERT_TRUE(files.ok());
+  auto copied = CopyLocalFileInto(source, **files, "x/batch-0.parquet", /*durable=*/false);
+  ASSERT_TRUE(copied.ok()) << copied.status().ToString();
+  EXPECT_EQ(copied->sha256, kAbcSha256);
+  ASSERT_TRUE(WriteLocalFileUnsynced(**files, "x/manifest.json", "{}").ok());
+  ASSERT_TRUE(SyncLocalFilesystem((*files)->base()).ok());
+  auto manifest = (*files)->Read("x/manifest.json");
+  ASSERT_TRUE(manifest.ok());
+  EXPECT_EQ(manifest.value(), "{}");
+  EXPECT_EQ(SyncLocalFilesystem(dir.Sub("none")).code(), StatusCode::kNotFound);
+}
+
 TEST(FileDigestTest, MissingSourceIsNotFound) {
   TestTempDir dir;
   EXPECT_EQ(DigestLocalFile(dir.Sub("none")).status().code(), StatusCode::kNotFound);

@@ -27,6 +27,18 @@ Result<FileDigest> DigestLocalFile(const std::string& absolute_path);
 // way. Durable and all-or-nothing: written as `to` + ".tmp", synced, then renamed, so a crash
 // leaves the old state or the whole copy (plus at most a ".tmp" file, which the cold tier's
 // cleanup removes). Object-store backends receive the bytes through WriteAtomic.
-Result<FileDigest> CopyLocalFileInto(const std::string& source, FileBackend& files, std::string_view to);
+//
+// With `durable` false (a local `files` only) the copy goes straight to `to`, unsynced: for a
+// writer whose commit point comes later and makes everything durable at once
+// (SyncLocalFilesystem), so that hundreds of small files do not cost an fsync and a rename
+// each, which stall other writers of the filesystem (a backup beside a busy write-ahead log).
+Result<FileDigest> CopyLocalFileInto(const std::string& source, FileBackend& files, std::string_view to,
+                                     bool durable = true);
+
+// Writes `bytes` as `path` of a local `files`, unsynced (see above), creating its directory.
+Status WriteLocalFileUnsynced(FileBackend& files, std::string_view path, std::string_view bytes);
+
+// Makes everything written to the local filesystem holding `absolute_dir` durable (syncfs).
+Status SyncLocalFilesystem(const std::string& absolute_dir);
 
 }  // namespace kalam::filestore
