@@ -1,6 +1,7 @@
 #include "kalam/tables/hot_segment_writer.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "duckdb/main/appender.hpp"
 #include "kalam/tables/hot_scanner.h"
@@ -18,7 +19,9 @@ Status FromDuckDB(duckdb::QueryResult& result) { return Status::IoError(result.G
 
 }  // namespace
 
-HotSegmentWriter::~HotSegmentWriter() { con_.Query(std::string("DROP TABLE IF EXISTS ") + kStagingTable); }
+HotSegmentWriter::~HotSegmentWriter() {
+  if (staged_) con_.Query(std::string("DROP TABLE ") + kStagingTable);
+}
 
 Status HotSegmentWriter::Stage(std::shared_ptr<const store::Snapshot> snapshot, SeqId upto, SeqId skip_upto) {
   const TableDefinition& def = *def_;
@@ -43,9 +46,9 @@ Status HotSegmentWriter::Stage(std::shared_ptr<const store::Snapshot> snapshot, 
   options.max_seq_inclusive = upto;
   HotScanner scanner(backend_, def_, scope_, std::move(snapshot), projection, options);
 
-  auto created = con_.Query(create);
-  if (created->HasError()) return FromDuckDB(*created);
-  duckdb::Appender appender(con_, kStagingTable);
+  // Created with the first version to stage: a scope with nothing hot (most of them, in a
+  // backup) costs no DuckDB statement.
+  std::optional<duckdb::Appender> appender;
   duckdb::DataChunk chunk;
   chunk.Initialize(duckdb::Allocator::DefaultAllocator(), types);
   while (true) {
@@ -63,11 +66,17 @@ Status HotSegmentWriter::Stage(std::shared_ptr<const store::Snapshot> snapshot, 
     }
     if (kept == 0) continue;
     if (kept < chunk.size()) chunk.Slice(keep, kept);
-    appender.AppendDataChunk(chunk);
+    if (!appender) {
+      auto created = con_.Query(create);
+      if (created->HasError()) return FromDuckDB(*created);
+      staged_ = true;
+      appender.emplace(con_, kStagingTable);
+    }
+    appender->AppendDataChunk(chunk);
     rows_ += kept;
   }
   KALAM_RETURN_IF_ERROR(scanner.status());
-  appender.Close();
+  if (appender) appender->Close();
   return Status::Ok();
 }
 

@@ -35,7 +35,8 @@ class HotSegmentWriter {
   const std::vector<SeqId>& read() const { return read_; }
   uint64_t rows() const { return rows_; }  // versions staged
 
-  // Writes the staged versions, in `_seq` order, as a Parquet file at `absolute_path`.
+  // Writes the staged versions, in `_seq` order, as a Parquet file at `absolute_path`. Only
+  // when rows() > 0.
   Status WriteParquet(const std::string& absolute_path);
 
   // The manifest entry of segment `batch` holding the staged versions: ids, `_seq` range, row
@@ -50,6 +51,7 @@ class HotSegmentWriter {
   std::string scope_;
   std::vector<SeqId> read_;
   uint64_t rows_ = 0;
+  bool staged_ = false;  // the staging table exists
   SeqId min_seq_ = INT64_MAX;
   SeqId max_seq_ = 0;
 };
