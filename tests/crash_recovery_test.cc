@@ -635,5 +635,92 @@ TEST(CrashRecoveryTest, SigtermDrainsARequestAndAFlushInFlight) {
   EXPECT_EQ(JsonDoc(rows.body).Raw("/results/0/rows"), R"([["1","a"],["2","b"],["3","c"]])");
 }
 
+// The job id in a BACKUP or RESTORE answer ("... Job ID: BK-...").
+std::string BackupJobId(const std::string& body) {
+  std::smatch m;
+  return std::regex_search(body, m, std::regex("(BK|RS)-[0-9a-f]+")) ? m.str() : "";
+}
+
+// A backup killed (SIGKILL) just before backup.json, then a restore killed just before its
+// catalog write: after each restart the server answers as before, the killed job is `failed`, the
+// half-written backup is refused, and a new backup and restore succeed with the same rows.
+TEST(CrashRecoveryTest, BackupAndRestoreKilledMidwayLeaveTheServerConsistent) {
+  TempDir dir;
+  TempDir control_dir;
+  TempDir backups;
+  const std::string broken = backups.path() + "/broken";
+  const std::string good = backups.path() + "/good";
+  FailpointFile failpoints(control_dir.path() + "/failpoints");
+  std::map<std::string, std::string> env = kEnv;
+  env["KALAMDB_FAILPOINTS_FILE"] = failpoints.path();
+  std::string expected;
+  std::string backup_job;
+  {
+    ServerProcess server;
+    server.UseBinary(KALAMDB_FAILPOINTS_SERVER_BINARY);
+    ASSERT_TRUE(server.Start(dir.path(), env)) << server.output();
+    HttpClient admin(server.port());
+    const std::vector<std::string> setup = {
+        "CREATE NAMESPACE app",
+        "CREATE USER TABLE app.steps (id BIGINT PRIMARY KEY, v TEXT)",
+        "CREATE USER alice WITH PASSWORD 'AlicePass123!'",
+        "CREATE USER bob WITH PASSWORD 'BobPass123!'",
+        "EXECUTE AS USER 'alice' (INSERT INTO app.steps VALUES (1, 'a'), (2, 'b'))",
+        "EXECUTE AS USER 'bob' (INSERT INTO app.steps VALUES (10, 'x'))",
+    };
+    for (const auto& sql : setup) ASSERT_EQ(admin.Sql(R"({"sql":")" + sql + R"("})").status, 200) << sql;
+    ASSERT_TRUE(PollUntil([&] {
+      admin.Sql(R"({"sql":"FLUSH TABLE app.steps"})");
+      auto cells = StatsCells(admin, "app.steps");
+      return cells.size() > 5 && cells[4] == "\"0\"";
+    }));
+    ASSERT_EQ(admin.Sql(R"j({"sql":"EXECUTE AS USER 'alice' (UPDATE app.steps SET v = 'b2' WHERE id = 2)"})j").status, 200);
+    expected = StepRows(admin, "alice") + StepRows(admin, "bob");
+    // Held at the step, then killed there.
+    ASSERT_TRUE(failpoints.Apply("backup.files_written=pause")) << server.AllOutput();
+    auto answer = admin.Sql(R"({"sql":"BACKUP DATABASE app TO ')" + broken + R"('"})");
+    ASSERT_EQ(answer.status, 200) << answer.body;
+    backup_job = BackupJobId(answer.body);
+    ASSERT_TRUE(PollUntil([&] { return HasFired(failpoints, "backup.files_written"); })) << server.AllOutput();
+    server.Stop(SIGKILL);
+  }
+  failpoints.Write("backup.files_written=off");
+  EXPECT_TRUE(std::filesystem::exists(broken + "/catalog.json"));
+  EXPECT_FALSE(std::filesystem::exists(broken + "/backup.json"));
+  std::string restore_job;
+  {
+    ServerProcess server;
+    server.UseBinary(KALAMDB_FAILPOINTS_SERVER_BINARY);
+    ASSERT_TRUE(server.Start(dir.path(), env)) << server.output();
+    HttpClient admin(server.port());
+    EXPECT_EQ(StepRows(admin, "alice") + StepRows(admin, "bob"), expected) << "after the killed backup";
+    EXPECT_EQ(JobStatus(admin, backup_job), "failed");
+    auto refused = admin.Sql(R"({"sql":"RESTORE DATABASE other FROM ')" + broken + R"('"})");
+    const std::string refused_job = BackupJobId(refused.body);
+    ASSERT_TRUE(PollUntil([&] { return JobStatus(admin, refused_job) == "failed"; })) << refused.body;
+    auto ok = admin.Sql(R"({"sql":"BACKUP DATABASE app TO ')" + good + R"('"})");
+    const std::string good_job = BackupJobId(ok.body);
+    ASSERT_TRUE(PollUntil([&] { return JobStatus(admin, good_job) == "completed"; })) << ok.body;
+    ASSERT_EQ(admin.Sql(R"({"sql":"DROP NAMESPACE app CASCADE"})").status, 200);
+    ASSERT_TRUE(failpoints.Apply("restore.files_copied=pause")) << server.AllOutput();
+    auto restore = admin.Sql(R"({"sql":"RESTORE DATABASE app FROM ')" + good + R"('"})");
+    ASSERT_EQ(restore.status, 200) << restore.body;
+    restore_job = BackupJobId(restore.body);
+    ASSERT_TRUE(PollUntil([&] { return HasFired(failpoints, "restore.files_copied"); })) << server.AllOutput();
+    server.Stop(SIGKILL);
+  }
+  ServerProcess plain;
+  ASSERT_TRUE(plain.Start(dir.path(), kEnv)) << plain.output();
+  HttpClient admin(plain.port());
+  EXPECT_EQ(JobStatus(admin, restore_job), "failed");
+  auto absent = admin.Sql(R"({"sql":"SELECT count(*) FROM system.namespaces WHERE namespace_id = 'app'"})");
+  EXPECT_EQ(JsonDoc(absent.body).Raw("/results/0/rows"), R"([["0"]])") << "a killed restore left the namespace";
+  auto again = admin.Sql(R"({"sql":"RESTORE DATABASE app FROM ')" + good + R"('"})");
+  const std::string again_job = BackupJobId(again.body);
+  ASSERT_TRUE(PollUntil([&] { return JobStatus(admin, again_job) == "completed"; })) << again.body;
+  EXPECT_EQ(StepRows(admin, "alice") + StepRows(admin, "bob"), expected) << "after the restore";
+  EXPECT_THAT(TempSegments(dir.path()), ::testing::IsEmpty());
+}
+
 }  // namespace
 }  // namespace kalam::testing

@@ -69,6 +69,10 @@ store::EntityStore<UserRecord, UserCodec> Users(store::StorageBackend& backend) 
 
 }  // namespace
 
+std::string UserRepository::Encode(const UserRecord& user) { return EncodeUser(user); }
+
+Result<UserRecord> UserRepository::Decode(std::string_view bytes) { return DecodeUser(bytes); }
+
 Result<std::optional<UserRecord>> UserRepository::Get(const UserId& id) const { return Users(backend_).Get(id.str()); }
 
 Status UserRepository::Put(const UserRecord& user) { return Users(backend_).Put(user.id.str(), user); }

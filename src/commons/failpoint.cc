@@ -66,6 +66,7 @@ constexpr std::array<std::string_view, kFailpointCount> kNames = {
     "flush.segment_written", "flush.segment_renamed", "flush.manifest_saved",
     "retention.segment_written", "retention.manifest_saved", "sql.statement",
     "alter.validated", "alter.stored",
+    "backup.files_written", "restore.files_copied",
 };
 
 std::string_view Trim(std::string_view s) {

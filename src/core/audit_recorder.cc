@@ -103,6 +103,14 @@ void RecordStatementAudit(EngineContext& engine, const ExecContext& ctx, const d
             return Entry(AuditAction::kExportUserData, s.user.str(), RequestDetails(session, "directory", s.directory),
                          s.user);
           },
+          [&](const dialect::BackupDatabaseStmt& s) -> std::optional<AuditEntry> {
+            return Entry(AuditAction::kBackup, s.namespace_id ? s.namespace_id->str() : std::string("database"),
+                         RequestDetails(session, "directory", s.path));
+          },
+          [&](const dialect::RestoreDatabaseStmt& s) -> std::optional<AuditEntry> {
+            return Entry(AuditAction::kRestore, s.namespace_id ? s.namespace_id->str() : std::string("database"),
+                         RequestDetails(session, "directory", s.path));
+          },
           [](const auto&) -> std::optional<AuditEntry> { return std::nullopt; },
       },
       statement);

@@ -1,9 +1,11 @@
 #include "engine_maintenance.h"
 
+#include "backup_job.h"
 #include "duckdb_errors.h"
 #include "flush_executor.h"
 #include "kalam/commons/clock.h"
 #include "maintenance_jobs.h"
+#include "restore_job.h"
 
 namespace kalam::core {
 
@@ -57,6 +59,14 @@ Result<JobOutcome> EngineMaintenance::RunJob(JobType type, std::string_view para
       case JobType::kUserCleanup: {
         KALAM_ASSIGN_OR_RETURN(UserCleanupJobParams params, UserCleanupJobParams::FromJson(parameters_json));
         return MaintenanceJobs::RunUserCleanup(engine_, params, now_us);
+      }
+      case JobType::kBackup: {
+        KALAM_ASSIGN_OR_RETURN(BackupJobParams params, BackupJobParams::FromJson(parameters_json));
+        return BackupJob::Run(engine_, params, cancel);
+      }
+      case JobType::kRestore: {
+        KALAM_ASSIGN_OR_RETURN(BackupJobParams params, BackupJobParams::FromJson(parameters_json));
+        return RestoreJob::Run(engine_, params, cancel);
       }
       default: return Status::Unsupported("Not supported yet: " + std::string(JobTypeName(type)) + " jobs");
     }

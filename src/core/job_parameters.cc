@@ -111,4 +111,21 @@ Result<UserCleanupJobParams> UserCleanupJobParams::FromJson(std::string_view jso
   return UserCleanupJobParams{UserId(*members[0])};
 }
 
+std::string BackupJobParams::ToJson() const {
+  std::string out;
+  JsonWriter w(&out);
+  w.StartObject();
+  if (namespace_id) w.Key("namespace_id").String(namespace_id->str());
+  w.Key("directory").String(directory).EndObject();
+  return out;
+}
+
+Result<BackupJobParams> BackupJobParams::FromJson(std::string_view json) {
+  KALAM_ASSIGN_OR_RETURN(auto members, ReadStrings<2>(json, "backup", {"directory", "namespace_id"}, 1));
+  BackupJobParams params;
+  params.directory = *members[0];
+  if (members[1]) params.namespace_id = NamespaceId(*members[1]);
+  return params;
+}
+
 }  // namespace kalam::core

@@ -29,6 +29,19 @@ TEST(JobParametersTest, RetentionAndUserCleanupRoundTrip) {
   EXPECT_EQ(UserCleanupJobParams::FromJson(user.ToJson())->user, user.user);
 }
 
+TEST(JobParametersTest, BackupRoundTripsWithAndWithoutNamespace) {
+  const BackupJobParams ns{NamespaceId("app"), "/backups/app"};
+  EXPECT_EQ(ns.ToJson(), "{\"namespace_id\":\"app\",\"directory\":\"/backups/app\"}");
+  auto parsed = BackupJobParams::FromJson(ns.ToJson());
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->namespace_id, ns.namespace_id);
+  EXPECT_EQ(parsed->directory, ns.directory);
+  auto server = BackupJobParams::FromJson(BackupJobParams{std::nullopt, "/b"}.ToJson());
+  ASSERT_TRUE(server.ok());
+  EXPECT_FALSE(server->namespace_id.has_value());
+  EXPECT_EQ(BackupJobParams::FromJson("{}").status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(JobParametersTest, MalformedParametersAreInvalidArguments) {
   for (const char* json : {"", "[]", "{}", "{\"table_id\":7}", "{\"table_id\":\"nodot\"}", "{\"table_id\":\"a.b.c\"}",
                            "{\"table_id\":\".t\"}", "{\"table_id\":\"ns.\"}"}) {

@@ -2,6 +2,7 @@
 
 #include "alter_executor.h"
 #include "audit_recorder.h"
+#include "backup_executor.h"
 #include "compact_executor.h"
 #include "ddl_executor.h"
 #include "export_executor.h"
@@ -18,6 +19,7 @@ namespace {
 Status CheckRole(Role role, const dialect::KalamStatement& statement) {
   KALAM_RETURN_IF_ERROR(DdlExecutor::Precheck(role, statement));
   KALAM_RETURN_IF_ERROR(ExportExecutor::Precheck(role, statement));
+  KALAM_RETURN_IF_ERROR(BackupExecutor::Precheck(role, statement));
   return StorageExecutor::Precheck(role, statement);
 }
 
@@ -67,6 +69,8 @@ Result<StatementResult> RunKalamStatement(EngineContext& engine, ExecContext& ct
                         [&](const dialect::ExportUserDataStmt& s) {
                           return ExportExecutor(engine).ExportUserData(ctx, s);
                         },
+                        [&](const dialect::BackupDatabaseStmt& s) { return BackupExecutor(engine).Backup(ctx, s); },
+                        [&](const dialect::RestoreDatabaseStmt& s) { return BackupExecutor(engine).Restore(ctx, s); },
                     },
                     statement);
   if (result.ok()) RecordStatementAudit(engine, ctx, statement);

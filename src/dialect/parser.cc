@@ -10,6 +10,7 @@
 #include "kalam/dialect/statement_splitter.h"
 
 #include "alter_table_parser.h"
+#include "backup_statement_parser.h"
 #include "compact_statement_parser.h"
 #include "create_table_parser.h"
 #include "cursor.h"
@@ -45,8 +46,6 @@ constexpr PlannedStatement kPlannedStatements[] = {
     {{"KILL"}, "KILL"},
     {{"KILL", "LIVE", "QUERY"}, "KILL LIVE QUERY"},
     {{"SUBSCRIBE"}, "SUBSCRIBE TO"},
-    {{"BACKUP"}, "BACKUP DATABASE"},
-    {{"RESTORE"}, "RESTORE DATABASE"},
     {{"CONSUME"}, "CONSUME"},
     {{"ACK"}, "ACK"},
     {{"CLUSTER"}, "CLUSTER"},
@@ -141,6 +140,8 @@ Result<KalamStatement> StatementParser::Parse() {
     return ParseSubscribe();
   } else if (first.IsKeyword("EXPORT")) {
     return ParseExportUserData(cur_);
+  } else if (first.IsKeyword("BACKUP") || first.IsKeyword("RESTORE")) {
+    return ParseBackupStatement(cur_);
   }
   return PlannedOrUnknown();
 }

@@ -14,6 +14,7 @@
 #include <simdjson.h>
 
 #include "kalam/commons/clock.h"
+#include "kalam/filestore/file_digest.h"
 
 namespace kalam::filestore {
 
@@ -384,7 +385,7 @@ Result<Manifest> LoadManifest(FileBackend& files, std::string_view dir) {
   return manifest;
 }
 
-Status SaveManifest(FileBackend& files, std::string_view dir, Manifest& manifest) {
+Status SaveManifest(FileBackend& files, std::string_view dir, Manifest& manifest, bool durable) {
   KALAM_RETURN_IF_ERROR(ValidateForSave(manifest));
 
   // Only these fields change here; they are restored when the save fails, so a retry with
@@ -404,7 +405,9 @@ Status SaveManifest(FileBackend& files, std::string_view dir, Manifest& manifest
 
   const std::string json = EncodeManifest(manifest);
   Status status = DecodeManifest(json).status();  // never write what LoadManifest would refuse
-  if (status.ok()) status = files.WriteAtomic(ManifestPath(dir), json);
+  if (status.ok()) {
+    status = durable ? files.WriteAtomic(ManifestPath(dir), json) : WriteLocalFileUnsynced(files, ManifestPath(dir), json);
+  }
   if (!status.ok()) {
     manifest.version = before.version;
     manifest.created_at_ms = before.created_at_ms;

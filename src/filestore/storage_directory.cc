@@ -55,4 +55,17 @@ Result<std::string> ResolveLocalDirectory(std::string_view path, std::string_vie
   return canonical;
 }
 
+Result<LocalDirectoryState> InspectLocalDirectory(const std::string& absolute_path) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(absolute_path, ec);
+  if (ec && status.type() != fs::file_type::not_found) {
+    return Status::IoError("cannot inspect '" + absolute_path + "': " + ec.message());
+  }
+  if (status.type() == fs::file_type::not_found) return LocalDirectoryState::kMissing;
+  if (status.type() != fs::file_type::directory) return LocalDirectoryState::kNotADirectory;
+  const bool empty = fs::is_empty(absolute_path, ec);
+  if (ec) return Status::IoError("cannot list '" + absolute_path + "': " + ec.message());
+  return empty ? LocalDirectoryState::kEmpty : LocalDirectoryState::kNotEmpty;
+}
+
 }  // namespace kalam::filestore

@@ -204,6 +204,51 @@ std::vector<std::shared_ptr<const TableDefinition>> SchemaRegistry::ListTables(c
   return out;
 }
 
+Result<TableNumber> SchemaRegistry::ReserveTableNumbers(uint32_t count) {
+  std::unique_lock lock(mu_);
+  const TableNumber first = next_table_number_;
+  std::string counter;
+  ByteWriter(&counter).U32BE(first + count);
+  KALAM_RETURN_IF_ERROR(backend_.Put(Partition::kMeta, kTableCounterKey, counter));
+  next_table_number_ = first + count;
+  return first;
+}
+
+Result<std::vector<std::shared_ptr<const TableDefinition>>> SchemaRegistry::ImportNamespace(
+    const NamespaceDefinition& ns, std::vector<std::vector<TableDefinition>> tables, store::WriteBatch batch) {
+  std::unique_lock lock(mu_);
+  if (namespaces_.count(ns.id)) return Status::AlreadyExists("Namespace '" + ns.id.str() + "' already exists");
+  KALAM_RETURN_IF_ERROR(Namespaces(backend_).Put(ns.id.str(), ns, &batch));
+  for (const std::vector<TableDefinition>& versions : tables) {
+    if (versions.empty()) return Status::InvalidArgument("a restored table has no schema version");
+    const TableDefinition& current = versions.back();
+    if (current.id.namespace_id != ns.id) {
+      return Status::InvalidArgument("Table " + current.id.ToString() + " is not in namespace '" + ns.id.str() + "'");
+    }
+    if (tables_.count(current.id)) return Status::AlreadyExists("Table " + current.id.ToString() + " already exists");
+    if (current.number == 0 || current.number >= next_table_number_) {
+      return Status::InvalidArgument("Table " + current.id.ToString() + " has no reserved table number");
+    }
+    for (const TableDefinition& version : versions) {
+      KALAM_RETURN_IF_ERROR(
+          Schemas(backend_, current.id).Put(SchemaVersionKey(version.schema_version), version, &batch));
+    }
+    KALAM_RETURN_IF_ERROR(Tables(backend_).Put(current.id.ToString(), current, &batch));
+  }
+  KALAM_RETURN_IF_ERROR(backend_.Write(batch));
+  namespaces_[ns.id] = ns;
+  std::vector<std::shared_ptr<const TableDefinition>> out;
+  for (std::vector<TableDefinition>& versions : tables) {
+    TableDefinition current = versions.back();
+    current.lineage = std::make_shared<SchemaLineage>();
+    for (const TableDefinition& version : versions) current.lineage->Add(version);
+    auto shared = std::make_shared<const TableDefinition>(std::move(current));
+    tables_[shared->id] = shared;
+    out.push_back(std::move(shared));
+  }
+  return out;
+}
+
 Result<std::vector<TableDefinition>> SchemaRegistry::SchemaHistory(const TableId& id) const {
   return Schemas(backend_, id).List();
 }

@@ -586,5 +586,52 @@ TEST_F(SchemaRegistryTest, CorruptCatalogRecordFailsOpen) {
   EXPECT_EQ(reopened.status().code(), StatusCode::kCorruption);
 }
 
+// RESTORE's import: numbers reserved first are never handed out again, the namespace, every
+// schema version and the extra writes land together, and a clash writes nothing.
+TEST_F(SchemaRegistryTest, ImportNamespaceKeepsVersionsAndWritesAtomically) {
+  auto existing = registry_->CreateTable(MakeTable("default", "t"));
+  ASSERT_TRUE(existing.ok());
+  auto first = registry_->ReserveTableNumbers(1);
+  ASSERT_TRUE(first.ok());
+  EXPECT_GT(*first, (*existing)->number);
+  TableDefinition v1 = MakeTable("app", "messages", TableType::kUser);
+  v1.number = *first;
+  for (size_t i = 0; i < v1.columns.size(); ++i) v1.columns[i].column_id = static_cast<uint32_t>(i + 1);
+  v1.next_column_id = 4;
+  TableDefinition v2 = v1;
+  v2.schema_version = 2;
+  v2.columns.push_back(Column("lang", T(TypeKind::kText)));
+  v2.columns.back().column_id = 4;
+  v2.next_column_id = 5;
+  store::WriteBatch extra;
+  extra.Put(store::Partition::kMeta, "test/extra", "1");
+  auto imported = registry_->ImportNamespace(MakeNamespace("app"), {{v1, v2}}, std::move(extra));
+  ASSERT_TRUE(imported.ok()) << imported.status().ToString();
+  Reopen();
+  auto def = registry_->FindTable(TableId{NamespaceId("app"), TableName("messages")});
+  ASSERT_NE(def, nullptr);
+  EXPECT_EQ(def->number, *first);
+  EXPECT_EQ(def->schema_version, 2u);
+  EXPECT_EQ(def->columns.back().column_id, 4u);
+  auto history = registry_->SchemaHistory(def->id);
+  ASSERT_TRUE(history.ok());
+  EXPECT_EQ(history->size(), 2u);
+  auto extra_written = backend_->Get(store::Partition::kMeta, "test/extra");
+  ASSERT_TRUE(extra_written.ok());
+  EXPECT_TRUE(extra_written.value().has_value());
+  // A table created now gets a number past the reserved one.
+  auto later = registry_->CreateTable(MakeTable("default", "u"));
+  ASSERT_TRUE(later.ok());
+  EXPECT_GT((*later)->number, *first);
+  // The namespace exists now: a second import writes nothing, not even its extra writes.
+  store::WriteBatch again;
+  again.Put(store::Partition::kMeta, "test/again", "1");
+  EXPECT_EQ(registry_->ImportNamespace(MakeNamespace("app"), {{v1}}, std::move(again)).status().code(),
+            StatusCode::kAlreadyExists);
+  auto again_written = backend_->Get(store::Partition::kMeta, "test/again");
+  ASSERT_TRUE(again_written.ok());
+  EXPECT_FALSE(again_written.value().has_value());
+}
+
 }  // namespace
 }  // namespace kalam::registry

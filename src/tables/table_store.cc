@@ -399,6 +399,10 @@ Result<std::optional<TableStore::IndexedVersion>> TableStore::FindIndexed(const 
   return std::optional<IndexedVersion>(version);
 }
 
+void TableStore::StageIndexEntry(store::WriteBatch& batch, const std::string& index_key, SeqId seq, bool deleted) {
+  batch.Put(Partition::kIndex, index_key, EncodeIndexEntry(seq, deleted));
+}
+
 Result<std::vector<std::string>> TableStore::ScopesWithRows(const TableDefinition& def) const {
   std::vector<std::string> scopes;
   auto it = backend_.ScanPrefix(Partition::kRows, TablePrefix(def.number));

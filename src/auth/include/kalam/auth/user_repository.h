@@ -2,6 +2,8 @@
 
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "kalam/commons/result.h"
@@ -23,6 +25,10 @@ class UserRepository {
 
   // Creates `root` (role system, auth_type internal, email root@localhost) on first start.
   Status EnsureRoot();
+
+  // The stored record's bytes (docs/key-encoding.md), as server backups carry users.
+  static std::string Encode(const UserRecord& user);
+  static Result<UserRecord> Decode(std::string_view bytes);
 
  private:
   store::StorageBackend& backend_;

@@ -43,8 +43,10 @@ enum class Failpoint : uint8_t {
   // Steps of ALTER TABLE, around its one durable effect:
   kAlterValidated,        // "alter.validated": the next definition is checked, nothing is stored
   kAlterStored,           // "alter.stored": the next schema version is stored, not yet published
+  kBackupFilesWritten,    // "backup.files_written": a backup's data and catalog written, backup.json not yet
+  kRestoreFilesCopied,    // "restore.files_copied": a restore's files copied, catalog not yet written
 };
-inline constexpr size_t kFailpointCount = 14;
+inline constexpr size_t kFailpointCount = 16;
 
 // The exit code of a process stopped by a point armed with "crash".
 inline constexpr int kFailpointCrashExitCode = 86;

@@ -52,4 +52,14 @@ struct UserCleanupJobParams {
   static Result<UserCleanupJobParams> FromJson(std::string_view json);
 };
 
+// `backup` and `restore`: one namespace, or the whole server when `namespace_id` is absent,
+// to or from `directory` (absolute and already checked, docs/backup.md).
+struct BackupJobParams {
+  std::optional<NamespaceId> namespace_id;
+  std::string directory;
+
+  std::string ToJson() const;  // {"directory":"/backups/x"} (+ "namespace_id")
+  static Result<BackupJobParams> FromJson(std::string_view json);
+};
+
 }  // namespace kalam::core

@@ -235,6 +235,19 @@ struct ExportUserDataStmt {
   std::string directory;  // absolute; passed CheckTargetPath
 };
 
+// BACKUP DATABASE [ns] TO '<dir>': one namespace, or the whole server when absent. The path is
+// kept as written; the engine applies the directory rules (docs/backup.md).
+struct BackupDatabaseStmt {
+  std::optional<NamespaceId> namespace_id;
+  std::string path;
+};
+
+// RESTORE DATABASE [ns] FROM '<dir>'.
+struct RestoreDatabaseStmt {
+  std::optional<NamespaceId> namespace_id;
+  std::string path;
+};
+
 using KalamStatement = std::variant<CreateNamespaceStmt, DropNamespaceStmt, UseNamespaceStmt,
                                     CreateTableStmt, DropTableStmt, ShowNamespacesStmt,
                                     ShowTablesStmt, DescribeTableStmt, ShowStatsStmt,
@@ -242,6 +255,6 @@ using KalamStatement = std::variant<CreateNamespaceStmt, DropNamespaceStmt, UseN
                                     FlushAllStmt, KillJobStmt, CreateStorageStmt, AlterStorageStmt, DropStorageStmt,
                                     ShowStoragesStmt, KillLiveQueryStmt, SubscribeStmt, AlterTableStmt,
                                     AlterNamespaceStmt, CompactTableStmt, CompactAllStmt, StorageCheckStmt,
-                                    ExportUserDataStmt>;
+                                    ExportUserDataStmt, BackupDatabaseStmt, RestoreDatabaseStmt>;
 
 }  // namespace kalam::dialect

@@ -118,7 +118,9 @@ Result<Manifest> LoadManifest(FileBackend& files, std::string_view dir);
 // writing: bumps `version`, sets `updated_at_ms` to now (and `created_at_ms` when 0), raises
 // `last_sequence_number` to the highest segment N. Refuses (InvalidArgument) a manifest whose
 // JSON would not decode, e.g. bad `min_json`. On failure `manifest` is left as it was.
-Status SaveManifest(FileBackend& files, std::string_view dir, Manifest& manifest);
+// With `durable` false (a local `files` only) the file is written in place, unsynced: for a
+// backup, whose backup.json commits everything at once (file_digest.h).
+Status SaveManifest(FileBackend& files, std::string_view dir, Manifest& manifest, bool durable = true);
 
 // Crash recovery for one directory (§8): deletes every "*.tmp" file and every
 // "batch-N.parquet" the manifest does not list. `manifest` must be the one loaded from `dir`.

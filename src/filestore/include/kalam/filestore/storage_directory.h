@@ -26,4 +26,9 @@ Result<std::string> ResolveLocalDirectory(std::string_view path, std::string_vie
 // Whether an absolute, normal `path` is the root or lies at or below a system directory above.
 bool IsSystemDirectory(std::string_view path);
 
+// What is at an absolute local path (one ResolveLocalDirectory answered): a BACKUP target must
+// be missing or an empty directory, a RESTORE source a directory.
+enum class LocalDirectoryState { kMissing, kEmpty, kNotEmpty, kNotADirectory };
+Result<LocalDirectoryState> InspectLocalDirectory(const std::string& absolute_path);
+
 }  // namespace kalam::filestore

@@ -42,6 +42,15 @@ class SchemaRegistry {
   std::shared_ptr<const TableDefinition> FindTable(const TableId& id) const;
   std::vector<std::shared_ptr<const TableDefinition>> ListTables() const;
   std::vector<std::shared_ptr<const TableDefinition>> ListTables(const NamespaceId& ns) const;
+  // RESTORE of a namespace (docs/backup.md). ReserveTableNumbers sets aside `count` table
+  // numbers (persisted: never handed out again) and returns the first. ImportNamespace then
+  // creates the namespace and its tables, each given as its schema versions oldest first (the
+  // last is current) carrying one of those numbers, together with `batch` (the rows' index
+  // entries) in one atomic write, so a crash leaves the namespace whole or absent. Ids,
+  // versions and column ids are kept. AlreadyExists when the namespace or a table exists.
+  Result<TableNumber> ReserveTableNumbers(uint32_t count);
+  Result<std::vector<std::shared_ptr<const TableDefinition>>> ImportNamespace(
+      const NamespaceDefinition& ns, std::vector<std::vector<TableDefinition>> tables, store::WriteBatch batch);
   // Every stored schema version of a table, oldest first.
   Result<std::vector<TableDefinition>> SchemaHistory(const TableId& id) const;
 

@@ -117,6 +117,9 @@ class TableStore {
   // Read through `snapshot` when given (a transaction's view sees its own writes).
   Result<std::optional<IndexedVersion>> FindIndexed(const std::string& index_key,
                                                     const store::Snapshot* snapshot = nullptr) const;
+  // Adds to `batch` the index entry naming version `seq` (a tombstone when `deleted`) as the
+  // newest of the identity `index_key`: RESTORE rebuilds the index of rows it brings back cold.
+  static void StageIndexEntry(store::WriteBatch& batch, const std::string& index_key, SeqId seq, bool deleted);
   // Scopes of the table with hot versions (user ids; "" for SHARED).
   Result<std::vector<std::string>> ScopesWithRows(const TableDefinition& def) const;
   // Hot versions (tombstones included) of one scope, or of all scopes when `scope` is null.
