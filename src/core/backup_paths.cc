@@ -1,27 +1,16 @@
 #include "backup_paths.h"
 
 #include "backup_descriptor.h"
+#include "kalam/commons/target_path.h"
 #include "kalam/filestore/storage_directory.h"
 
 namespace kalam::core {
 
 Result<std::string> CheckBackupDirectory(std::string_view path, BackupDirection direction) {
   const std::string what = direction == BackupDirection::kBackup ? "Backup directory" : "Restore directory";
-  const std::string text(path);
-  if (text.find('\0') != std::string::npos) return Status::InvalidArgument(what + " must not contain NUL");
-  if (text.empty() || text.front() != '/') {
-    return Status::InvalidArgument(what + " must be an absolute path, not '" + text + "'");
-  }
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find('/', start);
-    if (end == std::string::npos) end = text.size();
-    if (text.compare(start, end - start, "..") == 0) {
-      return Status::InvalidArgument(what + " must not contain '..': '" + text + "'");
-    }
-    start = end + 1;
-  }
-  return filestore::ResolveLocalDirectory(text, what);
+  // The lexical rules shared with EXPORT USER DATA, then the same check through symlinks.
+  KALAM_RETURN_IF_ERROR(CheckTargetPath(path));
+  return filestore::ResolveLocalDirectory(path, what);
 }
 
 Status CheckBackupTargetIsFree(const std::string& directory) {

@@ -209,13 +209,13 @@ TEST_F(BackupTest, AChangedFileFailsTheChecksumAndRestoresNothing) {
 TEST_F(BackupTest, DirectoryRulesAndRefusals) {
   Run(Root(), "CREATE SHARED TABLE app.t (id BIGINT PRIMARY KEY)");
   EXPECT_THAT(Fail(Root(), "BACKUP DATABASE app TO 'relative/dir'").message(),
-              EndsWith("Backup directory must be an absolute path, not 'relative/dir'"));
+              EndsWith("Invalid path 'relative/dir': must be an absolute path"));
   EXPECT_THAT(Fail(Root(), "BACKUP DATABASE app TO '/tmp/../etc/x'").message(),
-              EndsWith("Backup directory must not contain '..': '/tmp/../etc/x'"));
+              EndsWith("Invalid path '/tmp/../etc/x': must not contain '..'"));
   EXPECT_THAT(Fail(Root(), "BACKUP DATABASE app TO '/etc/kalam'").message(),
-              HasSubstr("Backup directory '/etc/kalam' is not allowed"));
+              HasSubstr("Invalid path '/etc/kalam': '/etc' is a system directory"));
   EXPECT_THAT(Fail(Root(), "RESTORE DATABASE app FROM '/proc/1'").message(),
-              HasSubstr("Restore directory '/proc/1' is not allowed"));
+              HasSubstr("Invalid path '/proc/1': '/proc' is a system directory"));
   std::filesystem::create_directories(backup_dir_);
   std::ofstream(backup_dir_ + "/stray.txt") << "x";
   EXPECT_THAT(Fail(Root(), "BACKUP DATABASE app TO '" + backup_dir_ + "'").message(),

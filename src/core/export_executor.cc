@@ -4,6 +4,7 @@
 #include "kalam/commons/clock.h"
 #include "kalam/commons/json_writer.h"
 #include "kalam/filestore/sigv4.h"
+#include "kalam/filestore/storage_directory.h"
 #include "kalam/filestore/target_directory.h"
 #include "kalam/tables/parquet_file_writer.h"
 #include "user_data_reader.h"
@@ -55,7 +56,9 @@ Status ExportExecutor::Precheck(Role role, const dialect::KalamStatement& statem
 Result<StatementResult> ExportExecutor::ExportUserData(ExecContext& ctx, const dialect::ExportUserDataStmt& s) {
   KALAM_RETURN_IF_ERROR(Precheck(ctx.acting_role, dialect::KalamStatement(s)));
   KALAM_ASSIGN_OR_RETURN(UserRecord subject, ExportSubject(engine_, s.user));
-  KALAM_ASSIGN_OR_RETURN(auto target, filestore::OpenEmptyTargetDirectory(s.directory));
+  // The statement's path passed the lexical rules; this applies them through symlinks too.
+  KALAM_ASSIGN_OR_RETURN(std::string directory, filestore::ResolveLocalDirectory(s.directory, "Export directory"));
+  KALAM_ASSIGN_OR_RETURN(auto target, filestore::OpenEmptyTargetDirectory(directory));
   const int64_t exported_at = NowMicros();
   tables::ParquetDb parquet;
   std::vector<WrittenTable> written;
