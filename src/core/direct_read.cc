@@ -154,8 +154,9 @@ class AnswerBuilder {
 // complete.
 Status ReadOrdered(EngineContext& engine, ExecContext& ctx, const DirectReadPlan& plan, tables::TableScan& scan,
                    AnswerBuilder& answer, ReadStats* stats) {
-  auto it = scan.Ordered(plan.order == DirectReadPlan::Order::kSeqDescending ? tables::ScanOrder::kNewestFirst
-                                                                             : tables::ScanOrder::kOldestFirst);
+  // No ORDER BY (a primary-key lookup, see Execute): newest first, which needs no first pass.
+  auto it = scan.Ordered(plan.order == DirectReadPlan::Order::kSeqAscending ? tables::ScanOrder::kOldestFirst
+                                                                            : tables::ScanOrder::kNewestFirst);
   for (; !answer.done() && it->Valid(); it->Next()) {
     if (++stats->rows_examined % kDeadlineCheckInterval == 0 && ctx.PastDeadline()) {
       return StatementTimedOut(engine.config.statement_timeout_ms);
@@ -203,6 +204,7 @@ Result<StatementResult> Execute(EngineContext& engine, ExecContext& ctx, const D
   options.max_seq_hint = plan.hints.max_seq_inclusive;
   options.primary_key = plan.hints.primary_key;
   options.comparisons = &plan.hints.column_comparisons;
+  if (engine.cold->segment_cache().enabled()) options.segment_cache = &engine.cold->segment_cache();
   // The snapshot first, then the segments: as in the table function (table_scan_function.cc).
   auto snapshot = ctx.state.StatementSnapshot();
   KALAM_ASSIGN_OR_RETURN(auto segments, engine.cold->Segments(def, scope));
@@ -212,9 +214,11 @@ Result<StatementResult> Execute(EngineContext& engine, ExecContext& ctx, const D
                          std::move(segments), plan.projection, std::move(options));
   StatementResult out;
   AnswerBuilder answer(engine, ctx, plan, &out);
-  KALAM_RETURN_IF_ERROR(plan.order == DirectReadPlan::Order::kNone
-                            ? ReadUnordered(engine, ctx, plan, scan, answer, stats)
-                            : ReadOrdered(engine, ctx, plan, scan, answer, stats));
+  // A primary-key lookup answers at most one row, so its order is moot: the ordered read
+  // takes its segment from the segment cache where the full scan would query Parquet.
+  const bool ordered = plan.order != DirectReadPlan::Order::kNone || plan.hints.primary_key.has_value();
+  KALAM_RETURN_IF_ERROR(ordered ? ReadOrdered(engine, ctx, plan, scan, answer, stats)
+                                : ReadUnordered(engine, ctx, plan, scan, answer, stats));
   stats->counters = scan.counters();
   AssignFlags(out.columns, ctx.state);
   return out;

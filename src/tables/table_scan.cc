@@ -213,6 +213,28 @@ std::unique_ptr<VersionIterator> TableScan::Merged(const ScanProjection& project
       },
       newest_first ? hot.max_seq_inclusive : hot.min_seq_exclusive, extended.columns, &counters_));
 
+  if (options_.segment_cache != nullptr) {
+    CachedChunkSource::Filter filter;
+    filter.min_seq_exclusive = options_.min_seq_exclusive;
+    filter.max_seq_inclusive = options_.as_of_seq;
+    const auto pk = def_->PrimaryKeyIndex();
+    if (options_.primary_key && pk) {
+      filter.primary_key = *options_.primary_key;
+      filter.primary_key_position = DecodedSegment::Position(*def_, {ScanColumn::Kind::kUserColumn, static_cast<uint32_t>(*pk)});
+    }
+    std::vector<size_t> positions;
+    for (const ScanColumn& column : extended.projection) positions.push_back(DecodedSegment::Position(*def_, column));
+    const size_t seq_position = DecodedSegment::Position(*def_, {ScanColumn::Kind::kSeq, 0});
+    for (const ColdSegment& segment : wanted) {
+      children.push_back(std::make_unique<ChildIterator>(
+          [this, segment, positions, types, seq_position, filter, newest_first] {
+            return std::make_unique<CachedChunkSource>(options_.segment_cache->Get(parquet_, *def_, segment), positions,
+                                                       types, seq_position, filter, newest_first);
+          },
+          newest_first ? segment.max_seq : segment.min_seq, extended.columns, &counters_));
+    }
+    return std::make_unique<MergingIterator>(std::move(children), order);
+  }
   for (const ColdSegment& segment : wanted) {
     ColdFilter filter;
     filter.min_seq_exclusive = options_.min_seq_exclusive;

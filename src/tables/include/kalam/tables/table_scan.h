@@ -14,6 +14,7 @@
 #include "kalam/tables/hot_scanner.h"
 #include "kalam/tables/parquet_db.h"
 #include "kalam/tables/scan_projection.h"
+#include "kalam/tables/segment_cache.h"
 #include "kalam/tables/table_store.h"
 #include "kalam/tables/version_iterator.h"
 
@@ -46,6 +47,9 @@ struct TableScanOptions {
   // reads as of an older snapshot, whose hot versions may have been superseded, and so never
   // flushed, by the time a later flush ran.
   bool skip_flushed_hot = true;
+  // Ordered reads take segments from here, decoding and adding those it lacks; null = every
+  // segment read is a Parquet query. Must outlive the scan.
+  SegmentCache* segment_cache = nullptr;
 };
 
 // One scope of a table read as one table across both tiers: the hot versions of `snapshot`
