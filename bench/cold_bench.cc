@@ -138,8 +138,9 @@ Timing RawMedian(RawDuckDb& raw, std::vector<Timing> before) {
   return Median(std::move(before));
 }
 
+// Arg: the engine's query_threads (0 = one per CPU, the default).
 void BM_SharedSegmentsCountFilter(benchmark::State& state) {
-  BenchDb db("segments");
+  BenchDb db("segments", static_cast<uint32_t>(state.range(0)));
   db.Must("CREATE SHARED TABLE app.events (id BIGINT PRIMARY KEY, kind TEXT, amount INT) FLUSH ROW_THRESHOLD 999999");
   for (int s = 0; s < 20; ++s) {
     for (int b = 0; b < 10; ++b) {
@@ -178,7 +179,7 @@ void BM_SharedSegmentsCountFilter(benchmark::State& state) {
   state.counters["ratio1_cpu"] = mine.cpu_ms / r1.cpu_ms;
   state.counters["ratioN"] = mine.wall_ms / rd.wall_ms;
 }
-BENCHMARK(BM_SharedSegmentsCountFilter)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_SharedSegmentsCountFilter)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 void BM_FlushThroughput(benchmark::State& state) {
   BenchDb db("flush");
