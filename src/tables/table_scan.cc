@@ -178,7 +178,15 @@ duckdb::idx_t TableScan::Fill(duckdb::DataChunk& out) {
       keep.set_index(kept++, r);
     }
     if (kept == 0) continue;
-    for (size_t j = 0; j < p; ++j) out.data[j].Slice(chunk.data[j], keep, kept);
+    // Every row kept (the usual case: the Parquet read already filtered): flat vectors, so the
+    // plan above works without a selection to follow.
+    for (size_t j = 0; j < p; ++j) {
+      if (kept == chunk.size()) {
+        out.data[j].Reference(chunk.data[j]);
+      } else {
+        out.data[j].Slice(chunk.data[j], keep, kept);
+      }
+    }
     out.SetCardinality(kept);
     return kept;
   }
