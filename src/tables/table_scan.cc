@@ -228,7 +228,8 @@ std::unique_ptr<VersionIterator> TableScan::Merged(const ScanProjection& project
     const auto pk = def_->PrimaryKeyIndex();
     if (options_.primary_key && pk) {
       filter.primary_key = *options_.primary_key;
-      filter.primary_key_position = DecodedSegment::Position(*def_, {ScanColumn::Kind::kUserColumn, static_cast<uint32_t>(*pk)});
+      filter.primary_key_position =
+          DecodedSegment::Position(*def_, {ScanColumn::Kind::kUserColumn, static_cast<uint32_t>(*pk)});
     }
     std::vector<size_t> positions;
     for (const ScanColumn& column : extended.projection) positions.push_back(DecodedSegment::Position(*def_, column));

@@ -1,8 +1,8 @@
 #include "version_sources.h"
 
+#include "duckdb/common/vector_operations/vector_operations.hpp"
 #include "kalam/commons/byte_buffer.h"
 #include "kalam/tables/key_codec.h"
-#include "duckdb/common/vector_operations/vector_operations.hpp"
 
 namespace kalam::tables {
 
