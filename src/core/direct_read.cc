@@ -205,6 +205,7 @@ Result<StatementResult> Execute(EngineContext& engine, ExecContext& ctx, const D
   options.primary_key = plan.hints.primary_key;
   options.comparisons = &plan.hints.column_comparisons;
   if (engine.cold->segment_cache().enabled()) options.segment_cache = &engine.cold->segment_cache();
+  if (plan.limit) options.rows_wanted = plan.offset + *plan.limit;
   // The snapshot first, then the segments: as in the table function (table_scan_function.cc).
   auto snapshot = ctx.state.StatementSnapshot();
   KALAM_ASSIGN_OR_RETURN(auto segments, engine.cold->Segments(def, scope));

@@ -189,7 +189,10 @@ idx_t HotScanner::Fill(duckdb::DataChunk& out) {
   // Small first chunks: a query with LIMIT (the common "latest N messages") often needs only
   // a few rows, and DuckDB stops pulling once it has them; full scans reach full vectors
   // after two calls.
-  const idx_t capacity = std::min<idx_t>(out.GetCapacity(), fills_ == 0 ? 128 : fills_ == 1 ? 512 : out.GetCapacity());
+  const idx_t first = std::clamp<idx_t>(options_.first_chunk_rows, 1, 128);
+  const idx_t capacity = std::min<idx_t>(out.GetCapacity(), fills_ == 0   ? first
+                                                            : fills_ == 1 ? 512
+                                                                          : out.GetCapacity());
   ++fills_;
   idx_t row = 0;
   if (!it_) {

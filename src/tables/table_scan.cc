@@ -202,6 +202,7 @@ std::unique_ptr<VersionIterator> TableScan::Merged(const ScanProjection& project
   hot.min_seq_exclusive = options_.min_seq_exclusive;
   hot.max_seq_inclusive = options_.as_of_seq;
   hot.newest_first = newest_first;
+  if (options_.rows_wanted > 0) hot.first_chunk_rows = options_.rows_wanted;
   const std::vector<ColdSegment> wanted = WantedSegments();
   // With no segment to read, each identity has one version (the hot one), so the
   // statement's `_seq` upper bound hides nothing it should not: the read seeks to it (paging

@@ -21,6 +21,10 @@ struct HotScanOptions {
   SeqId min_seq_exclusive = 0;             // only versions with _seq > this
   SeqId max_seq_inclusive = INT64_MAX;     // only versions with _seq <= this
   bool newest_first = false;               // descending `_seq` instead of ascending
+  // Rows of the first Fill (at most 128). A read that knows it needs N rows (LIMIT N, newest
+  // first) passes N: reading on past them can step past the range's end, and RocksDB skips
+  // range-deleted (flushed) versions one by one there, backwards as slowly as a search each.
+  uint64_t first_chunk_rows = 128;
 };
 
 // Reads one scope's hot rows (newest version per row identity: the hot tier keeps only that)

@@ -50,6 +50,9 @@ struct TableScanOptions {
   // Ordered reads take segments from here, decoding and adding those it lacks; null = every
   // segment read is a Parquet query. Must outlive the scan.
   SegmentCache* segment_cache = nullptr;
+  // Ordered reads: the rows the reader will take at least (OFFSET + LIMIT), for the hot
+  // read's first chunk (HotScanOptions::first_chunk_rows); 0 = unknown.
+  uint64_t rows_wanted = 0;
 };
 
 // One scope of a table read as one table across both tiers: the hot versions of `snapshot`
