@@ -19,11 +19,13 @@ struct BenchDb {
   std::unique_ptr<core::Engine> engine;
   std::unique_ptr<core::Session> root;
 
-  explicit BenchDb(const std::string& name) {
+  // `query_threads`: DuckDB's worker threads for SELECT (0 = one per CPU, the server's default).
+  explicit BenchDb(const std::string& name, uint32_t query_threads = 0) {
     dir = std::filesystem::temp_directory_path() / ("kalam_bench_" + name + "_" + std::to_string(std::random_device{}()));
     std::filesystem::remove_all(dir);
     EngineConfig config;
     config.data_path = dir.string();
+    config.query_threads = query_threads;
     engine = std::move(core::Engine::Open(config)).value();
     root = engine->CreateSession(UserId("root"), Role::kSystem);
     Must("CREATE NAMESPACE app");

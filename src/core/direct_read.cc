@@ -156,8 +156,9 @@ class AnswerBuilder {
 // complete.
 Status ReadOrdered(EngineContext& engine, ExecContext& ctx, const DirectReadPlan& plan, tables::TableScan& scan,
                    AnswerBuilder& answer, ReadStats* stats) {
-  auto it = scan.Ordered(plan.order == DirectReadPlan::Order::kSeqDescending ? tables::ScanOrder::kNewestFirst
-                                                                             : tables::ScanOrder::kOldestFirst);
+  // No ORDER BY (a primary-key lookup, see Execute): newest first, which needs no first pass.
+  auto it = scan.Ordered(plan.order == DirectReadPlan::Order::kSeqAscending ? tables::ScanOrder::kOldestFirst
+                                                                            : tables::ScanOrder::kNewestFirst);
   for (; !answer.done() && it->Valid(); it->Next()) {
     if (++stats->rows_examined % kDeadlineCheckInterval == 0 && ctx.PastDeadline()) {
       return StatementTimedOut(engine.config.statement_timeout_ms);
@@ -205,9 +206,11 @@ Result<StatementResult> Execute(EngineContext& engine, ExecContext& ctx, const D
   options.max_seq_hint = plan.hints.max_seq_inclusive;
   options.primary_key = plan.hints.primary_key;
   options.comparisons = &plan.hints.column_comparisons;
-  // Chunks as small as the answer for the first read (they grow when conditions skip rows).
-  constexpr uint64_t kMinFirstChunk = 16;
-  if (plan.limit) options.first_hot_chunk_rows = std::clamp<uint64_t>(plan.offset + *plan.limit, kMinFirstChunk, 128);
+  if (engine.cold->segment_cache().enabled()) options.segment_cache = &engine.cold->segment_cache();
+  // The first hot chunk is as small as the answer (it grows when conditions skip rows): reading
+  // past the rows wanted can step past the range's end, where RocksDB skips range-deleted
+  // (flushed) versions one by one.
+  if (plan.limit) options.first_hot_chunk_rows = std::clamp<uint64_t>(plan.offset + *plan.limit, 1, 128);
   // The snapshot first, then the segments: as in the table function (table_scan_function.cc).
   auto snapshot = ctx.state.StatementSnapshot();
   KALAM_ASSIGN_OR_RETURN(auto segments, engine.cold->Segments(def, scope));
@@ -217,9 +220,11 @@ Result<StatementResult> Execute(EngineContext& engine, ExecContext& ctx, const D
                          std::move(segments), plan.projection, std::move(options));
   StatementResult out;
   AnswerBuilder answer(engine, ctx, plan, &out);
-  KALAM_RETURN_IF_ERROR(plan.order == DirectReadPlan::Order::kNone
-                            ? ReadUnordered(engine, ctx, plan, scan, answer, stats)
-                            : ReadOrdered(engine, ctx, plan, scan, answer, stats));
+  // A primary-key lookup answers at most one row, so its order is moot: the ordered read
+  // takes its segment from the segment cache where the full scan would query Parquet.
+  const bool ordered = plan.order != DirectReadPlan::Order::kNone || plan.hints.primary_key.has_value();
+  KALAM_RETURN_IF_ERROR(ordered ? ReadOrdered(engine, ctx, plan, scan, answer, stats)
+                                : ReadUnordered(engine, ctx, plan, scan, answer, stats));
   stats->counters = scan.counters();
   AssignFlags(out.columns, ctx.state);
   return out;

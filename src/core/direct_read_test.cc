@@ -1,6 +1,7 @@
 // The direct read path (direct_read.h) against DuckDB's full plan: random reads over random
 // data in both tiers (updates, deletes and tombstones after flushes, several users, a SHARED
-// table) must answer identically, and EXPLAIN ANALYZE shows that ordered reads stop early.
+// table) must answer identically, with the segment cache of ordered reads on, off and small
+// enough to evict, and EXPLAIN ANALYZE shows that ordered reads stop early.
 // Seeded: set KALAM_SQL_SEED to replay a failing run.
 #include <cstdlib>
 #include <map>
@@ -34,16 +35,22 @@ class DirectReadTest : public EngineFixture {
   void SetUp() override {
     EngineFixture::SetUp();
     SeedUsers({{"alice", Role::kUser}, {"bob", Role::kUser}, {"carol", Role::kUser}});
-    EngineConfig config;
-    config.query_threads = 1;
-    config.sync_writes = false;
-    config.max_result_rows = 60;  // so some answers are cut
-    ReopenWith(config);
+    Reopen(EngineConfig().cold_read_cache_bytes);
     Run(Root(), "CREATE NAMESPACE app");
     Run(Root(), "CREATE USER TABLE app.msgs (id BIGINT PRIMARY KEY, conv TEXT, n INT, body TEXT)");
     Run(Root(), "CREATE USER TABLE app.log (conv TEXT, n INT)");
     Run(Root(), "CREATE SHARED TABLE app.pub (id BIGINT PRIMARY KEY, conv TEXT, n INT) WITH (ACCESS_LEVEL = 'PUBLIC')");
   }
+
+  void Reopen(uint64_t cold_read_cache_bytes) {
+    EngineConfig config;
+    config.query_threads = 1;
+    config.sync_writes = false;
+    config.max_result_rows = 60;  // so some answers are cut
+    config.cold_read_cache_bytes = cold_read_cache_bytes;
+    ReopenWith(config);
+  }
+  void RandomReadsMatchTheFullPlan();
 
   // Text of a plan's one row.
   std::string Explain(const std::string& sql) {
@@ -56,7 +63,7 @@ std::string Pick(std::mt19937_64& rng, const std::vector<std::string>& options) 
   return options[rng() % options.size()];
 }
 
-TEST_F(DirectReadTest, RandomReadsMatchTheFullPlan) {
+void DirectReadTest::RandomReadsMatchTheFullPlan() {
   uint64_t seed = 20261207;
   if (const char* env = std::getenv("KALAM_SQL_SEED")) seed = std::strtoull(env, nullptr, 10);
   std::mt19937_64 rng(seed);
@@ -189,6 +196,19 @@ TEST_F(DirectReadTest, RandomReadsMatchTheFullPlan) {
     }
   }
   EXPECT_EQ(compared, kRounds * kQueries);
+}
+
+TEST_F(DirectReadTest, RandomReadsMatchTheFullPlan) { RandomReadsMatchTheFullPlan(); }
+
+TEST_F(DirectReadTest, RandomReadsMatchTheFullPlanWithoutSegmentCache) {
+  Reopen(0);
+  RandomReadsMatchTheFullPlan();
+}
+
+// A few kilobytes: segments are kept, evicted, and the larger ones used once and dropped.
+TEST_F(DirectReadTest, RandomReadsMatchTheFullPlanWithASmallSegmentCache) {
+  Reopen(4096);
+  RandomReadsMatchTheFullPlan();
 }
 
 TEST_F(DirectReadTest, OrderedReadsStopEarlyAcrossSegments) {

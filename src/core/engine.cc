@@ -123,7 +123,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineConfig& config, const a
       object_store.cache_dir = (std::filesystem::path(config.data_path) / "object-cache").string();
     }
     ctx->cold = std::make_unique<tables::ColdTier>(*ctx->backend, *ctx->table_store, ctx->seq, *ctx->storages,
-                                                   std::move(object_store));
+                                                   std::move(object_store), config.cold_read_cache_bytes);
   } catch (const std::exception& e) {
     return Status::Internal(std::string("starting the cold tier failed: ") + e.what());
   }

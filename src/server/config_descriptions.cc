@@ -28,6 +28,7 @@ constexpr auto kDescriptions = std::to_array<Entry>({
     {"object_store.multipart_threshold_bytes", "Uploads of at least this size go up in parts"},
     {"object_store.multipart_part_bytes", "Size of each part of a multipart upload"},
     {"storage.durability", "async: acknowledged writes are in the log; fsync: the log is fsynced first (group commit)"},
+    {"storage.cold_read_cache_bytes", "Memory for decoded Parquet segments kept for ordered reads; 0 = none"},
     {"flush.default_row_limit", "Pending rows that make a table due for a flush"},
     {"flush.default_time_interval", "Seconds a pending write may wait before its table is flushed"},
     {"flush.check_interval_seconds", "How often the flush scheduler looks for due tables"},

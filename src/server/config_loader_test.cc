@@ -126,6 +126,21 @@ TEST_F(ConfigLoaderTest, MemoryAndWriteLimitKeys) {
   EXPECT_THAT(bad.status().message(), HasSubstr("limits.max_write_rows"));
 }
 
+TEST_F(ConfigLoaderTest, ColdReadCacheKey) {
+  auto defaults = Load(CommandLine{});
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_EQ(defaults->config.storage.cold_read_cache_bytes, 64LL << 20);
+  CommandLine flags;
+  flags.config_path = WriteToml("[storage]\ncold_read_cache_bytes = 0\n");
+  auto off = Load(flags);
+  ASSERT_TRUE(off.ok()) << off.status().ToString();
+  EXPECT_TRUE(off->warnings.empty());
+  EXPECT_EQ(off->config.storage.cold_read_cache_bytes, 0);
+  auto bad = Load(CommandLine{}, {"KALAMDB_STORAGE_COLD_READ_CACHE_BYTES=-1"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr("storage.cold_read_cache_bytes"));
+}
+
 TEST_F(ConfigLoaderTest, DurabilityKey) {
   auto defaults = Load(CommandLine{});
   ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();

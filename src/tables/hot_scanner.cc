@@ -105,6 +105,10 @@ HotScanner::HotScanner(const store::StorageBackend& backend, std::shared_ptr<con
   } else {
     AppendSeq(&end, options_.max_seq_inclusive + 1);
   }
+  // An empty range (a primary-key lookup whose row is not hot) opens no iterator: seeking to
+  // the last key below `end` would walk back over whatever precedes this scope's range, e.g.
+  // the deleted versions another scope flushed, to find nothing.
+  if (begin >= end) return;
   it_ = backend.Scan(store::Partition::kRows, begin, end, snapshot_.get());
   if (options_.newest_first) {
     it_->SeekToLast();
@@ -189,6 +193,10 @@ idx_t HotScanner::Fill(duckdb::DataChunk& out) {
   const idx_t capacity = std::min<idx_t>(out.GetCapacity(), next_fill_rows_);
   next_fill_rows_ = std::min<idx_t>(out.GetCapacity(), next_fill_rows_ * 4);
   idx_t row = 0;
+  if (!it_) {
+    out.SetCardinality(0);
+    return 0;
+  }
   while (row < capacity && it_->Valid()) {
     const std::string_view value = it_->value();
     // Byte 0 is the format, then the version varint, then the flags byte.

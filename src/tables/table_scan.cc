@@ -178,7 +178,15 @@ duckdb::idx_t TableScan::Fill(duckdb::DataChunk& out) {
       keep.set_index(kept++, r);
     }
     if (kept == 0) continue;
-    for (size_t j = 0; j < p; ++j) out.data[j].Slice(chunk.data[j], keep, kept);
+    // Every row kept (the usual case: the Parquet read already filtered): flat vectors, so the
+    // plan above works without a selection to follow.
+    for (size_t j = 0; j < p; ++j) {
+      if (kept == chunk.size()) {
+        out.data[j].Reference(chunk.data[j]);
+      } else {
+        out.data[j].Slice(chunk.data[j], keep, kept);
+      }
+    }
     out.SetCardinality(kept);
     return kept;
   }
@@ -214,6 +222,29 @@ std::unique_ptr<VersionIterator> TableScan::Merged(const ScanProjection& project
       },
       newest_first ? hot.max_seq_inclusive : hot.min_seq_exclusive, extended.columns, &counters_));
 
+  if (options_.segment_cache != nullptr) {
+    CachedChunkSource::Filter filter;
+    filter.min_seq_exclusive = options_.min_seq_exclusive;
+    filter.max_seq_inclusive = options_.as_of_seq;
+    const auto pk = def_->PrimaryKeyIndex();
+    if (options_.primary_key && pk) {
+      filter.primary_key = *options_.primary_key;
+      filter.primary_key_position =
+          DecodedSegment::Position(*def_, {ScanColumn::Kind::kUserColumn, static_cast<uint32_t>(*pk)});
+    }
+    std::vector<size_t> positions;
+    for (const ScanColumn& column : extended.projection) positions.push_back(DecodedSegment::Position(*def_, column));
+    const size_t seq_position = DecodedSegment::Position(*def_, {ScanColumn::Kind::kSeq, 0});
+    for (const ColdSegment& segment : wanted) {
+      children.push_back(std::make_unique<ChildIterator>(
+          [this, segment, positions, types, seq_position, filter, newest_first] {
+            return std::make_unique<CachedChunkSource>(options_.segment_cache->Get(parquet_, *def_, segment), positions,
+                                                       types, seq_position, filter, newest_first);
+          },
+          newest_first ? segment.max_seq : segment.min_seq, extended.columns, &counters_));
+    }
+    return std::make_unique<MergingIterator>(std::move(children), order);
+  }
   for (const ColdSegment& segment : wanted) {
     ColdFilter filter;
     filter.min_seq_exclusive = options_.min_seq_exclusive;

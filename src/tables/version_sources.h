@@ -3,10 +3,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "duckdb.hpp"
 #include "kalam/tables/hot_scanner.h"
+#include "kalam/tables/segment_cache.h"
 #include "kalam/tables/table_scan.h"
 #include "kalam/tables/version_iterator.h"
 
@@ -47,6 +49,35 @@ class ColdChunkSource final : public ChunkSource {
   std::unique_ptr<duckdb::Connection> connection_;
   std::unique_ptr<duckdb::QueryResult> result_;
   duckdb::unique_ptr<duckdb::DataChunk> chunk_;
+  Status status_;
+};
+
+// One segment from SegmentCache, in `_seq` order either way, with the filters ColdQuery
+// would apply (a `_seq` range, primary-key equality): slices of the shared vectors, no copy.
+class CachedChunkSource final : public ChunkSource {
+ public:
+  struct Filter {
+    SeqId min_seq_exclusive = 0;
+    SeqId max_seq_inclusive = INT64_MAX;
+    std::optional<duckdb::Value> primary_key;  // typed like the key column
+    size_t primary_key_position = 0;           // in the decoded chunks
+  };
+  // `positions`: where each projected column is in the decoded chunks. A failed decode
+  // yields no rows and its status.
+  CachedChunkSource(Result<std::shared_ptr<const DecodedSegment>> segment, std::vector<size_t> positions,
+                    const duckdb::vector<duckdb::LogicalType>& types, size_t seq_position, Filter filter,
+                    bool newest_first);
+  duckdb::DataChunk* NextChunk() override;
+  Status status() const override { return status_; }
+
+ private:
+  std::shared_ptr<const DecodedSegment> segment_;
+  std::vector<size_t> positions_;
+  size_t seq_position_;
+  Filter filter_;
+  bool newest_first_;
+  size_t next_ = 0;  // chunks handed out so far
+  duckdb::DataChunk chunk_;
   Status status_;
 };
 

@@ -26,6 +26,9 @@ struct EngineConfig {
   // The maintenance scheduler queues a `compact` job for a table once one of its scopes has
   // more committed segments than this (compaction.max_segments_per_scope); 0 = never.
   uint32_t compaction_max_segments_per_scope = 16;
+  // Memory for decoded Parquet segments kept for the next ordered reads
+  // (storage.cold_read_cache_bytes); 0 = none.
+  uint64_t cold_read_cache_bytes = 64ull << 20;
   uint32_t stream_default_ttl_seconds = 10;
   uint32_t stream_default_max_buffer = 10000;
   // Memory all STREAM buffers together may hold (stream.max_total_bytes); a write past it fails.

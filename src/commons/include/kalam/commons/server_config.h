@@ -25,6 +25,7 @@ struct ServerConfig {
     // "async": an acknowledged write is in the OS's buffers (survives a server crash);
     // "fsync": it is on disk (survives a machine crash); concurrent writers share an fsync.
     std::string durability = "async";
+    int64_t cold_read_cache_bytes = 64LL << 20;  // decoded segments kept for ordered reads; 0 = none
   } storage;
   // Storages of type s3 (docs/object-storage.md): the client's timeouts and retries, multipart
   // uploads, and the local cache DuckDB reads segments from.

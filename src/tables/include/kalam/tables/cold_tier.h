@@ -16,6 +16,7 @@
 #include "kalam/tables/dropped_table_trash.h"
 #include "kalam/tables/parquet_db.h"
 #include "kalam/tables/retention.h"
+#include "kalam/tables/segment_cache.h"
 #include "kalam/tables/segment_catalog.h"
 #include "kalam/tables/table_store.h"
 
@@ -33,11 +34,13 @@ namespace kalam::tables {
 //   Retention          old tombstones out of both tiers
 //   Compaction         a scope's segments merged into one
 //   DroppedTableTrash  files of dropped tables and purged users
+//   SegmentCache       decoded segments kept for the next ordered reads
 // Thread-safe. Every argument must outlive it.
 class ColdTier {
  public:
   ColdTier(store::StorageBackend& backend, TableStore& table_store, SeqGenerator& seq,
-           const registry::StorageRegistry& storages, ServerConfig::ObjectStore object_store = {});
+           const registry::StorageRegistry& storages, ServerConfig::ObjectStore object_store = {},
+           uint64_t read_cache_bytes = 0);
 
   ColdStorages& storages() { return storages_; }
   ParquetDb& parquet() { return parquet_; }
@@ -46,6 +49,7 @@ class ColdTier {
   Retention& retention() { return retention_; }
   Compaction& compaction() { return compaction_; }
   DroppedTableTrash& trash() { return trash_; }
+  SegmentCache& segment_cache() { return segment_cache_; }
 
   // The operations the engine calls, forwarded to the part that owns them (see there).
   Result<FlushOutcome> FlushScope(const std::shared_ptr<const TableDefinition>& def, const std::string& scope,
@@ -100,6 +104,7 @@ class ColdTier {
   Retention retention_;
   Compaction compaction_;
   DroppedTableTrash trash_;
+  SegmentCache segment_cache_;
 };
 
 }  // namespace kalam::tables

@@ -14,6 +14,7 @@
 #include "kalam/tables/hot_scanner.h"
 #include "kalam/tables/parquet_db.h"
 #include "kalam/tables/scan_projection.h"
+#include "kalam/tables/segment_cache.h"
 #include "kalam/tables/table_store.h"
 #include "kalam/tables/version_iterator.h"
 
@@ -49,6 +50,9 @@ struct TableScanOptions {
   // Rows of the hot tier's first chunk in an ordered read (HotScanOptions::first_fill_rows):
   // a read that stops after N rows sets about N, so that it decodes little more than it returns.
   duckdb::idx_t first_hot_chunk_rows = 128;
+  // Ordered reads take segments from here, decoding and adding those it lacks; null = every
+  // segment read is a Parquet query. Must outlive the scan.
+  SegmentCache* segment_cache = nullptr;
 };
 
 // One scope of a table read as one table across both tiers: the hot versions of `snapshot`
