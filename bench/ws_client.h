@@ -30,7 +30,7 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
 
-// A JSON string or integer value as int64 (BIGINT values are JSON strings, §4).
+// A JSON string or integer value as int64 (BIGINT values are JSON strings, docs/value-encoding.md).
 inline std::optional<int64_t> AsInt(simdjson::dom::element e) {
   int64_t v = 0;
   if (e.get(v) == simdjson::SUCCESS) return v;
@@ -115,7 +115,7 @@ inline std::unique_ptr<WsStream> OpenWs(const boost::asio::any_io_executor& exec
   }
 }
 
-// A `subscribe` client message (§6.3); options_json is a JSON object or empty.
+// A `subscribe` client message (docs/live-queries.md); options_json is a JSON object or empty.
 inline std::string SubscribeMessage(const std::string& id, const std::string& sql, const std::string& options_json = "") {
   std::string msg = "{\"type\":\"subscribe\",\"subscription\":{\"id\":" + JsonQuote(id) + ",\"sql\":" + JsonQuote(sql);
   if (!options_json.empty()) msg += ",\"options\":" + options_json;

@@ -522,7 +522,7 @@ TEST(AuthRoutesServerTest, LockoutAfterRepeatedFailures) {
   EXPECT_THAT(counters.body, HasSubstr(R"("rows":[[5,true]])")) << counters.body;
 
   // Without the password a locked account cannot be told from a wrong password or an unknown
-  // name: same status, same body (§2.4); and the failures do not extend the lock.
+  // name: same status, same body (docs/http-api.md); and the failures do not extend the lock.
   const std::string invalid = AuthErrorBody("unauthorized", "Invalid credentials");
   for (const char* user : {"carol", "nobody"}) {
     SCOPED_TRACE(user);

@@ -57,7 +57,7 @@ class LiveTest : public ::testing::Test {
 
 LiveServer* LiveTest::server_ = nullptr;
 
-// ---- §6.1 handshake and authentication ---------------------------------------------------------
+// ---- docs/live-queries.md handshake and authentication ---------------------------------------------------------
 
 TEST_F(LiveTest, AuthByHeaderSendsAuthSuccessFirst) {
   std::string error;
@@ -177,7 +177,7 @@ TEST_F(LiveTest, DeflateIsNegotiatedWhenOffered) {
   }
 }
 
-// ---- §6.2 framing ------------------------------------------------------------------------------
+// ---- docs/live-queries.md framing ------------------------------------------------------------------------------
 
 TEST_F(LiveTest, ProtocolErrorsKeepTheConnectionOpen) {
   auto ws = S().Connect("alice");
@@ -197,7 +197,7 @@ TEST_F(LiveTest, ProtocolErrorsKeepTheConnectionOpen) {
   EXPECT_EQ(Next(*ws).Str("/type"), "pong");
 }
 
-// ---- §6.3 / §6.4 subscribe errors --------------------------------------------------------------
+// ---- docs/live-queries.md subscribe errors --------------------------------------------------------------
 
 TEST_F(LiveTest, SubscribeErrors) {
   S().Sql("CREATE USER TABLE app.err_t (id BIGINT PRIMARY KEY, v TEXT)");
@@ -284,7 +284,7 @@ TEST_F(LiveTest, SharedTableAccessLevelsAndSystemTables) {
   EXPECT_EQ(Next(*root).Str("/code"), "INVALID_OPTIONS");
 }
 
-// ---- §5.11 SUBSCRIBE TO over HTTP ---------------------------------------------------------------
+// ---- docs/sql-reference.md SUBSCRIBE TO over HTTP ---------------------------------------------------------------
 
 TEST_F(LiveTest, SubscribeToOverHttpValidatesAndSubscribesNothing) {
   S().Sql("CREATE USER TABLE app.http_sub (id BIGINT PRIMARY KEY, status TEXT)");
@@ -317,7 +317,7 @@ TEST_F(LiveTest, SubscribeToOverHttpValidatesAndSubscribesNothing) {
   refused("SUBSCRIBE TO app.http_sub OPTIONS (batch_size=0)", "INVALID_SQL", "batch_size must be an integer in 1..10000");
 }
 
-// ---- §6.6 ack, schema, batches -----------------------------------------------------------------
+// ---- docs/live-queries.md ack, schema, batches -----------------------------------------------------------------
 
 TEST_F(LiveTest, AckCarriesProjectedSchemaAndSnapshot) {
   S().Sql("CREATE USER TABLE app.ack_t (id BIGINT PRIMARY KEY, status TEXT NOT NULL, note TEXT)");
@@ -410,7 +410,7 @@ TEST_F(LiveTest, InitialDataModesAndPaging) {
   EXPECT_EQ(resumed[2]["_deleted"], "false");
 }
 
-// ---- §6.7 change semantics ---------------------------------------------------------------------
+// ---- docs/live-queries.md change semantics ---------------------------------------------------------------------
 
 TEST_F(LiveTest, InsertUpdateDeleteWithEnterAndLeave) {
   S().Sql("CREATE USER TABLE app.orders (id BIGINT PRIMARY KEY, status TEXT, amount DOUBLE)");

@@ -77,9 +77,9 @@ class SqlEndpointTest : public ::testing::Test {
 TempDir* SqlEndpointTest::dir_ = nullptr;
 ServerProcess* SqlEndpointTest::server_ = nullptr;
 
-// ---- §4 value encoding ----------------------------------------------------------------------
+// ---- value encoding (docs/value-encoding.md) ----------------------------------------------------------------------
 
-// A SHARED table with one column per type of §4.
+// A SHARED table with one column per type (docs/value-encoding.md).
 constexpr const char* kCreateTypes =
     R"j({"sql":"CREATE NAMESPACE enc; CREATE SHARED TABLE enc.types (id INT PRIMARY KEY, b BOOLEAN, si SMALLINT, ti TINYINT, i INT, bi BIGINT, f FLOAT, d DOUBLE, dec DECIMAL(10,2), decd DECIMAL, tx TEXT, vc VARCHAR(10), bl BYTES, j JSON, ts TIMESTAMP, dt DATETIME, da DATE, tm TIME, u UUID)"})j";
 
@@ -250,7 +250,7 @@ TEST_F(SqlEndpointTest, TimestampOffsetsInComparisons) {
               HasSubstr(R"j("rows":[["1"]])j"));
 }
 
-// ---- §3.3 result shape --------------------------------------------------------------------------
+// ---- docs/http-api.md result shape --------------------------------------------------------------------------
 
 TEST_F(SqlEndpointTest, OneResultPerStatementInOrder) {
   const std::string body = Ok(
@@ -286,7 +286,7 @@ TEST_F(SqlEndpointTest, AcceptedParameterKinds) {
   EXPECT_THAT(Ok(R"j({"sql":")j" + sql + R"j(","params":[)j" + params + "]}"), HasSubstr(R"j("rows":[["50"]])j"));
 }
 
-// ---- §3.2 / §3.4 request-level errors -----------------------------------------------------------
+// ---- docs/http-api.md request-level errors -----------------------------------------------------------
 
 TEST_F(SqlEndpointTest, InvalidBodyIsInvalidInput) {
   const char* bodies[] = {

@@ -418,7 +418,7 @@ void ApiService::Sql(const HttpRequest& request, ConnectionState& connection, Ht
   const auth::Identity& identity = std::get<auth::Identity>(outcome);
   response.trace.user = identity.user.str();
 
-  // §3.2 step 2: the per-user query rate, after auth and before the body is looked at.
+  // Step 2 of the request checks (docs/http-api.md): the per-user query rate, after auth and before the body is looked at.
   if (!query_rate_.Allow(identity.user.str(), now_us)) {
     return fail(MakeApiError(ApiErrorCode::kRateLimitExceeded,
                              "Too many queries: at most " + std::to_string(options_.max_queries_per_sec) +

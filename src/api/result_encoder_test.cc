@@ -135,7 +135,7 @@ TEST_F(ResultEncoderTest, DmlCountsAreNeverMerged) {
             R"j({"row_count":1,"message":"Deleted 1 row(s)","as_user":"root"}]})j");
 }
 
-// ---- Every type of §4 from a real table -------------------------------------------------------
+// ---- Every type (docs/value-encoding.md) from a real table -------------------------------------------------------
 
 TEST_F(ResultEncoderTest, EveryColumnTypeOfTheContract) {
   MustRun("CREATE NAMESPACE app");

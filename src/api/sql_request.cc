@@ -72,7 +72,7 @@ ApiResult<SqlRequest> ParseWith(simdjson::dom::parser& parser, std::string_view 
   simdjson::dom::object object;
   if (root.get_object().get(object) != simdjson::SUCCESS) return InvalidInput("expected a JSON object");
 
-  // Step 3 of §3.2: the shape of the whole body first.
+  // Step 3 of the request checks (docs/http-api.md): the shape of the whole body first.
   RequestFields fields;
   for (simdjson::dom::key_value_pair member : object) {
     if (member.key == "sql") {

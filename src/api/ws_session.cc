@@ -78,7 +78,7 @@ asio::awaitable<void> WsSession::Run(beast::http::request<beast::http::string_bo
   ws_.set_option(deflate);
   websocket::stream_base::timeout timeouts;
   timeouts.handshake_timeout = kCloseTimeout;
-  timeouts.idle_timeout = websocket::stream_base::none();  // the heartbeat is ours (§6.2)
+  timeouts.idle_timeout = websocket::stream_base::none();  // the heartbeat is ours (docs/live-queries.md)
   timeouts.keep_alive_pings = false;
   ws_.set_option(timeouts);
   ws_.set_option(websocket::stream_base::decorator(
@@ -290,7 +290,7 @@ asio::awaitable<void> WsSession::HandleMessage(std::string_view text) {
     co_return;
   }
   if (const auto* next_batch = std::get_if<NextBatchMessage>(&message)) {
-    if (!live_) co_return;  // ignored before authentication (§6.1)
+    if (!live_) co_return;  // ignored before authentication (docs/live-queries.md)
     auto live = live_;
     co_await Offload(next_batch->subscription_id, false, [&] { manager->NextBatch(*live, next_batch->subscription_id); });
     co_return;

@@ -327,7 +327,7 @@ TEST(PermissionsTest, DropTableIsAdminOnly) {
   EXPECT_THAT(CheckDropTable(Role::kService).message(), HasSubstr("Role 'service'"));
 }
 
-// The §11 matrix: PUBLIC — everyone reads, service+ writes; PRIVATE — service+ read and
+// The access-level matrix (docs/http-api.md): PUBLIC — everyone reads, service+ writes; PRIVATE — service+ read and
 // write; RESTRICTED — service+ read, admins write; DBA — admins only.
 bool ExpectedRead(Role role, AccessLevel level) {
   switch (level) {
@@ -365,7 +365,7 @@ TEST(PermissionsTest, SharedReadMatrix) {
     }
   }
   EXPECT_EQ(allowed, 1 + 3 + 4 + 4);
-  // Spot checks straight from the table in §2.7.
+  // Spot checks straight from the table in docs/http-api.md.
   ExpectAllowed(CheckSharedRead(Role::kUser, AccessLevel::kPublic, "t"), "user PUBLIC");
   ExpectDenied(CheckSharedRead(Role::kUser, AccessLevel::kPrivate, "t"), "user PRIVATE");
   ExpectDenied(CheckSharedRead(Role::kUser, AccessLevel::kRestricted, "t"), "user RESTRICTED");

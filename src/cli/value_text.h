@@ -37,7 +37,7 @@ void AppendValueText(simdjson::dom::element value, ValueKind kind, std::string* 
 // Appends `field` as one RFC 4180 field (quoted when it holds a comma, quote, CR or LF).
 void AppendCsvField(std::string_view field, std::string* out);
 
-// ISO-8601 renderings of the §4 integer encodings (exposed for the subscription printer).
+// ISO-8601 renderings of the integer encodings of docs/value-encoding.md (exposed for the subscription printer).
 void AppendTimestampMicros(int64_t micros, std::string* out);
 void AppendDateDays(int64_t days, std::string* out);
 void AppendTimeMicros(int64_t micros, std::string* out);

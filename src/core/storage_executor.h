@@ -36,7 +36,7 @@ class StorageExecutor {
   Result<StatementResult> Drop(ExecContext& ctx, const dialect::DropStorageStmt& s);
   Result<StatementResult> Show(ExecContext& ctx);
 
-  // Role checks that need no stored state: every storage statement is admin-only (§2.7).
+  // Role checks that need no stored state: every storage statement is admin-only (docs/http-api.md).
   static Status Precheck(Role role, const dialect::KalamStatement& statement);
 
  private:

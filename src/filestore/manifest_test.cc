@@ -32,7 +32,7 @@ constexpr std::string_view kSpecJson =
     R"("0":{"min":274812739841982001,"max":274812739841990200,"null_count":0},)"
     R"("1":{"min":"1","max":"999","null_count":0}}}]})";
 
-// The same document as §8 prints it: whitespace and line breaks.
+// The same document as docs/cold-tier.md prints it: whitespace and line breaks.
 constexpr std::string_view kSpecJsonPretty = R"({"table_id":"app.messages","user_id":"alice","version":3,"created_at":1730000000000,"updated_at":1730000000500,"last_sequence_number":0,
  "segments":[{"id":"batch-0","path":"batch-0.parquet","min_seq":274812739841982001,"max_seq":274812739841990200,"flushed_upto_seq":274812739841990200,
    "row_count":1000,"size_bytes":53211,"created_at":1730000000400,"schema_version":1,"status":"committed",
@@ -381,7 +381,7 @@ TEST_F(ManifestStoreTest, CleanupOfMissingDirectoryIsOk) {
   EXPECT_EQ(CleanupUncommitted(*files_, "../x", Manifest{}).code(), StatusCode::kInvalidArgument);
 }
 
-// The flush sequence of §8 (write tmp, fsync, rename, save manifest), cut at each step; after
+// The flush sequence of docs/cold-tier.md (write tmp, fsync, rename, save manifest), cut at each step; after
 // recovery the directory holds exactly the committed segments, and the retried flush reuses N.
 // A flush stopped at each of its steps is tested on the real flush code: step failpoints in
 // src/core/step_failpoints_test.cc (engine reopened) and tests/crash_recovery_test.cc (the

@@ -32,7 +32,7 @@ std::string_view CanonicalText(Placeholder p) {
 }
 
 std::optional<Placeholder> ParsePlaceholderName(std::string_view name, bool dollar) {
-  // The `${…}` spellings are the ones §5.9 lists for PATH; the `{…}` ones are canonical.
+  // The `${…}` spellings are the ones docs/sql-reference.md lists for PATH; the `{…}` ones are canonical.
   if (name == "namespace") return Placeholder::kNamespace;
   if (dollar) {
     if (name == "table") return Placeholder::kTableName;

@@ -38,7 +38,7 @@ Result<std::string> ResolveUser(std::string_view tmpl, const std::string& user) 
 constexpr std::string_view kUserTemplate = "{namespace}/{tableName}/{userId}";
 constexpr std::string_view kSharedTemplate = "{namespace}/{tableName}";
 
-// ---- SplitStoragePath + DeriveTemplates: the examples of §5.9 -------------------------------
+// ---- SplitStoragePath + DeriveTemplates: the examples of docs/sql-reference.md -------------------------------
 
 TEST(SplitStoragePathTest, LocalPathWithDollarPlaceholders) {
   auto [base, tmpl] = SplitOrDie("/data/storage/${namespace}/${user_id}");

@@ -340,7 +340,7 @@ Result<TypeInfo> Compiler::TypeOfLiteral(const duckdb::LogicalType& type) {
   }
 }
 
-// The literal `t` as a duckdb::Value (for DuckDB's casts and the §4 coercion).
+// The literal `t` as a duckdb::Value (for DuckDB's casts and the coercion of docs/value-encoding.md).
 duckdb::Value Compiler::ValueOf(const Typed& t) const {
   const Node& n = program_.nodes[t.node];
   const Datum& d = n.value;
@@ -443,7 +443,7 @@ Result<Typed> Compiler::CastTo(const Typed& t, TypeInfo to, int64_t k) {
 }
 
 // Converts a literal compared with `other` to `other`'s type: to the column's type with the
-// §4 input rules when `other` is a column (so `id = '5'` on BIGINT and `created_at >
+// The input rules of docs/value-encoding.md when `other` is a column (so `id = '5'` on BIGINT and `created_at >
 // 1700000000000000` on TIMESTAMP work), to the expression's type otherwise.
 Result<Typed> Compiler::CoerceLiteral(const Typed& literal, const Typed& other) {
   ColumnDefinition synthetic;

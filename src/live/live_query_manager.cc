@@ -499,7 +499,7 @@ void LiveQueryManager::DeliverBatch(const CommittedBatch& batch) {
         Subscription& sub = *sub_ptr;
         // Registered after this change committed: its initial data already holds it.
         if (change.seq <= sub.snapshot_seq) continue;
-        // A subscription made under another schema cannot read these rows: it ends (§6.7).
+        // A subscription made under another schema cannot read these rows: it ends (docs/live-queries.md).
         if (sub.def->schema_version != batch.schema_version) {
           std::lock_guard sub_lock(sub.mu());
           if (!sub.closed) {

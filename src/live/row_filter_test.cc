@@ -83,7 +83,7 @@ Result<RowFilter> CompileWhere(const std::string& where, const TableDefinition& 
   return RowFilter::Compile(node.where_clause.get(), def, UserId(user), clock);
 }
 
-// One row of `def`: each column's value is `cells[name]` converted with the §4 input rules
+// One row of `def`: each column's value is `cells[name]` converted with the input rules of docs/value-encoding.md
 // (nullopt = NULL), or `defaults[name]`.
 std::vector<Value> MakeRow(const TableDefinition& def, const Cells& defaults, const Cells& cells) {
   std::vector<Value> row;

@@ -206,7 +206,7 @@ TEST(SystemTablesStaticTest, ColumnNamesInProtocolOrder) {
 }
 
 TEST(SystemTablesStaticTest, ColumnTypesFollowTheProtocolRules) {
-  // §7: *_at, timestamp, locked_until TIMESTAMP; options, parameters, columns, auth_data,
+  // System tables (docs/sql-reference.md): *_at, timestamp, locked_until TIMESTAMP; options, parameters, columns, auth_data,
   // config_json, details JSON; is_*, nullable, primary_key BOOLEAN; changes, memory_used BIGINT.
   for (auto table : {"users", "namespaces", "tables", "columns", "schemas", "storages", "jobs", "live", "audit_log",
                      "stats", "settings"}) {

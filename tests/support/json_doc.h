@@ -48,7 +48,7 @@ class JsonDoc {
     if (e->get(s) != simdjson::SUCCESS) return "";
     return std::string(s);
   }
-  // An integer value; a string holding an integer (BIGINT encoding, §4) is accepted too.
+  // An integer value; a string holding an integer (BIGINT encoding, docs/value-encoding.md) is accepted too.
   std::optional<int64_t> Int(std::string_view pointer) const {
     auto e = At(pointer);
     if (!e) return std::nullopt;
@@ -133,7 +133,7 @@ class JsonDoc {
     return out;
   }
 
-  // Shorthands for WebSocket server messages (§6.6).
+  // Shorthands for WebSocket server messages (docs/live-queries.md).
   std::string Type() const { return Str("/type"); }
   std::string SubscriptionId() const { return Str("/subscription_id"); }
   std::string Code() const { return Str("/code"); }  // type "error"

@@ -13,7 +13,7 @@
 //     next Receive, in arrival order.
 //   - Beast answers server pings (and the server's close frame) by itself, but only while a read
 //     is making progress, i.e. only inside these calls. There is no way to turn Beast's automatic
-//     pong off; a client that wants to stay silent (heartbeat-timeout tests, §6.2) just does not
+//     pong off; a client that wants to stay silent (heartbeat-timeout tests, docs/live-queries.md) just does not
 //     call Receive or Send* for the period (e.g. sleeps 12 s), then calls Receive to observe the
 //     close: Receive returns nullopt and closed() / close_code() / close_reason() tell the rest.
 //     Conversely, a test that idles longer than websocket.client_timeout_secs and wants the

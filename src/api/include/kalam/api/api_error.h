@@ -9,7 +9,7 @@
 
 namespace kalam::api {
 
-// The `error.code` values of docs/http-api.md (plus the route-level codes of §1).
+// The `error.code` values of docs/http-api.md (plus its route-level codes).
 enum class ApiErrorCode {
   kInvalidInput,
   kInvalidSql,

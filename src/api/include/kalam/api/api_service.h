@@ -97,7 +97,7 @@ class ApiService {
   HttpResponse TooManyConnections(uint32_t current, uint32_t max) const;
 
   // The WebSocket route's checks before upgrading (docs/live-queries.md): shutting down → 503, an
-  // Origin that CORS does not allow → 403, an Authorization header that fails → §2.3. True when
+  // Origin that CORS does not allow → 403, an Authorization header that fails → docs/http-api.md. True when
   // the upgrade may go ahead; `*identity` is then set if a header authenticated the caller.
   // False: `response` is the refusal.
   bool CheckWebSocketUpgrade(const HttpRequest& request, bool shutting_down, HttpResponse& response,

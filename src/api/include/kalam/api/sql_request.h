@@ -25,7 +25,7 @@ struct SqlRequest {
 };
 
 // Parses and checks a request body (steps 3 and 4 of docs/http-api.md, plus the parameter
-// shape rules of §3.1 and §11). The body is parsed as JSON whatever the Content-Type; unknown
+// shape rules of docs/http-api.md). The body is parsed as JSON whatever the Content-Type; unknown
 // fields are ignored; when a field appears twice the last one counts. Errors, all HTTP 400:
 //   - not JSON, not an object, `sql` missing or not a string, `params` not an array or null,
 //     `namespace_id` not a string or null → INVALID_INPUT "Invalid JSON payload: ...";

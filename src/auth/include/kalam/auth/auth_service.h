@@ -74,7 +74,7 @@ enum class RateCharge { kCharge, kAlreadyCharged };
 
 // Authentication for every entry point (HTTP Basic and Bearer, login, WebSocket): bcrypt
 // verification with the Basic cache, lockout after repeated failures, the per-IP rate of
-// password verifications, JWT issue and verification with the stored-user checks of §2.5.
+// password verifications, JWT issue and verification with the stored-user checks of docs/http-api.md.
 // `users` must outlive the service. Thread-safe.
 //
 // Password attempts, in this order (docs/http-api.md):

@@ -11,7 +11,7 @@
 namespace kalam::auth {
 
 // HS256 JSON Web Tokens as issued and accepted by the server (docs/http-api.md, check order of
-// §11). The HMAC key is the UTF-8 bytes of the configured secret. Only the stateless checks live
+// docs/http-api.md). The HMAC key is the UTF-8 bytes of the configured secret. Only the stateless checks live
 // here; whether `sub` exists, is not deleted, holds `role` and has not changed credentials since
 // `iat` is the caller's business. Pure functions; thread-safe; nothing throws.
 

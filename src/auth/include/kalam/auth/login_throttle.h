@@ -11,7 +11,7 @@
 
 namespace kalam::auth {
 
-// Account lockout (docs/http-api.md) and the per-IP authentication rate (§2.3, §11).
+// Account lockout (docs/http-api.md) and the per-IP authentication rate (docs/http-api.md).
 //
 // Lockout state lives on the UserRecord (failed_login_attempts, locked_until_us) and is persisted
 // by the caller; the functions here only compute it, so they are pure and thread-safe. The caller

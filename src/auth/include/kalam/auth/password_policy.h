@@ -8,7 +8,7 @@
 
 namespace kalam::auth {
 
-// The password policy of docs/http-api.md and the generator of root's first password (§2.2).
+// The password policy of docs/http-api.md and the generator of root's first password (docs/http-api.md).
 // Pure functions over their arguments; thread-safe.
 
 inline constexpr size_t kMinPolicyPasswordBytes = 8;

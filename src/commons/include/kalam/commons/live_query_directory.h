@@ -25,7 +25,7 @@ class LiveQueryDirectory {
   // Authenticated live connections (system.stats `active_connections`).
   virtual size_t ConnectionCount() const = 0;
   // Checks a subscription's SQL as a WebSocket subscribe would (docs/live-queries.md) without
-  // subscribing: SUBSCRIBE TO over HTTP (§5.11). NotFound, PermissionDenied, Unsupported or
+  // subscribing: SUBSCRIBE TO over HTTP (docs/sql-reference.md). NotFound, PermissionDenied, Unsupported or
   // InvalidArgument.
   virtual Status ValidateSubscription(std::string_view sql, const UserId& user, Role role) = 0;
   // Ends the subscription (its client gets SUBSCRIPTION_KILLED) if `requester` owns it or is an

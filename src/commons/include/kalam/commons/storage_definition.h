@@ -43,7 +43,7 @@ inline std::string_view StorageTypeName(StorageType type) {
   return "filesystem";
 }
 
-// Case-insensitive; `local` is an alias of `filesystem` (§5.9). Defined inline so that modules
+// Case-insensitive; `local` is an alias of `filesystem` (docs/sql-reference.md). Defined inline so that modules
 // which may not link filestore (system, dialect) can name storage types too.
 inline std::optional<StorageType> ParseStorageType(std::string_view text) {
   auto equals = [text](std::string_view lower) {

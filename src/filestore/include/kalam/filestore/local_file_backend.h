@@ -65,7 +65,7 @@ class LocalFileBackend final : public FileBackend {
   bool base_is_canonical_ = false;
 };
 
-// The check CREATE STORAGE runs on a filesystem base directory (§5.9): create it, write a
+// The check CREATE STORAGE runs on a filesystem base directory (docs/sql-reference.md): create it, write a
 // probe file, read it back, find it in a listing, delete it. The message names the step that
 // failed, e.g. "Storage check failed for '/mnt/x': cannot write a file: Permission denied".
 Status ProbeStorage(const std::string& base);

@@ -34,7 +34,7 @@ std::string_view SegmentStatusName(SegmentStatus status);  // "in_progress", "co
 std::optional<SegmentStatus> ParseSegmentStatus(std::string_view text);
 
 // Min, max and null count of one column within a segment. `min_json` / `max_json` are JSON
-// text, already encoded by the caller (§4 encoding; `_seq` as a plain number), written
+// text, already encoded by the caller (the encoding of docs/value-encoding.md; `_seq` as a plain number), written
 // verbatim and read back as the minified JSON of the value; "null" when unknown (e.g. every
 // value was NULL).
 struct ColumnStats {
@@ -122,7 +122,7 @@ Result<Manifest> LoadManifest(FileBackend& files, std::string_view dir);
 // backup, whose backup.json commits everything at once (file_digest.h).
 Status SaveManifest(FileBackend& files, std::string_view dir, Manifest& manifest, bool durable = true);
 
-// Crash recovery for one directory (§8): deletes every "*.tmp" file and every
+// Crash recovery for one directory (docs/cold-tier.md): deletes every "*.tmp" file and every
 // "batch-N.parquet" the manifest does not list. `manifest` must be the one loaded from `dir`.
 // As a guard against turning a lost manifest into lost data, Parquet files are only deleted
 // when `dir` holds a manifest.json; without one only temp files go (the caller rebuilds the

@@ -32,7 +32,7 @@ Result<std::string> NormalizeTemplate(std::string_view tmpl);
 Result<std::string> NormalizeUserTemplate(std::string_view tmpl);
 Result<std::string> NormalizeSharedTemplate(std::string_view tmpl);
 
-// Splits a storage PATH (§5.9) into {base directory, template}. The base is everything before
+// Splits a storage PATH (docs/sql-reference.md) into {base directory, template}. The base is everything before
 // the first segment holding a placeholder (trailing '/' removed, except for "/"); the template
 // is the rest, canonical. A PATH without placeholders is all base, with an empty template
 // (the caller then keeps the default templates). InvalidArgument when the PATH is empty, has
@@ -46,7 +46,7 @@ struct StorageTemplates {
   std::string shared_template;
 };
 
-// The two templates a PATH's template part T stands for (§5.9):
+// The two templates a PATH's template part T stands for (docs/sql-reference.md):
 //  - user: T, with a `{tableName}` segment inserted before the first `{userId}` segment when T
 //    has none (appended when T has no `{userId}` either), then `/{userId}` appended when
 //    missing. `{tableName}` goes before the user so that all users of a table stay under one

@@ -23,7 +23,7 @@ struct FilterProgram;
 // evaluated natively against every changed row version, without running SQL.
 //
 // Compile() type-checks the parsed expression against the table definition, converts literals
-// compared with a column to the column's type (the §4 coercion rules, as the SQL path applies
+// compared with a column to the column's type (the coercion rules of docs/value-encoding.md, as the SQL path applies
 // them), folds constant subexpressions (INTERVAL literals, CAST of literals, CURRENT_USER())
 // and produces an immutable tree of typed nodes. Matches() walks that tree with SQL
 // three-valued logic; only TRUE counts as a match. NOW() is read once per Matches() call.
