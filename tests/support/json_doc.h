@@ -1,7 +1,7 @@
 #pragma once
 
 // Read-only access to one parsed JSON text for tests (simdjson DOM): WebSocket messages
-// (docs/live-queries.md) and SQL endpoint bodies (§3.3). Paths are JSON pointers (RFC 6901):
+// (docs/live-queries.md) and SQL endpoint bodies (docs/http-api.md). Paths are JSON pointers (RFC 6901):
 // "/type", "/batch_control/status", "/rows/0/id", "/results/0/rows/0/1". Missing paths and
 // type mismatches give the fallback value (empty / nullopt / false), never throw.
 //
