@@ -8,6 +8,7 @@
 #include "connection_guard.h"
 #include "cors.h"
 #include "export_route.h"
+#include "json_error.h"
 #include "metrics_route.h"
 #include "kalam/commons/json_writer.h"
 #include "kalam/api/result_encoder.h"
@@ -27,17 +28,6 @@ double MillisSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
-// `error` must be a string literal: the trace keeps a view of it.
-void JsonError(HttpResponse& response, int status, std::string_view error, std::string_view message) {
-  response.status = status;
-  response.trace.error = error;
-  response.body.clear();
-  response.body += "{\"error\":";
-  AppendJsonString(error, &response.body);
-  response.body += ",\"message\":";
-  AppendJsonString(message, &response.body);
-  response.body += "}";
-}
 
 ApiError FromAuthError(const auth::AuthError& error) {
   switch (error.failure) {

@@ -1,27 +1,20 @@
 #include "export_route.h"
 
+#include "json_error.h"
 #include "kalam/api/result_encoder.h"
 #include "kalam/commons/json_writer.h"
 
 namespace kalam::api {
 namespace {
 
-// `error` must be a string literal: the trace keeps a view of it.
-void Refuse(HttpResponse& response, int status, std::string_view error, std::string_view message) {
-  response.status = status;
-  response.trace.error = error;
-  response.body.clear();
-  JsonWriter json(&response.body);
-  json.StartObject().Key("error").String(error).Key("message").String(message).EndObject();
-}
 
 void RefuseStatus(HttpResponse& response, const Status& status) {
   switch (status.code()) {
-    case StatusCode::kNotFound: return Refuse(response, 404, "NOT_FOUND", status.message());
+    case StatusCode::kNotFound: return JsonError(response, 404, "NOT_FOUND", status.message());
     // The only expected failure of a well-formed export: limits.max_export_bytes.
-    case StatusCode::kInvalidOperation: return Refuse(response, 413, "EXPORT_TOO_LARGE", status.message());
-    case StatusCode::kUnavailable: return Refuse(response, 503, "STORAGE_UNAVAILABLE", status.message());
-    default: return Refuse(response, 500, "INTERNAL_ERROR", status.message());
+    case StatusCode::kInvalidOperation: return JsonError(response, 413, "EXPORT_TOO_LARGE", status.message());
+    case StatusCode::kUnavailable: return JsonError(response, 503, "STORAGE_UNAVAILABLE", status.message());
+    default: return JsonError(response, 500, "INTERNAL_ERROR", status.message());
   }
 }
 
@@ -43,7 +36,7 @@ void ExportRoute::Handle(const HttpRequest& request, const auth::Identity& ident
     json.Key("result");
     if (!EncodeStatementResult(table.rows, json, max_bytes)) {
       response.body = std::string();  // give the partial body's memory back before answering
-      return Refuse(
+      return JsonError(
           response, 413, "EXPORT_TOO_LARGE",
           "Export too large: the answer exceeds limits.max_export_bytes (" + std::to_string(max_bytes) + " bytes)");
     }

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "json_error.h"
 #include "kalam/commons/clock.h"
 #include "kalam/commons/json_writer.h"
 #include "kalam/commons/role.h"
@@ -61,13 +62,6 @@ class PrometheusText {
   std::string& out_;
 };
 
-void Refuse(HttpResponse& response, int status, std::string_view error, std::string_view message) {
-  response.status = status;
-  response.trace.error = error;
-  response.body.clear();
-  JsonWriter json(&response.body);
-  json.StartObject().Key("error").String(error).Key("message").String(message).EndObject();
-}
 
 }  // namespace
 
@@ -84,7 +78,7 @@ uint64_t MetricsRoute::ColdBytes() {
 void MetricsRoute::Handle(const HttpRequest& request, const live::LiveQueryManager* live, HttpResponse& response) {
   if (!request.client_loopback) {
     if (!allow_remote_) {
-      return Refuse(response, 403, "FORBIDDEN",
+      return JsonError(response, 403, "FORBIDDEN",
                     "Metrics endpoint is localhost-only (security.metrics_allow_remote is off)");
     }
     auth::AuthOutcome outcome =
@@ -92,11 +86,11 @@ void MetricsRoute::Handle(const HttpRequest& request, const live::LiveQueryManag
                                  request.auth_charged ? auth::RateCharge::kAlreadyCharged : auth::RateCharge::kCharge);
     if (std::holds_alternative<auth::AuthError>(outcome)) {
       response.headers.emplace_back("WWW-Authenticate", "Basic realm=\"kalamdb\"");
-      return Refuse(response, 401, "unauthorized", "Admin credentials required");
+      return JsonError(response, 401, "unauthorized", "Admin credentials required");
     }
     const auth::Identity& identity = std::get<auth::Identity>(outcome);
     response.trace.user = identity.user.str();
-    if (!IsAdmin(identity.role)) return Refuse(response, 403, "FORBIDDEN", "Metrics require the dba or system role");
+    if (!IsAdmin(identity.role)) return JsonError(response, 403, "FORBIDDEN", "Metrics require the dba or system role");
   }
 
   response.status = 200;
