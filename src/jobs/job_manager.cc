@@ -281,6 +281,31 @@ void JobManager::RunLocked(const JobId& id, std::unique_lock<std::mutex>& lock) 
   // A released key may unblock a queued job; Stop() may be waiting for the last executor.
   work_cv_.notify_all();
   idle_cv_.notify_all();
+  lock.unlock();
+  PurgeExpiredRecords();
+  lock.lock();
+}
+
+void JobManager::PurgeExpiredRecords() {
+  constexpr int64_t kPurgeEveryMicros = 60LL * 1000 * 1000;
+  constexpr int64_t kMicrosPerDay = 24LL * 3600 * 1000 * 1000;
+  if (options_.record_retention_days <= 0) return;
+  const int64_t now = clock_.NowMicros();
+  int64_t last = last_record_purge_us_.load();
+  // One worker purges; the others go on.
+  if (now - last < kPurgeEveryMicros || !last_record_purge_us_.compare_exchange_strong(last, now)) return;
+  const int64_t cutoff = now - options_.record_retention_days * kMicrosPerDay;
+  auto records = repository_.List();
+  if (!records.ok()) return;
+  for (const JobRecord& record : *records) {
+    if (!IsFinished(record.status) || record.finished_at_us == 0 || record.finished_at_us >= cutoff) continue;
+    Status s = repository_.Delete(record.id);
+    if (!s.ok()) {
+      std::lock_guard lock(mu_);
+      last_persist_error_ = std::move(s);
+      return;
+    }
+  }
 }
 
 void JobManager::FinishAttemptLocked(const JobId& id, const Result<JobOutcome>& outcome, int64_t cpu_us) {

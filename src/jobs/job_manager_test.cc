@@ -314,6 +314,31 @@ TEST_F(JobManagerTest, RetriesWithExponentialBackoffThenFails) {
   EXPECT_FALSE(again->already_active);
 }
 
+// system.jobs does not grow forever: a finished job's record goes once it is older than
+// record_retention_days, checked as later jobs finish; younger records stay.
+TEST_F(JobManagerTest, FinishedJobRecordsAreDeletedAfterTheRetention) {
+  ManualClock clock;
+  JobManagerOptions options = Options();
+  options.record_retention_days = 7;
+  auto m = NewManager(options, clock);
+  m->RegisterExecutor(JobType::kFlush, [](const JobRecord&, const std::atomic<bool>&) -> Result<JobOutcome> {
+    return JobOutcome::Completed("done");
+  });
+  ASSERT_TRUE(m->Start().ok());
+  const JobId old = SubmitNew(*m, JobType::kFlush, "flush:app.a");
+  ASSERT_TRUE(WaitForStatus(old, JobStatus::kCompleted));
+  clock.Advance(std::chrono::hours(24 * 7) - 1min);
+  const JobId within = SubmitNew(*m, JobType::kFlush, "flush:app.b");
+  ASSERT_TRUE(WaitForStatus(within, JobStatus::kCompleted));
+  ASSERT_TRUE(m->Get(old)->has_value());  // six days and 23 hours old: kept
+  clock.Advance(2min);
+  const JobId young = SubmitNew(*m, JobType::kFlush, "flush:app.c");
+  ASSERT_TRUE(WaitForStatus(young, JobStatus::kCompleted));
+  ASSERT_TRUE(Eventually([&] { return !m->Get(old)->has_value(); }));
+  EXPECT_TRUE(m->Get(within)->has_value());
+  EXPECT_TRUE(m->Get(young)->has_value());
+}
+
 TEST_F(JobManagerTest, SucceedsOnARetryAndShowsRetryingInBetween) {
   std::atomic<int> attempts{0};
   ManualClock clock;  // the job waits in `retrying` until the test moves time past its backoff

@@ -88,6 +88,7 @@ constexpr auto kDescriptions = std::to_array<Entry>({
     {"jobs.max_retries", "Retries of a failed job"},
     {"jobs.retry_backoff_ms", "First retry delay, doubled per retry"},
     {"jobs.shutdown_timeout_secs", "Seconds running jobs may finish at shutdown"},
+    {"jobs.record_retention_days", "Days system.jobs keeps the record of a finished job; 0 = forever"},
     {"logging.level", "trace, debug, info, warn, error or off"},
     {"logging.logs_path", "Directory of log files (not used: logs go to standard output)"},
     {"logging.format", "compact or json"},

@@ -256,6 +256,7 @@ int Run(int argc, char** argv) {
   job_options.max_retries = static_cast<int>(config.jobs.max_retries);
   job_options.retry_backoff_ms = config.jobs.retry_backoff_ms;
   job_options.shutdown_timeout_secs = config.jobs.shutdown_timeout_secs;
+  job_options.record_retention_days = config.jobs.record_retention_days;
   kalam::jobs::JobManager jobs(job_repository, job_options);
   kalam::jobs::RegisterEngineExecutors(jobs, (*engine)->maintenance());
   (*engine)->maintenance().SetUserDeletionGracePeriodDays(config.user_management.deletion_grace_period_days);

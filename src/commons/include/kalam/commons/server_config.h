@@ -119,6 +119,7 @@ struct ServerConfig {
     int64_t max_retries = 3;
     int64_t retry_backoff_ms = 100;
     int64_t shutdown_timeout_secs = 30;
+    int64_t record_retention_days = 7;  // system.jobs keeps finished jobs this long; 0 = forever
   } jobs;
   struct Logging {
     std::string level = "info";

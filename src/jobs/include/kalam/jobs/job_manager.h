@@ -30,6 +30,9 @@ struct JobManagerOptions {
   int max_retries = 3;      // retries after the first attempt before a job is `failed`
   int64_t retry_backoff_ms = 100;  // retry n (0-based) waits retry_backoff_ms * 2^n
   int64_t shutdown_timeout_secs = 30;  // Stop() waits this long before cancelling running jobs
+  // Records of jobs that finished more than this many days ago are deleted from the store
+  // (system.jobs), checked at most once a minute as jobs finish; 0 keeps them forever.
+  int64_t record_retention_days = 7;
 };
 
 // Runs one job. Returns its outcome: the message shown in system.jobs ("Flushed N row(s) to M
@@ -126,8 +129,12 @@ class JobManager : public JobSubmitter {
   bool DequeueLocked(const JobId& id);
   Result<JobSubmission> SubmitLocked(JobType type, std::string idempotency_key, std::string parameters_json);
   std::chrono::milliseconds BackoffFor(int retry) const;
+  // Deletes the stored records of jobs finished before the retention, at most once a minute.
+  // Called without `mu_`: it reads every record, and finished records never change again.
+  void PurgeExpiredRecords();
 
   system::JobRepository& repository_;
+  std::atomic<int64_t> last_record_purge_us_{0};
   const JobManagerOptions options_;
   const Clock& clock_;
   // Guards everything below. Store writes of job state happen under it too, so the order of
