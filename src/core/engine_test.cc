@@ -277,22 +277,6 @@ TEST_F(EngineTest, ShowAndDescribe) {
   EXPECT_THAT(Query(Root(), "SELECT count(*) FROM system.live_queries"), ElementsAre("0"));
 }
 
-TEST_F(EngineTest, SharedAccessLevels) {
-  Run(Root(), "CREATE SHARED TABLE app.pub (v INT) WITH (ACCESS_LEVEL = 'PUBLIC')");
-  Run(Root(), "CREATE SHARED TABLE app.priv (v INT)");
-  Run(Root(), "CREATE SHARED TABLE app.res (v INT) WITH (ACCESS_LEVEL = 'RESTRICTED')");
-  Session& user = As("u1");
-  Session& service = As("s1", Role::kService);
-  Run(user, "SELECT * FROM app.pub");
-  EXPECT_EQ(Fail(user, "INSERT INTO app.pub VALUES (1)").code(), StatusCode::kPermissionDenied);
-  EXPECT_EQ(Fail(user, "SELECT * FROM app.priv").code(), StatusCode::kPermissionDenied);
-  Run(service, "INSERT INTO app.pub VALUES (1); INSERT INTO app.priv VALUES (1); SELECT * FROM app.res");
-  EXPECT_EQ(Fail(service, "INSERT INTO app.res VALUES (1)").code(), StatusCode::kPermissionDenied);
-  EXPECT_THAT(Query(user, "SHOW TABLES IN app"), SizeIs(1));
-  EXPECT_EQ(Fail(user, "CREATE SHARED TABLE app.mine (v INT)").code(), StatusCode::kPermissionDenied);
-  Run(service, "CREATE SHARED TABLE app.svc (v INT)");
-}
-
 // ---- EXECUTE AS USER --------------------------------------------------------------------------
 
 TEST_F(EngineTest, ExecuteAsUser) {
