@@ -247,36 +247,6 @@ TEST_F(EngineTest, LongStatementsAreInterruptedAtTheTimeout) {
   EXPECT_THAT(Query(Root(), "SELECT 42"), ElementsAre("42"));
 }
 
-// ---- SHOW / DESCRIBE / system tables ----------------------------------------------------------
-
-TEST_F(EngineTest, ShowAndDescribe) {
-  Run(Root(), "CREATE USER TABLE app.messages (id BIGINT PRIMARY KEY DEFAULT SNOWFLAKE_ID(), body TEXT NOT NULL, "
-              "price DECIMAL(10,2) DEFAULT 42)");
-  EXPECT_THAT(Query(Root(), "SHOW NAMESPACES").size(), 2u);
-  EXPECT_THAT(Query(Root(), "SHOW TABLES IN app"), SizeIs(1));
-  EXPECT_THAT(Query(Root(), "DESCRIBE TABLE app.messages"),
-              ElementsAre("id|1|1|BIGINT|false|true|SNOWFLAKE_ID()|NULL|1", "body|2|2|TEXT|false|false|NULL|NULL|1",
-                          "price|3|3|DECIMAL(10,2)|true|false|42|NULL|1", "_seq|4|0|BIGINT|false|false|NULL|NULL|1",
-                          "_deleted|5|-1|BOOLEAN|false|false|false|NULL|1"));
-  EXPECT_THAT(Query(Root(), "DESC app.messages"), SizeIs(5));
-  Run(As("alice"), "INSERT INTO app.messages (body) VALUES ('x'), ('y')");
-  Run(As("bob"), "INSERT INTO app.messages (body) VALUES ('z')");
-  EXPECT_THAT(Query(Root(), "SHOW STATS FOR TABLE app.messages"), ElementsAre("app|messages|user|1|3|0|0|0|0"));
-  EXPECT_THAT(Query(As("alice"), "SHOW STATS FOR TABLE app.messages"), ElementsAre("app|messages|user|1|2|0|0|0|0"));
-  EXPECT_THAT(Query(Root(), "SELECT column_name, data_type, nullable, primary_key FROM system.columns "
-                            "WHERE table_name = 'messages' ORDER BY ordinal"),
-              ElementsAre("id|BIGINT|false|true", "body|TEXT|false|false", "price|DECIMAL(10,2)|true|false"));
-  EXPECT_THAT(Query(Root(), "SELECT table_id, schema_version, is_latest FROM system.schemas"),
-              ElementsAre("app.messages|1|true"));
-  EXPECT_THAT(Query(Root(), "SELECT user_id, role, auth_type, email, password_hash FROM system.users"),
-              ElementsAre("root|system|internal|root@localhost|NULL"));
-  auto stats = Query(Root(), "SELECT metric_name FROM system.stats ORDER BY 1");
-  EXPECT_THAT(stats, ::testing::IsSupersetOf({"version", "uptime_seconds", "total_users", "total_namespaces",
-                                               "total_tables", "active_connections", "active_subscriptions",
-                                               "jobs_queued", "jobs_running"}));
-  EXPECT_THAT(Query(Root(), "SELECT count(*) FROM system.live_queries"), ElementsAre("0"));
-}
-
 // ---- EXECUTE AS USER --------------------------------------------------------------------------
 
 TEST_F(EngineTest, ExecuteAsUser) {
