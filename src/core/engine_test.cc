@@ -261,22 +261,5 @@ TEST_F(EngineTest, ExecuteAsUserResultNamesTheTarget) {
   EXPECT_EQ(read.as_user.str(), "alice");
 }
 
-// ---- persistence -------------------------------------------------------------------------------
-
-TEST_F(EngineTest, RestartKeepsCatalogAndRows) {
-  Run(Root(), "CREATE USER TABLE app.m (id BIGINT PRIMARY KEY, body TEXT)");
-  Run(As("alice"), "INSERT INTO app.m VALUES (1, 'one'), (2, 'two')");
-  Run(As("alice"), "UPDATE app.m SET body = 'uno' WHERE id = 1");
-  Run(As("alice"), "DELETE FROM app.m WHERE id = 2");
-  auto seq_before = Query(As("alice"), "SELECT max(_seq) FROM app.m WHERE _deleted OR NOT _deleted");
-  Reopen();
-  EXPECT_THAT(Query(As("alice"), "SELECT id, body FROM app.m"), ElementsAre("1|uno"));
-  EXPECT_THAT(Fail(As("alice"), "INSERT INTO app.m VALUES (1, 'dup')").message(), HasSubstr("Primary key violation"));
-  Run(As("alice"), "INSERT INTO app.m VALUES (3, 'three')");
-  auto seq_after = Query(As("alice"), "SELECT max(_seq) FROM app.m");
-  EXPECT_GT(std::stoll(seq_after[0]), std::stoll(seq_before[0]));
-  EXPECT_THAT(Query(Root(), "SELECT table_name FROM system.tables"), ElementsAre("m"));
-}
-
 }  // namespace
 }  // namespace kalam::core::testing
