@@ -1,8 +1,11 @@
 #include "backup_job.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <optional>
 #include <shared_mutex>
+#include <thread>
 
 #include "backup_catalog.h"
 #include "backup_descriptor.h"
@@ -70,9 +73,13 @@ class BackupWriter {
     }
     for (const CapturedScope& scope : snapshot.scopes) KALAM_RETURN_IF_ERROR(WriteScope(snapshot, scope));
     KALAM_RETURN_IF_ERROR(WriteFile(kBackupCatalogFile, catalog_.ToJson()));
-    // The files above were written unsynced: one sync of the filesystem makes them all durable
-    // before backup.json names them (an fsync and a rename per file would stall other writers).
-    KALAM_RETURN_IF_ERROR(filestore::SyncLocalFilesystem(out_.base()));
+    // The files above were written unsynced: synced once each, with their directories, before
+    // backup.json names them (no rename per file; no syncfs, which would wait for every other
+    // writer of the filesystem, the server's write-ahead log included).
+    std::vector<std::string> written;
+    written.reserve(descriptor_.files.size());
+    for (const BackupFile& file : descriptor_.files) written.push_back(file.path);
+    KALAM_RETURN_IF_ERROR(filestore::SyncWrittenFiles(out_, written));
     KALAM_RETURN_IF_ERROR(CheckStepFailpoint(Failpoint::kBackupFilesWritten));
     // Last: its presence is what makes the directory a backup.
     return out_.WriteAtomic(kBackupDescriptorFile, descriptor_.ToJson());
@@ -92,6 +99,22 @@ class BackupWriter {
   void Record(std::string path, filestore::FileDigest digest) {
     bytes_ += digest.size;
     descriptor_.files.push_back(BackupFile{std::move(path), std::move(digest)});
+    Pace();
+  }
+
+  // backup.max_bytes_per_sec: past the rate, waits until the bytes written so far are due, in
+  // short steps so that a KILL JOB still ends the backup promptly.
+  void Pace() const {
+    const uint64_t rate = engine_.config.backup_max_bytes_per_sec;
+    if (rate == 0) return;
+    const auto due =
+        started_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                       std::chrono::duration<double>(static_cast<double>(bytes_) / static_cast<double>(rate)));
+    constexpr auto kStep = std::chrono::milliseconds(100);
+    for (auto now = std::chrono::steady_clock::now(); now < due && !Cancelled(cancel_);
+         now = std::chrono::steady_clock::now()) {
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(due - now, kStep));
+    }
   }
 
   Status WriteFile(std::string_view path, const std::string& bytes) {
@@ -124,7 +147,7 @@ class BackupWriter {
     if (writer.rows() > 0) {
       const int64_t batch = filestore::NextBatchNumber(manifest);
       const std::string target = filestore::JoinPath(dir, filestore::SegmentFileName(batch));
-      KALAM_RETURN_IF_ERROR(out_.CreateDirectories(dir));
+      KALAM_RETURN_IF_ERROR(filestore::CreateLocalDirectoriesUnsynced(out_, dir));
       KALAM_RETURN_IF_ERROR(writer.WriteParquet(out_.AbsolutePath(target)));
       KALAM_ASSIGN_OR_RETURN(filestore::FileDigest digest, filestore::DigestLocalFile(out_.AbsolutePath(target)));
       filestore::Segment segment = writer.Describe(batch);
@@ -150,6 +173,7 @@ class BackupWriter {
   BackupDescriptor descriptor_;
   BackupCatalog catalog_;
   uint64_t bytes_ = 0;
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::unique_ptr<duckdb::Connection> con_;  // one for every scope's hot versions
 };
 

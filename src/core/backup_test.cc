@@ -273,5 +273,21 @@ TEST_F(BackupTest, AFailedBackupLeavesNoBackup) {
   EXPECT_TRUE(std::filesystem::exists(backup_dir_ + "/backup.json"));
 }
 
+TEST_F(BackupTest, ABackupPacedByMaxBytesPerSecHoldsTheSameRows) {
+  FillNamespace();
+  EngineConfig config;
+  config.query_threads = 1;
+  config.backup_max_bytes_per_sec = 4ull << 20;  // the backup is a few KB: paced, not slowed much
+  ReopenWith(config);
+  Run(Root(), "BACKUP DATABASE app TO '" + backup_dir_ + "'");
+  OtherEngine restored;
+  auto outcome = restored.Execute("root", Role::kSystem, "RESTORE DATABASE app FROM '" + backup_dir_ + "'");
+  ASSERT_TRUE(outcome.ok()) << outcome.error.ToString();
+  EXPECT_EQ(restored.Query("alice", Role::kUser, "SELECT id, body FROM app.messages ORDER BY id"),
+            Query(As("alice"), "SELECT id, body FROM app.messages ORDER BY id"));
+  EXPECT_EQ(restored.Query("root", Role::kSystem, "SELECT id, name FROM app.rooms ORDER BY id"),
+            Query(Root(), "SELECT id, name FROM app.rooms ORDER BY id"));
+}
+
 }  // namespace
 }  // namespace kalam::core::testing

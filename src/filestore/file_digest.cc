@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <memory>
+#include <set>
 #include <vector>
 
 namespace kalam::filestore {
@@ -76,10 +78,14 @@ Status WriteAll(int fd, std::string_view bytes, std::string_view path) {
   return Status::Ok();
 }
 
-// Creates (or truncates) `path` of a local `files` and its directory; answers the open descriptor.
-Result<int> CreateLocalFile(FileBackend& files, const std::string& path) {
+// Creates (or truncates) `path` of a local `files` and its directory (durably or not, see
+// CopyLocalFileInto); answers the open descriptor.
+Result<int> CreateLocalFile(FileBackend& files, const std::string& path, bool durable) {
   const std::size_t slash = path.rfind('/');
-  if (slash != std::string::npos) KALAM_RETURN_IF_ERROR(files.CreateDirectories(path.substr(0, slash)));
+  if (slash != std::string::npos) {
+    const std::string dir = path.substr(0, slash);
+    KALAM_RETURN_IF_ERROR(durable ? files.CreateDirectories(dir) : CreateLocalDirectoriesUnsynced(files, dir));
+  }
   const std::string absolute = files.AbsolutePath(path);
   if (absolute.empty()) return Status::InvalidArgument("cannot write '" + path + "': path refused");
   const int fd = ::open(absolute.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -88,6 +94,15 @@ Result<int> CreateLocalFile(FileBackend& files, const std::string& path) {
 }
 
 }  // namespace
+
+Status CreateLocalDirectoriesUnsynced(FileBackend& files, std::string_view dir) {
+  const std::string absolute = files.AbsolutePath(dir);
+  if (absolute.empty()) return Status::InvalidArgument("cannot create '" + std::string(dir) + "': path refused");
+  std::error_code ec;
+  std::filesystem::create_directories(absolute, ec);
+  if (ec) return ErrnoStatus(ec.value(), "create the directory", dir);
+  return Status::Ok();
+}
 
 FileDigest DigestBytes(std::string_view bytes) {
   DigestContext digest;
@@ -111,7 +126,7 @@ Result<FileDigest> CopyLocalFileInto(const std::string& source, FileBackend& fil
     return digest;
   }
   const std::string target = durable ? std::string(to) + ".tmp" : std::string(to);
-  KALAM_ASSIGN_OR_RETURN(const int fd, CreateLocalFile(files, target));
+  KALAM_ASSIGN_OR_RETURN(const int fd, CreateLocalFile(files, target, durable));
   FdCloser closer{fd};
   KALAM_ASSIGN_OR_RETURN(FileDigest digest,
                          ReadDigesting(source, [&](std::string_view chunk) { return WriteAll(fd, chunk, target); }));
@@ -122,16 +137,26 @@ Result<FileDigest> CopyLocalFileInto(const std::string& source, FileBackend& fil
 }
 
 Status WriteLocalFileUnsynced(FileBackend& files, std::string_view path, std::string_view bytes) {
-  KALAM_ASSIGN_OR_RETURN(const int fd, CreateLocalFile(files, std::string(path)));
+  KALAM_ASSIGN_OR_RETURN(const int fd, CreateLocalFile(files, std::string(path), /*durable=*/false));
   FdCloser closer{fd};
   return WriteAll(fd, bytes, path);
 }
 
-Status SyncLocalFilesystem(const std::string& absolute_dir) {
-  const int fd = ::open(absolute_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus(errno, "open", absolute_dir);
+Status SyncWrittenFiles(FileBackend& files, const std::vector<std::string>& paths) {
+  std::set<std::string> dirs;
+  for (const std::string& path : paths) {
+    KALAM_RETURN_IF_ERROR(files.SyncFile(path));
+    for (std::size_t slash = path.rfind('/'); slash != std::string::npos && slash > 0;
+         slash = path.rfind('/', slash - 1)) {
+      if (!dirs.insert(path.substr(0, slash)).second) break;  // its parents are in already
+    }
+  }
+  for (const std::string& dir : dirs) KALAM_RETURN_IF_ERROR(files.SyncFile(dir));
+  const std::string base = files.AbsolutePath("");
+  const int fd = ::open(base.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus(errno, "open", base);
   FdCloser closer{fd};
-  if (::syncfs(fd) != 0) return ErrnoStatus(errno, "sync", absolute_dir);
+  if (::fsync(fd) != 0) return ErrnoStatus(errno, "sync", base);
   return Status::Ok();
 }
 

@@ -40,7 +40,7 @@ TEST(FileDigestTest, CopyDigestsWhatItCopies) {
   EXPECT_EQ(*again, *copied);
 }
 
-TEST(FileDigestTest, UnsyncedWritesThenOneFilesystemSync) {
+TEST(FileDigestTest, UnsyncedWritesThenSyncOfTheWrittenFiles) {
   TestTempDir dir;
   const std::string source = dir.Sub("source.bin");
   std::ofstream(source, std::ios::binary) << "abc";
@@ -50,11 +50,12 @@ TEST(FileDigestTest, UnsyncedWritesThenOneFilesystemSync) {
   ASSERT_TRUE(copied.ok()) << copied.status().ToString();
   EXPECT_EQ(copied->sha256, kAbcSha256);
   ASSERT_TRUE(WriteLocalFileUnsynced(**files, "x/manifest.json", "{}").ok());
-  ASSERT_TRUE(SyncLocalFilesystem((*files)->base()).ok());
+  const Status synced = SyncWrittenFiles(**files, {"x/batch-0.parquet", "x/manifest.json"});
+  ASSERT_TRUE(synced.ok()) << synced.ToString();
   auto manifest = (*files)->Read("x/manifest.json");
   ASSERT_TRUE(manifest.ok());
   EXPECT_EQ(manifest.value(), "{}");
-  EXPECT_EQ(SyncLocalFilesystem(dir.Sub("none")).code(), StatusCode::kNotFound);
+  EXPECT_EQ(SyncWrittenFiles(**files, {"x/none.parquet"}).code(), StatusCode::kNotFound);
 }
 
 TEST(FileDigestTest, MissingSourceIsNotFound) {

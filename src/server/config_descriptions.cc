@@ -89,6 +89,7 @@ constexpr auto kDescriptions = std::to_array<Entry>({
     {"jobs.retry_backoff_ms", "First retry delay, doubled per retry"},
     {"jobs.shutdown_timeout_secs", "Seconds running jobs may finish at shutdown"},
     {"jobs.record_retention_days", "Days system.jobs keeps the record of a finished job; 0 = forever"},
+    {"backup.max_bytes_per_sec", "Bytes per second a backup job writes at most; 0 = unlimited"},
     {"logging.level", "trace, debug, info, warn, error or off"},
     {"logging.logs_path", "Directory of log files (not used: logs go to standard output)"},
     {"logging.format", "compact or json"},

@@ -84,6 +84,7 @@ const std::vector<KeySpec>& Keys() {
       KALAM_RANGED_KEY(jobs, max_concurrent, 1, 1024), KALAM_RANGED_KEY(jobs, max_retries, 0, 100),
       KALAM_RANGED_KEY(jobs, retry_backoff_ms, 0, INT64_MAX), KALAM_RANGED_KEY(jobs, shutdown_timeout_secs, 0, 86400),
       KALAM_RANGED_KEY(jobs, record_retention_days, 0, 36500),
+      KALAM_RANGED_KEY(backup, max_bytes_per_sec, 0, INT64_MAX),
       KALAM_KEY(logging, level), KALAM_KEY(logging, logs_path), KALAM_KEY(logging, format),
       KALAM_RANGED_KEY(logging, slow_query_threshold_ms, 0, INT64_MAX), KALAM_KEY(logging, log_to_console),
   };

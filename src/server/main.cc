@@ -204,6 +204,7 @@ int Run(int argc, char** argv) {
   engine_config.default_flush_interval_seconds = static_cast<uint32_t>(config.flush.default_time_interval);
   engine_config.default_deleted_retention_hours = static_cast<uint32_t>(config.retention.default_deleted_retention_hours);
   engine_config.compaction_max_segments_per_scope = static_cast<uint32_t>(config.compaction.max_segments_per_scope);
+  engine_config.backup_max_bytes_per_sec = static_cast<uint64_t>(config.backup.max_bytes_per_sec);
   engine_config.cold_read_cache_bytes = static_cast<uint64_t>(config.storage.cold_read_cache_bytes);
   engine_config.stream_default_ttl_seconds = static_cast<uint32_t>(config.stream.default_ttl_seconds);
   engine_config.stream_default_max_buffer = static_cast<uint32_t>(config.stream.default_max_buffer);

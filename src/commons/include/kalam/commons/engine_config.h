@@ -26,6 +26,8 @@ struct EngineConfig {
   // The maintenance scheduler queues a `compact` job for a table once one of its scopes has
   // more committed segments than this (compaction.max_segments_per_scope); 0 = never.
   uint32_t compaction_max_segments_per_scope = 16;
+  // Bytes per second a BACKUP job writes at most (backup.max_bytes_per_sec); 0 = unlimited.
+  uint64_t backup_max_bytes_per_sec = 0;
   // Memory for decoded Parquet segments kept for the next ordered reads
   // (storage.cold_read_cache_bytes); 0 = none.
   uint64_t cold_read_cache_bytes = 64ull << 20;

@@ -121,6 +121,9 @@ struct ServerConfig {
     int64_t shutdown_timeout_secs = 30;
     int64_t record_retention_days = 7;  // system.jobs keeps finished jobs this long; 0 = forever
   } jobs;
+  struct Backup {
+    int64_t max_bytes_per_sec = 0;  // a backup's copy rate; 0 = unlimited
+  } backup;
   struct Logging {
     std::string level = "info";
     std::string logs_path = "./logs";

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kalam/commons/result.h"
 #include "kalam/filestore/file_backend.h"
@@ -30,15 +31,22 @@ Result<FileDigest> DigestLocalFile(const std::string& absolute_path);
 //
 // With `durable` false (a local `files` only) the copy goes straight to `to`, unsynced: for a
 // writer whose commit point comes later and makes everything durable at once
-// (SyncLocalFilesystem), so that hundreds of small files do not cost an fsync and a rename
+// (SyncWrittenFiles), so that hundreds of small files do not cost an fsync and a rename
 // each, which stall other writers of the filesystem (a backup beside a busy write-ahead log).
 Result<FileDigest> CopyLocalFileInto(const std::string& source, FileBackend& files, std::string_view to,
                                      bool durable = true);
 
+// Creates directory `dir` of a local `files` and its parents, unsynced (see above): the
+// backend's CreateDirectories fsyncs each new directory's parent, one journal commit each.
+Status CreateLocalDirectoriesUnsynced(FileBackend& files, std::string_view dir);
+
 // Writes `bytes` as `path` of a local `files`, unsynced (see above), creating its directory.
 Status WriteLocalFileUnsynced(FileBackend& files, std::string_view path, std::string_view bytes);
 
-// Makes everything written to the local filesystem holding `absolute_dir` durable (syncfs).
-Status SyncLocalFilesystem(const std::string& absolute_dir);
+// Makes `paths` of a local `files` durable: an fsync of each file, then of each directory that
+// holds one, up to and including the base. Only these files: a syncfs of the whole filesystem
+// would also wait for every other writer's dirty pages (a busy write-ahead log, other
+// processes) and stall them while it runs.
+Status SyncWrittenFiles(FileBackend& files, const std::vector<std::string>& paths);
 
 }  // namespace kalam::filestore
