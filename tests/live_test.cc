@@ -1172,16 +1172,16 @@ TEST_F(LiveLimitsTest, SlowConsumerIsClosedAndWritersAreNotBlocked) {
   const std::string body(10000, 'z');
   std::string values;
   for (int j = 0; j < kRowsPerStatement; ++j) values += (j ? "," : "") + std::string("('") + body + "')";
-  const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < kStatements; ++i) {
-    S().Sql("INSERT INTO app.t (body) VALUES " + values, "alice");
-    // Paced by the reading client, so only the one that does not read falls behind.
+    S().Sql("INSERT INTO app.t (body) VALUES " + values, "alice");  // expects 200
+    // Paced by the reading client, so only the one that does not read falls behind; the reader
+    // keeping up with every statement is what shows that nobody waits for the slow client.
     const auto wait_until = std::chrono::steady_clock::now() + 5s;
     while (received.load() < (i + 1) * kRowsPerStatement && std::chrono::steady_clock::now() < wait_until) {
       std::this_thread::sleep_for(1ms);
     }
+    ASSERT_GE(received.load(), (i + 1) * kRowsPerStatement) << "the reading client stalled after statement " << i;
   }
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 20s);
   reader.join();
   EXPECT_EQ(received.load(), kStatements * kRowsPerStatement);  // the other client got everything
   while (slow->Receive(1s)) {
