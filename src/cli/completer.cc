@@ -17,7 +17,7 @@ constexpr std::string_view kKeywords[] = {
     "BETWEEN", "ORDER", "BY", "GROUP", "HAVING", "LIMIT", "OFFSET", "JOIN", "LEFT", "INNER", "ON", "PRIMARY",
     "KEY", "DEFAULT", "IF", "EXISTS", "BIGINT", "INT", "SMALLINT", "BOOLEAN", "TEXT", "DOUBLE", "FLOAT",
     "DECIMAL", "TIMESTAMP", "DATETIME", "DATE", "TIME", "UUID", "JSON", "BYTES", "COUNT", "DISTINCT", "WITH",
-    "OPTIONS", "KILL", "JOB", "LIVE", "QUERY", "BACKUP", "RESTORE", "DATABASE", "STATS", "PASSWORD", "ROLE",
+    "OPTIONS", "KILL", "JOB", "LIVE", "QUERY", "BACKUP", "RESTORE", "EXPORT", "DATA", "DATABASE", "STATS", "PASSWORD", "ROLE",
     "SNOWFLAKE_ID()", "NOW()", "CURRENT_USER()", "UUID_V7()", "ULID()",
     "\\q", "\\quit", "\\?", "\\help", "\\dt", "\\d", "\\l", "\\du", "\\as", "\\stats", "\\health", "\\flush",
     "\\format", "\\types", "\\timing", "\\i", "\\watch", "\\live", "\\connect", "\\subscribe"};
